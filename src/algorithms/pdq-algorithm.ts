@@ -1,0 +1,12 @@
+import type { Algorithm } from './types.js';
+import { PDQ_BITS, PDQ_DEFAULT_THRESHOLD, pdqHash } from './pdq.js';
+
+/** PDQ (full-res flavour) behind the common algorithm contract. */
+export const pdqAlgorithm: Algorithm = {
+  name: 'pdq',
+  bits: PDQ_BITS,
+  defaultThreshold: PDQ_DEFAULT_THRESHOLD,
+  kind: 'perceptual',
+  description: "Meta's PDQ, 256-bit, bit-exact with the reference (full-res flavour)",
+  hashPixels: (image) => pdqHash(image).hash,
+};

@@ -1,0 +1,36 @@
+import { ImprintError } from '../core/errors.js';
+import { type Algorithm } from './types.js';
+import { pdqAlgorithm } from './pdq-algorithm.js';
+
+const registry = new Map<string, Algorithm>();
+
+/** Adds an algorithm to the registry (the CLI and hash lists find it by name). */
+export function registerAlgorithm(algorithm: Algorithm): void {
+  registry.set(algorithm.name, algorithm);
+}
+
+/**
+ * Looks an algorithm up by name; throws ERR_UNKNOWN_ALGORITHM listing the known ones.
+ *
+ * @example
+ * ```ts
+ * const { bits, defaultThreshold } = getAlgorithm('pdq'); // 256, 31
+ * ```
+ */
+export function getAlgorithm(name: string): Algorithm {
+  const found = registry.get(name);
+  if (!found) {
+    throw new ImprintError(
+      'ERR_UNKNOWN_ALGORITHM',
+      `Unknown algorithm "${name}"; known: ${[...registry.keys()].join(', ')}`,
+    );
+  }
+  return found;
+}
+
+/** Every registered algorithm, in registration order. */
+export function listAlgorithms(): Algorithm[] {
+  return [...registry.values()];
+}
+
+registerAlgorithm(pdqAlgorithm);

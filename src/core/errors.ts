@@ -1,0 +1,98 @@
+/**
+ * Every failure imprint reports is an {@link ImprintError} with one of these stable codes.
+ * Codes never change meaning once published; messages may be reworded.
+ */
+export const ERROR_CODES = {
+  ERR_INVALID_ARGUMENT: 'An option or argument has the wrong type or value.',
+  ERR_FILE_UNREADABLE: 'The file could not be read (missing, a directory, or no permission).',
+  ERR_EMPTY_INPUT: 'The input has zero bytes.',
+  ERR_NOT_AN_IMAGE: 'The bytes are not in any image format the decoder knows.',
+  ERR_FORMAT_REFUSED: 'The format is refused by policy (SVG and other vector or remote-loading formats).',
+  ERR_IMAGE_CORRUPT: 'The image is corrupt or truncated.',
+  ERR_IMAGE_TOO_SMALL: 'A side of the image is below the minimum the algorithm needs (5 px for PDQ).',
+  ERR_IMAGE_TOO_LARGE: 'The image has more pixels than the configured limit.',
+  ERR_DECODE_TIMEOUT: 'Decoding took longer than the configured timeout.',
+  ERR_ABORTED: 'The operation was aborted through its AbortSignal.',
+  ERR_INVALID_HASH: 'A hash is malformed (bad hex, wrong length) or of another algorithm.',
+  ERR_UNKNOWN_ALGORITHM: 'No algorithm of that name is registered.',
+  ERR_ALGORITHM_MISMATCH: 'Two hashes, or a hash and an index, are of different algorithms.',
+  ERR_HASH_LIST_SYNTAX: 'A line of a hash list cannot be parsed; the error names the source and line.',
+  ERR_INDEX_CORRUPT: 'An index file is truncated, corrupt or fails its checksum.',
+  ERR_INDEX_VERSION: 'An index file was written by an unsupported format version.',
+  ERR_INTERNAL: 'An unexpected failure inside imprint or a library it uses (a bug: please report).',
+} as const;
+
+/** A stable, machine-readable error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Where in a source (a file or a stream) an error happened. */
+export interface ErrorLocation {
+  /** File path or a caller-chosen source name. */
+  source?: string;
+  /** 1-based line number, for text formats. */
+  line?: number;
+  /** Byte offset, for binary formats. */
+  offset?: number;
+}
+
+/**
+ * The one error class imprint throws or reports. Switch on `code`, not on the message.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await hashImage('upload.jpg');
+ * } catch (err) {
+ *   if (err instanceof ImprintError && err.code === 'ERR_IMAGE_TOO_SMALL') skip();
+ *   else throw err;
+ * }
+ * ```
+ */
+export class ImprintError extends Error {
+  override readonly name = 'ImprintError';
+  readonly code: ErrorCode;
+  readonly location: ErrorLocation | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; location?: ErrorLocation } = {}) {
+    super(withLocation(message, options.location), options.cause === undefined ? {} : { cause: options.cause });
+    this.code = code;
+    this.location = options.location;
+  }
+
+  /** A plain object for JSON output (`{ code, message }`). */
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+function withLocation(message: string, loc: ErrorLocation | undefined): string {
+  if (!loc) return message;
+  const where = [loc.source, loc.line === undefined ? undefined : `line ${loc.line}`]
+    .filter((s) => s !== undefined)
+    .join(':');
+  const at = loc.offset === undefined ? '' : ` (byte ${loc.offset})`;
+  return where || at ? `${where}${at}: ${message}` : message;
+}
+
+/** True when `err` is an {@link ImprintError}, optionally with the given code. */
+export function isImprintError(err: unknown, code?: ErrorCode): err is ImprintError {
+  return err instanceof ImprintError && (code === undefined || err.code === code);
+}
+
+/** Wraps anything thrown into an {@link ImprintError}, keeping ones that already are. */
+export function toImprintError(err: unknown, fallback: ErrorCode = 'ERR_INTERNAL'): ImprintError {
+  if (err instanceof ImprintError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ImprintError(fallback, message, { cause: err });
+}
+
+/** Throws ERR_INVALID_ARGUMENT in the "Expected X for Y but received Z" form. */
+export function invalidArgument(expected: string, name: string, received: unknown): ImprintError {
+  let shown: string;
+  try {
+    shown = typeof received === 'string' ? JSON.stringify(received) : String(received);
+  } catch {
+    shown = typeof received;
+  }
+  return new ImprintError('ERR_INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${shown}`);
+}

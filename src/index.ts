@@ -1,0 +1,13 @@
+/**
+ * imprint: perceptual image fingerprints and Hamming-distance matching. This entry is the pure
+ * core: typed arrays in, typed arrays out, no Node built-ins, so it runs in browsers and workers.
+ * Image loading from files lives in `imprint/sharp`.
+ */
+export * from './core/errors.js';
+export * from './core/hash.js';
+export * from './core/pixels.js';
+export * from './algorithms/types.js';
+export * from './algorithms/registry.js';
+export * from './algorithms/pdq.js';
+export * from './matching/types.js';
+export * from './matching/flat-index.js';

@@ -1,0 +1,27 @@
+import type { Hash } from '../core/hash.js';
+
+/** 32-bit words needed to hold a hash of `bits` bits. */
+export function wordsFor(bits: number): number {
+  return Math.ceil(bits / 32);
+}
+
+/**
+ * Writes a hash's bytes into `words` at `offset`, four bytes per word (big-endian), zero-padded.
+ * Word order does not matter for Hamming distance; it only has to be the same for every hash.
+ */
+export function packHash(hash: Hash, words: Uint32Array, offset: number): void {
+  const { bytes } = hash;
+  const n = wordsFor(hash.bits);
+  for (let w = 0; w < n; w++) {
+    const i = 4 * w;
+    words[offset + w] =
+      (((bytes[i] ?? 0) << 24) | ((bytes[i + 1] ?? 0) << 16) | ((bytes[i + 2] ?? 0) << 8) | (bytes[i + 3] ?? 0)) >>> 0;
+  }
+}
+
+/** Inverse of {@link packHash}. */
+export function unpackHash(algorithm: string, bits: number, words: Uint32Array, offset: number): Hash {
+  const bytes = new Uint8Array(Math.ceil(bits / 8));
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (words[offset + (i >> 2)]! >>> (24 - 8 * (i & 3))) & 255;
+  return { algorithm, bits, bytes };
+}

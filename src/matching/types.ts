@@ -1,0 +1,50 @@
+import type { Hash } from '../core/hash.js';
+
+/** One stored hash that met a query. */
+export interface Match<M> {
+  /** The entry's id in its index (stable across `add`/`remove`; pass it to `remove`). */
+  readonly id: number;
+  /** The stored hash. */
+  readonly hash: Hash;
+  /** Hamming distance to the query (for multi-variant queries, the smallest over the variants). */
+  readonly distance: number;
+  /** Every metadata value added with this hash (identical hashes are stored once). */
+  readonly metadata: readonly M[];
+  /** For {@link HashIndex.queryAny}: which query hash gave `distance` (0-based). */
+  readonly variant?: number;
+}
+
+/** Options shared by radius queries. */
+export interface QueryOptions {
+  /** Largest distance that counts as a match. Default: the algorithm's threshold (31 for PDQ). */
+  maxDistance?: number;
+}
+
+/** An entry as hash lists produce them. */
+export interface IndexEntry<M> {
+  readonly hash: Hash;
+  readonly metadata?: M;
+}
+
+/**
+ * The index contract. Every implementation (flat scan, multi-index hashing) answers exactly the
+ * same results for the same calls; the flat scan is the oracle the others are tested against.
+ */
+export interface HashIndex<M> {
+  readonly algorithm: string;
+  readonly bits: number;
+  /** Number of distinct stored hashes. */
+  readonly size: number;
+  /** Stores a hash (or adds `metadata` to an identical stored one); returns its id. */
+  add(hash: Hash, metadata?: M): number;
+  /** Adds many entries. */
+  addAll(entries: Iterable<IndexEntry<M>>): void;
+  /** Removes the entry with this id and all its metadata; false when there is none. */
+  remove(id: number): boolean;
+  /** Every stored hash within `maxDistance`, nearest first (ties by id). */
+  query(hash: Hash, options?: QueryOptions): Match<M>[];
+  /** Like {@link query} for several variants of one picture (e.g. PDQ's 8 dihedral hashes): each entry once, at its smallest distance. */
+  queryAny(hashes: readonly Hash[], options?: QueryOptions): Match<M>[];
+  /** The `k` nearest stored hashes, nearest first (ties by id). */
+  nearest(hash: Hash, k: number): Match<M>[];
+}
