@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: {
@@ -15,4 +18,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   external: ['sharp', 'blockhash-core'],
+  define: { __IMPRINT_VERSION__: JSON.stringify(version) },
 });

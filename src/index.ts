@@ -3,11 +3,12 @@
  * core: typed arrays in, typed arrays out, no Node built-ins, so it runs in browsers and workers.
  * Image loading from files lives in `imprint/sharp`.
  */
+
+export * from './algorithms/pdq.js';
+export * from './algorithms/registry.js';
+export * from './algorithms/types.js';
 export * from './core/errors.js';
 export * from './core/hash.js';
 export * from './core/pixels.js';
-export * from './algorithms/types.js';
-export * from './algorithms/registry.js';
-export * from './algorithms/pdq.js';
-export * from './matching/types.js';
 export * from './matching/flat-index.js';
+export * from './matching/types.js';

@@ -33,7 +33,16 @@ export interface PdqOptions {
 }
 
 /** The eight dihedral variants in the reference's order. */
-export const DIHEDRAL_NAMES = ['orig', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flipplus1', 'flipminus1'] as const;
+export const DIHEDRAL_NAMES = [
+  'orig',
+  'rot90',
+  'rot180',
+  'rot270',
+  'flipx',
+  'flipy',
+  'flipplus1',
+  'flipminus1',
+] as const;
 export type DihedralName = (typeof DIHEDRAL_NAMES)[number];
 
 /** A PDQ hash with its DCT block kept, so dihedral variants can be derived without re-hashing. */
@@ -199,7 +208,8 @@ function filterAndDecimate(luma: Float32Array, width: number, height: number): F
   boxCols(narrow, filtered, 64, height, windowAlongCols);
 
   const out = new Float32Array(64 * 64);
-  for (let i = 0; i < 64; i++) out.set(filtered.subarray(sampledRows[i]! * 64, sampledRows[i]! * 64 + 64), i * 64);
+  for (let i = 0; i < 64; i++)
+    out.set(filtered.subarray(sampledRows[i]! * 64, sampledRows[i]! * 64 + 64), i * 64);
   return out;
 }
 
@@ -207,7 +217,13 @@ function filterAndDecimate(luma: Float32Array, width: number, height: number): F
  * The reference's running box filter along each row: add the entering sample, subtract the
  * leaving one, divide by the current count (which shrinks at both edges). Float32 throughout.
  */
-function boxRows(input: Float32Array, output: Float32Array, width: number, height: number, window: number): void {
+function boxRows(
+  input: Float32Array,
+  output: Float32Array,
+  width: number,
+  height: number,
+  window: number,
+): void {
   const half = Math.floor((window + 2) / 2);
   const phase1 = half - 1;
   const phase2 = window - half + 1;
@@ -246,7 +262,13 @@ function boxRows(input: Float32Array, output: Float32Array, width: number, heigh
  * The same filter along each column, computed for all columns of a row at once (row-major access
  * is far faster than strided). Each column keeps its own float32 sum in the reference's order.
  */
-function boxCols(input: Float32Array, output: Float32Array, width: number, height: number, window: number): void {
+function boxCols(
+  input: Float32Array,
+  output: Float32Array,
+  width: number,
+  height: number,
+  window: number,
+): void {
   const half = Math.floor((window + 2) / 2);
   const phase1 = half - 1;
   const phase2 = window - half + 1;

@@ -1,6 +1,6 @@
 import { ImprintError } from '../core/errors.js';
-import { type Algorithm } from './types.js';
 import { pdqAlgorithm } from './pdq-algorithm.js';
+import type { Algorithm } from './types.js';
 
 const registry = new Map<string, Algorithm>();
 

@@ -54,7 +54,10 @@ export class ImprintError extends Error {
   readonly location: ErrorLocation | undefined;
 
   constructor(code: ErrorCode, message: string, options: { cause?: unknown; location?: ErrorLocation } = {}) {
-    super(withLocation(message, options.location), options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      withLocation(message, options.location),
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.code = code;
     this.location = options.location;
   }

@@ -45,7 +45,7 @@ export function hashFromHex(algorithm: string, bits: number, hex: string, qualit
   const padded = hex.length === byteLength * 2 ? hex : `0${hex}`;
   const bytes = new Uint8Array(byteLength);
   for (let i = 0; i < byteLength; i++) bytes[i] = Number.parseInt(padded.slice(2 * i, 2 * i + 2), 16);
-  if (bits % 8 !== 0 && bytes[0]! >> bits % 8 !== 0) {
+  if (bits % 8 !== 0 && bytes[0]! >> (bits % 8) !== 0) {
     throw new ImprintError('ERR_INVALID_HASH', `Hex "${hex}" has more than ${bits} significant bits`);
   }
   return quality === undefined ? { algorithm, bits, bytes } : { algorithm, bits, bytes, quality };
@@ -79,7 +79,8 @@ export function popcount32(x: number): number {
 
 /** Hamming distance of two equal-length byte strings. */
 export function hammingBytes(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) throw invalidArgument(`${a.length} bytes`, 'the second hash', `${b.length} bytes`);
+  if (a.length !== b.length)
+    throw invalidArgument(`${a.length} bytes`, 'the second hash', `${b.length} bytes`);
   let d = 0;
   for (let i = 0; i < a.length; i++) d += POPCOUNT8[a[i]! ^ b[i]!]!;
   return d;

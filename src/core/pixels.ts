@@ -16,7 +16,8 @@ export interface PixelImage {
 export function assertPixelImage(image: PixelImage, name = 'image'): void {
   if (image === null || typeof image !== 'object') throw invalidArgument('a PixelImage object', name, image);
   const { width, height, channels, data } = image;
-  if (!Number.isInteger(width) || width < 1) throw invalidArgument('a positive integer', `${name}.width`, width);
+  if (!Number.isInteger(width) || width < 1)
+    throw invalidArgument('a positive integer', `${name}.width`, width);
   if (!Number.isInteger(height) || height < 1) {
     throw invalidArgument('a positive integer', `${name}.height`, height);
   }
@@ -27,7 +28,11 @@ export function assertPixelImage(image: PixelImage, name = 'image'): void {
     throw invalidArgument('a Uint8Array or Uint8ClampedArray', `${name}.data`, data);
   }
   if (data.length !== width * height * channels) {
-    throw invalidArgument(`${width * height * channels} bytes (width*height*channels)`, `${name}.data`, data.length);
+    throw invalidArgument(
+      `${width * height * channels} bytes (width*height*channels)`,
+      `${name}.data`,
+      data.length,
+    );
   }
 }
 

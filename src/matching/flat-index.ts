@@ -40,7 +40,8 @@ export class FlatIndex<M = unknown> implements HashIndex<M> {
     this.algorithm = options.algorithm ?? 'pdq';
     this.bits = options.bits ?? 256;
     this.defaultMaxDistance = options.defaultMaxDistance ?? 31;
-    if (!Number.isInteger(this.bits) || this.bits < 1) throw invalidArgument('a positive integer', 'bits', this.bits);
+    if (!Number.isInteger(this.bits) || this.bits < 1)
+      throw invalidArgument('a positive integer', 'bits', this.bits);
     this.#words = wordsFor(this.bits);
     this.#packed = new Uint32Array(this.#words * 1024);
     this.#alive = new Uint8Array(1024);
@@ -100,7 +101,9 @@ export class FlatIndex<M = unknown> implements HashIndex<M> {
       });
     });
     const many = hashes.length > 1;
-    const out = [...best].map(([id, { distance, variant }]) => this.#match(id, distance, many ? variant : undefined));
+    const out = [...best].map(([id, { distance, variant }]) =>
+      this.#match(id, distance, many ? variant : undefined),
+    );
     return out.sort(byDistanceThenId);
   }
 

@@ -15,7 +15,11 @@ export function packHash(hash: Hash, words: Uint32Array, offset: number): void {
   for (let w = 0; w < n; w++) {
     const i = 4 * w;
     words[offset + w] =
-      (((bytes[i] ?? 0) << 24) | ((bytes[i + 1] ?? 0) << 16) | ((bytes[i + 2] ?? 0) << 8) | (bytes[i + 3] ?? 0)) >>> 0;
+      (((bytes[i] ?? 0) << 24) |
+        ((bytes[i + 1] ?? 0) << 16) |
+        ((bytes[i + 2] ?? 0) << 8) |
+        (bytes[i + 3] ?? 0)) >>>
+      0;
   }
 }
 

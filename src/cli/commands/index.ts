@@ -1,0 +1,4 @@
+import type { Command } from '../command.js';
+
+/** Every sub-command, in the order `imprint --help` lists them. Add one line per new command. */
+export const commands: readonly Command[] = [];
