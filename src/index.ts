@@ -4,6 +4,7 @@
  * Image loading from files lives in `imprint/sharp`.
  */
 
+export * from './algorithms/compute.js';
 export * from './algorithms/pdq.js';
 export * from './algorithms/registry.js';
 export * from './algorithms/types.js';
@@ -11,4 +12,5 @@ export * from './core/errors.js';
 export * from './core/hash.js';
 export * from './core/pixels.js';
 export * from './matching/flat-index.js';
+export * from './matching/match.js';
 export * from './matching/types.js';

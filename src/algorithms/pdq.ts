@@ -111,43 +111,48 @@ export function pdqHash(image: PixelImage, options: PdqOptions = {}): PdqResult 
  * images within a few bits, which is what matching rotated re-uploads needs.
  */
 export function pdqDihedral(result: PdqResult): Hash[] {
-  const b = result.dct;
-  const out: Hash[] = [];
-  for (let v = 0; v < 8; v++) {
-    const c = new Float32Array(256);
-    for (let i = 0; i < 16; i++) {
-      for (let j = 0; j < 16; j++) {
-        const x = b[i * 16 + j]!;
-        switch (v) {
-          case 0:
-            c[i * 16 + j] = x;
-            break;
-          case 1:
-            c[j * 16 + i] = j & 1 ? x : -x;
-            break;
-          case 2:
-            c[i * 16 + j] = (i + j) & 1 ? -x : x;
-            break;
-          case 3:
-            c[j * 16 + i] = i & 1 ? x : -x;
-            break;
-          case 4:
-            c[i * 16 + j] = i & 1 ? x : -x;
-            break;
-          case 5:
-            c[i * 16 + j] = j & 1 ? x : -x;
-            break;
-          case 6:
-            c[j * 16 + i] = x;
-            break;
-          default:
-            c[j * 16 + i] = (i + j) & 1 ? -x : x;
-        }
+  return DIHEDRAL_NAMES.map((_, v) => thresholdDct(transformDct(result.dct, v), result.quality));
+}
+
+/**
+ * Applies dihedral variant `v` (an index into {@link DIHEDRAL_NAMES}) to a 16x16 DCT block, as the
+ * reference does: rotations and flips of the image are sign flips and transposes of the DCT.
+ */
+export function transformDct(b: Float32Array, v: number): Float32Array {
+  if (!Number.isInteger(v) || v < 0 || v > 7) throw invalidArgument('an integer 0..7', 'variant', v);
+  const c = new Float32Array(256);
+  for (let i = 0; i < 16; i++) {
+    for (let j = 0; j < 16; j++) {
+      const x = b[i * 16 + j]!;
+      const odd = (n: number): boolean => (n & 1) === 1;
+      switch (v) {
+        case 0: // orig
+          c[i * 16 + j] = x;
+          break;
+        case 1: // rot90
+          c[j * 16 + i] = odd(j) ? x : -x;
+          break;
+        case 2: // rot180
+          c[i * 16 + j] = odd(i + j) ? -x : x;
+          break;
+        case 3: // rot270
+          c[j * 16 + i] = odd(i) ? x : -x;
+          break;
+        case 4: // flipx
+          c[i * 16 + j] = odd(i) ? x : -x;
+          break;
+        case 5: // flipy
+          c[i * 16 + j] = odd(j) ? x : -x;
+          break;
+        case 6: // flip+1, transpose
+          c[j * 16 + i] = x;
+          break;
+        default: // flip-1, anti-transpose
+          c[j * 16 + i] = odd(i + j) ? -x : x;
       }
     }
-    out.push(thresholdDct(c, result.quality));
   }
-  return out;
+  return c;
 }
 
 /** Float32 luma, `(0.299R + 0.587G) + 0.114B`; grey images keep their grey value; alpha is ignored. */

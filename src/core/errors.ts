@@ -89,6 +89,12 @@ export function toImprintError(err: unknown, fallback: ErrorCode = 'ERR_INTERNAL
   return new ImprintError(fallback, message, { cause: err });
 }
 
+/** The same error with `source` as its location, unless it already names one. */
+export function withSource(err: ImprintError, source: string | undefined): ImprintError {
+  if (source === undefined || err.location?.source !== undefined) return err;
+  return new ImprintError(err.code, err.message, { cause: err.cause, location: { ...err.location, source } });
+}
+
 /** Throws ERR_INVALID_ARGUMENT in the "Expected X for Y but received Z" form. */
 export function invalidArgument(expected: string, name: string, received: unknown): ImprintError {
   let shown: string;

@@ -40,3 +40,24 @@ export function assertPixelImage(image: PixelImage, name = 'image'): void {
 export function hasColour(image: PixelImage): boolean {
   return image.channels >= 3;
 }
+
+/**
+ * CMYK (ink amounts, 0 = no ink) to RGB with the plain formula `R = (255-C)(255-K)/255`, rounded:
+ * what ImageMagick and CImg, the reference hashers' decoders, do for CMYK files without a profile.
+ * `stride` is the number of samples per pixel (4, or 5 with alpha, which is dropped).
+ */
+export function cmykToRgb(cmyk: { width: number; height: number; data: Uint8Array; stride: number }): {
+  channels: 3;
+  data: Uint8Array;
+} {
+  const { width, height, data, stride } = cmyk;
+  const n = width * height;
+  const out = new Uint8Array(n * 3);
+  for (let p = 0, s = 0, o = 0; p < n; p++, s += stride, o += 3) {
+    const white = 255 - data[s + 3]!;
+    out[o] = Math.round(((255 - data[s]!) * white) / 255);
+    out[o + 1] = Math.round(((255 - data[s + 1]!) * white) / 255);
+    out[o + 2] = Math.round(((255 - data[s + 2]!) * white) / 255);
+  }
+  return { channels: 3, data: out };
+}

@@ -1,0 +1,52 @@
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { invalidArgument } from '../core/errors.js';
+import type { Hash } from '../core/hash.js';
+import type { HashIndex, Match } from './types.js';
+
+/** Options for {@link matchHash}. */
+export interface MatchOptions {
+  /** Largest distance that counts as a match; default the index's default (31 for PDQ). */
+  maxDistance?: number;
+  /**
+   * Query hashes whose quality is below this are not matched (the result says why). Default 50, the
+   * PDQ reference's advice: low-quality hashes (flat or tiny images) match unrelated pictures.
+   * Set 0 to match everything. Hashes without a quality (non-PDQ) are always matched.
+   */
+  minQuality?: number;
+}
+
+/** The outcome of matching one query. */
+export interface MatchResult<M> {
+  /** The query hash. */
+  readonly hash: Hash;
+  /** `low-quality` when the query was not matched because its quality is below `minQuality`. */
+  readonly skipped: false | 'low-quality';
+  /** Matches, nearest first (empty when skipped). */
+  readonly matches: Match<M>[];
+}
+
+/**
+ * Matches one hash (and optionally its dihedral variants, so rotated and mirrored copies match)
+ * against an index, honouring the quality gate.
+ *
+ * @example
+ * ```ts
+ * const { matches, skipped } = matchHash(index, uploadHash, { maxDistance: 31 });
+ * if (skipped) log('hash too weak to match: quality', uploadHash.quality);
+ * ```
+ */
+export function matchHash<M>(
+  index: HashIndex<M>,
+  hash: Hash,
+  options: MatchOptions & { variants?: readonly Hash[] } = {},
+): MatchResult<M> {
+  const minQuality = options.minQuality ?? PDQ_MIN_QUALITY;
+  if (typeof minQuality !== 'number' || !(minQuality >= 0)) {
+    throw invalidArgument('a number >= 0', 'minQuality', minQuality);
+  }
+  if (hash.quality !== undefined && hash.quality < minQuality)
+    return { hash, skipped: 'low-quality', matches: [] };
+  const query = options.maxDistance === undefined ? {} : { maxDistance: options.maxDistance };
+  const matches = options.variants ? index.queryAny(options.variants, query) : index.query(hash, query);
+  return { hash, skipped: false, matches };
+}

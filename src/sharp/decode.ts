@@ -1,0 +1,256 @@
+/**
+ * Decoding images with sharp into the {@link PixelImage} the pure core hashes, the way the
+ * reference hashers see pixels: embedded ICC profiles are NOT applied, EXIF orientation is NOT
+ * applied (unless asked), alpha is kept as a channel (the algorithms decide), grey stays grey,
+ * 16-bit samples are scaled to 8 bits, CMYK is converted with the plain ink formula.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import sharp, { type SharpOptions } from 'sharp';
+import { ImprintError, invalidArgument } from '../core/errors.js';
+import { cmykToRgb, type PixelImage } from '../core/pixels.js';
+
+/** Anything imprint can load an image from. */
+export type ImageInput = string | Uint8Array | ArrayBuffer | Readable | AsyncIterable<Uint8Array>;
+
+/** Options for {@link decodeImage} (and every function that loads images). */
+export interface DecodeOptions {
+  /**
+   * Largest accepted image in pixels (width x height), checked from the header before decoding,
+   * so decompression bombs are refused cheaply. Default 100 million; `false` lifts the limit.
+   */
+  maxPixels?: number | false;
+  /** Largest accepted input in bytes (files and streams). Default 256 MiB. */
+  maxBytes?: number;
+  /** Apply the EXIF Orientation tag. Default false, as the reference hashers do. */
+  autoOrient?: boolean;
+  /**
+   * Decode truncated or slightly corrupt files as far as the decoder can instead of failing.
+   * Default false: such files raise ERR_IMAGE_CORRUPT.
+   */
+  tolerateCorrupt?: boolean;
+  /** Accept SVG (it can reference external files: refused by default). */
+  allowVector?: boolean;
+  /** Give up on a decode after this many milliseconds (ERR_DECODE_TIMEOUT). Default: none. */
+  timeoutMs?: number;
+  /** Abort the load (ERR_ABORTED). */
+  signal?: AbortSignal;
+}
+
+/** Decoded pixels plus what is known about where they came from. */
+export interface DecodedImage extends PixelImage {
+  /** Container format as sharp names it (`jpeg`, `png`, `webp`, `gif`, `tiff`, `heif`, ...). */
+  readonly format: string;
+  /** The undecoded input bytes (the exact hashes, MD5 and SHA-256, are computed from these). */
+  readonly bytes: Uint8Array;
+  /** Frames in the file; only the first is decoded. */
+  readonly pages: number;
+}
+
+/** 100 megapixels: roomy for any camera photo, far below sharp's own 268 MP default. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+const REFUSED_FORMATS = new Set(['svg', 'pdf', 'magick', 'openslide', 'fits', 'matrix', 'vips']);
+
+/**
+ * Loads and decodes one image. Every failure is an {@link ImprintError} with a stable code:
+ * ERR_FILE_UNREADABLE, ERR_EMPTY_INPUT, ERR_NOT_AN_IMAGE, ERR_FORMAT_REFUSED, ERR_IMAGE_CORRUPT,
+ * ERR_IMAGE_TOO_LARGE, ERR_DECODE_TIMEOUT, ERR_ABORTED.
+ *
+ * @example
+ * ```ts
+ * import { decodeImage } from 'imprint/sharp';
+ * import { pdqHash } from 'imprint';
+ * const image = await decodeImage('photo.jpg');
+ * const { hash, quality } = pdqHash(image);
+ * ```
+ */
+export async function decodeImage(input: ImageInput, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const source = typeof input === 'string' ? input : undefined;
+  const location = source === undefined ? undefined : { source };
+  throwIfAborted(options.signal, location);
+  const bytes = await readInput(input, options);
+  if (bytes.length === 0)
+    throw new ImprintError('ERR_EMPTY_INPUT', 'The input is empty (0 bytes)', { location });
+  if (!options.allowVector && looksLikeMarkup(bytes)) {
+    throw new ImprintError('ERR_FORMAT_REFUSED', 'SVG/XML input is refused (it can load external files)', {
+      location,
+    });
+  }
+  const work = decodeBytes(bytes, options).catch((err: unknown) => {
+    throw mapSharpError(err, location);
+  });
+  return withTimeoutAndSignal(work, options, location);
+}
+
+async function decodeBytes(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
+  const maxPixels = options.maxPixels === undefined ? DEFAULT_MAX_PIXELS : options.maxPixels;
+  if (maxPixels !== false && (!Number.isInteger(maxPixels) || maxPixels < 1)) {
+    throw invalidArgument('a positive integer or false', 'maxPixels', maxPixels);
+  }
+  const sharpOptions: SharpOptions = {
+    ignoreIcc: true,
+    autoOrient: options.autoOrient ?? false,
+    failOn: options.tolerateCorrupt ? 'none' : 'warning',
+    limitInputPixels: maxPixels === false ? false : maxPixels,
+    pages: 1,
+    sequentialRead: true,
+  };
+  // libvips' own timeout (whole seconds) stops runaway work; the precise one is raced in decodeImage.
+  const seconds = options.timeoutMs === undefined ? 0 : Math.max(1, Math.ceil(options.timeoutMs / 1000));
+  const meta = await sharp(bytes, sharpOptions).metadata();
+  const format = meta.format ?? 'unknown';
+  if (REFUSED_FORMATS.has(format) && !(format === 'svg' && options.allowVector)) {
+    throw new ImprintError('ERR_FORMAT_REFUSED', `The ${format} format is refused`);
+  }
+  const pages = meta.pages ?? 1;
+  let pipeline = sharp(bytes, sharpOptions).timeout({ seconds });
+  const cmyk = meta.space === 'cmyk';
+  const grey = meta.channels === 1 || meta.channels === 2 || meta.space === 'b-w' || meta.space === 'grey16';
+  if (cmyk) {
+    // Keep the ink values and convert with the plain formula the reference's decoder uses,
+    // instead of libvips' colour-managed CMYK profile.
+    pipeline = pipeline.pipelineColourspace('cmyk').toColourspace('cmyk');
+  } else if (grey) {
+    pipeline = pipeline.toColourspace('b-w'); // sharp would otherwise expand grey to RGB
+  }
+  const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const raw = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const base = { format, bytes, pages, width: info.width, height: info.height };
+  if (cmyk) {
+    if ((info.channels as number) < 4) {
+      throw new ImprintError('ERR_IMAGE_CORRUPT', `CMYK image decoded to ${info.channels} channels`);
+    }
+    return {
+      ...base,
+      ...cmykToRgb({ width: info.width, height: info.height, data: raw, stride: info.channels }),
+    };
+  }
+  if (info.channels < 1 || info.channels > 4) {
+    throw new ImprintError('ERR_IMAGE_CORRUPT', `Unsupported channel count ${info.channels}`);
+  }
+  return { ...base, channels: info.channels as 1 | 2 | 3 | 4, data: raw };
+}
+
+async function readInput(input: ImageInput, options: DecodeOptions): Promise<Uint8Array> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (typeof input === 'string') {
+    const location = { source: input };
+    try {
+      const info = await stat(input);
+      if (info.isDirectory()) throw new ImprintError('ERR_FILE_UNREADABLE', 'Is a directory', { location });
+      if (info.size > maxBytes) {
+        throw new ImprintError(
+          'ERR_IMAGE_TOO_LARGE',
+          `File has ${info.size} bytes, over the ${maxBytes}-byte limit`,
+          {
+            location,
+          },
+        );
+      }
+      const buf = await readFile(input, options.signal ? { signal: options.signal } : {});
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    } catch (err) {
+      if (err instanceof ImprintError) throw err;
+      if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Aborted', { location, cause: err });
+      const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+      throw new ImprintError('ERR_FILE_UNREADABLE', `Cannot read file (${code})`, { location, cause: err });
+    }
+  }
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (input !== null && typeof input === 'object' && Symbol.asyncIterator in input) {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
+      const part = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+      total += part.length;
+      if (total > maxBytes)
+        throw new ImprintError('ERR_IMAGE_TOO_LARGE', `Stream exceeds the ${maxBytes}-byte limit`);
+      throwIfAborted(options.signal, undefined);
+      chunks.push(part);
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+  throw invalidArgument('a file path, Uint8Array/Buffer, ArrayBuffer or readable stream', 'input', input);
+}
+
+/** SVG and other XML start with `<` (after an optional BOM and white space). No raster format does. */
+function looksLikeMarkup(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (
+    i < bytes.length &&
+    i < 1024 &&
+    (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)
+  ) {
+    i++;
+  }
+  return bytes[i] === 0x3c; // '<'
+}
+
+/** Maps sharp/libvips failures onto stable codes by their (stable enough) messages. */
+function mapSharpError(err: unknown, location: { source: string } | undefined): ImprintError {
+  if (err instanceof ImprintError) {
+    return err.location || !location
+      ? err
+      : new ImprintError(err.code, err.message, { location, cause: err.cause });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const lower = message.toLowerCase();
+  let code: ImprintError['code'] = 'ERR_IMAGE_CORRUPT';
+  if (lower.includes('unsupported image format')) code = 'ERR_NOT_AN_IMAGE';
+  else if (lower.includes('pixel limit') || lower.includes('too large') || lower.includes('exceeds')) {
+    code = 'ERR_IMAGE_TOO_LARGE';
+  } else if (lower.includes('timeout')) code = 'ERR_DECODE_TIMEOUT';
+  else if (lower.includes('empty')) code = 'ERR_EMPTY_INPUT';
+  return new ImprintError(code, message, { location, cause: err });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, location: { source: string } | undefined): void {
+  if (signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Aborted', { location });
+}
+
+/** Races the decode against the timeout and the abort signal (libvips work itself cannot be cancelled). */
+function withTimeoutAndSignal<T>(
+  work: Promise<T>,
+  options: DecodeOptions,
+  location: { source: string } | undefined,
+): Promise<T> {
+  const { timeoutMs, signal } = options;
+  if (timeoutMs === undefined && !signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = (): void =>
+      finish(() => reject(new ImprintError('ERR_ABORTED', 'Aborted', { location })));
+    const finish = (settle: () => void): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(
+              new ImprintError('ERR_DECODE_TIMEOUT', `Decoding took longer than ${timeoutMs} ms`, {
+                location,
+              }),
+            ),
+          ),
+        timeoutMs,
+      );
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => finish(() => resolve(v)),
+      (e: unknown) => finish(() => reject(e)),
+    );
+  });
+}

@@ -1,0 +1,9 @@
+/**
+ * `imprint/sharp`: loading images with sharp (files, buffers, streams), hashing them, batches,
+ * and matching uploads against an index. Node only; the pure core is `imprint`.
+ */
+
+export * from './batch.js';
+export * from './decode.js';
+export * from './hash-image.js';
+export * from './match-image.js';
