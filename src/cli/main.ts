@@ -79,6 +79,11 @@ async function main(): Promise<void> {
     if (interrupts > 1) process.exit(EXIT.INTERRUPTED); // a second Ctrl-C means now
     controller.abort();
   };
+  // A closed pipe (`imprint hash ... | head`) is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const io: CliIo = {

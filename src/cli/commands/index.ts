@@ -1,4 +1,6 @@
 import type { Command } from '../command.js';
+import demo from './demo.js';
+import hash from './hash.js';
 
 /** Every sub-command, in the order `imprint --help` lists them. Add one line per new command. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [hash, demo];

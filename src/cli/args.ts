@@ -1,0 +1,35 @@
+import { UsageError } from './command.js';
+
+/** Parses a non-negative integer flag value, or throws a UsageError naming the flag. */
+export function intOption(value: string | undefined, flag: string, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(`${flag} expects an integer >= ${min} but received "${value}"`);
+  }
+  return Number(value);
+}
+
+/** Splits `a,b,c` into trimmed, non-empty names. */
+export function listOption(value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0) throw new UsageError(`expected a comma-separated list but received "${value}"`);
+  return items;
+}
+
+/** Checks a value is one of the choices. */
+export function choiceOption<T extends string>(
+  value: string | undefined,
+  flag: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} expects one of ${choices.join(', ')} but received "${value}"`);
+  }
+  return value as T;
+}

@@ -1,0 +1,241 @@
+import { createWriteStream } from 'node:fs';
+import { readFile, rename, truncate } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
+import { getAlgorithm } from '../../algorithms/registry.js';
+import { hashToHex } from '../../core/hash.js';
+import { type FileResult, hashFiles } from '../../sharp/batch.js';
+import { choiceOption, intOption, listOption } from '../args.js';
+import { type CliIo, type Command, UsageError } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { expandInputs } from '../inputs.js';
+import { writeLine } from '../output.js';
+import { Progress } from '../progress.js';
+
+const help = `Usage: imprint hash [options] <file|dir>...
+
+Hashes images. One line per image: "hash,quality,path" (the PDQ reference CLI's format), or one
+JSON object per line with --json. Files that fail are reported on stderr with their error code;
+the others still print.
+
+Options:
+  --algo <names>         algorithms, comma-separated (default pdq); several need --json.
+                         Known: see 'imprint algorithms'
+  --flavour <f>          PDQ flavour: fullres (default) or cli512 (the C++ CLI's 512x512 squash)
+  --dihedral             also print PDQ's 8 rotation/flip hashes (JSON field "dihedral", in the
+                         order ${DIHEDRAL_NAMES.join(', ')})
+  --json                 NDJSON: {"path","algorithm","hash","quality"} (several algorithms:
+                         {"path","hashes":{name:hex},"quality"})
+  -r, --recursive        hash the images in directories (by file name extension), sorted
+  -o, --output <file>    write to <file> (appears only when complete; <file>.partial meanwhile)
+  --resume               continue an interrupted -o run: skip files already in <file>.partial
+  --auto-orient          apply EXIF orientation (default off, as the reference hashers)
+  --max-pixels <n>       refuse images with more pixels (default 100000000)
+  --concurrency <n>      images decoded at once (default: cores + 1)`;
+
+/** `imprint hash`. */
+const hashCommand: Command = {
+  name: 'hash',
+  summary: 'hash images (PDQ by default; --algo for others)',
+  help,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parse(args);
+    const algorithms = listOption(values.algo, ['pdq']);
+    for (const name of algorithms) {
+      try {
+        getAlgorithm(name);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    }
+    const json = values.json ?? false;
+    if (algorithms.length > 1 && !json) throw new UsageError('several algorithms need --json');
+    if (values.dihedral && !algorithms.includes('pdq'))
+      throw new UsageError('--dihedral needs pdq among --algo');
+    if (values.resume && !values.output) throw new UsageError('--resume needs -o <file>');
+    if (positionals.length === 0) throw new UsageError('no input files');
+    const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
+
+    const output = values.output
+      ? await openOutput(resolve(io.cwd, values.output), values.resume ?? false)
+      : undefined;
+    const out = output?.stream ?? io.stdout;
+    const progress = new Progress(io.stderr, io.stderrIsTTY, 'hashing');
+    let failed = 0;
+    let done = 0; // files the batch finished, good or bad
+    let unexpanded = 0; // inputs refused before hashing (a directory without -r)
+    const report = (path: string, message: string): void => {
+      failed++;
+      progress.clear();
+      io.stderr.write(`imprint hash: ${path}: ${message}\n`);
+    };
+
+    const paths = expandInputs(positionals, {
+      cwd: io.cwd,
+      recursive: values.recursive ?? false,
+      onProblem: (p) => {
+        unexpanded++;
+        report(p.path, p.message);
+      },
+    });
+    const todo = output?.alreadyDone.size ? skipDone(paths, output.alreadyDone, io.cwd) : paths;
+    const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
+    const concurrency =
+      values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
+    try {
+      for await (const result of hashFiles(todo, {
+        algorithms,
+        pdqFlavour: flavour,
+        dihedral: values.dihedral ?? false,
+        autoOrient: values['auto-orient'] ?? false,
+        maxPixels,
+        signal: io.signal,
+        ...(concurrency === undefined ? {} : { concurrency }),
+      })) {
+        done++;
+        if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
+        else
+          report(
+            result.path,
+            `${result.error.code}: ${result.error.message.replace(`${result.path}: `, '')}`,
+          );
+        progress.update(done, failed);
+      }
+    } catch (err) {
+      progress.clear();
+      if (io.signal.aborted) {
+        await output?.close(false);
+        io.stderr.write(`imprint hash: interrupted after ${done} files; rerun with --resume to continue\n`);
+        return EXIT.INTERRUPTED;
+      }
+      await output?.close(false);
+      throw err;
+    }
+    progress.clear();
+    await output?.close(true);
+    if (failed > 0) {
+      io.stderr.write(`imprint hash: ${failed} of ${done + unexpanded} inputs failed\n`);
+      return EXIT.SOME_FAILED;
+    }
+    return EXIT.OK;
+  },
+};
+
+export default hashCommand;
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        algo: { type: 'string' },
+        flavour: { type: 'string' },
+        dihedral: { type: 'boolean' },
+        json: { type: 'boolean' },
+        recursive: { type: 'boolean', short: 'r' },
+        output: { type: 'string', short: 'o' },
+        resume: { type: 'boolean' },
+        'auto-orient': { type: 'boolean' },
+        'max-pixels': { type: 'string' },
+        concurrency: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function formatResult(
+  result: FileResult & { ok: true },
+  algorithms: readonly string[],
+  json: boolean,
+): string {
+  const { hashes, dihedral } = result.result;
+  const first = hashes[algorithms[0]!]!;
+  if (!json) return `${hashToHex(first)},${first.quality ?? ''},${result.path}`;
+  const quality = hashes.pdq?.quality;
+  const record: Record<string, unknown> =
+    algorithms.length === 1
+      ? {
+          path: result.path,
+          algorithm: first.algorithm,
+          hash: hashToHex(first),
+          quality: first.quality ?? null,
+        }
+      : {
+          path: result.path,
+          hashes: Object.fromEntries(algorithms.map((a) => [a, hashToHex(hashes[a]!)])),
+          quality: quality ?? null,
+        };
+  if (dihedral) record.dihedral = dihedral.map(hashToHex);
+  return JSON.stringify(record);
+}
+
+interface OpenOutput {
+  stream: Writable;
+  alreadyDone: Set<string>;
+  close(complete: boolean): Promise<void>;
+}
+
+/**
+ * Output goes to `<file>.partial` and is renamed to `<file>` only when the run completes, so a
+ * finished file is never half-written. `--resume` keeps the partial file's complete lines.
+ */
+async function openOutput(path: string, resume: boolean): Promise<OpenOutput> {
+  const partial = `${path}.partial`;
+  const alreadyDone = new Set<string>();
+  if (resume) {
+    let text = '';
+    try {
+      text = await readFile(partial, 'utf8');
+    } catch {
+      // nothing to resume: start afresh
+    }
+    const end = text.lastIndexOf('\n') + 1;
+    if (end < text.length) await truncate(partial, Buffer.byteLength(text.slice(0, end))); // drop a cut-off line
+    for (const line of text.slice(0, end).split('\n')) {
+      const p = pathOfLine(line);
+      if (p !== undefined) alreadyDone.add(p);
+    }
+  }
+  const stream = createWriteStream(partial, { flags: resume ? 'a' : 'w' });
+  await new Promise<void>((ok, fail) => {
+    stream.once('open', () => ok());
+    stream.once('error', fail);
+  });
+  return {
+    stream,
+    alreadyDone,
+    async close(complete: boolean) {
+      await new Promise<void>((ok) => stream.end(ok));
+      if (complete) await rename(partial, path);
+    },
+  };
+}
+
+/** The path a previous output line was for (NDJSON `path`, or everything after the second comma). */
+function pathOfLine(line: string): string | undefined {
+  if (line.length === 0) return undefined;
+  if (line.startsWith('{')) {
+    try {
+      const record = JSON.parse(line) as { path?: unknown };
+      return typeof record.path === 'string' ? record.path : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const first = line.indexOf(',');
+  const second = first < 0 ? -1 : line.indexOf(',', first + 1);
+  return second < 0 ? undefined : line.slice(second + 1);
+}
+
+async function* skipDone(
+  paths: AsyncIterable<string>,
+  done: Set<string>,
+  cwd: string,
+): AsyncGenerator<string> {
+  for await (const p of paths) if (!done.has(p) && !done.has(resolve(cwd, p))) yield p;
+}

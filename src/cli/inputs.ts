@@ -1,0 +1,74 @@
+import { opendir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+/** File name endings taken when walking directories (files named explicitly are always tried). */
+export const IMAGE_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.jfif',
+  '.png',
+  '.webp',
+  '.gif',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.heic',
+  '.heif',
+  '.jxl',
+  '.jp2',
+]);
+
+function isImageName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot >= 0 && IMAGE_EXTENSIONS.has(name.slice(dot).toLowerCase());
+}
+
+/** A command-line input that could not be expanded (reported like a failed file). */
+export interface InputProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Expands command-line inputs into file paths, in a stable order: files as given, directories
+ * (with `recursive`) walked depth-first in sorted order, keeping image file names only.
+ */
+export async function* expandInputs(
+  inputs: readonly string[],
+  options: { cwd: string; recursive: boolean; onProblem: (p: InputProblem) => void },
+): AsyncGenerator<string> {
+  for (const input of inputs) {
+    const path = resolve(options.cwd, input);
+    let isDir = false;
+    try {
+      isDir = (await stat(path)).isDirectory();
+    } catch {
+      yield input; // let the loader report it with its proper code
+      continue;
+    }
+    if (!isDir) {
+      yield input;
+      continue;
+    }
+    if (!options.recursive) {
+      options.onProblem({ path: input, message: 'is a directory (use -r to hash the images in it)' });
+      continue;
+    }
+    yield* walk(input);
+  }
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  const entries: { name: string; dir: boolean }[] = [];
+  for await (const entry of await opendir(dir)) {
+    if (entry.isDirectory()) entries.push({ name: entry.name, dir: true });
+    else if (entry.isFile() && isImageName(entry.name)) entries.push({ name: entry.name, dir: false });
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.dir) yield* walk(path);
+    else yield path;
+  }
+}
