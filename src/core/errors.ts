@@ -10,7 +10,8 @@ export const ERROR_CODES = {
   ERR_FORMAT_REFUSED: 'The format is refused by policy (SVG and other vector or remote-loading formats).',
   ERR_IMAGE_CORRUPT: 'The image is corrupt or truncated.',
   ERR_IMAGE_TOO_SMALL: 'A side of the image is below the minimum the algorithm needs (5 px for PDQ).',
-  ERR_IMAGE_UNIFORM: 'The image has no detail the algorithm can see (flat at its grid), so any hash would be noise.',
+  ERR_IMAGE_UNIFORM:
+    'The image has no detail the algorithm can see (flat at its grid), so any hash would be noise.',
   ERR_IMAGE_TOO_LARGE: 'The image has more pixels than the configured limit.',
   ERR_DECODE_TIMEOUT: 'Decoding took longer than the configured timeout.',
   ERR_ABORTED: 'The operation was aborted through its AbortSignal.',
