@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   ERR_INVALID_ARGUMENT: 'An option or argument has the wrong type or value.',
   ERR_FILE_UNREADABLE: 'The file could not be read (missing, a directory, or no permission).',
+  ERR_FILE_UNWRITABLE: 'The file could not be written (no permission, disk full, or no such directory).',
   ERR_EMPTY_INPUT: 'The input has zero bytes.',
   ERR_NOT_AN_IMAGE: 'The bytes are not in any image format the decoder knows.',
   ERR_FORMAT_REFUSED: 'The format is refused by policy (SVG and other vector or remote-loading formats).',
