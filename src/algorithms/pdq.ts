@@ -155,6 +155,13 @@ export function transformDct(b: Float32Array, v: number): Float32Array {
   return c;
 }
 
+// f32(coefficient * v) for every 8-bit v: the products the reference computes, looked up.
+const lumaTable = (coefficient: number): Float32Array =>
+  Float32Array.from({ length: 256 }, (_, v) => coefficient * v);
+const LUMA_R_TABLE = /* @__PURE__ */ lumaTable(LUMA_R);
+const LUMA_G_TABLE = /* @__PURE__ */ lumaTable(LUMA_G);
+const LUMA_B_TABLE = /* @__PURE__ */ lumaTable(LUMA_B);
+
 /** Float32 luma, `(0.299R + 0.587G) + 0.114B`; grey images keep their grey value; alpha is ignored. */
 function lumaOf(image: PixelImage): Float32Array {
   const { data, channels } = image;
@@ -164,8 +171,11 @@ function lumaOf(image: PixelImage): Float32Array {
     for (let p = 0, s = 0; p < n; p++, s += channels) out[p] = data[s]!;
     return out;
   }
+  const r = LUMA_R_TABLE;
+  const g = LUMA_G_TABLE;
+  const b = LUMA_B_TABLE;
   for (let p = 0, s = 0; p < n; p++, s += channels) {
-    out[p] = f32(f32(LUMA_R * data[s]!) + f32(LUMA_G * data[s + 1]!)) + f32(LUMA_B * data[s + 2]!);
+    out[p] = f32(r[data[s]!]! + g[data[s + 1]!]!) + b[data[s + 2]!]!; // the store rounds to float32
   }
   return out;
 }
@@ -218,9 +228,14 @@ function filterAndDecimate(luma: Float32Array, width: number, height: number): F
   return out;
 }
 
+/** Rows filtered in lockstep: independent running sums overlap instead of waiting on each other. */
+const ROW_GROUP = 8;
+
 /**
  * The reference's running box filter along each row: add the entering sample, subtract the
  * leaving one, divide by the current count (which shrinks at both edges). Float32 throughout.
+ * Each row's sum is a serial chain of float32 operations, so rows are processed in groups of
+ * {@link ROW_GROUP}, one step of every row at a time; each row still sees the reference's order.
  */
 function boxRows(
   input: Float32Array,
@@ -234,31 +249,41 @@ function boxRows(
   const phase2 = window - half + 1;
   const phase3 = width - window;
   const phase4 = half - 1;
-  for (let y = 0; y < height; y++) {
-    const base = y * width;
-    let li = base;
-    let ri = base;
-    let oi = base;
-    let sum = 0;
+  const sums = new Float32Array(ROW_GROUP); // storing into a Float32Array rounds to float32
+  for (let y0 = 0; y0 < height; y0 += ROW_GROUP) {
+    const rows = Math.min(ROW_GROUP, height - y0);
+    const base = y0 * width;
+    sums.fill(0);
+    let ri = 0;
+    let li = 0;
+    let oi = 0;
     let count = 0;
-    for (let i = 0; i < phase1; i++) {
-      sum = f32(sum + input[ri++]!);
+    for (let i = 0; i < phase1; i++, ri++) {
+      for (let r = 0, at = base + ri; r < rows; r++, at += width) sums[r] += input[at]!;
       count++;
     }
-    for (let i = 0; i < phase2; i++) {
-      sum = f32(sum + input[ri++]!);
+    for (let i = 0; i < phase2; i++, ri++, oi++) {
       count++;
-      output[oi++] = sum / count;
+      for (let r = 0, off = base; r < rows; r++, off += width) {
+        const v = f32(sums[r]! + input[off + ri]!);
+        sums[r] = v;
+        output[off + oi] = v / count;
+      }
     }
-    for (let i = 0; i < phase3; i++) {
-      sum = f32(sum + input[ri++]!);
-      sum = f32(sum - input[li++]!);
-      output[oi++] = sum / count;
+    for (let i = 0; i < phase3; i++, ri++, li++, oi++) {
+      for (let r = 0, off = base; r < rows; r++, off += width) {
+        const v = f32(f32(sums[r]! + input[off + ri]!) - input[off + li]!);
+        sums[r] = v;
+        output[off + oi] = v / count;
+      }
     }
-    for (let i = 0; i < phase4; i++) {
-      sum = f32(sum - input[li++]!);
+    for (let i = 0; i < phase4; i++, li++, oi++) {
       count--;
-      output[oi++] = sum / count;
+      for (let r = 0, off = base; r < rows; r++, off += width) {
+        const v = f32(sums[r]! - input[off + li]!);
+        sums[r] = v;
+        output[off + oi] = v / count;
+      }
     }
   }
 }
