@@ -11,6 +11,7 @@ export * from './algorithms/types.js';
 export * from './core/errors.js';
 export * from './core/hash.js';
 export * from './core/pixels.js';
+export * from './lists/index.js';
 export * from './matching/flat-index.js';
 export * from './matching/match.js';
 export * from './matching/types.js';

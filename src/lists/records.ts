@@ -1,0 +1,130 @@
+import { canonicalAlgorithmName } from './signal-types.js';
+import type { HashListMetadata } from './types.js';
+
+/** A record's hash before validation. */
+export interface RawEntry {
+  /** The hash text as the record gives it (validated by the parser). */
+  readonly hex: unknown;
+  /** The hash type the record names, if it names one. */
+  readonly declaredType?: string;
+  readonly quality?: unknown;
+  readonly metadata: HashListMetadata;
+  /** A StopNCII record the hotline asks platforms to delete. */
+  readonly withdrawn?: boolean;
+}
+
+/** A record that cannot be read; the parser adds the location. */
+export class RecordError extends Error {}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The record without the given keys; `undefined` when nothing is left. */
+function omit(record: JsonObject, keys: readonly string[]): HashListMetadata {
+  // Object.fromEntries defines own properties, so a "__proto__" key stays plain data.
+  const rest = Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
+  return Object.keys(rest).length === 0 ? undefined : rest;
+}
+
+/** StopNCII case states that mean "delete this hash" (python-threatexchange StopNCIICaseStatus). */
+const WITHDRAWN_STATES = new Set(['withdrawn', 'deleted']);
+
+/**
+ * The entries one parsed JSON record holds. Record shapes, by the tool that writes them:
+ * - a hash string (a JSON array of hex strings);
+ * - imprint (`imprint hash --json`): `{ "hash", "algorithm"?, "quality"?, ...metadata }`;
+ * - StopNCII FetchHashes records (python-threatexchange `exchanges/clients/stopncii/api.py`
+ *   `StopNCIIHashRecord`): `{ "hashValue", "signalType": "ImagePDQ" | "VideoMD5" | ...,
+ *   "hashStatus", "caseNumbers", "lastModtimestamp", "CSPFeedbacks"?, "hashRegions"? }`, or a
+ *   whole FetchHashes page `{ "count", "nextPageToken", ..., "hashRecords": [...] }`;
+ * - hasher-matcher-actioner bank content (`GET /c/bank/<bank>/content/<id>?include_signals=true`,
+ *   `OpenMediaMatch/blueprints/curation.py`): `{ "id", ..., "signals": { "pdq": "<hash>" } }`;
+ * - a field named after the algorithm: HMA's `GET /h/hash` answer `{ "pdq": "<hash>" }`, or one
+ *   object per image with a field per algorithm (`{ "path", "pdq": ..., "phash": ... }`), where
+ *   the field may also be `{ "hash", "quality"? }`.
+ */
+export function recordEntries(value: unknown, algorithm: string, stopnciiOnly: boolean): RawEntry[] {
+  if (isObject(value) && Array.isArray(value['hashRecords'])) {
+    return value['hashRecords'].map((record: unknown) => {
+      if (!isObject(record))
+        throw new RecordError(`Expected a StopNCII hash record but received ${describe(record)}`);
+      return oneEntry(record, algorithm, stopnciiOnly);
+    });
+  }
+  return [oneEntry(value, algorithm, stopnciiOnly)];
+}
+
+function oneEntry(value: unknown, algorithm: string, stopnciiOnly: boolean): RawEntry {
+  if (typeof value === 'string' && !stopnciiOnly) return { hex: value, metadata: undefined };
+  if (!isObject(value)) {
+    throw new RecordError(
+      `Expected a JSON object${stopnciiOnly ? '' : ' or a hash string'} but received ${describe(value)}`,
+    );
+  }
+  if ('hashValue' in value) return stopnciiEntry(value);
+  if (stopnciiOnly)
+    throw new RecordError('Expected a StopNCII hash record (with "hashValue" and "signalType")');
+
+  if ('hash' in value) {
+    const algo = value['algorithm'];
+    if (algo !== undefined && typeof algo !== 'string') {
+      throw new RecordError(`Expected a string for "algorithm" but received ${describe(algo)}`);
+    }
+    return {
+      hex: value['hash'],
+      ...(algo === undefined ? {} : { declaredType: algo }),
+      quality: value['quality'],
+      metadata: omit(value, ['hash', 'algorithm', 'quality']),
+    };
+  }
+
+  const signals = value['signals'];
+  if (isObject(signals)) {
+    const names = Object.keys(signals);
+    if (names.length === 0) throw new RecordError('The record\'s "signals" object is empty');
+    const mine = names.find((name) => canonicalAlgorithmName(name) === algorithm);
+    const name = mine ?? names[0]!;
+    return { hex: signals[name], declaredType: name, metadata: omit(value, ['signals']) };
+  }
+
+  const field = Object.keys(value).find((key) => canonicalAlgorithmName(key) === algorithm);
+  if (field !== undefined) {
+    const v = value[field];
+    if (isObject(v)) return { hex: v['hash'], quality: v['quality'], metadata: omit(value, [field]) };
+    return { hex: v, metadata: omit(value, [field]) };
+  }
+  throw new RecordError(
+    `The record has no hash: expected a "hash", "hashValue" or "signals" field, or a field named "${algorithm}"`,
+  );
+}
+
+function stopnciiEntry(record: JsonObject): RawEntry {
+  const signalType = record['signalType'];
+  if (typeof signalType !== 'string') {
+    throw new RecordError(
+      `Expected a string "signalType" in a StopNCII record but received ${describe(signalType)}`,
+    );
+  }
+  const status = record['hashStatus'];
+  if (status !== undefined && typeof status !== 'string') {
+    throw new RecordError(
+      `Expected a string "hashStatus" in a StopNCII record but received ${describe(status)}`,
+    );
+  }
+  const withdrawn = typeof status === 'string' && WITHDRAWN_STATES.has(status.toLowerCase());
+  return {
+    hex: record['hashValue'],
+    declaredType: signalType,
+    metadata: omit(record, ['hashValue']),
+    ...(withdrawn ? { withdrawn } : {}),
+  };
+}
