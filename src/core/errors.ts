@@ -22,6 +22,11 @@ export const ERROR_CODES = {
   ERR_HASH_LIST_SYNTAX: 'A line of a hash list cannot be parsed; the error names the source and line.',
   ERR_INDEX_CORRUPT: 'An index file is truncated, corrupt or fails its checksum.',
   ERR_INDEX_VERSION: 'An index file was written by an unsupported format version.',
+  ERR_FFMPEG_MISSING: 'FFmpeg (ffmpeg and ffprobe) is not installed or not at the configured path.',
+  ERR_VIDEO_UNREADABLE: 'FFmpeg cannot read the file as a video (not a video, corrupt, or an unknown codec).',
+  ERR_VIDEO_NO_STREAM: 'The file has no video stream (for example audio only).',
+  ERR_VIDEO_NO_FRAMES: 'The video stream decoded to zero frames.',
+  ERR_VIDEO_TOO_LONG: 'The video is longer than the configured duration limit.',
   ERR_INTERNAL: 'An unexpected failure inside imprint or a library it uses (a bug: please report).',
 } as const;
 
