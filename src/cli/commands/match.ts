@@ -1,0 +1,191 @@
+import { parseArgs } from 'node:util';
+import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
+import { getAlgorithm } from '../../algorithms/registry.js';
+import { hashToHex } from '../../core/hash.js';
+import { matchHash } from '../../matching/match.js';
+import type { HashIndex, Match } from '../../matching/types.js';
+import { hashFiles } from '../../sharp/batch.js';
+import { intOption } from '../args.js';
+import { type CliIo, type Command, UsageError } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { expandInputs } from '../inputs.js';
+import { loadKnownIndex } from '../known.js';
+import { writeLine } from '../output.js';
+import { Progress } from '../progress.js';
+
+const help = `Usage: imprint match (--list <file> | --index <file>) [options] <file|dir>...
+
+Hashes each image and prints the known hashes it matches. Text output: one line per match,
+"path<TAB>distance<TAB>known-hash<TAB>metadata"; images without a match print nothing. With --json,
+one object per image: {"path","algorithm","hash","quality","skipped","matches":[{"hash","distance",
+"metadata"[,"orientation"]}]}; "orientation" names the rotation/flip
+that matched with --dihedral.
+
+Options:
+  --list <file>          a hash list (plain hex, hash,metadata, CSV with a hash/pdq/signal column,
+                         ThreatExchange, StopNCII or NDJSON records; detected automatically)
+  --index <file>         an index file made by 'imprint index build'
+  --algo <name>          algorithm of the list (default pdq; an index file knows its own)
+  --lenient              skip malformed list lines (each reported on stderr) instead of stopping
+  --max-distance <n>     largest Hamming distance that matches (default: the algorithm's, 31 for PDQ)
+  --min-quality <n>      PDQ queries below this quality are not matched (default 50; 0 = all)
+  --dihedral             also match rotated (90/180/270) and mirrored copies (PDQ)
+  --json                 NDJSON output, one object per image
+  -r, --recursive        match the images in directories
+  --auto-orient          apply EXIF orientation before hashing (default off, as the references)`;
+
+/** `imprint match`. */
+const matchCommand: Command = {
+  name: 'match',
+  summary: 'match images against a hash list or index',
+  help,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parse(args);
+    if ((values.list === undefined) === (values.index === undefined)) {
+      throw new UsageError('give exactly one of --list <file> or --index <file>');
+    }
+    if (positionals.length === 0) throw new UsageError('no input files');
+    const algorithmName = values.algo ?? 'pdq';
+    try {
+      getAlgorithm(algorithmName);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const minQuality = intOption(values['min-quality'], '--min-quality', 50);
+    const maxDistance =
+      values['max-distance'] === undefined
+        ? undefined
+        : intOption(values['max-distance'], '--max-distance', 0);
+    if (values.dihedral && algorithmName !== 'pdq') throw new UsageError('--dihedral works with pdq only');
+
+    const index: HashIndex<unknown> = await loadKnownIndex(
+      values.list !== undefined
+        ? { kind: 'list', path: values.list, algorithm: algorithmName, lenient: values.lenient ?? false }
+        : { kind: 'index', path: values.index! },
+      io,
+    );
+    if (index.algorithm !== algorithmName && values.list === undefined && values.algo !== undefined) {
+      throw new UsageError(`the index holds ${index.algorithm} hashes, not ${algorithmName}`);
+    }
+
+    const progress = new Progress(io.stderr, io.stderrIsTTY, 'matching');
+    let failed = 0;
+    let unexpanded = 0;
+    let done = 0;
+    let matchedImages = 0;
+    const report = (path: string, message: string): void => {
+      failed++;
+      progress.clear();
+      io.stderr.write(`imprint match: ${path}: ${message}\n`);
+    };
+    const paths = expandInputs(positionals, {
+      cwd: io.cwd,
+      recursive: values.recursive ?? false,
+      onProblem: (p) => {
+        unexpanded++;
+        report(p.path, p.message);
+      },
+    });
+    try {
+      for await (const r of hashFiles(paths, {
+        algorithms: [index.algorithm],
+        dihedral: values.dihedral ?? false,
+        autoOrient: values['auto-orient'] ?? false,
+        signal: io.signal,
+      })) {
+        done++;
+        if (!r.ok) {
+          report(r.path, `${r.error.code}: ${r.error.message.replace(`${r.path}: `, '')}`);
+          continue;
+        }
+        const hash = r.result.hashes[index.algorithm]!;
+        const result = matchHash(index, hash, {
+          minQuality,
+          ...(maxDistance === undefined ? {} : { maxDistance }),
+          ...(r.result.dihedral ? { variants: r.result.dihedral } : {}),
+        });
+        if (result.matches.length > 0) matchedImages++;
+        if (result.skipped) {
+          progress.clear();
+          io.stderr.write(
+            `imprint match: ${r.path}: not matched: PDQ quality ${hash.quality} is below --min-quality ${minQuality}\n`,
+          );
+        }
+        if (values.json) {
+          await writeLine(
+            io.stdout,
+            JSON.stringify({
+              path: r.path,
+              algorithm: hash.algorithm,
+              hash: hashToHex(hash),
+              quality: hash.quality ?? null,
+              skipped: result.skipped,
+              matches: result.matches.map(matchRecord),
+            }),
+          );
+        } else {
+          for (const m of result.matches) {
+            await writeLine(
+              io.stdout,
+              `${r.path}\t${m.distance}\t${hashToHex(m.hash)}\t${metadataText(m.metadata)}`,
+            );
+          }
+        }
+        progress.update(done, failed);
+      }
+    } catch (err) {
+      progress.clear();
+      if (io.signal.aborted) return EXIT.INTERRUPTED;
+      throw err;
+    }
+    progress.clear();
+    if (failed > 0) {
+      io.stderr.write(`imprint match: ${failed} of ${done + unexpanded} inputs failed\n`);
+      return EXIT.SOME_FAILED;
+    }
+    return matchedImages > 0 ? EXIT.OK : EXIT.NO_MATCH;
+  },
+};
+
+export default matchCommand;
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        list: { type: 'string' },
+        index: { type: 'string' },
+        algo: { type: 'string' },
+        lenient: { type: 'boolean' },
+        'max-distance': { type: 'string' },
+        'min-quality': { type: 'string' },
+        dihedral: { type: 'boolean' },
+        json: { type: 'boolean' },
+        recursive: { type: 'boolean', short: 'r' },
+        'auto-orient': { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function matchRecord(m: Match<unknown>): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    hash: hashToHex(m.hash),
+    distance: m.distance,
+    metadata: m.metadata,
+  };
+  if (m.variant !== undefined) base.orientation = DIHEDRAL_NAMES[m.variant];
+  return base;
+}
+
+/** Metadata as one text field: strings as they are, anything else as JSON, several joined by " | ". */
+function metadataText(metadata: readonly unknown[]): string {
+  return metadata
+    .map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))
+    .join(' | ')
+    .replace(/[\t\n\r]/g, ' ');
+}

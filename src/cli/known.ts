@@ -1,0 +1,44 @@
+import { getAlgorithm } from '../algorithms/registry.js';
+import { FlatIndex } from '../matching/flat-index.js';
+import type { HashIndex } from '../matching/types.js';
+import { readHashListFile } from '../node/hash-list-file.js';
+import { type CliIo, UsageError } from './command.js';
+
+/** Where the known hashes come from: a hash list (any supported format) or an index file. */
+export type KnownSource =
+  | { kind: 'list'; path: string; algorithm: string; lenient: boolean }
+  | { kind: 'index'; path: string };
+
+/**
+ * Loads the known hashes for `imprint match`, reporting on stderr what was read and every line
+ * that was skipped (with --lenient), so nothing is dropped silently.
+ */
+export async function loadKnownIndex(source: KnownSource, io: CliIo): Promise<HashIndex<unknown>> {
+  if (source.kind === 'index') {
+    throw new UsageError('--index: index files are not wired up yet'); // WIRE: loadIndex from src/node/index-file.ts
+  }
+  const algorithm = getAlgorithm(source.algorithm);
+  const index = new FlatIndex<unknown>({
+    algorithm: algorithm.name,
+    bits: algorithm.bits,
+    defaultMaxDistance: algorithm.defaultThreshold,
+  });
+  const reader = readHashListFile(source.path, {
+    algorithm: algorithm.name,
+    lenient: source.lenient,
+    signal: io.signal,
+    onProblem: (err) => io.stderr.write(`imprint match: skipped ${err.message}\n`),
+  });
+  // A list line without metadata (plain hex) is identified by its line number.
+  for await (const entry of reader) index.add(entry.hash, entry.metadata ?? { line: entry.line });
+  const s = reader.stats;
+  const extras = [
+    s.skipped ? `${s.skipped} malformed lines skipped` : '',
+    s.filtered ? `${s.filtered} rows of other hash types skipped` : '',
+    s.withdrawn ? `${s.withdrawn} withdrawn records skipped` : '',
+  ].filter(Boolean);
+  io.stderr.write(
+    `imprint match: ${source.path}: ${s.entries} hashes (${index.size} distinct, format ${s.format ?? 'empty'})${extras.length ? `; ${extras.join('; ')}` : ''}\n`,
+  );
+  return index;
+}

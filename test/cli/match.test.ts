@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtureLines } from '../helpers.js';
+import { imprint } from './run.js';
+
+// "Known" lists made of the reference hashes of benign fixtures (never of our own output).
+const reference = fixtureLines('pdq', 'expected', 'cpp-fullres.csv').map((l) => l.split(','));
+const hashOf = (path: string) => reference.find((r) => r[2] === path)![0]!;
+const dir = mkdtempSync(join(tmpdir(), 'imprint-match-'));
+const list = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const bridge = hashOf('images/bridge-mods/aaa-orig.jpg');
+const known = list(
+  'known.csv',
+  `# known items\n${bridge},case-1\n\n${hashOf('images/misc/pen-and-coaster.png')},case-2\n`,
+);
+
+describe('imprint match (built binary)', () => {
+  it('prints each match with distance, known hash and metadata; exit 0', () => {
+    const r = imprint(['match', '--list', known, 'fixtures/pdq/images/bridge-mods/blur-a-lot.jpg']);
+    expect(r.code).toBe(0);
+    const [path, distance, hash, metadata] = r.stdout.trim().split('\t');
+    expect(path).toBe('fixtures/pdq/images/bridge-mods/blur-a-lot.jpg');
+    expect(Number(distance)).toBeGreaterThan(0);
+    expect(Number(distance)).toBeLessThanOrEqual(31);
+    expect(hash).toBe(bridge);
+    expect(metadata).toBe('case-1');
+    expect(r.stderr).toContain('2 hashes');
+  });
+
+  it('exits 1 when nothing matches', () => {
+    const r = imprint(['match', '--list', known, 'fixtures/photos/coffee.jpg']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+  });
+
+  it('matches rotated and mirrored copies with --dihedral, naming the orientation', () => {
+    const rotated = 'fixtures/pdq/images/dih/bridge-2-rotate-90.jpg';
+    expect(imprint(['match', '--list', known, rotated]).code).toBe(1);
+    const r = imprint(['match', '--json', '--dihedral', '--list', known, rotated]);
+    expect(r.code).toBe(0);
+    const record = JSON.parse(r.stdout);
+    expect(record.matches[0]).toEqual(
+      expect.objectContaining({ hash: bridge, metadata: ['case-1'], orientation: 'rot270' }),
+    );
+  });
+
+  it('does not match low-quality query hashes unless told, and says so', () => {
+    const weak = 'fixtures/pdq/images/labelme-subset/q0003.jpg';
+    const selfList = list('weak.txt', `${hashOf('images/labelme-subset/q0003.jpg')}\n`);
+    const r = imprint(['match', '--json', '--list', selfList, weak]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual(
+      expect.objectContaining({ skipped: 'low-quality', quality: 3, matches: [] }),
+    );
+    expect(r.stderr).toContain('below --min-quality 50');
+    const forced = imprint(['match', '--json', '--min-quality', '0', '--list', selfList, weak]);
+    expect(forced.code).toBe(0);
+    // A plain hex list has no metadata: the match names the list line.
+    expect(JSON.parse(forced.stdout).matches[0]).toEqual(
+      expect.objectContaining({ distance: 0, metadata: [{ line: 1 }] }),
+    );
+  });
+
+  it('a malformed list line stops with its file and line number, or is skipped with --lenient', () => {
+    const bad = list('bad.csv', `${bridge},ok\nnot-a-hash,broken\n`);
+    const strict = imprint(['match', '--list', bad, 'fixtures/pdq/images/bridge-mods/blur-a-lot.jpg']);
+    expect(strict.code).toBe(3);
+    expect(strict.stderr).toMatch(/bad\.csv:line 2/);
+    expect(strict.stderr).toContain('ERR_');
+    const lenient = imprint([
+      'match',
+      '--lenient',
+      '--list',
+      bad,
+      'fixtures/pdq/images/bridge-mods/blur-a-lot.jpg',
+    ]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(/skipped .*bad\.csv:line 2/);
+    expect(lenient.stderr).toContain('1 malformed lines skipped');
+  });
+
+  it('reads its own --json output as a list', () => {
+    const hashed = imprint(['hash', '--json', 'fixtures/photos/rocket.jpg']).stdout;
+    const ndjson = list('own.ndjson', hashed);
+    const r = imprint(['match', '--list', ndjson, 'fixtures/photos/rocket.jpg']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\t0\t');
+  });
+
+  it('reports failed inputs and exits 3', () => {
+    const r = imprint([
+      'match',
+      '--list',
+      known,
+      'fixtures/photos/empty.jpg',
+      'fixtures/pdq/images/bridge-mods/aaa-orig.jpg',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('empty.jpg: ERR_EMPTY_INPUT');
+    expect(r.stdout).toContain('aaa-orig.jpg');
+  });
+
+  it.each([
+    [['match', 'a.jpg'], 'exactly one of --list'],
+    [['match', '--list', 'x', '--index', 'y', 'a.jpg'], 'exactly one of --list'],
+    [['match', '--list', 'x'], 'no input files'],
+    [['match', '--list', 'x', '--max-distance', '-3', 'a.jpg'], 'Option'],
+  ])('usage errors exit 2: %j', (args, message) => {
+    const r = imprint(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
