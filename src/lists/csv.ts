@@ -7,9 +7,9 @@ const QUOTED = 2;
 const QUOTE_IN_QUOTED = 3; // saw `"` inside a quoted field: an escaped quote or the end
 
 /**
- * RFC 4180 records fed one line at a time (line ending already removed). A quoted field may
- * span lines; its line breaks come back as `\n`. Each line is scanned once, so a record of many
- * short lines costs linear time.
+ * RFC 4180 records fed one line at a time (line ending removed, and passed separately). A quoted
+ * field may span lines and keeps its line breaks as they were (`\n` or `\r\n`). Each line is
+ * scanned once, so a record of many short lines costs linear time.
  *
  * Strict where RFC 4180 is: a quote inside an unquoted field, or text after a closing quote, is
  * an error rather than a guess.
@@ -19,16 +19,21 @@ export class CsvRecordReader {
   #field: string[] = [];
   #state = FIELD_START;
   #open = false;
+  #break = '\n';
 
   /** True while a quoted field continues on the next line. */
   get inRecord(): boolean {
     return this.#open;
   }
 
-  /** Feeds one line; returns the record's fields when it is complete, `undefined` when it continues. */
-  feedLine(line: string): string[] | undefined {
+  /**
+   * Feeds one line and the line break that ended it; returns the record's fields when it is
+   * complete, `undefined` when a quoted field continues on the next line.
+   */
+  feedLine(line: string, lineBreak = '\n'): string[] | undefined {
     if (!this.#open && line.indexOf('"') < 0) return line.split(',');
-    if (this.#open) this.#field.push('\n');
+    if (this.#open) this.#field.push(this.#break);
+    this.#break = lineBreak;
     this.#open = true;
     let runStart = 0;
     for (let i = 0; i < line.length; i++) {

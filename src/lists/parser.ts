@@ -209,7 +209,8 @@ export class HashListParser {
       this.#linesDone++;
       if (raw.length > this.#maxLength && !(this.#stage === 'detect' && startsJson(raw))) {
         this.#overlong(this.#linesDone);
-      } else this.#line(stripCR(raw), this.#linesDone);
+      } else if (raw.endsWith('\r')) this.#line(raw.slice(0, -1), this.#linesDone, '\r\n');
+      else this.#line(raw, this.#linesDone, '\n');
       if (this.#stage === 'json') {
         // Detection chose JSON on this line: the scanner takes the rest as it is.
         this.#json!.push(text.slice(start));
@@ -244,10 +245,11 @@ export class HashListParser {
     this.#problem('ERR_HASH_LIST_SYNTAX', message, line);
   }
 
-  #line(line: string, lineNo: number): void {
+  /** One line without its line break (`lineBreak` says which it was; only CSV keeps it). */
+  #line(line: string, lineNo: number, lineBreak = ''): void {
     const csv = this.#csv;
     if (csv?.reader.inRecord) {
-      this.#csvLine(csv, line, lineNo);
+      this.#csvLine(csv, line, lineNo, lineBreak);
       return;
     }
     if (BLANK.test(line)) {
@@ -260,12 +262,12 @@ export class HashListParser {
       return;
     }
     if (this.#stage === 'detect') {
-      this.#detect(line, lineNo);
+      this.#detect(line, lineNo, lineBreak);
       return;
     }
     switch (this.stats.format) {
       case 'csv':
-        this.#csvLine(csv!, line, lineNo);
+        this.#csvLine(csv!, line, lineNo, lineBreak);
         return;
       case 'plain':
         this.#plainLine(line, lineNo);
@@ -281,7 +283,7 @@ export class HashListParser {
     }
   }
 
-  #detect(line: string, lineNo: number): void {
+  #detect(line: string, lineNo: number, lineBreak: string): void {
     const first = line.trimStart()[0];
     if (first === '[') {
       this.#startJson(lineNo, `${line}\n`);
@@ -321,7 +323,7 @@ export class HashListParser {
     );
     this.#setLineFormat(format);
     this.#stage = 'lines';
-    this.#line(line, lineNo);
+    this.#line(line, lineNo, lineBreak);
   }
 
   #setLineFormat(format: HashListFormat): void {
@@ -401,12 +403,12 @@ export class HashListParser {
     this.#accept({ hex, declaredType: type, metadata }, lineNo);
   }
 
-  #csvLine(csv: CsvState, line: string, lineNo: number): void {
+  #csvLine(csv: CsvState, line: string, lineNo: number, lineBreak: string): void {
     if (!csv.reader.inRecord) {
       csv.recordLine = lineNo;
       csv.recordLength = 0;
     }
-    csv.recordLength += line.length + 1;
+    csv.recordLength += line.length + lineBreak.length;
     if (csv.recordLength > this.#maxLength) {
       this.#fatal(
         'ERR_HASH_LIST_SYNTAX',
@@ -416,7 +418,7 @@ export class HashListParser {
     }
     let fields: string[] | undefined;
     try {
-      fields = csv.reader.feedLine(line);
+      fields = csv.reader.feedLine(line, lineBreak);
     } catch (err) {
       if (!(err instanceof CsvSyntaxError)) throw err;
       if (csv.header === undefined)

@@ -48,6 +48,8 @@ const WITHDRAWN_STATES = new Set(['withdrawn', 'deleted']);
  *   whole FetchHashes page `{ "count", "nextPageToken", ..., "hashRecords": [...] }`;
  * - hasher-matcher-actioner bank content (`GET /c/bank/<bank>/content/<id>?include_signals=true`,
  *   `OpenMediaMatch/blueprints/curation.py`): `{ "id", ..., "signals": { "pdq": "<hash>" } }`;
+ * - imprint with several algorithms (`imprint hash --json --algo pdq,phash`):
+ *   `{ "path", "hashes": { "pdq": "<hex>", "phash": "<hex>" }, "quality" }`;
  * - a field named after the algorithm: HMA's `GET /h/hash` answer `{ "pdq": "<hash>" }`, or one
  *   object per image with a field per algorithm (`{ "path", "pdq": ..., "phash": ... }`), where
  *   the field may also be `{ "hash", "quality"? }`.
@@ -87,13 +89,23 @@ function oneEntry(value: unknown, algorithm: string, stopnciiOnly: boolean): Raw
     };
   }
 
-  const signals = value['signals'];
-  if (isObject(signals)) {
-    const names = Object.keys(signals);
-    if (names.length === 0) throw new RecordError('The record\'s "signals" object is empty');
+  // HMA bank content keeps its hashes in `signals`; `imprint hash --json --algo a,b` in `hashes`.
+  for (const key of ['signals', 'hashes']) {
+    const map = value[key];
+    if (!isObject(map)) continue;
+    const names = Object.keys(map);
+    if (names.length === 0) throw new RecordError(`The record's "${key}" object is empty`);
     const mine = names.find((name) => canonicalAlgorithmName(name) === algorithm);
     const name = mine ?? names[0]!;
-    return { hex: signals[name], declaredType: name, metadata: omit(value, ['signals']) };
+    // imprint's multi-algorithm records carry PDQ's quality at the top level.
+    const quality =
+      key === 'hashes' && mine !== undefined && algorithm === 'pdq' ? value['quality'] : undefined;
+    return {
+      hex: map[name],
+      declaredType: name,
+      ...(quality === undefined ? {} : { quality }),
+      metadata: omit(value, quality === undefined ? [key] : [key, 'quality']),
+    };
   }
 
   const field = Object.keys(value).find((key) => canonicalAlgorithmName(key) === algorithm);
@@ -103,7 +115,7 @@ function oneEntry(value: unknown, algorithm: string, stopnciiOnly: boolean): Raw
     return { hex: v, metadata: omit(value, [field]) };
   }
   throw new RecordError(
-    `The record has no hash: expected a "hash", "hashValue" or "signals" field, or a field named "${algorithm}"`,
+    `The record has no hash: expected a "hash", "hashValue", "signals" or "hashes" field, or a field named "${algorithm}"`,
   );
 }
 
