@@ -18,6 +18,25 @@ export interface Match<M> {
 export interface QueryOptions {
   /** Largest distance that counts as a match. Default: the algorithm's threshold (31 for PDQ). */
   maxDistance?: number;
+  /**
+   * How an index that has several ways to search picks one: `auto` (default) estimates the cost
+   * of each; `mih` and `scan` force multi-index hashing or a flat scan (for tests and benchmarks).
+   * The results are identical whatever the choice.
+   */
+  strategy?: 'auto' | 'mih' | 'scan';
+}
+
+/**
+ * The matches of many queries as parallel typed arrays (no object per match): hit `i` is stored
+ * entry `ids[i]` at distance `distances[i]` from query number `queries[i]`. Hits are grouped by
+ * query in query order; within a query, nearest first, ties by id. Resolve ids with
+ * {@link HashIndex.hashOf} and {@link HashIndex.metadataOf}.
+ */
+export interface BatchMatches {
+  readonly length: number;
+  readonly queries: Uint32Array;
+  readonly ids: Uint32Array;
+  readonly distances: Uint16Array;
 }
 
 /** An entry as hash lists produce them. */
@@ -45,6 +64,12 @@ export interface HashIndex<M> {
   query(hash: Hash, options?: QueryOptions): Match<M>[];
   /** Like {@link query} for several variants of one picture (e.g. PDQ's 8 dihedral hashes): each entry once, at its smallest distance. */
   queryAny(hashes: readonly Hash[], options?: QueryOptions): Match<M>[];
-  /** The `k` nearest stored hashes, nearest first (ties by id). */
-  nearest(hash: Hash, k: number): Match<M>[];
+  /** The `k` nearest stored hashes (within `maxDistance` when given, else at any distance), nearest first (ties by id). */
+  nearest(hash: Hash, k: number, options?: QueryOptions): Match<M>[];
+  /** {@link query} for many hashes at once, with the matches as typed arrays. */
+  queryBatch(hashes: readonly Hash[], options?: QueryOptions): BatchMatches;
+  /** The stored hash of a live entry (ERR_INVALID_ARGUMENT for an unknown or removed id). */
+  hashOf(id: number): Hash;
+  /** The metadata of a live entry (ERR_INVALID_ARGUMENT for an unknown or removed id). */
+  metadataOf(id: number): readonly M[];
 }

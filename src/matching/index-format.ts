@@ -1,0 +1,389 @@
+import { ImprintError } from '../core/errors.js';
+import { type Crc32, crc32 as jsCrc32 } from './crc32.js';
+import { FlatIndex } from './flat-index.js';
+import type { KernelChoice } from './kernel.js';
+import { MihIndex } from './mih-index.js';
+import { type IndexParts, internals, MAX_INDEX_BITS, slotsFor, strideFor } from './packed-index.js';
+
+/**
+ * Index file format, version 1. Little-endian throughout.
+ *
+ * Header (96 bytes):
+ *
+ * | offset | size | field                                                    |
+ * |-------:|-----:|----------------------------------------------------------|
+ * |      0 |    8 | magic `89 49 4D 50 49 44 58 0A` ("\x89IMPIDX\n")         |
+ * |      8 |    2 | format version (1)                                       |
+ * |     10 |    1 | kind: 1 flat, 2 multi-index hashing                      |
+ * |     11 |    1 | length of the algorithm name (1..32)                     |
+ * |     12 |    4 | header length (96)                                       |
+ * |     16 |    4 | bits per hash (1..4096)                                  |
+ * |     20 |    4 | ids: entries ever added, removed ones included (`count`) |
+ * |     24 |    4 | live entries (`size`)                                    |
+ * |     28 |    4 | default maximum distance                                 |
+ * |     32 |    4 | stride: bytes per stored hash, 8 * ceil(bits / 64)       |
+ * |     36 |    4 | MIH slots, ceil(ceil(bits / 8) / 2) (0 for flat)         |
+ * |     40 |    8 | metadata JSON bytes                                      |
+ * |     48 |    8 | body length (everything after the header)                |
+ * |     56 |    4 | CRC-32 of the body                                       |
+ * |     60 |   32 | algorithm name, ASCII, zero-padded                       |
+ * |     92 |    4 | CRC-32 of header bytes 0..91                             |
+ *
+ * Body: these sections in order, each zero-padded to a multiple of 8 bytes.
+ *
+ * | section          | size                    | content                                                        |
+ * |------------------|-------------------------|----------------------------------------------------------------|
+ * | hashes           | count * stride          | hash `id` at `id * stride`: u32 words, word w = hash bytes 4w..4w+3 big-endian, zero-padded |
+ * | live flags       | count                   | 1 = live, 0 = removed                                          |
+ * | metadata offsets | (count + 1) * 4         | u32: entry `id`'s JSON is bytes [off[id], off[id+1]) of the next section |
+ * | metadata         | metadata bytes          | per entry a UTF-8 JSON array of its metadata values, or nothing |
+ * | MIH offsets      | slots * 65537 * 4       | MIH only. Per slot, u32 start of each 16-bit value's ids (+ end) |
+ * | MIH postings     | slots * size * 4        | MIH only. Per slot, the live ids grouped by slot value, ascending within a value |
+ *
+ * Slot s of a hash is its bytes 2s, 2s+1 as a big-endian 16-bit value.
+ */
+export const INDEX_FORMAT_VERSION = 1;
+const MAGIC = [0x89, 0x49, 0x4d, 0x50, 0x49, 0x44, 0x58, 0x0a];
+const HEADER = 96;
+const NAME_MAX = 32;
+const TABLE_WORDS = 65537;
+
+/** An index read from a file: flat or multi-index, as it was saved. */
+export type LoadedIndex<M> = FlatIndex<M> | MihIndex<M>;
+
+/** Options for {@link decodeIndex}. */
+export interface DecodeIndexOptions {
+  /** Kernel of the loaded index (default `auto`). */
+  kernel?: KernelChoice;
+  /**
+   * `checksum` (default): header and body checksums plus structural bounds, so that a damaged
+   * file is an error. `full` also rebuilds the multi-index tables and parses every metadata
+   * entry to compare, for files from a source you do not trust (costs about a build).
+   */
+  verify?: 'checksum' | 'full';
+  /** Named in error messages (e.g. the file path). */
+  source?: string;
+  /** CRC-32 implementation (Node's `zlib.crc32` is faster than the built-in). */
+  crc32?: Crc32;
+}
+
+/** Options for {@link encodeIndexChunks}. */
+export interface EncodeIndexOptions {
+  crc32?: Crc32;
+}
+
+function pad8(n: number): number {
+  return (8 - (n % 8)) % 8;
+}
+
+function assertLittleEndian(): void {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+    throw new ImprintError('ERR_INTERNAL', 'Index files need a little-endian host');
+  }
+}
+
+function bytesOf(a: Uint32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/**
+ * The file bytes of an index, as a list of chunks to write in order (views into the index's
+ * memory where possible, so nothing large is copied). The index must not change until the
+ * chunks are written; `saveIndex` in `imprint/node` takes care of that and of writing atomically.
+ */
+export function encodeIndexChunks<M>(
+  index: FlatIndex<M> | MihIndex<M>,
+  options: EncodeIndexOptions = {},
+): Uint8Array[] {
+  assertLittleEndian();
+  const crc = options.crc32 ?? jsCrc32;
+  const parts = internals.snapshot(index);
+  const zeros = new Uint8Array(8);
+  const body: Uint8Array[] = [];
+  const section = (bytes: Uint8Array): void => {
+    body.push(bytes);
+    const p = pad8(bytes.length);
+    if (p) body.push(zeros.subarray(0, p));
+  };
+  section(parts.packed);
+  section(parts.alive);
+  section(bytesOf(parts.metadata.offsets));
+  section(parts.metadata.bytes);
+  if (parts.kind === 'mih') {
+    section(parts.offsets!);
+    section(parts.postings!);
+  }
+  let bodyLength = 0;
+  let bodyCrc = 0;
+  for (const b of body) {
+    bodyLength += b.length;
+    bodyCrc = crc(b, bodyCrc);
+  }
+  const name = new TextEncoder().encode(parts.algorithm);
+  if (name.length > NAME_MAX || !/^[\x21-\x7e]+$/.test(parts.algorithm)) {
+    throw new ImprintError(
+      'ERR_INVALID_ARGUMENT',
+      `Expected an algorithm name of 1 to ${NAME_MAX} printable ASCII characters but received "${parts.algorithm}"`,
+    );
+  }
+  const header = new Uint8Array(HEADER);
+  const view = new DataView(header.buffer);
+  header.set(MAGIC, 0);
+  view.setUint16(8, INDEX_FORMAT_VERSION, true);
+  view.setUint8(10, parts.kind === 'flat' ? 1 : 2);
+  view.setUint8(11, name.length);
+  view.setUint32(12, HEADER, true);
+  view.setUint32(16, parts.bits, true);
+  view.setUint32(20, parts.count, true);
+  view.setUint32(24, parts.size, true);
+  view.setUint32(28, parts.defaultMaxDistance, true);
+  view.setUint32(32, parts.stride, true);
+  view.setUint32(36, parts.slots, true);
+  view.setBigUint64(40, BigInt(parts.metadata.bytes.length), true);
+  view.setBigUint64(48, BigInt(bodyLength), true);
+  view.setUint32(56, bodyCrc, true);
+  header.set(name, 60);
+  view.setUint32(92, crc(header.subarray(0, 92)), true);
+  return [header, ...body];
+}
+
+/**
+ * The file bytes of an index in one buffer (for browsers or storage APIs; in Node prefer
+ * `saveIndex`, which writes without copying).
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeIndex(index);
+ * const again = decodeIndex<string>(bytes);
+ * ```
+ */
+export function encodeIndex<M>(
+  index: FlatIndex<M> | MihIndex<M>,
+  options: EncodeIndexOptions = {},
+): Uint8Array {
+  const chunks = encodeIndexChunks(index, options);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Runs `write` with the file chunks of `index` while the index refuses changes (so the views
+ * stay valid during an asynchronous write).
+ */
+export async function withIndexChunks<M, T>(
+  index: FlatIndex<M> | MihIndex<M>,
+  options: EncodeIndexOptions,
+  write: (chunks: Uint8Array[]) => Promise<T>,
+): Promise<T> {
+  const chunks = encodeIndexChunks(index, options);
+  internals.lock(index, 1);
+  try {
+    return await write(chunks);
+  } finally {
+    internals.lock(index, -1);
+  }
+}
+
+/**
+ * Reads an index from its file bytes. Every damage (truncation, flipped bits, an absurd count in
+ * the header) is an {@link ImprintError} `ERR_INDEX_CORRUPT` (or `ERR_INDEX_VERSION` for another
+ * format version) whose `location.offset` is the byte where the problem shows; nothing is
+ * allocated from a header's counts before they are checked against the file's length.
+ *
+ * @example
+ * ```ts
+ * const index = decodeIndex<string>(bytes, { source: 'known.idx' });
+ * index.query(hash);
+ * ```
+ */
+export function decodeIndex<M = unknown>(
+  input: Uint8Array,
+  options: DecodeIndexOptions = {},
+): LoadedIndex<M> {
+  assertLittleEndian();
+  const source = options.source;
+  const fail = (
+    offset: number,
+    message: string,
+    code: 'ERR_INDEX_CORRUPT' | 'ERR_INDEX_VERSION' = 'ERR_INDEX_CORRUPT',
+  ) => new ImprintError(code, message, { location: source === undefined ? { offset } : { source, offset } });
+  if (!(input instanceof Uint8Array)) throw fail(0, 'Expected the bytes of an index file (a Uint8Array)');
+  // Views below need 4-byte alignment.
+  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
+  const length = bytes.length;
+  if (MAGIC.some((b, i) => i < length && bytes[i] !== b))
+    throw fail(0, 'Not an imprint index file (wrong magic bytes)');
+  if (length < HEADER) throw fail(length, `The file ends inside the ${HEADER}-byte header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  const version = view.getUint16(8, true);
+  if (version !== INDEX_FORMAT_VERSION) {
+    throw fail(
+      8,
+      `Index format version ${version} is not supported (this build reads ${INDEX_FORMAT_VERSION})`,
+      'ERR_INDEX_VERSION',
+    );
+  }
+  const crc = options.crc32 ?? jsCrc32;
+  if (crc(bytes.subarray(0, 92)) !== view.getUint32(92, true))
+    throw fail(92, 'The header checksum does not match');
+
+  const kindByte = view.getUint8(10);
+  if (kindByte !== 1 && kindByte !== 2) throw fail(10, `Unknown index kind ${kindByte}`);
+  const kind = kindByte === 1 ? 'flat' : 'mih';
+  const nameLength = view.getUint8(11);
+  if (nameLength < 1 || nameLength > NAME_MAX) throw fail(11, `Bad algorithm name length ${nameLength}`);
+  if (view.getUint32(12, true) !== HEADER) throw fail(12, `Bad header length ${view.getUint32(12, true)}`);
+  const bits = view.getUint32(16, true);
+  if (bits < 1 || bits > MAX_INDEX_BITS) throw fail(16, `Bad hash length ${bits} bits`);
+  const count = view.getUint32(20, true);
+  const size = view.getUint32(24, true);
+  if (size > count) throw fail(24, `${size} live entries but only ${count} ids`);
+  const defaultMaxDistance = view.getUint32(28, true);
+  const stride = view.getUint32(32, true);
+  if (stride !== strideFor(bits)) throw fail(32, `Stride ${stride} does not fit ${bits}-bit hashes`);
+  const slots = view.getUint32(36, true);
+  if (slots !== (kind === 'mih' ? slotsFor(bits) : 0)) throw fail(36, `Bad slot count ${slots}`);
+  const metaBytes = Number(view.getBigUint64(40, true));
+  if (metaBytes > 0xffffffff) throw fail(40, `Metadata length ${metaBytes} exceeds 4 GiB`);
+  const nameBytes = bytes.subarray(60, 60 + nameLength);
+  const algorithm = String.fromCharCode(...nameBytes);
+  if (!/^[\x21-\x7e]+$/.test(algorithm) || bytes.subarray(60 + nameLength, 92).some((b) => b !== 0)) {
+    throw fail(60, 'Bad algorithm name');
+  }
+
+  // Section sizes come from counts already bounded by 2^32; their sum is exact in a double.
+  const sizes = [count * stride, count, (count + 1) * 4, metaBytes];
+  if (kind === 'mih') sizes.push(slots * TABLE_WORDS * 4, slots * size * 4);
+  const starts: number[] = [];
+  let bodyLength = 0;
+  for (const s of sizes) {
+    starts.push(HEADER + bodyLength);
+    bodyLength += s + pad8(s);
+  }
+  const declared = Number(view.getBigUint64(48, true));
+  if (declared !== bodyLength)
+    throw fail(48, `Body length ${declared} does not match the counts (${bodyLength})`);
+  if (length < HEADER + bodyLength) {
+    throw fail(length, `The file is truncated: ${length} bytes, the header describes ${HEADER + bodyLength}`);
+  }
+  if (length > HEADER + bodyLength)
+    throw fail(HEADER + bodyLength, 'Unexpected bytes after the end of the index');
+  if (crc(bytes.subarray(HEADER)) !== view.getUint32(56, true)) {
+    throw fail(HEADER, 'The body checksum does not match (the file is damaged)');
+  }
+
+  const u32 = (start: number, words: number): Uint32Array =>
+    new Uint32Array(bytes.buffer, bytes.byteOffset + start, words);
+  const packed = bytes.subarray(starts[0]!, starts[0]! + count * stride);
+  const alive = bytes.subarray(starts[1]!, starts[1]! + count);
+  const metaOffsets = u32(starts[2]!, count + 1);
+  const metadata = bytes.subarray(starts[3]!, starts[3]! + metaBytes);
+
+  // Structure: only what a checksum cannot promise for a file written by a buggy or hostile tool.
+  let live = 0;
+  for (let id = 0; id < count; id++) {
+    const a = alive[id]!;
+    if (a > 1) throw fail(starts[1]! + id, `Bad live flag ${a} for entry ${id}`);
+    live += a;
+  }
+  if (live !== size) throw fail(24, `The header says ${size} live entries, the flags ${live}`);
+  checkPadding(packed, bits, stride, (id) =>
+    fail(starts[0]! + id * stride, `Hash ${id} has bits set beyond its ${bits} bits`),
+  );
+  if (metaOffsets[0] !== 0) throw fail(starts[2]!, 'Metadata offsets do not start at 0');
+  for (let id = 0; id < count; id++) {
+    const a = metaOffsets[id]!;
+    const b = metaOffsets[id + 1]!;
+    if (b < a || b > metaBytes) throw fail(starts[2]! + 4 * (id + 1), `Bad metadata offset for entry ${id}`);
+    if (b > a && alive[id] === 0) throw fail(starts[2]! + 4 * (id + 1), `Removed entry ${id} has metadata`);
+  }
+  if (metaOffsets[count] !== metaBytes)
+    throw fail(starts[2]! + 4 * count, 'Metadata offsets do not end at the metadata length');
+
+  let parts: IndexParts = {
+    kind,
+    algorithm,
+    bits,
+    defaultMaxDistance,
+    count,
+    size,
+    stride,
+    slots,
+    packed,
+    alive,
+    metadata: { offsets: metaOffsets.slice(), bytes: metadata.slice() },
+  };
+  if (kind === 'mih') {
+    const offsets = u32(starts[4]!, slots * TABLE_WORDS);
+    const postings = u32(starts[5]!, slots * size);
+    for (let s = 0; s < slots; s++) {
+      const table = s * TABLE_WORDS;
+      const list = s * size;
+      const at = (v: number) => starts[4]! + 4 * (table + v);
+      if (offsets[table] !== 0) throw fail(at(0), `MIH slot ${s} does not start at 0`);
+      if (offsets[table + 65536] !== size) throw fail(at(65536), `MIH slot ${s} does not end at ${size}`);
+      for (let v = 0; v < 65536; v++) {
+        const a = offsets[table + v]!;
+        const b = offsets[table + v + 1]!;
+        if (b < a || b > size) throw fail(at(v + 1), `Bad MIH offset in slot ${s}`);
+        let previous = -1;
+        for (let i = a; i < b; i++) {
+          const id = postings[list + i]!;
+          if (id >= count || id <= previous || alive[id] !== 1) {
+            throw fail(starts[5]! + 4 * (list + i), `Bad id ${id} in MIH slot ${s}`);
+          }
+          previous = id;
+        }
+      }
+    }
+    parts = {
+      ...parts,
+      offsets: bytes.subarray(starts[4]!, starts[4]! + sizes[4]!),
+      postings: bytes.subarray(starts[5]!, starts[5]! + sizes[5]!),
+    };
+  }
+
+  const index: LoadedIndex<M> =
+    kind === 'flat'
+      ? new FlatIndex<M>({ algorithm, bits, defaultMaxDistance, kernel: options.kernel ?? 'auto' })
+      : new MihIndex<M>({ algorithm, bits, defaultMaxDistance, kernel: options.kernel ?? 'auto' });
+  internals.restore(index, parts);
+  if (options.verify === 'full') {
+    try {
+      internals.verify(index);
+    } catch (err) {
+      if (err instanceof ImprintError) throw fail(HEADER, err.message);
+      throw err;
+    }
+  }
+  return index;
+}
+
+/** Calls `bad(id)` for the first stored hash with a bit set outside its `bits` (those would skew distances). */
+function checkPadding(
+  packed: Uint8Array,
+  bits: number,
+  stride: number,
+  bad: (id: number) => ImprintError,
+): void {
+  const hashBytes = Math.ceil(bits / 8);
+  const unusedHigh = hashBytes * 8 - bits;
+  if (unusedHigh === 0 && hashBytes === stride) return;
+  const words = new Uint32Array(packed.buffer, packed.byteOffset, packed.length / 4);
+  const wordsPer = stride / 4;
+  const count = packed.length / stride;
+  const firstMask = unusedHigh === 0 ? 0 : (((0xff << (8 - unusedHigh)) & 0xff) << 24) >>> 0;
+  for (let id = 0; id < count; id++) {
+    const base = id * wordsPer;
+    if ((words[base]! & firstMask) !== 0) throw bad(id);
+    // bytes of the stride past the hash: in word w, hash byte 4w+j sits at bits 24-8j
+    for (let b = hashBytes; b < stride; b++) {
+      if (((words[base + (b >>> 2)]! >>> (24 - 8 * (b & 3))) & 0xff) !== 0) throw bad(id);
+    }
+  }
+}

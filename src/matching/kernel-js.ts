@@ -1,0 +1,187 @@
+import { popcount32 } from '../core/hash.js';
+import type { Kernel } from './kernel.js';
+
+/**
+ * The matching kernel in plain JavaScript, for hosts without WebAssembly. Same memory layout and
+ * same results as `wasm/kernel.wat` (see there for the layout); tests run both on the same data.
+ * Memory is a plain ArrayBuffer that is replaced (copied) when it grows.
+ */
+export class JsKernel implements Kernel {
+  readonly name = 'js' as const;
+  #buffer: ArrayBuffer;
+  #u32: Uint32Array;
+  #packed = 0; // all addresses below are in u32 words, not bytes
+  #words = 2; // u32 words per hash (stride / 4, always even)
+  #offsets = 0;
+  #postings = 0;
+  #perSlot = 0;
+  #slots = 0;
+  #hits = 0;
+
+  constructor(bytes: number) {
+    this.#buffer = new ArrayBuffer(roundUp(bytes, 8));
+    this.#u32 = new Uint32Array(this.#buffer);
+  }
+
+  get buffer(): ArrayBuffer {
+    return this.#buffer;
+  }
+
+  reserve(bytes: number): void {
+    if (bytes <= this.#buffer.byteLength) return;
+    const next = new ArrayBuffer(roundUp(bytes, 8));
+    new Uint8Array(next).set(new Uint8Array(this.#buffer));
+    this.#buffer = next;
+    this.#u32 = new Uint32Array(next);
+  }
+
+  configure(
+    packed: number,
+    stride: number,
+    offsets: number,
+    postings: number,
+    perSlot: number,
+    slots: number,
+  ): void {
+    this.#packed = packed >>> 2;
+    this.#words = stride >>> 2;
+    this.#offsets = offsets >>> 2;
+    this.#postings = postings >>> 2;
+    this.#perSlot = perSlot;
+    this.#slots = slots;
+  }
+
+  hits(): number {
+    return this.#hits;
+  }
+
+  /** Distance of hash `id` to the query at word address `q`; stops once past `max` (in 64-bit steps, as the WASM kernel). */
+  #dist(id: number, q: number, max: number): number {
+    const m = this.#u32;
+    const words = this.#words;
+    let p = this.#packed + id * words;
+    let d = 0;
+    for (let w = 0; w < words; w += 2, p += 2) {
+      d += popcount32(m[p]! ^ m[q + w]!) + popcount32(m[p + 1]! ^ m[q + w + 1]!);
+      if (d > max) return d;
+    }
+    return d;
+  }
+
+  scan(
+    q: number,
+    start: number,
+    end: number,
+    max: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number {
+    const m = this.#u32;
+    const qw = q >>> 2;
+    const oi = outIds >>> 2;
+    const od = outDist >>> 2;
+    let n = 0;
+    let id = start;
+    this.#hits = 0;
+    if (id >= end) return end;
+    if (cap === 0) return start;
+    if (this.#words === 8) {
+      // 256-bit hashes: unrolled, first 128 bits decide almost every non-match.
+      const q0 = m[qw]!;
+      const q1 = m[qw + 1]!;
+      const q2 = m[qw + 2]!;
+      const q3 = m[qw + 3]!;
+      const q4 = m[qw + 4]!;
+      const q5 = m[qw + 5]!;
+      const q6 = m[qw + 6]!;
+      const q7 = m[qw + 7]!;
+      for (let p = this.#packed + id * 8; id < end; id++, p += 8) {
+        let d =
+          popcount32(m[p]! ^ q0) +
+          popcount32(m[p + 1]! ^ q1) +
+          popcount32(m[p + 2]! ^ q2) +
+          popcount32(m[p + 3]! ^ q3);
+        if (d > max) continue;
+        d +=
+          popcount32(m[p + 4]! ^ q4) +
+          popcount32(m[p + 5]! ^ q5) +
+          popcount32(m[p + 6]! ^ q6) +
+          popcount32(m[p + 7]! ^ q7);
+        if (d > max) continue;
+        m[oi + n] = id;
+        m[od + n] = d;
+        if (++n === cap) {
+          id++;
+          break;
+        }
+      }
+    } else {
+      for (; id < end; id++) {
+        const d = this.#dist(id, qw, max);
+        if (d > max) continue;
+        m[oi + n] = id;
+        m[od + n] = d;
+        if (++n === cap) {
+          id++;
+          break;
+        }
+      }
+    }
+    this.#hits = n;
+    return id;
+  }
+
+  /** The u16 value of slot `s` of the hash starting at word address `p`. */
+  #slot(p: number, s: number): number {
+    const word = this.#u32[p + (s >>> 1)]!;
+    return s & 1 ? word & 0xffff : word >>> 16;
+  }
+
+  mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number {
+    const m = this.#u32;
+    const qw = q >>> 2;
+    const oi = outIds >>> 2;
+    const od = outDist >>> 2;
+    let n = 0;
+    for (let s = 0; s < this.#slots; s++) {
+      const table = this.#offsets + s * 65537;
+      const list = this.#postings + s * this.#perSlot;
+      const qv = this.#slot(qw, s);
+      const probe = (v: number): boolean => {
+        const end = m[table + v + 1]!;
+        for (let i = m[table + v]!; i < end; i++) {
+          const id = m[list + i]!;
+          const d = this.#dist(id, qw, max);
+          if (d > max || this.#seenEarlier(s, this.#packed + id * this.#words, qw, r)) continue;
+          if (n >= cap) return false;
+          m[oi + n] = id;
+          m[od + n] = d;
+          n++;
+        }
+        return true;
+      };
+      if (!probe(qv)) return -1;
+      for (let k = 1; k <= r && k <= 16; k++) {
+        // every 16-bit mask with k bits set, in increasing order (Gosper's hack)
+        for (let mask = (1 << k) - 1; mask < 65536; ) {
+          if (!probe(qv ^ mask)) return -1;
+          const c = mask & -mask;
+          const t = mask + c;
+          mask = (((t ^ mask) >>> 2) / c) | t;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** True when a slot before `s` is within `r` bits: the candidate was found there already. */
+  #seenEarlier(s: number, p: number, q: number, r: number): boolean {
+    for (let t = 0; t < s; t++) if (popcount32(this.#slot(p, t) ^ this.#slot(q, t)) <= r) return true;
+    return false;
+  }
+}
+
+function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}

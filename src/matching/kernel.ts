@@ -1,0 +1,169 @@
+import { ImprintError } from '../core/errors.js';
+import { JsKernel } from './kernel-js.js';
+import { KERNEL_WASM_BASE64 } from './wasm/kernel-bytes.js';
+
+/** Which implementation runs the distance loops: `wasm` (fast), `js` (fallback), or `auto` (WASM when the host has it). */
+export type KernelChoice = 'auto' | 'wasm' | 'js';
+
+/**
+ * The hot loops of matching, over one block of memory that holds the packed hashes and the MIH
+ * tables (layout in `wasm/kernel.wat`). Two implementations with identical results: WebAssembly
+ * and plain JS. Addresses are byte offsets into {@link Kernel.buffer}.
+ */
+export interface Kernel {
+  readonly name: 'wasm' | 'js';
+  /** The memory; a new object after {@link Kernel.reserve} grows it, so re-create views then. */
+  readonly buffer: ArrayBuffer;
+  /** Grows the memory to at least `bytes` bytes, keeping its contents. */
+  reserve(bytes: number): void;
+  configure(
+    packed: number,
+    stride: number,
+    offsets: number,
+    postings: number,
+    perSlot: number,
+    slots: number,
+  ): void;
+  /** Flat scan of ids [start, end); returns the id to resume from, {@link Kernel.hits} tells how many hits were written. */
+  scan(
+    q: number,
+    start: number,
+    end: number,
+    max: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number;
+  hits(): number;
+  /** MIH query over the posted ids; returns the hit count, or -1 when more than `cap`. */
+  mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number;
+}
+
+const WASM_PAGE = 65536;
+const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel module, or null when this host cannot run WebAssembly. */
+function wasmModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled =
+      typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNEL_WASM_BASE64)) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** True when the WebAssembly kernel can run here. */
+export function wasmKernelAvailable(): boolean {
+  return wasmModule() !== null;
+}
+
+interface WasmExports {
+  configure(
+    packed: number,
+    stride: number,
+    offsets: number,
+    postings: number,
+    perSlot: number,
+    slots: number,
+  ): void;
+  scan(
+    q: number,
+    start: number,
+    end: number,
+    max: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number;
+  hits(): number;
+  mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number;
+}
+
+class WasmKernel implements Kernel {
+  readonly name = 'wasm' as const;
+  readonly #memory: WebAssembly.Memory;
+  readonly #exports: WasmExports;
+
+  constructor(module: WebAssembly.Module, bytes: number) {
+    this.#memory = new WebAssembly.Memory({ initial: pagesFor(bytes), maximum: MAX_PAGES });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.#memory } });
+    this.#exports = instance.exports as unknown as WasmExports;
+  }
+
+  get buffer(): ArrayBuffer {
+    return this.#memory.buffer;
+  }
+
+  reserve(bytes: number): void {
+    const have = this.#memory.buffer.byteLength / WASM_PAGE;
+    const need = pagesFor(bytes);
+    if (need > have) this.#memory.grow(need - have);
+  }
+
+  configure(
+    packed: number,
+    stride: number,
+    offsets: number,
+    postings: number,
+    perSlot: number,
+    slots: number,
+  ): void {
+    this.#exports.configure(packed, stride, offsets, postings, perSlot, slots);
+  }
+
+  scan(
+    q: number,
+    start: number,
+    end: number,
+    max: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number {
+    return this.#exports.scan(q, start, end, max, outIds, outDist, cap) >>> 0;
+  }
+
+  hits(): number {
+    return this.#exports.hits();
+  }
+
+  mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number {
+    return this.#exports.mih(q, max, r, outIds, outDist, cap);
+  }
+}
+
+function pagesFor(bytes: number): number {
+  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE));
+  if (pages > MAX_PAGES) {
+    throw new ImprintError(
+      'ERR_INVALID_ARGUMENT',
+      `The index needs ${bytes} bytes, more than the WebAssembly kernel's 4 GiB; use { kernel: 'js' }`,
+    );
+  }
+  return pages;
+}
+
+/**
+ * A kernel with at least `bytes` bytes of memory. `auto` picks WebAssembly when available;
+ * `wasm` insists on it (ERR_INVALID_ARGUMENT when missing).
+ */
+export function createKernel(choice: KernelChoice, bytes: number): Kernel {
+  if (choice === 'js') return new JsKernel(bytes);
+  const module = wasmModule();
+  if (module) return new WasmKernel(module, bytes);
+  if (choice === 'wasm') {
+    throw new ImprintError('ERR_INVALID_ARGUMENT', 'WebAssembly is not available here; use { kernel: "js" }');
+  }
+  return new JsKernel(bytes);
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import * as zlib from 'node:zlib';
+import { ImprintError, invalidArgument, toImprintError } from '../core/errors.js';
+import type { Crc32 } from '../matching/crc32.js';
+import type { FlatIndex } from '../matching/flat-index.js';
+import {
+  type DecodeIndexOptions,
+  decodeIndex,
+  type LoadedIndex,
+  withIndexChunks,
+} from '../matching/index-format.js';
+import type { MihIndex } from '../matching/mih-index.js';
+
+// zlib's CRC-32 (Node >= 20.15) is ~20x faster than the portable one; same values.
+const nativeCrc32: Crc32 | undefined =
+  typeof zlib.crc32 === 'function' ? (d, v) => zlib.crc32(d, v) : undefined;
+
+const IO_CHUNK = 1 << 30; // below Node's 2 GiB limit per read/write call
+
+/** Options for {@link saveIndex}. */
+export interface SaveIndexOptions {
+  /** Stops writing with ERR_ABORTED; the target file is left as it was. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes an index to `path` in imprint's index format (see `index-format.ts`), atomically: into
+ * a temporary file in the same directory, flushed to disk, then renamed over `path`. A reader
+ * never sees a half-written index; on any error the temporary file is removed and `path` is
+ * untouched. The index refuses changes until the returned promise settles. Multi-index tables
+ * are saved as built, so loading does not rebuild them.
+ *
+ * @example
+ * ```ts
+ * const index = new MihIndex<string>();
+ * for await (const batch of readHashListFile('known.csv').batches()) index.addAll(batch);
+ * await saveIndex(index, 'known.idx');
+ * ```
+ */
+export async function saveIndex<M>(
+  index: FlatIndex<M> | MihIndex<M>,
+  path: string,
+  options: SaveIndexOptions = {},
+): Promise<{ bytes: number }> {
+  if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle: FileHandle | undefined;
+  try {
+    const bytes = await withIndexChunks(index, nativeCrc32 ? { crc32: nativeCrc32 } : {}, async (chunks) => {
+      handle = await open(temp, 'wx');
+      let total = 0;
+      for (const chunk of chunks) {
+        for (let at = 0; at < chunk.length; ) {
+          if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Saving the index was aborted');
+          const n = Math.min(IO_CHUNK, chunk.length - at);
+          const { bytesWritten } = await handle.write(chunk, at, n, null);
+          at += bytesWritten;
+        }
+        total += chunk.length;
+      }
+      await handle.sync();
+      return total;
+    });
+    await handle?.close();
+    handle = undefined;
+    await rename(temp, path);
+    return { bytes };
+  } catch (err) {
+    await handle?.close().catch(() => {});
+    await rm(temp, { force: true }).catch(() => {});
+    if (err instanceof ImprintError) throw err;
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (typeof code === 'string') {
+      throw new ImprintError('ERR_FILE_UNWRITABLE', `Cannot write index (${code})`, {
+        cause: err,
+        location: { source: path },
+      });
+    }
+    throw toImprintError(err);
+  }
+}
+
+/** Options for {@link loadIndex}. */
+export type LoadIndexOptions = Omit<DecodeIndexOptions, 'source' | 'crc32'>;
+
+/**
+ * Reads an index file written by {@link saveIndex}: one read of the file, the checksums, and a
+ * copy into the index's memory; the multi-index tables are not rebuilt. Damage is an
+ * ImprintError `ERR_INDEX_CORRUPT` or `ERR_INDEX_VERSION` naming the file and byte offset; a
+ * file that cannot be read is `ERR_FILE_UNREADABLE`.
+ *
+ * @example
+ * ```ts
+ * const index = await loadIndex<string>('known.idx');
+ * for (const m of index.query(uploadHash)) console.log(m.distance, m.metadata);
+ * ```
+ */
+export async function loadIndex<M = unknown>(
+  path: string,
+  options: LoadIndexOptions = {},
+): Promise<LoadedIndex<M>> {
+  if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
+  const bytes = await readWhole(path);
+  return decodeIndex<M>(bytes, { ...options, source: path, ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}) });
+}
+
+async function readWhole(path: string): Promise<Uint8Array> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const { size } = await handle.stat();
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(size); // sized by the file, never by a header's counts
+    } catch (err) {
+      throw new ImprintError('ERR_FILE_UNREADABLE', `The index file is too large to load (${size} bytes)`, {
+        cause: err,
+        location: { source: path },
+      });
+    }
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(bytes, at, Math.min(IO_CHUNK, size - at), at);
+      if (bytesRead === 0) break; // the file shrank: the decoder reports it as truncated
+      at += bytesRead;
+    }
+    return at === size ? bytes : bytes.subarray(0, at);
+  } catch (err) {
+    if (err instanceof ImprintError) throw err;
+    const code = (err as NodeJS.ErrnoException)?.code;
+    throw new ImprintError('ERR_FILE_UNREADABLE', `Cannot read index${code ? ` (${code})` : ''}`, {
+      cause: err,
+      location: { source: path },
+    });
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Hash } from '../../src/core/hash.js';
+import { FlatIndex } from '../../src/matching/flat-index.js';
+import { decodeIndex, encodeIndex } from '../../src/matching/index-format.js';
+import type { KernelChoice } from '../../src/matching/kernel.js';
+import { MihIndex } from '../../src/matching/mih-index.js';
+import { packHashes } from '../../src/matching/packed-index.js';
+import type { HashIndex, QueryOptions } from '../../src/matching/types.js';
+import { BruteForce, clusteredArb, hashArb, rows, variantsArb } from './model.js';
+
+type Maker = (bits: number, mergeThreshold: number) => HashIndex<number>;
+
+const MAKERS: Record<string, Maker> = {
+  'flat/wasm': (bits) => new FlatIndex<number>({ algorithm: 'pdq', bits, kernel: 'wasm' }),
+  'flat/js': (bits) => new FlatIndex<number>({ algorithm: 'pdq', bits, kernel: 'js' }),
+  'mih/wasm': (bits, t) =>
+    new MihIndex<number>({ algorithm: 'pdq', bits, kernel: 'wasm', mergeThreshold: t }),
+  'mih/js': (bits, t) => new MihIndex<number>({ algorithm: 'pdq', bits, kernel: 'js', mergeThreshold: t }),
+};
+const STRATEGIES: QueryOptions['strategy'][] = ['auto', 'mih', 'scan'];
+
+/** A list built in bulk, some removals, a few single adds (duplicates and re-adds included), and queries. */
+function scenarioArb(bits: number, maxRadius: number) {
+  const spread = bits >= 256 ? 40 : Math.max(2, bits >> 2);
+  return fc.array(hashArb(bits), { minLength: 1, maxLength: 4 }).chain((centres) =>
+    fc.record({
+      bulk: variantsArb(centres, spread, 120),
+      removals: fc.array(fc.nat(), { maxLength: 20 }),
+      singles: variantsArb(centres, spread, 6),
+      lateRemovals: fc.array(fc.nat(), { maxLength: 4 }),
+      queries: variantsArb(centres, spread, 5),
+      radii: fc.array(fc.nat({ max: maxRadius }), { minLength: 1, maxLength: 4 }),
+      k: fc.nat({ max: 12 }),
+      mergeThreshold: fc.constantFrom(0, 2, 1000),
+    }),
+  );
+}
+
+type Scenario = ReturnType<typeof scenarioArb> extends fc.Arbitrary<infer T> ? T : never;
+
+/** Applies the scenario's changes to an index and the model, checking ids agree; returns the model. */
+function build(index: HashIndex<number>, s: Scenario): BruteForce<number> {
+  const model = new BruteForce<number>();
+  const entries = s.bulk.map((hash, i) => ({ hash, metadata: i }));
+  index.addAll(entries);
+  for (const e of entries) model.add(e.hash, e.metadata);
+  const removeSome = (picks: number[]) => {
+    for (const p of picks) {
+      const id = model.entries.length ? p % model.entries.length : p;
+      expect(index.remove(id)).toBe(model.remove(id));
+    }
+  };
+  removeSome(s.removals);
+  s.singles.forEach((hash, i) => {
+    const meta = 1000 + i;
+    expect(index.add(hash, meta)).toBe(model.add(hash, meta));
+  });
+  if (s.bulk[0]) expect(index.add(s.bulk[0])).toBe(model.add(s.bulk[0])); // no metadata: same entry
+  removeSome(s.lateRemovals);
+  expect(index.size).toBe(model.size);
+  return model;
+}
+
+function checkQueries(index: HashIndex<number>, model: BruteForce<number>, s: Scenario, bits: number): void {
+  for (const q of s.queries) {
+    for (const r of s.radii) {
+      const expected = model.query(q, r);
+      for (const strategy of STRATEGIES) {
+        expect(rows(index.query(q, { maxDistance: r, strategy }))).toEqual(expected);
+      }
+      expect(rows(index.nearest(q, s.k, { maxDistance: r }))).toEqual(model.nearest(q, s.k, r));
+      expect(rows(index.nearest(q, s.k, { maxDistance: r, strategy: 'mih' }))).toEqual(
+        model.nearest(q, s.k, r),
+      );
+    }
+    expect(rows(index.nearest(q, s.k))).toEqual(model.nearest(q, s.k, bits));
+  }
+  const r = s.radii[0]!;
+  if (s.queries.length > 0) {
+    expect(rows(index.queryAny(s.queries, { maxDistance: r }))).toEqual(
+      model
+        .queryAny(s.queries, r)
+        .map((row) => (s.queries.length > 1 ? row : { ...row, variant: undefined }))
+        .map(dropUndefinedVariant),
+    );
+  }
+  const batch = index.queryBatch(s.queries, { maxDistance: r });
+  const flat: [number, number, number][] = [];
+  s.queries.forEach((q, i) => {
+    for (const row of model.query(q, r)) flat.push([i, row.id, row.distance]);
+  });
+  expect(batch.length).toBe(flat.length);
+  expect([...batch.queries]).toEqual(flat.map((f) => f[0]));
+  expect([...batch.ids]).toEqual(flat.map((f) => f[1]));
+  expect([...batch.distances]).toEqual(flat.map((f) => f[2]));
+}
+
+function dropUndefinedVariant<T extends { variant?: number }>(row: T): T {
+  if (row.variant !== undefined) return row;
+  const { variant: _, ...rest } = row;
+  return rest as T;
+}
+
+describe.each([
+  [256, 64],
+  [64, 64],
+  [42, 42],
+  [8, 8],
+])('%i-bit hashes, radii 0..%i', (bits, maxRadius) => {
+  for (const [name, make] of Object.entries(MAKERS)) {
+    it(`${name} answers exactly as the brute-force definition`, () => {
+      fc.assert(
+        fc.property(scenarioArb(bits, maxRadius), (s) => {
+          const index = make(bits, s.mergeThreshold);
+          const model = build(index, s);
+          checkQueries(index, model, s, bits);
+        }),
+        { numRuns: bits === 256 ? 40 : 20 },
+      );
+    });
+  }
+
+  it('save/load round trips answer the same, and keep working after more changes', () => {
+    fc.assert(
+      fc.property(
+        scenarioArb(bits, maxRadius),
+        fc.constantFrom(...Object.keys(MAKERS)),
+        fc.constantFrom<KernelChoice>('wasm', 'js'),
+        (s, name, kernel) => {
+          const index = MAKERS[name]!(bits, s.mergeThreshold) as FlatIndex<number> | MihIndex<number>;
+          const model = build(index, s);
+          const loaded = decodeIndex<number>(encodeIndex(index), { kernel, verify: 'full' });
+          expect(loaded.kind).toBe(index.kind);
+          expect(loaded.size).toBe(model.size);
+          checkQueries(loaded, model, s, bits);
+          // the loaded index goes on: ids continue, identical hashes are found, removals work
+          s.queries.forEach((h, i) => {
+            expect(loaded.add(h, 2000 + i)).toBe(model.add(h, 2000 + i));
+          });
+          for (const p of s.removals.slice(0, 5)) {
+            const id = p % Math.max(1, model.entries.length);
+            expect(loaded.remove(id)).toBe(model.remove(id));
+          }
+          checkQueries(loaded, model, s, bits);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('incremental changes against a loaded index', () => {
+  it('continues ids, dedups against loaded hashes, and matches the model after adds and removes', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(hashArb(256), { minLength: 1, maxLength: 3 })
+          .chain((centres) => fc.tuple(variantsArb(centres, 40, 80), variantsArb(centres, 40, 20))),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.nat({ max: 64 }),
+        ([first, second], removals, radius) => {
+          const model = new BruteForce<number>();
+          const index = new MihIndex<number>({ mergeThreshold: 5 });
+          first.forEach((h, i) => {
+            expect(index.add(h, i)).toBe(model.add(h, i));
+          });
+          const loaded = decodeIndex<number>(encodeIndex(index));
+          second.forEach((h, i) => {
+            expect(loaded.add(h, 500 + i)).toBe(model.add(h, 500 + i));
+          });
+          for (const p of removals) {
+            const id = p % Math.max(1, model.entries.length);
+            expect(loaded.remove(id)).toBe(model.remove(id));
+          }
+          for (const q of [...first.slice(0, 3), ...second.slice(0, 3)]) {
+            expect(rows(loaded.query(q, { maxDistance: radius }))).toEqual(model.query(q, radius));
+            expect(rows(loaded.query(q, { maxDistance: radius, strategy: 'mih' }))).toEqual(
+              model.query(q, radius),
+            );
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('addPacked', () => {
+  it('stores the same entries as add', () => {
+    fc.assert(
+      fc.property(clusteredArb(64, 10, 60), fc.nat({ max: 64 }), (hashes: Hash[], radius) => {
+        const a = new MihIndex<number>({ algorithm: 'pdq', bits: 64 });
+        const b = new MihIndex<number>({ algorithm: 'pdq', bits: 64, mergeThreshold: 0 });
+        const ids = hashes.map((h) => a.add(h));
+        expect([...b.addPacked(packHashes(hashes))]).toEqual(ids);
+        for (const q of hashes.slice(0, 4)) {
+          expect(rows(b.query(q, { maxDistance: radius, strategy: 'mih' }))).toEqual(
+            rows(a.query(q, { maxDistance: radius })),
+          );
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('refuses bits beyond the hash length', () => {
+    const index = new FlatIndex({ algorithm: 'x', bits: 42 });
+    expect(() => index.addPacked(new Uint32Array([0x04000000, 0]))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_HASH' }),
+    );
+    expect(() => index.addPacked(new Uint32Array([0, 0x00000001]))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_HASH' }),
+    );
+    expect([...index.addPacked(new Uint32Array([0x03ffffff, 0xffff0000]))]).toEqual([0]);
+  });
+});
