@@ -71,7 +71,22 @@ export class JsonRecordScanner {
   push(text: string): void {
     this.#capStart = 0;
     const n = text.length;
+    // Next `"`, `\` and line break at or after the current position (n when none), found with
+    // indexOf and kept until passed, so skipping string contents stays linear in the chunk.
+    let quote = -1;
+    let backslash = -1;
+    let newline = -1;
     for (let i = 0; i < n; i++) {
+      if (this.#inString && !this.#escape && !this.#collectingKey) {
+        // Most of a record's text is string contents: jump to the next character that matters.
+        if (quote < i) quote = indexOrEnd(text, '"', i);
+        if (backslash < i) backslash = indexOrEnd(text, '\\', i);
+        if (newline < i) newline = indexOrEnd(text, '\n', i);
+        const j = Math.min(quote, backslash, newline);
+        if (j > i) this.atLineStart = false;
+        if (j === n) break;
+        i = j;
+      }
       const c = text.charCodeAt(i);
       if (c === 0x0a) {
         this.line++;
@@ -89,8 +104,13 @@ export class JsonRecordScanner {
       this.#structural(c, text, i);
     }
     if (this.#capturing && !this.#overflow) {
-      this.#pieces.push(text.slice(this.#capStart));
-      this.#capLength += n - this.#capStart;
+      if (this.#capLength + (n - this.#capStart) >= this.#maxLength) {
+        this.#overflow = true;
+        this.#pieces = [];
+      } else {
+        this.#pieces.push(text.slice(this.#capStart));
+        this.#capLength += n - this.#capStart;
+      }
     }
   }
 
@@ -270,4 +290,9 @@ export class JsonRecordScanner {
     this.#pieces = [];
     this.#sink.record(recordText, this.#capLine);
   }
+}
+
+function indexOrEnd(text: string, char: string, from: number): number {
+  const at = text.indexOf(char, from);
+  return at < 0 ? text.length : at;
 }

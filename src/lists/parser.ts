@@ -42,6 +42,15 @@ interface CsvState {
  * The push parser behind every hash-list reader: feed it text (`push`), then `end()`; each call
  * returns the entries completed so far. Pure: no I/O, no Node built-ins. Malformed lines throw an
  * {@link ImprintError} naming the source and line, or are reported and skipped when `lenient`.
+ * Most code wants {@link readHashList} or {@link parseHashList} instead; this is for sources
+ * that push text (a WebSocket, a worker message).
+ *
+ * @example
+ * ```ts
+ * const parser = new HashListParser({ algorithm: 'pdq', source: 'upload' });
+ * socket.onmessage = (event) => index.addAll(parser.push(event.data));
+ * socket.onclose = () => index.addAll(parser.end());
+ * ```
  */
 export class HashListParser {
   readonly stats: HashListStats = {
@@ -147,7 +156,16 @@ export class HashListParser {
     return this.#take();
   }
 
-  /** Ends the input: reads a last line without a newline and reports anything left unclosed. */
+  /**
+   * Ends the input: reads a last line without a newline and reports anything left unclosed.
+   *
+   * @example
+   * ```ts
+   * const parser = new HashListParser();
+   * parser.push('f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22'); // [] (no newline yet)
+   * parser.end(); // [the entry]
+   * ```
+   */
   end(): HashListEntry[] {
     if (this.#ended) return [];
     this.#ended = true;

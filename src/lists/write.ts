@@ -66,7 +66,14 @@ export class HashListWriter {
     return this.#count;
   }
 
-  /** The text for one entry (for CSV, the header comes before the first). */
+  /**
+   * The text for one entry (for CSV, the header comes before the first).
+   *
+   * @example
+   * ```ts
+   * new HashListWriter({ format: 'hash-metadata' }).write({ hash, metadata: 'case-7' }); // '<hex>,case-7\n'
+   * ```
+   */
   write(entry: HashListWriteEntry): string {
     const hash = entry?.hash;
     if (!hash || typeof hash.algorithm !== 'string' || !(hash.bytes instanceof Uint8Array)) {
@@ -102,7 +109,14 @@ export class HashListWriter {
     return text;
   }
 
-  /** The text that ends the list: for CSV with no entry, the header alone. */
+  /**
+   * The text that ends the list: for CSV with no entry, the header alone.
+   *
+   * @example
+   * ```ts
+   * new HashListWriter({ format: 'csv', columns: ['case'] }).end(); // 'hash,case\n'
+   * ```
+   */
   end(): string {
     if (this.format !== 'csv' || this.#headerDone) return '';
     this.#headerDone = true;

@@ -270,6 +270,36 @@ describe('JSON', () => {
     expect(stats.skipped).toBe(1);
   });
 
+  it('JSON documents: any split, escapes and unicode in strings, record lines (property)', async () => {
+    const noteArb = fc.string({ unit: 'grapheme', maxLength: 8 }).map((s) => `${s}"\\\n\u2028}]{[`);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(A, B, C), noteArb), { maxLength: 6 }),
+        fc.boolean(),
+        fc.array(fc.nat(3000), { maxLength: 6 }),
+        async (rows, wrapped, cuts) => {
+          const records = rows.map(([hash, note]) => ({ hash, note }));
+          const text = JSON.stringify(
+            wrapped ? { count: records.length, hashRecords: records, more: true } : records,
+            null,
+            2,
+          );
+          // Pretty-printed, each record's "{" opens a line of its own: the expected record lines.
+          const indent = wrapped ? '    {' : '  {';
+          const starts = text.split('\n').flatMap((l, i) => (l === indent ? [i + 1] : []));
+          const list = readHashList(splitAt(new TextEncoder().encode(text), cuts));
+          const entries = await list.toArray();
+          expect(plainEntries(entries)).toEqual(
+            records.map((r, i) => ({ hex: r.hash, metadata: { note: r.note }, line: starts[i] })),
+          );
+          expect(list.stats.format).toBe('json');
+          expect(list.stats.lines).toBe(text.split('\n').length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it(`refuses nesting deeper than ${MAX_JSON_DEPTH}`, () => {
     const text = `[${'['.repeat(MAX_JSON_DEPTH + 5)}`;
     const error = thrown(() => parseHashList(text));
