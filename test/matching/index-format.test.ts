@@ -1,0 +1,278 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ImprintError } from '../../src/core/errors.js';
+import { hashFromHex } from '../../src/core/hash.js';
+import { crc32 } from '../../src/matching/crc32.js';
+import { FlatIndex } from '../../src/matching/flat-index.js';
+import { decodeIndex, encodeIndex } from '../../src/matching/index-format.js';
+import { MihIndex } from '../../src/matching/mih-index.js';
+import { fixtureLines } from '../helpers.js';
+import { flip, hashArb } from './model.js';
+
+const HEADER = 96;
+
+/** A small flat index file (a few hundred bytes), with metadata and a removed entry. */
+function smallFlatFile(): Uint8Array {
+  const index = new FlatIndex<string>({ algorithm: 'phash', bits: 64, defaultMaxDistance: 10 });
+  const hexes = [
+    '8f373714acfcf4d0',
+    '8f373714acfcf4d1',
+    '0f0f0f0f0f0f0f0f',
+    'ffffffff00000000',
+    '1234567890abcdef',
+  ];
+  hexes.forEach((hex, i) => index.add(hashFromHex('phash', 64, hex), `line ${i + 1}`));
+  index.add(hashFromHex('phash', 64, hexes[0]!), 'a "second" listing, ünïcode');
+  index.remove(3);
+  return encodeIndex(index);
+}
+
+/** A small MIH index file (mostly its 4 x 65537 bucket offsets). */
+function smallMihFile(): Uint8Array {
+  const index = new MihIndex<number>({ algorithm: 'phash', bits: 64, mergeThreshold: 0 });
+  const base = hashFromHex('phash', 64, '8f373714acfcf4d0');
+  for (let i = 0; i < 40; i++) index.add(flip(base, [i, (i * 7) % 64]), i);
+  return encodeIndex(index);
+}
+
+/** Expects decoding to fail with a located index error (never a crash, never an index). */
+function expectIndexError(bytes: Uint8Array): ImprintError {
+  let error: unknown;
+  try {
+    decodeIndex(bytes, { source: 'test.idx' });
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(ImprintError);
+  const e = error as ImprintError;
+  expect(['ERR_INDEX_CORRUPT', 'ERR_INDEX_VERSION']).toContain(e.code);
+  expect(e.location?.source).toBe('test.idx');
+  expect(typeof e.location?.offset).toBe('number');
+  expect(e.location!.offset!).toBeGreaterThanOrEqual(0);
+  expect(e.location!.offset!).toBeLessThanOrEqual(bytes.length);
+  return e;
+}
+
+/** Rewrites header fields and fixes the header checksum, as a hostile tool would. */
+function withHeader(file: Uint8Array, edit: (view: DataView) => void): Uint8Array {
+  const out = file.slice();
+  const view = new DataView(out.buffer);
+  edit(view);
+  view.setUint32(92, crc32(out.subarray(0, 92)), true);
+  return out;
+}
+
+/** Rewrites body bytes and fixes the body checksum. */
+function withBody(file: Uint8Array, edit: (bytes: Uint8Array, view: DataView) => void): Uint8Array {
+  const out = file.slice();
+  const view = new DataView(out.buffer);
+  edit(out, view);
+  view.setUint32(56, crc32(out.subarray(HEADER)), true);
+  view.setUint32(92, crc32(out.subarray(0, 92)), true);
+  return out;
+}
+
+describe('index file format', () => {
+  it('starts with the magic, version 1 and the documented header fields', () => {
+    const file = smallFlatFile();
+    const view = new DataView(file.buffer);
+    expect([...file.subarray(0, 8)]).toEqual([0x89, 0x49, 0x4d, 0x50, 0x49, 0x44, 0x58, 0x0a]);
+    expect(view.getUint16(8, true)).toBe(1);
+    expect(view.getUint8(10)).toBe(1); // flat
+    expect(view.getUint32(16, true)).toBe(64);
+    expect(view.getUint32(20, true)).toBe(5); // ids
+    expect(view.getUint32(24, true)).toBe(4); // live
+    expect(view.getUint32(28, true)).toBe(10);
+    expect(new TextDecoder().decode(file.subarray(60, 65))).toBe('phash');
+    expect(Number(view.getBigUint64(48, true))).toBe(file.length - HEADER);
+    expect(view.getUint32(56, true)).toBe(crc32(file.subarray(HEADER)));
+  });
+
+  it('round-trips metadata, removed entries and options', () => {
+    const loaded = decodeIndex<string>(smallFlatFile());
+    expect(loaded).toBeInstanceOf(FlatIndex);
+    expect(loaded.algorithm).toBe('phash');
+    expect(loaded.defaultMaxDistance).toBe(10);
+    expect(loaded.size).toBe(4);
+    expect(loaded.metadataOf(0)).toEqual(['line 1', 'a "second" listing, ünïcode']);
+    expect(() => loaded.metadataOf(3)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    const m = loaded.query(hashFromHex('phash', 64, '8f373714acfcf4d0'), { maxDistance: 1 });
+    expect(m.map((x) => [x.id, x.distance])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+  });
+
+  it('saves the MIH tables and loads them without rebuilding (same bytes after a round trip)', () => {
+    const file = smallMihFile();
+    const loaded = decodeIndex<number>(file);
+    expect(loaded).toBeInstanceOf(MihIndex);
+    expect(Buffer.from(encodeIndex(loaded)).equals(file)).toBe(true);
+  });
+
+  it('matches the PDQ reference vectors after a round trip', () => {
+    const index = new MihIndex<number>({ mergeThreshold: 0 });
+    const haystack = fixtureLines('pdq', 'matching', 'haystack.txt');
+    index.addAll(haystack.map((hex, i) => ({ hash: hashFromHex('pdq', 256, hex), metadata: i + 1 })));
+    const loaded = decodeIndex<number>(encodeIndex(index), { verify: 'full' });
+    let matches = 0;
+    for (const needle of fixtureLines('pdq', 'matching', 'needles.txt')) {
+      matches += loaded.query(hashFromHex('pdq', 256, needle), { strategy: 'mih' }).length;
+    }
+    expect(matches).toBe(250);
+  });
+});
+
+describe('hostile index files', () => {
+  it('truncation at every offset of a small file is a located error', () => {
+    const file = smallFlatFile();
+    for (let n = 0; n < file.length; n++) expectIndexError(file.subarray(0, n));
+  });
+
+  it('truncation of a MIH file is a located error (header, section edges and random offsets)', () => {
+    const file = smallMihFile();
+    const offsets = new Set<number>([0, file.length - 1]);
+    for (let n = 0; n <= HEADER; n++) offsets.add(n);
+    fc.sample(fc.nat({ max: file.length - 1 }), 200).forEach((n) => offsets.add(n));
+    for (const n of offsets) {
+      const e = expectIndexError(file.subarray(0, n));
+      if (n >= HEADER) expect(e.message).toMatch(/truncated/);
+    }
+  });
+
+  it('every single flipped bit of a small file is detected', () => {
+    const file = smallFlatFile();
+    for (let bit = 0; bit < file.length * 8; bit++) {
+      const bad = file.slice();
+      bad[bit >> 3]! ^= 1 << (bit & 7);
+      expectIndexError(bad);
+    }
+  });
+
+  it('flipped bits anywhere in a MIH file are detected', () => {
+    const file = smallMihFile();
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: file.length * 8 - 1 }), { minLength: 1, maxLength: 3 }), (bits) => {
+        const bad = file.slice();
+        for (const bit of new Set(bits)) bad[bit >> 3]! ^= 1 << (bit & 7);
+        expectIndexError(bad);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('random bytes, with or without a valid magic and header checksum, are located errors', () => {
+    const file = smallFlatFile();
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.nat({ max: 3 }), (random, mode) => {
+        let bytes = random;
+        if (mode >= 1) bytes = Uint8Array.from([...file.subarray(0, 10), ...random]);
+        if (mode >= 2 && bytes.length >= HEADER) bytes = withHeader(bytes, () => {});
+        if (mode === 3) bytes = Uint8Array.from([...file.subarray(0, HEADER), ...random]);
+        expectIndexError(bytes);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('absurd counts in a header with a valid checksum fail fast without allocating', () => {
+    const file = smallFlatFile();
+    const edits: ((v: DataView) => void)[] = [
+      (v) => v.setUint32(20, 0xffffffff, true), // ids
+      (v) => {
+        v.setUint32(20, 0xffffffff, true);
+        v.setUint32(24, 0xffffffff, true);
+      },
+      (v) => v.setBigUint64(40, 2n ** 53n, true), // metadata bytes
+      (v) => v.setBigUint64(48, 2n ** 63n, true), // body length
+      (v) => v.setUint32(16, 0xffffffff, true), // bits
+      (v) => v.setUint32(16, 4096, true), // bits within range, stride then wrong
+      (v) => v.setUint32(36, 16, true), // slots on a flat file
+      (v) => v.setUint8(10, 7), // kind
+      (v) => v.setUint8(11, 200), // name length
+      (v) => v.setUint32(12, 1 << 30, true), // header length
+      (v) => v.setUint8(60, 0), // name
+    ];
+    for (const edit of edits) {
+      const started = performance.now();
+      const e = expectIndexError(withHeader(file, edit));
+      expect(e.code).toBe('ERR_INDEX_CORRUPT');
+      expect(performance.now() - started).toBeLessThan(100);
+    }
+  });
+
+  it('an unknown version is ERR_INDEX_VERSION at byte 8', () => {
+    const e = expectIndexError(withHeader(smallFlatFile(), (v) => v.setUint16(8, 2, true)));
+    expect(e.code).toBe('ERR_INDEX_VERSION');
+    expect(e.location?.offset).toBe(8);
+  });
+
+  it('structural damage behind valid checksums is refused, naming the byte', () => {
+    const flat = smallFlatFile();
+    const packedEnd = HEADER + 5 * 8;
+    // live flag 2
+    let e = expectIndexError(withBody(flat, (b) => (b[packedEnd + 1] = 2)));
+    expect(e.location?.offset).toBe(packedEnd + 1);
+    // live count disagrees with the header
+    e = expectIndexError(withBody(flat, (b) => (b[packedEnd + 3] = 1)));
+    expect(e.message).toMatch(/live/);
+    // metadata offsets going backwards
+    const metaOffsets = packedEnd + 8;
+    e = expectIndexError(withBody(flat, (_b, v) => v.setUint32(metaOffsets + 8, 0xffff, true)));
+    expect(e.location?.offset).toBe(metaOffsets + 8);
+
+    // a 42-bit index with a bit set past bit 42
+    const odd = new FlatIndex({ algorithm: 'x', bits: 42 });
+    odd.add({ algorithm: 'x', bits: 42, bytes: Uint8Array.from([3, 255, 255, 255, 255, 255]) });
+    e = expectIndexError(withBody(encodeIndex(odd), (b) => (b[HEADER + 3] = 0x04)));
+    expect(e.message).toMatch(/beyond its 42 bits/);
+
+    // an id past the end in the MIH postings
+    const mih = smallMihFile();
+    const postings = mih.length - 4 * new DataView(mih.buffer).getUint32(24, true) * 4; // the last section
+    e = expectIndexError(withBody(mih, (_b, v) => v.setUint32(postings, 9999, true)));
+    expect(e.location?.offset).toBe(postings);
+  });
+
+  it('tables that disagree with the hashes pass the default checks but not verify: "full"', () => {
+    const mih = smallMihFile();
+    const size = new DataView(mih.buffer).getUint32(24, true);
+    const tableBytes = 65537 * 4;
+    const postings = mih.length - 4 * size * 4; // the last section
+    const tables = postings - 4 * tableBytes - ((4 * tableBytes) % 8);
+    // Swap slots 0 and 3 (table and ids): every check of form passes, but slot 0 now describes slot 3.
+    const crafted = withBody(mih, (b) => {
+      const swap = (a: number, c: number, n: number) => {
+        const t = b.slice(a, a + n);
+        b.copyWithin(a, c, c + n);
+        b.set(t, c);
+      };
+      swap(tables, tables + 3 * tableBytes, tableBytes);
+      swap(postings, postings + 3 * size * 4, size * 4);
+    });
+    expect(() => decodeIndex(crafted)).not.toThrow(); // a checksum cannot tell a forged file
+    let full: ImprintError | undefined;
+    try {
+      decodeIndex(crafted, { verify: 'full', source: 'x.idx' });
+    } catch (err) {
+      full = err as ImprintError;
+    }
+    expect(full?.code).toBe('ERR_INDEX_CORRUPT');
+    expect(full?.message).toMatch(/tables do not match/);
+  });
+
+  it('a damaged byte anywhere in a MIH file (checksums left as written) is refused', () => {
+    const index = new MihIndex<number>({ algorithm: 'phash', bits: 64, mergeThreshold: 0 });
+    const hashes = fc.sample(hashArb(64, 'phash'), 30);
+    hashes.forEach((h, i) => index.add(h, i));
+    const file = encodeIndex(index);
+    fc.assert(
+      fc.property(fc.nat({ max: file.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, x) => {
+        const bad = file.slice();
+        bad[at]! ^= x;
+        expect(() => decodeIndex(bad)).toThrow(ImprintError);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
