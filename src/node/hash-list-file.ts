@@ -24,7 +24,7 @@ const WRITE_BATCH = 64 * 1024;
  */
 export function readHashListFile(path: string, options: ReadHashListOptions = {}): HashListReader {
   if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
-  return new HashListReader(fileChunks(path), { source: path, ...options });
+  return new HashListReader(fileChunks(path), { ...options, source: options.source ?? path });
 }
 
 async function* fileChunks(path: string): AsyncGenerator<Uint8Array, void, undefined> {
