@@ -21,7 +21,9 @@ function smallFlatFile(): Uint8Array {
     'ffffffff00000000',
     '1234567890abcdef',
   ];
-  hexes.forEach((hex, i) => index.add(hashFromHex('phash', 64, hex), `line ${i + 1}`));
+  hexes.forEach((hex, i) => {
+    index.add(hashFromHex('phash', 64, hex), `line ${i + 1}`);
+  });
   index.add(hashFromHex('phash', 64, hexes[0]!), 'a "second" listing, ünïcode');
   index.remove(3);
   return encodeIndex(index);
@@ -133,7 +135,7 @@ describe('hostile index files', () => {
     const file = smallMihFile();
     const offsets = new Set<number>([0, file.length - 1]);
     for (let n = 0; n <= HEADER; n++) offsets.add(n);
-    fc.sample(fc.nat({ max: file.length - 1 }), 200).forEach((n) => offsets.add(n));
+    for (const n of fc.sample(fc.nat({ max: file.length - 1 }), 200)) offsets.add(n);
     for (const n of offsets) {
       const e = expectIndexError(file.subarray(0, n));
       if (n >= HEADER) expect(e.message).toMatch(/truncated/);
@@ -165,7 +167,7 @@ describe('hostile index files', () => {
     const file = smallFlatFile();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), fc.nat({ max: 3 }), (random, mode) => {
-        let bytes = random;
+        let bytes: Uint8Array = random;
         if (mode >= 1) bytes = Uint8Array.from([...file.subarray(0, 10), ...random]);
         if (mode >= 2 && bytes.length >= HEADER) bytes = withHeader(bytes, () => {});
         if (mode === 3) bytes = Uint8Array.from([...file.subarray(0, HEADER), ...random]);
@@ -264,7 +266,9 @@ describe('hostile index files', () => {
   it('a damaged byte anywhere in a MIH file (checksums left as written) is refused', () => {
     const index = new MihIndex<number>({ algorithm: 'phash', bits: 64, mergeThreshold: 0 });
     const hashes = fc.sample(hashArb(64, 'phash'), 30);
-    hashes.forEach((h, i) => index.add(h, i));
+    hashes.forEach((h, i) => {
+      index.add(h, i);
+    });
     const file = encodeIndex(index);
     fc.assert(
       fc.property(fc.nat({ max: file.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, x) => {
