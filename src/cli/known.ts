@@ -6,7 +6,7 @@ import { type CliIo, UsageError } from './command.js';
 
 /** Where the known hashes come from: a hash list (any supported format) or an index file. */
 export type KnownSource =
-  | { kind: 'list'; path: string; algorithm: string; lenient: boolean }
+  | { kind: 'list'; path: string; algorithm: string; lenient: boolean; skipOtherTypes: boolean }
   | { kind: 'index'; path: string };
 
 /**
@@ -26,15 +26,22 @@ export async function loadKnownIndex(source: KnownSource, io: CliIo): Promise<Ha
   const reader = readHashListFile(source.path, {
     algorithm: algorithm.name,
     lenient: source.lenient,
+    otherAlgorithms: source.skipOtherTypes ? 'skip' : 'error',
     signal: io.signal,
     onProblem: (err) => io.stderr.write(`imprint match: skipped ${err.message}\n`),
   });
   // A list line without metadata (plain hex) is identified by its line number.
-  for await (const entry of reader) index.add(entry.hash, entry.metadata ?? { line: entry.line });
+  for await (const batch of reader.batches()) {
+    for (const entry of batch) index.add(entry.hash, entry.metadata ?? { line: entry.line });
+  }
   const s = reader.stats;
   const extras = [
     s.skipped ? `${s.skipped} malformed lines skipped` : '',
-    s.filtered ? `${s.filtered} rows of other hash types skipped` : '',
+    s.filtered
+      ? `${s.filtered} rows of other hash types skipped (${Object.entries(s.filteredTypes)
+          .map(([type, n]) => `${type}: ${n}`)
+          .join(', ')})`
+      : '',
     s.withdrawn ? `${s.withdrawn} withdrawn records skipped` : '',
   ].filter(Boolean);
   io.stderr.write(

@@ -16,8 +16,6 @@ export interface Hash {
   readonly quality?: number;
 }
 
-const HEX = /^[0-9a-fA-F]+$/;
-
 /** Number of hex digits that spell a hash of `bits` bits. */
 export function hexLength(bits: number): number {
   return Math.ceil(bits / 4);
@@ -34,21 +32,42 @@ export function hexLength(bits: number): number {
  */
 export function hashFromHex(algorithm: string, bits: number, hex: string, quality?: number): Hash {
   const digits = hexLength(bits);
-  if (typeof hex !== 'string' || hex.length !== digits || !HEX.test(hex)) {
+  const bytes =
+    typeof hex === 'string' && hex.length === digits ? parseHex(hex, Math.ceil(bits / 8)) : undefined;
+  if (!bytes) {
     const shown = typeof hex === 'string' ? (hex.length > 80 ? `${hex.slice(0, 77)}...` : hex) : typeof hex;
     throw new ImprintError(
       'ERR_INVALID_HASH',
       `Expected ${digits} hex digits for a ${bits}-bit ${algorithm} hash but received "${shown}"`,
     );
   }
-  const byteLength = Math.ceil(bits / 8);
-  const padded = hex.length === byteLength * 2 ? hex : `0${hex}`;
-  const bytes = new Uint8Array(byteLength);
-  for (let i = 0; i < byteLength; i++) bytes[i] = Number.parseInt(padded.slice(2 * i, 2 * i + 2), 16);
   if (bits % 8 !== 0 && bytes[0]! >> (bits % 8) !== 0) {
     throw new ImprintError('ERR_INVALID_HASH', `Hex "${hex}" has more than ${bits} significant bits`);
   }
   return quality === undefined ? { algorithm, bits, bytes } : { algorithm, bits, bytes, quality };
+}
+
+// Value of each character code as a hex digit, or 255 (hash lists are read by the million).
+const HEX_VALUE = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(128).fill(255);
+  for (let i = 0; i < 16; i++) {
+    t['0123456789abcdef'.charCodeAt(i)] = i;
+    t['0123456789ABCDEF'.charCodeAt(i)] = i;
+  }
+  return t;
+})();
+
+/** Bytes of a hex string right-aligned in `byteLength` bytes, or undefined on a non-hex character. */
+function parseHex(hex: string, byteLength: number): Uint8Array | undefined {
+  const bytes = new Uint8Array(byteLength);
+  let at = hex.length;
+  for (let i = byteLength - 1; i >= 0 && at > 0; i--) {
+    const lo = HEX_VALUE[hex.charCodeAt(--at)] ?? 255;
+    const hi = at > 0 ? (HEX_VALUE[hex.charCodeAt(--at)] ?? 255) : 0;
+    if ((lo | hi) > 15) return undefined;
+    bytes[i] = (hi << 4) | lo;
+  }
+  return bytes;
 }
 
 const HEX_DIGITS = '0123456789abcdef';

@@ -3,6 +3,7 @@
  * and matching uploads against an index. Node only; the pure core is `imprint`.
  */
 
+export * from '../node/hash-list-file.js';
 export * from './batch.js';
 export * from './decode.js';
 export * from './hash-image.js';

@@ -93,6 +93,20 @@ describe('imprint match (built binary)', () => {
     expect(r.stdout).toContain('\t0\t');
   });
 
+  it('reads StopNCII records, stopping on other hash types unless --skip-other-types', () => {
+    const records = 'fixtures/lists/stopncii-records.ndjson';
+    const image = 'fixtures/pdq/images/bridge-mods/aaa-orig.jpg';
+    const strict = imprint(['match', '--list', records, image]);
+    expect(strict.code).toBe(3);
+    expect(strict.stderr).toMatch(/stopncii-records\.ndjson:line \d+/);
+    const skipping = imprint(['match', '--json', '--skip-other-types', '--list', records, image]);
+    expect(skipping.code).toBe(0);
+    expect(skipping.stderr).toMatch(/rows of other hash types skipped \(.*md5/i);
+    const match = JSON.parse(skipping.stdout).matches[0];
+    expect(match.distance).toBe(0);
+    expect(match.metadata[0]).toEqual(expect.objectContaining({ signalType: 'ImagePDQ' }));
+  });
+
   it('reports failed inputs and exits 3', () => {
     const r = imprint([
       'match',

@@ -27,6 +27,8 @@ Options:
   --index <file>         an index file made by 'imprint index build'
   --algo <name>          algorithm of the list (default pdq; an index file knows its own)
   --lenient              skip malformed list lines (each reported on stderr) instead of stopping
+  --skip-other-types     skip rows the list types as another algorithm (e.g. StopNCII VideoMD5
+                         records in a PDQ list; counted on stderr) instead of stopping
   --max-distance <n>     largest Hamming distance that matches (default: the algorithm's, 31 for PDQ)
   --min-quality <n>      PDQ queries below this quality are not matched (default 50; 0 = all)
   --dihedral             also match rotated (90/180/270) and mirrored copies (PDQ)
@@ -60,7 +62,13 @@ const matchCommand: Command = {
 
     const index: HashIndex<unknown> = await loadKnownIndex(
       values.list !== undefined
-        ? { kind: 'list', path: values.list, algorithm: algorithmName, lenient: values.lenient ?? false }
+        ? {
+            kind: 'list',
+            path: values.list,
+            algorithm: algorithmName,
+            lenient: values.lenient ?? false,
+            skipOtherTypes: values['skip-other-types'] ?? false,
+          }
         : { kind: 'index', path: values.index! },
       io,
     );
@@ -159,6 +167,7 @@ function parse(args: string[]) {
         index: { type: 'string' },
         algo: { type: 'string' },
         lenient: { type: 'boolean' },
+        'skip-other-types': { type: 'boolean' },
         'max-distance': { type: 'string' },
         'min-quality': { type: 'string' },
         dihedral: { type: 'boolean' },
