@@ -92,9 +92,13 @@ export async function probeVideo(path: string, options: FfmpegOptions = {}): Pro
   ];
   const run = await runToEnd(ffprobe, args, options.signal);
   if (run.code !== 0) {
-    throw new ImprintError('ERR_VIDEO_UNREADABLE', `FFmpeg cannot read the file: ${lastLine(run.stderr)}`, {
-      location: { source: path },
-    });
+    throw new ImprintError(
+      'ERR_VIDEO_UNREADABLE',
+      `FFmpeg cannot read the file: ${lastLine(run.stderr, path)}`,
+      {
+        location: { source: path },
+      },
+    );
   }
   let info: ProbeJson;
   try {
@@ -176,13 +180,17 @@ export function spawnFailure(command: string, error: Error): ImprintError {
   return new ImprintError('ERR_INTERNAL', `Cannot run "${command}": ${error.message}`, { cause: error });
 }
 
-/** The last non-empty line FFmpeg printed (its actual complaint), or a generic phrase. */
-export function lastLine(stderr: string): string {
+/**
+ * The last non-empty line FFmpeg printed (its actual complaint), without the `file:<path>: `
+ * prefix it puts before messages about the input, or a generic phrase.
+ */
+export function lastLine(stderr: string, path?: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
-  return lines.at(-1) ?? 'no message';
+  const line = lines.at(-1) ?? 'no message';
+  return path === undefined ? line : line.replace(`file:${resolve(path)}: `, '');
 }
 
 /** Throws ERR_ABORTED when the signal is aborted. */

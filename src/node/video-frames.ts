@@ -135,6 +135,7 @@ export async function* readVideoFrames(
         filled += n;
         offset += n;
         if (filled < frameBytes) continue;
+        throwIfAborted(signal); // frames already in the pipe are not worth hashing
         const frameNumber = kept * step;
         if (frameNumber / frameRate > maxSeconds) {
           throw new ImprintError(
@@ -156,22 +157,25 @@ export async function* readVideoFrames(
     const end = await run.exited;
     throwIfAborted(signal);
     if (end.error) throw spawnFailure(ffmpeg, end.error);
+    // The file opened (ffprobe read it), so no frame at all means none could be decoded; FFmpeg
+    // 5.1 then fails ("Cannot determine format of input stream"), newer versions may exit 0.
+    if (kept === 0) {
+      const said = end.code === 0 ? '' : ` (FFmpeg: ${lastLine(run.stderr(), path)})`;
+      throw new ImprintError(
+        'ERR_VIDEO_NO_FRAMES',
+        `No frame of the ${probe.codec} video stream could be decoded${said}`,
+        where,
+      );
+    }
     if (end.code !== 0) {
       throw new ImprintError(
         'ERR_VIDEO_UNREADABLE',
-        `FFmpeg failed after ${kept} frames: ${lastLine(run.stderr())}`,
+        `FFmpeg failed after ${kept} kept frames: ${lastLine(run.stderr(), path)}`,
         where,
       );
     }
     if (filled !== 0) {
       throw new ImprintError('ERR_VIDEO_UNREADABLE', 'FFmpeg stopped in the middle of a frame', where);
-    }
-    if (kept === 0) {
-      throw new ImprintError(
-        'ERR_VIDEO_NO_FRAMES',
-        `The ${probe.codec} video stream decoded to no frames`,
-        where,
-      );
     }
   } catch (err) {
     throwIfAborted(signal); // a kill on abort surfaces as a broken pipe; report the abort
