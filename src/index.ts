@@ -4,9 +4,14 @@
  * Image loading from files lives in `imprint/sharp`.
  */
 
+export * from './algorithms/blockhash.js';
+export * from './algorithms/blockhash-algorithm.js';
 export * from './algorithms/compute.js';
+export * from './algorithms/exact.js';
+export * from './algorithms/imagehash/index.js';
 export * from './algorithms/pdq.js';
 export * from './algorithms/registry.js';
+export * from './algorithms/sized-algorithms.js';
 export * from './algorithms/types.js';
 export * from './core/errors.js';
 export * from './core/hash.js';

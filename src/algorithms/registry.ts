@@ -1,4 +1,7 @@
 import { ImprintError } from '../core/errors.js';
+import { BLOCKHASH_ALGORITHMS } from './blockhash-algorithm.js';
+import { md5Algorithm, sha256Algorithm } from './exact.js';
+import { IMAGEHASH_ALGORITHMS } from './imagehash/algorithms.js';
 import { pdqAlgorithm } from './pdq-algorithm.js';
 import type { Algorithm } from './types.js';
 
@@ -34,3 +37,7 @@ export function listAlgorithms(): Algorithm[] {
 }
 
 registerAlgorithm(pdqAlgorithm);
+for (const algorithm of BLOCKHASH_ALGORITHMS) registerAlgorithm(algorithm);
+for (const algorithm of IMAGEHASH_ALGORITHMS) registerAlgorithm(algorithm);
+registerAlgorithm(md5Algorithm);
+registerAlgorithm(sha256Algorithm);

@@ -1,0 +1,61 @@
+/**
+ * Pillow's `Image.convert('HSV')` hue and saturation (`libImaging/Convert.c`, `rgb2hsv_row`),
+ * bit for bit. Pillow mixes float32 and double arithmetic here, and the 8-bit results are
+ * truncated, so each step is rounded the way the C source rounds it:
+ * - `s = (float)(max - min) / (float)max`, `rc = (float)(max - r) / cr`, ... in float32;
+ * - `h = bc - gc` in float32, but `2.0 + rc - bc` and `4.0 + gc - rc` in double, stored as float32;
+ * - `h = fmod(h / 6.0 + 1.0, 1.0)` in double, stored as float32;
+ * - `H = (int)(h * 255.0)`, `S = (int)(s * 255.0)`, both in double and truncated.
+ * Grey pixels (max == min) get H = S = 0; grey and grey+alpha images are all grey.
+ */
+import type { PixelImage } from '../../core/pixels.js';
+
+const f32 = Math.fround;
+
+/** Hue and saturation planes (0..255 each), one byte per pixel. */
+export interface HueSaturation {
+  readonly hue: Uint8Array;
+  readonly saturation: Uint8Array;
+}
+
+/** Pillow's H and S for one RGB pixel, packed as `h << 8 | s`. */
+export function pillowHueSaturation(r: number, g: number, b: number): number {
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  if (max === min) return 0;
+  const cr = max - min; // exact in float32
+  const s = f32(cr / max);
+  const rc = f32((max - r) / cr);
+  const gc = f32((max - g) / cr);
+  const bc = f32((max - b) / cr);
+  let h: number;
+  if (r === max) h = f32(bc - gc);
+  else if (g === max) h = f32(2.0 + rc - bc);
+  else h = f32(4.0 + gc - rc);
+  h = f32((h / 6.0 + 1.0) % 1.0);
+  const hue = Math.min(255, Math.max(0, Math.trunc(h * 255.0)));
+  const sat = Math.min(255, Math.max(0, Math.trunc(s * 255.0)));
+  return (hue << 8) | sat;
+}
+
+/**
+ * Hue and saturation planes of an image as Pillow's `convert('HSV')` gives them (alpha ignored).
+ *
+ * @example
+ * ```ts
+ * const { hue, saturation } = pillowHueSaturationPlanes(image);
+ * ```
+ */
+export function pillowHueSaturationPlanes(image: PixelImage): HueSaturation {
+  const { width, height, channels, data } = image;
+  const n = width * height;
+  const hue = new Uint8Array(n);
+  const saturation = new Uint8Array(n);
+  if (channels < 3) return { hue, saturation };
+  for (let p = 0, s = 0; p < n; p++, s += channels) {
+    const hs = pillowHueSaturation(data[s]!, data[s + 1]!, data[s + 2]!);
+    hue[p] = hs >> 8;
+    saturation[p] = hs & 255;
+  }
+  return { hue, saturation };
+}
