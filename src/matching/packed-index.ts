@@ -62,10 +62,13 @@ const TABLE_WORDS = 65537; // bucket offsets per MIH slot (16-bit values)
 /** Longest hash an index takes. */
 export const MAX_INDEX_BITS = 4096;
 
-// Relative costs (about ns) for choosing between MIH and a flat scan; only speed depends on them.
+// Relative costs (about ns, measured with bench/match.ts) for choosing between MIH and a flat
+// scan; only speed depends on them, never results.
 const FLAT_COST = 1.2; // per stored hash, sequential
 const PROBE_COST = 8; // per bucket looked up
-const CANDIDATE_COST = 20; // per candidate checked (a random memory access)
+const CANDIDATE_COST_CACHED = 4; // per candidate checked while the hashes fit in the CPU caches
+const CANDIDATE_COST = 20; // per candidate checked otherwise (a random memory access)
+const CACHED_BYTES = 16 << 20;
 
 /** Values within r bit flips of a 16-bit value: sum of C(16, k) for k <= r. */
 const WITHIN16 = (() => {
@@ -411,10 +414,12 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     if (r >= 16) return false; // every bucket: no pruning left
     const probes = this.#slots * WITHIN16[r]!;
     const flat = this.#main * FLAT_COST;
-    const guess = probes * PROBE_COST + ((probes * this.#perSlot) / 65536) * CANDIDATE_COST;
-    if (guess * 4 < flat) return true;
-    if (guess > flat * 4) return false;
-    return probes * PROBE_COST + this.#candidates(r) * CANDIDATE_COST < flat;
+    const perCandidate = this.#main * this.#stride <= CACHED_BYTES ? CANDIDATE_COST_CACHED : CANDIDATE_COST;
+    if (probes * PROBE_COST >= flat) return false;
+    // Lists are clustered (near-duplicates share slot values), so count the real candidates
+    // while that is cheap next to the query; else assume uniform buckets.
+    const candidates = r <= 2 ? this.#candidates(r) : (probes * this.#perSlot) / 65536;
+    return probes * PROBE_COST + candidates * perCandidate < flat;
   }
 
   /** Exact number of postings a MIH query with `r` flips per slot would check (clustered lists differ from the uniform guess). */

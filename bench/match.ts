@@ -1,0 +1,210 @@
+/**
+ * Matching benchmark: latency, queries/s, build and load time and memory per hash for a naive
+ * baseline (npm `hamming-distance` on hex strings), our flat scan (JS and WebAssembly kernels)
+ * and multi-index hashing, on the same data in one run; every method's answers are checked
+ * against the flat scan's. Not part of `npm test`.
+ *
+ *   npm run bench:match -- [--sizes 1e5,1e6] [--bits 256,64] [--radius 31] [--methods ...]
+ *                          [--queries 1000] [--budget 5000] [--no-clustered]
+ *
+ * Data: N random hashes with one planted near-duplicate per query (distances 0..31), and a
+ * clustered run: PDQ hashes of edited copies of the bundled photos, replicated with bit noise,
+ * queried with differently edited copies. Prints a table; writes bench/results/match-*.json.
+ */
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import hammingDistance from 'hamming-distance';
+import sharp, { type Sharp } from 'sharp';
+import { wordsFor } from '../src/matching/packed.js';
+import { packHashes } from '../src/matching/packed-index.js';
+import {
+  flipBits,
+  MATCH_BENCH_METHODS,
+  type MatchBenchData,
+  type MatchBenchMethod,
+  type MatchBenchResult,
+  prng,
+  randomMatchData,
+  runMatchBenchmark,
+} from '../src/node/match-bench.js';
+import { hashImage } from '../src/sharp/hash-image.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string', default: '1e5,1e6' },
+      bits: { type: 'string', default: '256,64' },
+      radius: { type: 'string' },
+      methods: { type: 'string' },
+      queries: { type: 'string', default: '1000' },
+      budget: { type: 'string', default: '5000' },
+      'no-clustered': { type: 'boolean', default: false },
+      'clustered-sizes': { type: 'string', default: '1e5,1e6' },
+    },
+  });
+  const sizes = values.sizes.split(',').map(Number);
+  const bitsList = values.bits.split(',').map(Number) as (64 | 256)[];
+  const methods = (values.methods?.split(',') ?? [...MATCH_BENCH_METHODS]) as MatchBenchMethod[];
+  const budgetMs = Number(values.budget);
+  const queries = Number(values.queries);
+  const all: MatchBenchResult[] = [];
+  const progress = (line: string) => process.stderr.write(`  ${line}\n`);
+  const naiveDistance = (a: string, b: string) => hammingDistance(a, b);
+
+  for (const bits of bitsList) {
+    // PDQ's threshold for 256 bits; 10 is the usual pHash/dHash threshold for 64.
+    const radius = values.radius ? Number(values.radius) : bits === 256 ? 31 : 10;
+    for (const n of sizes) {
+      process.stderr.write(`random ${bits}-bit, n=${n}, radius ${radius}\n`);
+      const data = randomMatchData(n, bits, Math.min(queries, n), radius);
+      const results = await runMatchBenchmark(data, {
+        radius,
+        methods,
+        budgetMs,
+        naiveDistance,
+        onProgress: progress,
+      });
+      printTable(results);
+      all.push(...results);
+    }
+  }
+  if (!values['no-clustered'] && bitsList.includes(256)) {
+    const photos = await photoHashes();
+    for (const n of values['clustered-sizes'].split(',').map(Number)) {
+      process.stderr.write(`clustered PDQ, n=${n}, radius 31 (${photos.list.length} edited photos)\n`);
+      const data = clusteredData(photos, n);
+      const results = await runMatchBenchmark(data, {
+        radius: 31,
+        methods,
+        budgetMs,
+        naiveDistance,
+        onProgress: progress,
+      });
+      printTable(results);
+      all.push(...results);
+    }
+  }
+  const dir = new URL('./results/', import.meta.url).pathname;
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `match-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const machine = { node: process.version, platform: process.platform, arch: process.arch };
+  await writeFile(file, `${JSON.stringify({ machine, argv, results: all }, null, 2)}\n`);
+  process.stderr.write(`wrote ${file}\n`);
+}
+
+function fmt(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '-';
+  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US');
+  return x.toFixed(digits);
+}
+
+function printTable(results: MatchBenchResult[]): void {
+  const naive = results.find((r) => r.method === 'naive-hex');
+  const flat = results.find((r) => r.method === 'flat-wasm');
+  const rows = results.map((r) => [
+    r.method,
+    fmt(r.qps),
+    fmt(r.p50Ms, 3),
+    fmt(r.p99Ms, 3),
+    r.comparisonsPerSec === null ? '-' : `${fmt(r.comparisonsPerSec / 1e6)}M`,
+    fmt(r.buildMs, 0),
+    fmt(r.loadMs, 0),
+    fmt(r.bytesPerHash),
+    naive ? `${fmt(r.qps / naive.qps)}x` : '-',
+    flat ? `${fmt(r.qps / flat.qps, 2)}x` : '-',
+    String(r.correct),
+    `${r.queries}${r.extrapolatedFrom ? ` (scaled from ${r.extrapolatedFrom})` : ''}`,
+  ]);
+  const head = [
+    'method',
+    'qps',
+    'p50 ms',
+    'p99 ms',
+    'cmp/s',
+    'build ms',
+    'load ms',
+    'B/hash',
+    'vs naive',
+    'vs flat',
+    'correct',
+    'queries',
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const r0 = results[0];
+  if (r0)
+    process.stdout.write(
+      `\n${r0.data} ${r0.bits}-bit, n=${r0.n.toLocaleString('en-US')}, radius ${r0.radius}\n`,
+    );
+  process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n\n`);
+}
+
+/** PDQ hashes of edited copies of the bundled photos: `list` edits go in the list, `queries` edits are the uploads. */
+async function photoHashes(): Promise<{ list: Uint32Array[]; queries: Uint32Array }> {
+  const dir = new URL('../fixtures/photos/', import.meta.url).pathname;
+  const files = (await readdir(dir)).filter(
+    (f) => /\.(jpg|png)$/.test(f) && !/empty|not-an|trunc|tiny|16bit/.test(f),
+  );
+  const listEdits: ((s: Sharp, w: number, h: number) => Sharp)[] = [
+    (s) => s,
+    (s, w) => s.resize(Math.round(w / 2)),
+    (s) => s.jpeg({ quality: 35 }),
+    (s, w, h) =>
+      s.extract({
+        left: Math.round(w * 0.03),
+        top: Math.round(h * 0.03),
+        width: Math.round(w * 0.94),
+        height: Math.round(h * 0.94),
+      }),
+    (s) => s.modulate({ brightness: 1.15 }),
+    (s) => s.blur(1.2),
+    (s) => s.sharpen({ sigma: 1.5 }),
+    (s) => s.linear(1.2, -20),
+  ];
+  const queryEdits: ((s: Sharp, w: number, h: number) => Sharp)[] = [
+    (s, w) => s.resize(Math.min(w, 320)).jpeg({ quality: 60 }),
+    (s) => s.gamma(1.6),
+    (s, w, h) =>
+      s.extract({
+        left: 0,
+        top: Math.round(h * 0.06),
+        width: Math.round(w * 0.95),
+        height: Math.round(h * 0.9),
+      }),
+  ];
+  const list: Uint32Array[] = [];
+  const queries: Uint32Array[] = [];
+  for (const f of files) {
+    const path = join(dir, f);
+    const { width, height } = await sharp(path).metadata();
+    if (!width || !height) continue;
+    const hashOf = async (edit: (s: Sharp, w: number, h: number) => Sharp) => {
+      const bytes = await edit(sharp(path), width, height).png().toBuffer();
+      return (await hashImage(bytes)).hashes.pdq!;
+    };
+    for (const e of listEdits) list.push(packHashes([await hashOf(e)]));
+    for (const e of queryEdits) queries.push(packHashes([await hashOf(e)]));
+  }
+  const q = new Uint32Array(queries.length * 8);
+  queries.forEach((h, i) => {
+    q.set(h, i * 8);
+  });
+  return { list, queries: q };
+}
+
+/** `n` list hashes: the photo hashes, each replicated with 2..48 random bit flips. */
+function clusteredData(photos: { list: Uint32Array[]; queries: Uint32Array }, n: number): MatchBenchData {
+  const hw = wordsFor(256);
+  const rand = prng(7);
+  const list = new Uint32Array(n * hw);
+  for (let i = 0; i < n; i++) {
+    list.set(photos.list[i % photos.list.length]!, i * hw);
+    flipBits(list, i * hw, 256, 2 + (rand() % 47), rand);
+  }
+  return { label: 'clustered', bits: 256, list, queries: photos.queries };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));
