@@ -7,12 +7,15 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'sharp/index': 'src/sharp/index.ts',
+    'video/index': 'src/node/video.ts',
     'cli/main': 'src/cli/main.ts',
   },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  dts: { entry: { index: 'src/index.ts', 'sharp/index': 'src/sharp/index.ts' } },
+  dts: {
+    entry: { index: 'src/index.ts', 'sharp/index': 'src/sharp/index.ts', 'video/index': 'src/node/video.ts' },
+  },
   sourcemap: true,
   clean: true,
   splitting: true,

@@ -1,7 +1,7 @@
 /**
  * imprint: perceptual image fingerprints and Hamming-distance matching. This entry is the pure
  * core: typed arrays in, typed arrays out, no Node built-ins, so it runs in browsers and workers.
- * Image loading from files lives in `imprint/sharp`.
+ * Image loading from files lives in `imprint/sharp`; video hashing with FFmpeg in `imprint/video`.
  */
 
 export * from './algorithms/blockhash.js';
@@ -24,3 +24,4 @@ export * from './matching/match.js';
 export * from './matching/mih-index.js';
 export { type IndexStats, MAX_INDEX_BITS, PackedIndex, packHashes } from './matching/packed-index.js';
 export * from './matching/types.js';
+export * from './video/index.js';

@@ -1,7 +1,9 @@
 /**
- * Video fingerprints with FFmpeg (Node only): probe, decode and hash videos the way vPDQ does.
- * The pure parts (frame records, the vPDQ file format, matching, the video index) are in the core.
+ * `imprint/video`: video fingerprints compatible with Meta's vPDQ (Node only). Probing, decoding
+ * and hashing videos with FFmpeg, plus the pure parts re-exported from the core (frame records,
+ * the vPDQ file format, matching, the video index) so one import has everything.
  */
+export * from '../video/index.js';
 export * from './ffmpeg.js';
 export * from './hash-video.js';
 export * from './video-frames.js';

@@ -141,11 +141,11 @@ export function compareVideos(
   const c = packAll(usableFrameHashes(compared, o.minQuality));
   const queryMatched = countFoundIn(q, c, o.maxDistance);
   const comparedMatched = countFoundIn(c, q, o.maxDistance);
-  return scoreOf(q.length / 8, c.length / 8, queryMatched, comparedMatched, o);
+  return videoMatchScore(q.length / 8, c.length / 8, queryMatched, comparedMatched, o);
 }
 
 /** Builds a score from counts (shared with the index so both judge a match identically). */
-export function scoreOf(
+export function videoMatchScore(
   queryFrames: number,
   comparedFrames: number,
   queryMatchedFrames: number,

@@ -1,22 +1,22 @@
 import { ImprintError, invalidArgument } from '../core/errors.js';
-import { FlatIndex } from '../matching/flat-index.js';
+import { MihIndex } from '../matching/mih-index.js';
 import type { HashIndex } from '../matching/types.js';
 import type { VideoFrameHash } from './frame-hash.js';
 import {
   type ResolvedVideoMatchOptions,
   resolveVideoMatchOptions,
-  scoreOf,
   usableFrameHashes,
   type VideoCompareOptions,
   type VideoMatchScore,
   type VideoMatchThresholds,
+  videoMatchScore,
 } from './match.js';
 
 /** Options for a {@link VideoIndex}. */
 export interface VideoIndexOptions extends VideoCompareOptions {
   /**
-   * An empty index of 256-bit PDQ hashes to hold the frame hashes, e.g. a multi-index-hashing one
-   * for large collections. Default: a new {@link FlatIndex}. The video index owns it from then on.
+   * An empty index of 256-bit PDQ hashes to hold the frame hashes. Default: a new
+   * {@link MihIndex} (multi-index hashing, exact). The video index owns it from then on.
    */
   frameIndex?: HashIndex<unknown>;
 }
@@ -43,8 +43,8 @@ interface StoredVideo<M> {
 
 /**
  * Known videos, looked up by their frames: "which known videos does this upload match?". Each
- * distinct frame hash is stored once in a {@link HashIndex}; a query looks up each of the upload's
- * frames there, so the cost grows with the number of frame hashes near the upload's, not with the
+ * distinct frame hash is stored once in a {@link HashIndex}; a query looks up all of the upload's
+ * frames there in one batch, so the cost grows with the number of frame hashes near the upload's, not with the
  * number of videos. Results are exactly those of {@link compareVideos} against every known video.
  *
  * @example
@@ -66,7 +66,7 @@ export class VideoIndex<M = unknown> {
 
   constructor(options: VideoIndexOptions = {}) {
     this.#options = resolveVideoMatchOptions(options);
-    const frames = options.frameIndex ?? new FlatIndex<unknown>({ algorithm: 'pdq', bits: 256 });
+    const frames = options.frameIndex ?? new MihIndex<unknown>({ algorithm: 'pdq', bits: 256 });
     if (frames === null || typeof frames !== 'object' || typeof frames.query !== 'function') {
       throw invalidArgument('a HashIndex', 'frameIndex', frames);
     }
@@ -142,23 +142,29 @@ export class VideoIndex<M = unknown> {
     const hashes = usableFrameHashes(frames, o.minQuality);
     // Per candidate video: which query frames found it, and which of its frames were found.
     const hits = new Map<number, { query: Set<number>; compared: Set<number> }>();
-    hashes.forEach((hash, q) => {
-      for (const match of this.#frames.query(hash, { maxDistance: o.maxDistance })) {
-        for (const video of this.#owners.get(match.id) ?? []) {
-          let hit = hits.get(video);
-          if (!hit) {
-            hit = { query: new Set(), compared: new Set() };
-            hits.set(video, hit);
-          }
-          hit.query.add(q);
-          hit.compared.add(match.id);
+    const batch = this.#frames.queryBatch(hashes, { maxDistance: o.maxDistance });
+    for (let i = 0; i < batch.length; i++) {
+      const entry = batch.ids[i]!;
+      for (const video of this.#owners.get(entry) ?? []) {
+        let hit = hits.get(video);
+        if (!hit) {
+          hit = { query: new Set(), compared: new Set() };
+          hits.set(video, hit);
         }
+        hit.query.add(batch.queries[i]!);
+        hit.compared.add(entry);
       }
-    });
+    }
     const out: VideoIndexMatch<M>[] = [];
     for (const [id, hit] of hits) {
       const video = this.#videos.get(id)!;
-      const score = scoreOf(hashes.length, video.entries.length, hit.query.size, hit.compared.size, o);
+      const score = videoMatchScore(
+        hashes.length,
+        video.entries.length,
+        hit.query.size,
+        hit.compared.size,
+        o,
+      );
       if (score.isMatch) out.push({ id, metadata: video.metadata, ...score });
     }
     return out.sort(

@@ -14,7 +14,7 @@ const HEX64 = /^[0-9a-fA-F]{64}$/;
  * Formats seconds with 3 decimals exactly as C's `printf("%.3f")` does: the exact binary value is
  * rounded, ties to even. `toFixed` rounds ties up, which differs for values like 0.0625 (1/16 s).
  */
-export function formatTimestamp(seconds: number): string {
+export function formatVpdqTimestamp(seconds: number): string {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds >= 1e15) {
     throw invalidArgument('a finite number of seconds >= 0', 'timestamp', seconds);
   }
@@ -48,7 +48,7 @@ export function formatVpdqLine(frame: VideoFrameHash): string {
       `vPDQ frames hold 256-bit pdq hashes, not ${frame.hash.bits}-bit ${frame.hash.algorithm}`,
     );
   }
-  return `${frame.frameNumber},${frame.quality},${hashToHex(frame.hash)},${formatTimestamp(frame.timestamp)}`;
+  return `${frame.frameNumber},${frame.quality},${hashToHex(frame.hash)},${formatVpdqTimestamp(frame.timestamp)}`;
 }
 
 /**

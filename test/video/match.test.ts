@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Hash, hashFromHex } from '../../src/core/hash.js';
 import { FlatIndex } from '../../src/matching/flat-index.js';
+import { MihIndex } from '../../src/matching/mih-index.js';
 import type { VideoFrameHash } from '../../src/video/frame-hash.js';
 import { compareVideos, usableFrameHashes, type VideoMatchScore } from '../../src/video/match.js';
 import { VideoIndex } from '../../src/video/video-index.js';
@@ -160,61 +161,66 @@ describe('VideoIndex', () => {
     );
   });
 
-  it('gives exactly what compareVideos gives against every known video (property)', () => {
-    // Frames are a few base pictures with 0-40 bits of noise, so distances straddle 31.
-    const frameArb = fc
-      .record({
-        base: fc.nat(5),
-        flips: fc.nat(40),
-        offset: fc.nat(255),
-        quality: fc.integer({ min: 30, max: 100 }),
-      })
-      .map(({ base, flips, offset, quality }) => {
-        const h = hash(base);
-        const bytes = h.bytes.slice();
-        for (let b = 0; b < flips; b++) {
-          const bit = (offset + b * 7) % 256;
-          bytes[bit >> 3]! ^= 1 << (bit & 7);
-        }
-        return frame({ ...h, bytes }, quality);
-      });
-    const videoArb = fc.array(frameArb, { maxLength: 8 });
-    fc.assert(
-      fc.property(
-        fc.array(videoArb, { minLength: 1, maxLength: 6 }),
-        videoArb,
-        fc.record({
-          maxDistance: fc.integer({ min: 0, max: 48 }),
-          minQuality: fc.integer({ min: 0, max: 80 }),
-          minComparedMatchPercent: fc.integer({ min: 0, max: 100 }),
-          minQueryMatchPercent: fc.integer({ min: 0, max: 100 }),
-        }),
-        fc.array(fc.nat(5), { maxLength: 3 }),
-        (known, upload, options, removals) => {
-          const index = new VideoIndex<number>(options);
-          for (const [i, v] of known.entries()) index.add(v, i);
-          const removed = new Set(removals.filter((r) => r < known.length));
-          for (const r of removed) index.remove(r);
-          const expected: (VideoMatchScore & { id: number })[] = [];
-          known.forEach((v, id) => {
-            if (removed.has(id)) return;
-            const score = compareVideos(upload, v, options);
-            if (score.isMatch) expected.push({ id, ...score });
-          });
-          expected.sort(
-            (x, y) =>
-              y.comparedMatchPercent - x.comparedMatchPercent ||
-              y.queryMatchPercent - x.queryMatchPercent ||
-              x.id - y.id,
-          );
-          const got = index.query(upload).map(({ metadata, ...rest }) => {
-            expect(metadata).toBe(rest.id);
-            return rest;
-          });
-          expect(got).toEqual(expected);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+  it.each(['flat', 'mih'] as const)(
+    'gives exactly what compareVideos gives against every known video, %s frame index (property)',
+    (kind) => {
+      // Frames are a few base pictures with 0-40 bits of noise, so distances straddle 31.
+      const frameArb = fc
+        .record({
+          base: fc.nat(5),
+          flips: fc.nat(40),
+          offset: fc.nat(255),
+          quality: fc.integer({ min: 30, max: 100 }),
+        })
+        .map(({ base, flips, offset, quality }) => {
+          const h = hash(base);
+          const bytes = h.bytes.slice();
+          for (let b = 0; b < flips; b++) {
+            const bit = (offset + b * 7) % 256;
+            bytes[bit >> 3]! ^= 1 << (bit & 7);
+          }
+          return frame({ ...h, bytes }, quality);
+        });
+      const videoArb = fc.array(frameArb, { maxLength: 8 });
+      fc.assert(
+        fc.property(
+          fc.array(videoArb, { minLength: 1, maxLength: 6 }),
+          videoArb,
+          fc.record({
+            maxDistance: fc.integer({ min: 0, max: 48 }),
+            minQuality: fc.integer({ min: 0, max: 80 }),
+            minComparedMatchPercent: fc.integer({ min: 0, max: 100 }),
+            minQueryMatchPercent: fc.integer({ min: 0, max: 100 }),
+          }),
+          fc.array(fc.nat(5), { maxLength: 3 }),
+          (known, upload, options, removals) => {
+            const frameIndex =
+              kind === 'flat' ? new FlatIndex<unknown>() : new MihIndex<unknown>({ mergeThreshold: 4 });
+            const index = new VideoIndex<number>({ ...options, frameIndex });
+            for (const [i, v] of known.entries()) index.add(v, i);
+            const removed = new Set(removals.filter((r) => r < known.length));
+            for (const r of removed) index.remove(r);
+            const expected: (VideoMatchScore & { id: number })[] = [];
+            known.forEach((v, id) => {
+              if (removed.has(id)) return;
+              const score = compareVideos(upload, v, options);
+              if (score.isMatch) expected.push({ id, ...score });
+            });
+            expected.sort(
+              (x, y) =>
+                y.comparedMatchPercent - x.comparedMatchPercent ||
+                y.queryMatchPercent - x.queryMatchPercent ||
+                x.id - y.id,
+            );
+            const got = index.query(upload).map(({ metadata, ...rest }) => {
+              expect(metadata).toBe(rest.id);
+              return rest;
+            });
+            expect(got).toEqual(expected);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
 });

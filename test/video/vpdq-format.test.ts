@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isImprintError } from '../../src/core/errors.js';
 import { hashFromHex } from '../../src/core/hash.js';
 import { frameStep, frameTimestamp } from '../../src/video/frame-hash.js';
-import { formatTimestamp, formatVpdq, formatVpdqLine, parseVpdq } from '../../src/video/vpdq-format.js';
+import { formatVpdq, formatVpdqLine, formatVpdqTimestamp, parseVpdq } from '../../src/video/vpdq-format.js';
 import { fixture, fixtureLines } from '../helpers.js';
 
 const EXPECTED = readFileSync(fixture('pdq', 'vpdq', 'test-padded-dimensions.expected.txt'), 'utf8');
@@ -43,23 +43,23 @@ describe('vPDQ file format', () => {
   it('stamps frames as vPDQ does: float(frameNumber) / float(frameRate), printed with %.3f', () => {
     // The reference file is every frame of a 30 fps video.
     fixtureLines('pdq', 'vpdq', 'test-padded-dimensions.expected.txt').forEach((line, n) => {
-      expect(line.split(',')[3]).toBe(formatTimestamp(frameTimestamp(n, 30)));
+      expect(line.split(',')[3]).toBe(formatVpdqTimestamp(frameTimestamp(n, 30)));
     });
   });
 
   it('prints timestamps exactly like printf("%.3f"), ties to even', () => {
-    expect(formatTimestamp(0.0625)).toBe('0.062'); // toFixed(3) says 0.063
-    expect(formatTimestamp(0.1875)).toBe('0.188');
-    expect(formatTimestamp(frameTimestamp(1, 16))).toBe('0.062');
+    expect(formatVpdqTimestamp(0.0625)).toBe('0.062'); // toFixed(3) says 0.063
+    expect(formatVpdqTimestamp(0.1875)).toBe('0.188');
+    expect(formatVpdqTimestamp(frameTimestamp(1, 16))).toBe('0.062');
     fc.assert(
       fc.property(fc.nat(2_000_000), fc.double({ min: 0.5, max: 240, noNaN: true }), (n, fps) => {
         const t = frameTimestamp(n, fps);
-        expect(formatTimestamp(t)).toBe(printf3(t));
+        expect(formatVpdqTimestamp(t)).toBe(printf3(t));
       }),
     );
     fc.assert(
       fc.property(fc.nat(1 << 24), (sixteenths) => {
-        expect(formatTimestamp(sixteenths / 16)).toBe(printf3(sixteenths / 16));
+        expect(formatVpdqTimestamp(sixteenths / 16)).toBe(printf3(sixteenths / 16));
       }),
     );
   });
