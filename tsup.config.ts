@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
-export default defineConfig({
+/** The Node build: the core, imprint/sharp and the CLI, sharing chunks. */
+const library: Options = {
   entry: {
     index: 'src/index.ts',
     'sharp/index': 'src/sharp/index.ts',
@@ -14,12 +15,31 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   dts: {
-    entry: { index: 'src/index.ts', 'sharp/index': 'src/sharp/index.ts', 'video/index': 'src/node/video.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'sharp/index': 'src/sharp/index.ts',
+      'browser/index': 'src/browser/index.ts',
+      'video/index': 'src/node/video.ts',
+    },
   },
   sourcemap: true,
-  clean: true,
+  clean: ['!browser/**'], // the browser build below writes there at the same time
   splitting: true,
   treeshake: true,
   external: ['sharp', 'blockhash-core'],
   define: { __IMPRINT_VERSION__: JSON.stringify(version) },
-});
+};
+
+/** `imprint/browser`: one self-contained ESM file (dependencies bundled) a page or worker loads as is. */
+const browser: Options = {
+  entry: { 'browser/index': 'src/browser/index.ts' },
+  format: ['esm'],
+  target: 'es2022',
+  platform: 'browser',
+  sourcemap: true,
+  splitting: false,
+  treeshake: true,
+  noExternal: [/./],
+};
+
+export default defineConfig([library, browser]);

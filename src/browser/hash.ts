@@ -1,0 +1,108 @@
+/**
+ * Hashing in a browser: from ImageData, an ImageBitmap, or a file (Blob/File). Every algorithm in
+ * the registry that hashes pixels runs here unchanged, and returns the same `Hash` values.
+ */
+import { computeHashes, type HashRequest, type ImageHashes } from '../algorithms/compute.js';
+import { toImprintError, withSource } from '../core/errors.js';
+import { type BrowserDecodeOptions, decodeBlob } from './decode.js';
+import { pixelsFromRgba, type RgbaOptions, type RgbaPixels } from './pixels.js';
+import { readBitmapPixels } from './read-pixels.js';
+
+/** Which hashes to compute (as in `computeHashes`), and whether the pixels are grey. */
+export interface BrowserHashRequest extends HashRequest, RgbaOptions {}
+
+/** Options for {@link hashBlob} and {@link hashFile}. */
+export interface BrowserHashOptions extends BrowserDecodeOptions, HashRequest {}
+
+/** The hashes of an image plus whether its pixels were read exactly. */
+export interface BrowserImageHashes extends ImageHashes {
+  /** False only for translucent images in a browser without WebGL2 (see `readBitmapPixels`). */
+  readonly exactPixels: boolean;
+}
+
+/** The hashes of one image file plus what the decoder saw. */
+export interface BrowserImageHashResult extends BrowserImageHashes {
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+  /** The EXIF orientation the file declares (applied only with `autoOrient`). */
+  readonly orientation: number;
+}
+
+/**
+ * Hashes canvas pixels (`ImageData` or any `{ width, height, data }` of RGBA). Exact hashes (MD5,
+ * SHA-256) need the file's bytes: use {@link hashBlob}. A canvas stores translucent colours
+ * premultiplied, so for reference-exact hashes of such images prefer {@link hashBlob} or
+ * {@link hashBitmap}.
+ *
+ * @example
+ * ```ts
+ * const { hashes } = hashImageData(context.getImageData(0, 0, width, height), { algorithms: ['pdq', 'phash'] });
+ * ```
+ */
+export function hashImageData(imageData: RgbaPixels, options: BrowserHashRequest = {}): ImageHashes {
+  return computeHashes(pixelsFromRgba(imageData, options), undefined, options);
+}
+
+/**
+ * Hashes an ImageBitmap at its own size. For the pixels `imprint/sharp` sees, create it with
+ * `createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' })`. Note that
+ * browsers apply EXIF orientation when decoding: {@link hashBlob} undoes that, this cannot.
+ *
+ * @example
+ * ```ts
+ * const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+ * const { hashes } = hashBitmap(bitmap);
+ * ```
+ */
+export function hashBitmap(bitmap: ImageBitmap, options: BrowserHashRequest = {}): BrowserImageHashes {
+  const rgba = readBitmapPixels(bitmap);
+  return { ...computeHashes(pixelsFromRgba(rgba, options), undefined, options), exactPixels: rgba.exact };
+}
+
+/**
+ * Decodes an image file in the browser (page or worker) and computes every requested hash (PDQ by
+ * default), with the same pixels and results as `hashImage` in `imprint/sharp`: ICC profiles and
+ * EXIF orientation are not applied (`autoOrient: true` applies the orientation), grey files are
+ * hashed from their grey channel. Nothing leaves the device.
+ *
+ * @example
+ * ```ts
+ * const { hashes } = await hashBlob(blob, { algorithms: ['pdq', 'sha256'] });
+ * console.log(hashToHex(hashes.pdq!), hashes.pdq!.quality);
+ * ```
+ */
+export async function hashBlob(
+  blob: Blob,
+  options: BrowserHashOptions = {},
+): Promise<BrowserImageHashResult> {
+  const image = await decodeBlob(blob, options);
+  let computed: ImageHashes;
+  try {
+    computed = computeHashes(image, image.bytes, options);
+  } catch (err) {
+    throw withSource(toImprintError(err), options.source);
+  }
+  return {
+    ...computed,
+    width: image.width,
+    height: image.height,
+    format: image.format,
+    orientation: image.orientation,
+    exactPixels: image.exactPixels,
+  };
+}
+
+/**
+ * {@link hashBlob} for a `File` (from `<input type="file">` or drag and drop); errors name the file.
+ *
+ * @example
+ * ```ts
+ * input.onchange = async () => {
+ *   for (const file of input.files!) console.log(file.name, hashToHex((await hashFile(file)).hashes.pdq!));
+ * };
+ * ```
+ */
+export function hashFile(file: File, options: BrowserHashOptions = {}): Promise<BrowserImageHashResult> {
+  return hashBlob(file, { source: file.name, ...options });
+}
