@@ -24,7 +24,8 @@ import { EXIT } from './exit-codes.js';
 import { writeLine } from './output.js';
 import { Progress } from './progress.js';
 
-const VIDEO_OPTIONS = `  -r, --seconds-per-hash <s>  seconds between hashed frames (default 1; 0 = every frame)
+const VIDEO_OPTIONS = `  --seconds-per-hash <s>      seconds between hashed frames (default 1; 0 = every frame), as
+                              vpdq-hash-video's -r
   --max-duration <s>          refuse longer videos (default ${DEFAULT_MAX_VIDEO_SECONDS}, 4 hours)
   --ffmpeg <path>             the ffmpeg binary (default $IMPRINT_FFMPEG, else ffmpeg on PATH);
                               ffprobe is taken from the same folder ($IMPRINT_FFPROBE overrides)
@@ -73,10 +74,17 @@ Options:
 ${VIDEO_OPTIONS}`;
 
 const VIDEO_FLAGS = {
-  'seconds-per-hash': { type: 'string', short: 'r' },
+  'seconds-per-hash': { type: 'string' },
   'max-duration': { type: 'string' },
   ffmpeg: { type: 'string' },
 } as const;
+
+/** The arguments of `imprint hash|match --video ...` without the `--video` (before a `--`). */
+export function withoutVideoFlag(args: readonly string[]): string[] {
+  const end = args.indexOf('--');
+  const flags = end < 0 ? args : args.slice(0, end);
+  return [...flags.filter((a) => a !== '--video'), ...(end < 0 ? [] : args.slice(end))];
+}
 
 /** `imprint video hash`: prints or writes vPDQ hash files. Resolves to the exit code. */
 export async function runVideoHash(args: string[], io: CliIo): Promise<number> {
@@ -285,7 +293,7 @@ function videoHashOptions(
   const ffmpegPath = values.ffmpeg ?? process.env.IMPRINT_FFMPEG;
   const ffprobePath = process.env.IMPRINT_FFPROBE;
   return {
-    secondsPerHash: numberOption(values['seconds-per-hash'], '-r/--seconds-per-hash', 1, 0),
+    secondsPerHash: numberOption(values['seconds-per-hash'], '--seconds-per-hash', 1, 0),
     maxDurationSeconds: numberOption(
       values['max-duration'],
       '--max-duration',
@@ -356,9 +364,10 @@ function percentOption(value: string | undefined, flag: string): number | undefi
 function describe(err: unknown): string {
   const e = toImprintError(err);
   const source = e.location?.source;
+  // The caller prints the file name; keep what follows it (e.g. "line 2: ...").
   const message =
-    source !== undefined && e.message.startsWith(`${source}: `)
-      ? e.message.slice(source.length + 2)
+    source !== undefined && e.message.startsWith(`${source}:`)
+      ? e.message.slice(source.length + 1).trimStart()
       : e.message;
   return `${e.code}: ${message}`;
 }

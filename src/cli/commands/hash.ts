@@ -13,6 +13,7 @@ import { EXIT } from '../exit-codes.js';
 import { expandInputs } from '../inputs.js';
 import { writeLine } from '../output.js';
 import { Progress } from '../progress.js';
+import { runVideoHash, withoutVideoFlag } from '../video.js';
 
 const help = `Usage: imprint hash [options] <file|dir>...
 
@@ -33,7 +34,8 @@ Options:
   --resume               continue an interrupted -o run: skip files already in <file>.partial
   --auto-orient          apply EXIF orientation (default off, as the reference hashers)
   --max-pixels <n>       refuse images with more pixels (default 100000000)
-  --concurrency <n>      images decoded at once (default: cores + 1)`;
+  --concurrency <n>      images decoded at once (default: cores + 1)
+  --video                videos instead: vPDQ frame hashes ('imprint video hash', see 'imprint video --help')`;
 
 /** `imprint hash`. */
 const hashCommand: Command = {
@@ -41,6 +43,7 @@ const hashCommand: Command = {
   summary: 'hash images (PDQ by default; --algo for others)',
   help,
   async run(args: string[], io: CliIo): Promise<number> {
+    if (args.includes('--video')) return runVideoHash(withoutVideoFlag(args), io);
     const { values, positionals } = parse(args);
     const algorithms = listOption(values.algo, ['pdq']);
     for (const name of algorithms) {

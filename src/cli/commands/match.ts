@@ -12,6 +12,7 @@ import { expandInputs } from '../inputs.js';
 import { loadKnownIndex } from '../known.js';
 import { writeLine } from '../output.js';
 import { Progress } from '../progress.js';
+import { runVideoMatch, withoutVideoFlag } from '../video.js';
 
 const help = `Usage: imprint match (--list <file> | --index <file>) [options] <file|dir>...
 
@@ -34,7 +35,8 @@ Options:
   --dihedral             also match rotated (90/180/270) and mirrored copies (PDQ)
   --json                 NDJSON output, one object per image
   -r, --recursive        match the images in directories
-  --auto-orient          apply EXIF orientation before hashing (default off, as the references)`;
+  --auto-orient          apply EXIF orientation before hashing (default off, as the references)
+  --video                videos against known vPDQ hashes ('imprint video match', see 'imprint video --help')`;
 
 /** `imprint match`. */
 const matchCommand: Command = {
@@ -42,6 +44,7 @@ const matchCommand: Command = {
   summary: 'match images against a hash list or index',
   help,
   async run(args: string[], io: CliIo): Promise<number> {
+    if (args.includes('--video')) return runVideoMatch(withoutVideoFlag(args), io);
     const { values, positionals } = parse(args);
     if ((values.list === undefined) === (values.index === undefined)) {
       throw new UsageError('give exactly one of --list <file> or --index <file>');
