@@ -16,6 +16,7 @@
 import { ImprintError, invalidArgument } from '../../core/errors.js';
 import { type Hash, hammingDistance, hashFromBitsMsbFirst } from '../../core/hash.js';
 import { assertPixelImage, type PixelImage } from '../../core/pixels.js';
+import { assertNotFlat } from './common.js';
 import { horizontalDifferences } from './dhash.js';
 import { pillowGaussianBlur, pillowMedianFilter3 } from './pillow-filters.js';
 import { type GreyImage, pillowLuma } from './pillow-luma.js';
@@ -118,8 +119,9 @@ function crop(image: PixelImage, x0: number, y0: number, x1: number, y1: number)
 /**
  * The crop-resistant hash as imagehash 4.3.x computes it: one 64-bit `dhash` per image segment,
  * in imagehash's order (`str()` of imagehash's ImageMultiHash is the hexes joined by commas).
- * Compare two of them with {@link cropResistantMatch}. Throws ERR_IMAGE_TOO_SMALL when a segment's
- * box rounds to zero pixels on the original image (the reference fails there too).
+ * Compare two of them with {@link cropResistantMatch}. Throws ERR_IMAGE_UNIFORM for a flat image
+ * (imagehash returns one all-zero segment) and ERR_IMAGE_TOO_SMALL when a segment's box rounds to
+ * zero pixels on the original image (the reference fails there too).
  *
  * @example
  * ```ts
@@ -131,6 +133,8 @@ export function cropResistantHash(image: PixelImage): Hash[] {
   assertPixelImage(image);
   const luma = pillowLuma(image);
   const small = pillowResizeLanczos(luma, SEGMENTATION_SIZE, SEGMENTATION_SIZE);
+  // A flat image is one all-zero segment in imagehash; refuse it like the other hashes do.
+  assertNotFlat(small, 'crop-resistant hash');
   const prepared = pillowMedianFilter3(pillowGaussianBlur(small, 2));
   let segments = findSegments(prepared);
   if (segments.length === 0) {
