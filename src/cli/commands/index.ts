@@ -1,8 +1,9 @@
 import type { Command } from '../command.js';
+import bench from './bench.js';
 import demo from './demo.js';
 import hash from './hash.js';
 import match from './match.js';
 import video from './video.js';
 
 /** Every sub-command, in the order `imprint --help` lists them. Add one line per new command. */
-export const commands: readonly Command[] = [hash, match, video, demo];
+export const commands: readonly Command[] = [hash, match, video, bench, demo];
