@@ -3,7 +3,11 @@
  * matching rule, and the property it exists for, surviving a crop.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cropResistantHash, cropResistantMatch } from '../../src/algorithms/imagehash/crop-resistant.js';
+import {
+  cropResistantHash,
+  cropResistantMatch,
+  findSegments,
+} from '../../src/algorithms/imagehash/crop-resistant.js';
 import { ImprintError } from '../../src/core/errors.js';
 import { hashFromHex, hashToHex } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
@@ -76,5 +80,38 @@ describe('crop-resistant matching (imagehash ImageMultiHash.matches / hash_diff)
     // The bright half falls to the right (dhash bits 0), the dark half rises (bits 1).
     expect(bright).toBe('0000000000000000');
     expect(dark).toBe('ffffffffffffffff');
+  });
+});
+
+describe('segmentation (imagehash _find_all_segments)', () => {
+  /** A 300x300 grid: 200 (a hill) everywhere except the given valley pixels (50). */
+  function grid(valley: (x: number, y: number) => boolean) {
+    const data = new Uint8Array(300 * 300);
+    for (let y = 0; y < 300; y++) for (let x = 0; x < 300; x++) data[y * 300 + x] = valley(x, y) ? 50 : 200;
+    return { width: 300, height: 300, data };
+  }
+
+  it('joins pixels 4-connected only, and keeps regions of more than 500 pixels', () => {
+    // Two 30x30 valleys touching at one corner, and one 20x25 valley (exactly 500 px: dropped).
+    const segments = findSegments(
+      grid(
+        (x, y) =>
+          (x < 30 && y < 30) ||
+          (x >= 30 && x < 60 && y >= 30 && y < 60) ||
+          (x >= 200 && x < 220 && y >= 200 && y < 225),
+      ),
+    );
+    expect(segments.map((s) => [s.size, s.top, s.left])).toEqual([
+      [300 * 300 - 1800 - 500, 0, 0],
+      [900, 0, 0],
+      [900, 30, 30],
+    ]);
+  });
+
+  it('stops looking for valleys once assigned pixels plus 1200 border sentinels reach 90000', () => {
+    // The hill covers 89400 px: 89400 + 1200 >= 90000, so the 600-px valley is never searched.
+    expect(findSegments(grid((x, y) => x >= 270 && y >= 280)).length).toBe(1);
+    // With a 1300-px valley the hill is 88700 px, 88700 + 1200 < 90000: the valley is found.
+    expect(findSegments(grid((x, y) => x >= 235 && y >= 280)).length).toBe(2);
   });
 });
