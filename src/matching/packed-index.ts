@@ -1,6 +1,6 @@
 import { ImprintError, invalidArgument } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
-import { DedupTable, hashWords } from './dedup-table.js';
+import { DedupTable, hashWords, hashWordsPadded } from './dedup-table.js';
 import { createKernel, type Kernel, type KernelChoice } from './kernel.js';
 import { type EncodedMetadata, MetadataStore } from './metadata-store.js';
 import { packHash, unpackHash, wordsFor } from './packed.js';
@@ -58,6 +58,7 @@ export interface IndexParts {
 }
 
 const OUT_CAP = 16384; // hits per kernel call
+const BATCH = 256; // hashes whose dedup-table slots are read together in addPacked
 const TABLE_WORDS = 65537; // bucket offsets per MIH slot (16-bit values)
 /** Longest hash an index takes. */
 export const MAX_INDEX_BITS = 4096;
@@ -141,6 +142,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   #meta = new MetadataStore<M>();
   #deferMerge = false;
   #locks = 0;
+  #sink = 0;
 
   protected constructor(options: IndexOptions, mih: boolean, mergeThreshold?: number) {
     this.algorithm = options.algorithm ?? 'pdq';
@@ -254,16 +256,29 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
       }
     }
     this.#reserve(this.#count + n);
+    if (!this.#tailBuilt) this.#buildTail();
+    this.#tail.reserve(n);
     const ids = new Uint32Array(n);
     const qw = this.#q >>> 2;
+    const keys = new Uint32Array(BATCH);
     this.#deferMerge = true;
     try {
-      for (let i = 0; i < n; i++) {
+      for (let start = 0; start < n; start += BATCH) {
+        const end = Math.min(n, start + BATCH);
+        let touched = 0;
+        for (let i = start; i < end; i++) {
+          const key = hashWordsPadded(words, i * hw, hw, this.#words);
+          keys[i - start] = key;
+          touched ^= this.#tail.touch(key);
+        }
+        this.#sink ^= touched; // keeps the reads
         const u = this.#u32();
-        for (let w = 0; w < this.#words; w++) u[qw + w] = w < hw ? words[i * hw + w]! : 0;
-        let id = this.#findQuery();
-        if (id < 0) id = this.#appendQuery();
-        ids[i] = id;
+        for (let i = start; i < end; i++) {
+          for (let w = 0; w < this.#words; w++) u[qw + w] = w < hw ? words[i * hw + w]! : 0;
+          let id = this.#findQuery(keys[i - start]);
+          if (id < 0) id = this.#appendQuery(keys[i - start]);
+          ids[i] = id;
+        }
       }
     } finally {
       this.#deferMerge = false;
@@ -478,10 +493,15 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
 
   // ---- storage ----
 
+  /** A view of the kernel's memory; only #grow and #restore replace the memory, and refresh it. */
   #u32(): Uint32Array {
+    return this.#view;
+  }
+
+  #grow(bytes: number): void {
+    this.#kernel.reserve(bytes);
     const buffer = this.#kernel.buffer;
     if (this.#view.buffer !== buffer) this.#view = new Uint32Array(buffer);
-    return this.#view;
   }
 
   #packedAt(perSlot: number): number {
@@ -502,7 +522,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   /** Makes room for ids below `capacity`. */
   #reserve(capacity: number): void {
     if (capacity <= this.#capacity) return;
-    this.#kernel.reserve(this.#packed + capacity * this.#stride);
+    this.#grow(this.#packed + capacity * this.#stride);
     const alive = new Uint8Array(capacity);
     alive.set(this.#alive.subarray(0, this.#count));
     this.#alive = alive;
@@ -526,14 +546,14 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   }
 
   /** The live id holding the hash in the query area, or -1. */
-  #findQuery(): number {
+  #findQuery(knownKey?: number): number {
     if (!this.#tailBuilt) this.#buildTail();
-    const key = hashWords(this.#u32(), this.#q >>> 2, this.#words);
-    const id = this.#tail.find(key, (c) => this.#alive[c] === 1 && this.#equalsQuery(c));
-    if (id >= 0 || this.#main === 0 || !this.#mih) return id;
-    // Posted ids: look in the smallest of the query's exact buckets.
     const u = this.#u32();
     const qw = this.#q >>> 2;
+    const key = knownKey ?? hashWords(u, qw, this.#words);
+    const id = this.#tail.find(key, u, this.#packed >>> 2, this.#words, this.#hashWords, qw, this.#alive);
+    if (id >= 0 || this.#main === 0 || !this.#mih) return id;
+    // Posted ids: look in the smallest of the query's exact buckets.
     let bestStart = 0;
     let bestEnd = 0;
     let bestSlot = -1;
@@ -558,17 +578,18 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   }
 
   /** Stores the hash in the query area under a new id. */
-  #appendQuery(): number {
+  #appendQuery(knownKey?: number): number {
     if (this.#count >= 0xffffffff)
       throw new ImprintError('ERR_INVALID_ARGUMENT', 'An index holds at most 2^32 - 1 ids');
     if (this.#count === this.#capacity) this.#reserve(Math.max(256, Math.ceil(this.#capacity * 1.25)));
     const id = this.#count++;
     const u = this.#u32();
     const p = (this.#packed >>> 2) + id * this.#words;
-    u.copyWithin(p, this.#q >>> 2, (this.#q >>> 2) + this.#words);
+    const qw = this.#q >>> 2;
+    for (let w = 0; w < this.#words; w++) u[p + w] = u[qw + w]!;
     this.#alive[id] = 1;
     this.#size++;
-    this.#tail.insert(hashWords(u, p, this.#words), id);
+    this.#tail.insert(knownKey ?? hashWords(u, p, this.#words), id);
     return id;
   }
 
@@ -594,7 +615,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     if (this.#main === this.#count && this.#deadPosted === 0) return;
     const oldPacked = this.#packed;
     const newPacked = this.#packedAt(this.#size);
-    this.#kernel.reserve(newPacked + this.#capacity * this.#stride);
+    this.#grow(newPacked + this.#capacity * this.#stride);
     new Uint8Array(this.#kernel.buffer).copyWithin(
       newPacked,
       oldPacked,
@@ -665,6 +686,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     this.#perSlot = perSlot;
     this.#capacity = parts.count;
     this.#kernel = createKernel(this.#kernelChoice, this.#packed + parts.count * this.#stride);
+    this.#view = new Uint32Array(this.#kernel.buffer);
     const u8 = new Uint8Array(this.#kernel.buffer);
     u8.set(parts.packed, this.#packed);
     if (this.#mih) {
@@ -705,15 +727,12 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
       () => true,
     );
     const u = this.#u32();
+    const base = this.#packed >>> 2;
     for (let id = 0; id < this.#count; id++) {
       if (this.#alive[id] !== 1) continue;
-      const p = (this.#packed >>> 2) + id * this.#words;
+      const p = base + id * this.#words;
       const key = hashWords(u, p, this.#words);
-      const twin = seen.find(key, (c) => {
-        const q = (this.#packed >>> 2) + c * this.#words;
-        for (let w = 0; w < this.#words; w++) if (u[p + w] !== u[q + w]) return false;
-        return true;
-      });
+      const twin = seen.find(key, u, base, this.#words, this.#words, p, this.#alive);
       if (twin >= 0)
         throw new ImprintError('ERR_INDEX_CORRUPT', `Entries ${twin} and ${id} hold the same hash`);
       seen.insert(key, id);
