@@ -27,7 +27,8 @@ export const ERROR_CODES = {
   ERR_VIDEO_NO_STREAM: 'The file has no video stream (for example audio only).',
   ERR_VIDEO_NO_FRAMES: 'The video stream decoded to zero frames.',
   ERR_VIDEO_TOO_LONG: 'The video is longer than the configured duration limit.',
-  ERR_UNSUPPORTED_ENVIRONMENT: 'The runtime lacks an API this needs (e.g. createImageBitmap or a canvas in an old browser).',
+  ERR_UNSUPPORTED_ENVIRONMENT:
+    'The runtime lacks an API this needs (e.g. createImageBitmap or a canvas in an old browser).',
   ERR_INTERNAL: 'An unexpected failure inside imprint or a library it uses (a bug: please report).',
 } as const;
 
