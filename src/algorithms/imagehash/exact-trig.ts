@@ -66,12 +66,38 @@ export function exactSinCos(a: number): [number, number] {
   return [sin[0] + sin[1], cos[0] + cos[1]];
 }
 
+/** The long double nearest pi: 0xC90FDAA22168C235 * 2^-62 (x87 extended, 64-bit mantissa). */
+const PI_LD_MANTISSA = 0xc90fdaa22168c235n;
+
+/** Rounds the positive rational num/den to `bits` significant bits, ties to even: [mantissa, exponent]. */
+function roundRational(num: bigint, den: bigint, bits: number): [bigint, number] {
+  let exponent = 0;
+  // Scale so that the integer quotient has exactly `bits` bits.
+  while (num / den >= 1n << BigInt(bits)) {
+    den <<= 1n;
+    exponent++;
+  }
+  while (num / den < 1n << BigInt(bits - 1)) {
+    num <<= 1n;
+    exponent--;
+  }
+  let q = num / den;
+  const twice = 2n * (num - q * den);
+  if (twice > den || (twice === den && (q & 1n) === 1n)) q++;
+  if (q === 1n << BigInt(bits)) {
+    q >>= 1n;
+    exponent++;
+  }
+  return [q, exponent];
+}
+
 /**
- * pi / d correctly rounded (pocketfft computes `0.25L * pi / n` in long double and rounds it
- * to double).
+ * pi / d as pocketfft computes it: `0.25L * pi / n` (d = 4n) in x87 long double, then rounded
+ * to double. The two roundings are reproduced exactly with integers.
  */
 export function piOver(d: number): number {
-  const PI: DD = [Math.PI, 1.2246467991473532e-16];
-  const q = divSmallInt(PI, d);
-  return q[0] + q[1];
+  const [q64, e64] = roundRational(PI_LD_MANTISSA, BigInt(d), 64);
+  // value = q64 * 2^(e64 - 62); round the 64-bit mantissa to 53 bits.
+  const [q53, e53] = roundRational(q64, 1n, 53);
+  return Number(q53) * 2 ** (e53 + e64 - 62);
 }

@@ -8,8 +8,9 @@
  * therefore follows pocketfft's operation order, and the twiddle factors are built the way its
  * `sincos_2pibyn` builds them.
  *
- * Lengths whose factorisation needs a radix above 5 fall back to a direct double-precision sum
- * (same values to ~1e-12, but ties may resolve differently from scipy).
+ * Lengths for which pocketfft would switch to Bluestein's algorithm (long lengths with a large
+ * prime factor, never reached by phash's 4 x hash_size <= 256) fall back to a direct
+ * double-precision sum: same values to ~1e-12, ties may resolve differently.
  */
 import { exactSinCos, piOver } from './exact-trig.js';
 
@@ -106,6 +107,8 @@ class UnitRoots {
 interface Factor {
   readonly ip: number;
   readonly tw: Float64Array;
+  /** cos/sin of 2 pi k / ip, for the generic radix pass (ip > 5). */
+  readonly tws: Float64Array;
 }
 
 /** pocketfft's `rfftp` factorisation: 4s first, one 2 moved to the front, then odd primes. */
@@ -132,7 +135,7 @@ function factorize(n: number): number[] {
   return factors;
 }
 
-/** A real backward FFT plan (FFTPACK `radb*` passes) for lengths made of 2, 3, 4 and 5. */
+/** A real backward FFT plan (FFTPACK `radb*` passes, pocketfft's `rfftp`). */
 class RealBackwardFft {
   readonly n: number;
   private readonly factors: Factor[];
@@ -155,13 +158,38 @@ class RealBackwardFft {
           }
         }
       }
-      this.factors.push({ ip, tw });
+      const tws = new Float64Array(ip > 5 ? 2 * ip : 0);
+      if (ip > 5) {
+        tws[0] = 1;
+        for (let i = 2, ic = 2 * ip - 2; i <= ic; i += 2, ic -= 2) {
+          const [r, im] = roots.get((i / 2) * (n / ip));
+          tws[i] = r;
+          tws[i + 1] = im;
+          tws[ic] = r;
+          tws[ic + 1] = -im;
+        }
+      }
+      this.factors.push({ ip, tw, tws });
       l1 *= ip;
     });
   }
 
+  /**
+   * Whether pocketfft itself would use this FFTPACK plan (`pocketfft_r` switches to Bluestein
+   * for long lengths with a large prime factor; phash never gets there).
+   */
   static supports(n: number): boolean {
-    return factorize(n).every((f) => f <= 5);
+    const factors = factorize(n);
+    const largest = Math.max(1, ...factors);
+    if (n < 50 || largest * largest <= n) return true;
+    const cost = (m: number): number => {
+      let result = 0;
+      for (const f of factorize(m)) result += f === 4 ? 4 : f <= 5 ? f : 1.1 * f;
+      return result * m;
+    };
+    let good = 2 * n - 1;
+    while (!factorize(good).every((f) => f <= 11)) good++;
+    return !(2 * cost(good) * 1.5 < 0.5 * cost(n));
   }
 
   /** In place: halfcomplex (FFTPACK order) to real, unnormalised. */
@@ -171,12 +199,13 @@ class RealBackwardFft {
     let p1: Float64Array = c;
     let p2: Float64Array = new Float64Array(n);
     let l1 = 1;
-    for (const { ip, tw } of this.factors) {
+    for (const { ip, tw, tws } of this.factors) {
       const ido = n / (ip * l1);
       if (ip === 4) radb4(ido, l1, p1, p2, tw);
       else if (ip === 2) radb2(ido, l1, p1, p2, tw);
       else if (ip === 3) radb3(ido, l1, p1, p2, tw);
-      else radb5(ido, l1, p1, p2, tw);
+      else if (ip === 5) radb5(ido, l1, p1, p2, tw);
+      else radbg(ido, ip, l1, p1, p2, tw, tws);
       [p1, p2] = [p2, p1];
       l1 *= ip;
     }
@@ -380,6 +409,125 @@ function radb5(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
       ch[CH(i - 1, k, 3)] = WA(2, i - 2) * dr4 - WA(2, i - 1) * di4;
       ch[CH(i, k, 4)] = WA(3, i - 2) * di5 + WA(3, i - 1) * dr5;
       ch[CH(i - 1, k, 4)] = WA(3, i - 2) * dr5 - WA(3, i - 1) * di5;
+    }
+  }
+}
+
+/** FFTPACK's generic odd-radix backward pass (`radbg`), for prime factors above 5. */
+function radbg(
+  ido: number,
+  ip: number,
+  l1: number,
+  cc: Float64Array,
+  ch: Float64Array,
+  wa: Float64Array,
+  csarr: Float64Array,
+): void {
+  const ipph = (ip + 1) >> 1;
+  const idl1 = ido * l1;
+  const CC = (a: number, b: number, c: number): number => a + ido * (b + ip * c);
+  const CH = (a: number, b: number, c: number): number => a + ido * (b + l1 * c);
+  const C1 = CH; // the same layout, read from cc
+  const C2 = (a: number, b: number): number => a + idl1 * b;
+  for (let k = 0; k < l1; k++) for (let i = 0; i < ido; i++) ch[CH(i, k, 0)] = cc[CC(i, 0, k)]!;
+  for (let j = 1, jc = ip - 1; j < ipph; j++, jc--) {
+    const j2 = 2 * j - 1;
+    for (let k = 0; k < l1; k++) {
+      ch[CH(0, k, j)] = 2 * cc[CC(ido - 1, j2, k)]!;
+      ch[CH(0, k, jc)] = 2 * cc[CC(0, j2 + 1, k)]!;
+    }
+  }
+  if (ido !== 1) {
+    for (let j = 1, jc = ip - 1; j < ipph; j++, jc--) {
+      const j2 = 2 * j - 1;
+      for (let k = 0; k < l1; k++) {
+        for (let i = 1, ic = ido - i - 2; i <= ido - 2; i += 2, ic -= 2) {
+          ch[CH(i, k, j)] = cc[CC(i, j2 + 1, k)]! + cc[CC(ic, j2, k)]!;
+          ch[CH(i, k, jc)] = cc[CC(i, j2 + 1, k)]! - cc[CC(ic, j2, k)]!;
+          ch[CH(i + 1, k, j)] = cc[CC(i + 1, j2 + 1, k)]! - cc[CC(ic + 1, j2, k)]!;
+          ch[CH(i + 1, k, jc)] = cc[CC(i + 1, j2 + 1, k)]! + cc[CC(ic + 1, j2, k)]!;
+        }
+      }
+    }
+  }
+  for (let l = 1, lc = ip - 1; l < ipph; l++, lc--) {
+    for (let ik = 0; ik < idl1; ik++) {
+      cc[C2(ik, l)] = ch[C2(ik, 0)]! + csarr[2 * l]! * ch[C2(ik, 1)]! + csarr[4 * l]! * ch[C2(ik, 2)]!;
+      cc[C2(ik, lc)] = csarr[2 * l + 1]! * ch[C2(ik, ip - 1)]! + csarr[4 * l + 1]! * ch[C2(ik, ip - 2)]!;
+    }
+    let iang = 2 * l;
+    let j = 3;
+    let jc = ip - 3;
+    const next = (): [number, number] => {
+      iang += l;
+      if (iang > ip) iang -= ip; // pocketfft's backward pass compares with >, not >=
+      return [csarr[2 * iang]!, csarr[2 * iang + 1]!];
+    };
+    for (; j < ipph - 3; j += 4, jc -= 4) {
+      const [ar1, ai1] = next();
+      const [ar2, ai2] = next();
+      const [ar3, ai3] = next();
+      const [ar4, ai4] = next();
+      for (let ik = 0; ik < idl1; ik++) {
+        cc[C2(ik, l)] +=
+          ar1 * ch[C2(ik, j)]! +
+          ar2 * ch[C2(ik, j + 1)]! +
+          ar3 * ch[C2(ik, j + 2)]! +
+          ar4 * ch[C2(ik, j + 3)]!;
+        cc[C2(ik, lc)] +=
+          ai1 * ch[C2(ik, jc)]! +
+          ai2 * ch[C2(ik, jc - 1)]! +
+          ai3 * ch[C2(ik, jc - 2)]! +
+          ai4 * ch[C2(ik, jc - 3)]!;
+      }
+    }
+    for (; j < ipph - 1; j += 2, jc -= 2) {
+      const [ar1, ai1] = next();
+      const [ar2, ai2] = next();
+      for (let ik = 0; ik < idl1; ik++) {
+        cc[C2(ik, l)] += ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]!;
+        cc[C2(ik, lc)] += ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]!;
+      }
+    }
+    for (; j < ipph; j++, jc--) {
+      const [war, wai] = next();
+      for (let ik = 0; ik < idl1; ik++) {
+        cc[C2(ik, l)] += war * ch[C2(ik, j)]!;
+        cc[C2(ik, lc)] += wai * ch[C2(ik, jc)]!;
+      }
+    }
+  }
+  for (let j = 1; j < ipph; j++) for (let ik = 0; ik < idl1; ik++) ch[C2(ik, 0)] += ch[C2(ik, j)]!;
+  for (let j = 1, jc = ip - 1; j < ipph; j++, jc--) {
+    for (let k = 0; k < l1; k++) {
+      const a = cc[C1(0, k, j)]!;
+      const b = cc[C1(0, k, jc)]!;
+      ch[CH(0, k, jc)] = a + b;
+      ch[CH(0, k, j)] = a - b;
+    }
+  }
+  if (ido === 1) return;
+  for (let j = 1, jc = ip - 1; j < ipph; j++, jc--) {
+    for (let k = 0; k < l1; k++) {
+      for (let i = 1; i <= ido - 2; i += 2) {
+        ch[CH(i, k, j)] = cc[C1(i, k, j)]! - cc[C1(i + 1, k, jc)]!;
+        ch[CH(i, k, jc)] = cc[C1(i, k, j)]! + cc[C1(i + 1, k, jc)]!;
+        ch[CH(i + 1, k, j)] = cc[C1(i + 1, k, j)]! + cc[C1(i, k, jc)]!;
+        ch[CH(i + 1, k, jc)] = cc[C1(i + 1, k, j)]! - cc[C1(i, k, jc)]!;
+      }
+    }
+  }
+  for (let j = 1; j < ip; j++) {
+    const is = (j - 1) * (ido - 1);
+    for (let k = 0; k < l1; k++) {
+      let idij = is;
+      for (let i = 1; i <= ido - 2; i += 2) {
+        const t1 = ch[CH(i, k, j)]!;
+        const t2 = ch[CH(i + 1, k, j)]!;
+        ch[CH(i, k, j)] = wa[idij]! * t1 - wa[idij + 1]! * t2;
+        ch[CH(i + 1, k, j)] = wa[idij]! * t2 + wa[idij + 1]! * t1;
+        idij += 2;
+      }
     }
   }
 }
