@@ -16,7 +16,7 @@
 import { invalidArgument } from '../../core/errors.js';
 import { type Hash, hashFromBitsMsbFirst } from '../../core/hash.js';
 import { assertPixelImage, type PixelImage } from '../../core/pixels.js';
-import { pillowHueSaturationPlanes } from './pillow-hsv.js';
+import { pillowHue, pillowSaturation } from './pillow-hsv.js';
 import { pillowLuma } from './pillow-luma.js';
 
 /** imagehash's default `binbits`. */
@@ -56,26 +56,27 @@ export function colorHash(image: PixelImage, options: ColorHashOptions = {}): Ha
   assertPixelImage(image);
   const binbits = checkBinbits(options.binbits ?? COLORHASH_DEFAULT_BINBITS);
   const luma = pillowLuma(image).data;
-  const { hue, saturation } = pillowHueSaturationPlanes(image);
+  const { channels, data } = image;
   const n = luma.length;
   let black = 0;
   let grey = 0;
   let colour = 0;
   const faint = new Float64Array(6);
   const bright = new Float64Array(6);
-  for (let p = 0; p < n; p++) {
+  for (let p = 0, i = 0; p < n; p++, i += channels) {
     if (luma[p]! < 32) {
       black++;
       continue;
     }
-    const s = saturation[p]!;
+    // Grey and grey+alpha images convert to HSV with S = 0: all grey.
+    const s = channels < 3 ? 0 : pillowSaturation(data[i]!, data[i + 1]!, data[i + 2]!);
     if (s < 85) {
       grey++;
       continue;
     }
     colour++;
     // numpy.histogram with edges k * 42.5: the bin is the number of inner edges <= h.
-    const bin = Math.min(5, Math.floor(hue[p]! / 42.5));
+    const bin = Math.min(5, Math.floor(pillowHue(data[i]!, data[i + 1]!, data[i + 2]!) / 42.5));
     if (s < 170) faint[bin]!++;
     else if (s > 170) bright[bin]!++;
   }

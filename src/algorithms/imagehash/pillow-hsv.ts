@@ -18,13 +18,20 @@ export interface HueSaturation {
   readonly saturation: Uint8Array;
 }
 
-/** Pillow's H and S for one RGB pixel, packed as `h << 8 | s`. */
-export function pillowHueSaturation(r: number, g: number, b: number): number {
+/** Pillow's S (0..255) for one RGB pixel: `(int)((float)(max - min) / max * 255.0)`. */
+export function pillowSaturation(r: number, g: number, b: number): number {
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  if (max === min) return 0;
+  return Math.min(255, Math.trunc(f32((max - min) / max) * 255.0));
+}
+
+/** Pillow's H (0..255) for one RGB pixel (0 for greys). */
+export function pillowHue(r: number, g: number, b: number): number {
   const max = Math.max(r, g, b);
   const min = Math.min(r, g, b);
   if (max === min) return 0;
   const cr = max - min; // exact in float32
-  const s = f32(cr / max);
   const rc = f32((max - r) / cr);
   const gc = f32((max - g) / cr);
   const bc = f32((max - b) / cr);
@@ -33,9 +40,12 @@ export function pillowHueSaturation(r: number, g: number, b: number): number {
   else if (g === max) h = f32(2.0 + rc - bc);
   else h = f32(4.0 + gc - rc);
   h = f32((h / 6.0 + 1.0) % 1.0);
-  const hue = Math.min(255, Math.max(0, Math.trunc(h * 255.0)));
-  const sat = Math.min(255, Math.max(0, Math.trunc(s * 255.0)));
-  return (hue << 8) | sat;
+  return Math.min(255, Math.max(0, Math.trunc(h * 255.0)));
+}
+
+/** Pillow's H and S for one RGB pixel, packed as `h << 8 | s`. */
+export function pillowHueSaturation(r: number, g: number, b: number): number {
+  return (pillowHue(r, g, b) << 8) | pillowSaturation(r, g, b);
 }
 
 /**
