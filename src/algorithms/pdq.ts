@@ -67,7 +67,8 @@ export interface PdqResult {
  * Computes the PDQ hash and quality of decoded pixels.
  *
  * Throws ERR_IMAGE_TOO_SMALL when a side is below 5 px (the reference would return an all-zero
- * hash there; imprint never does).
+ * hash there; imprint never does). The pixel work runs in WebAssembly SIMD where available
+ * (`options.kernel`, default `auto`); every kernel gives the same bits.
  *
  * @example
  * ```ts
