@@ -3,7 +3,7 @@ import { type Crc32, crc32 as jsCrc32 } from './crc32.js';
 import { FlatIndex } from './flat-index.js';
 import type { KernelChoice } from './kernel.js';
 import { MihIndex } from './mih-index.js';
-import { type IndexParts, internals, MAX_INDEX_BITS, slotsFor, strideFor } from './packed-index.js';
+import { internals, MAX_INDEX_BITS, type PreparedMemory, slotsFor, strideFor } from './packed-index.js';
 
 /**
  * Index file format, version 1. Little-endian throughout.
@@ -189,37 +189,56 @@ export async function withIndexChunks<M, T>(
   }
 }
 
+/** One piece of an index file's body and the memory it is read into. */
+export interface IndexFilePiece {
+  /** Offset of the piece in the file. */
+  readonly start: number;
+  /** Where its bytes go (its length is the piece's length). */
+  readonly bytes: Uint8Array;
+}
+
 /**
- * Reads an index from its file bytes. Every damage (truncation, flipped bits, an absurd count in
- * the header) is an {@link ImprintError} `ERR_INDEX_CORRUPT` (or `ERR_INDEX_VERSION` for another
- * format version) whose `location.offset` is the byte where the problem shows; nothing is
- * allocated from a header's counts before they are checked against the file's length.
- *
- * @example
- * ```ts
- * const index = decodeIndex<string>(bytes, { source: 'known.idx' });
- * index.query(hash);
- * ```
+ * How to read an index file whose header has been checked: the body as consecutive pieces, each
+ * with the memory it belongs in (the index's own memory for the hashes and tables, so a load is
+ * one read and no copy). Fill every piece, then call {@link IndexDecodePlan.finish}.
  */
-export function decodeIndex<M = unknown>(
-  input: Uint8Array,
+export interface IndexDecodePlan<M> {
+  /** Length of the whole file as the header describes it. */
+  readonly fileLength: number;
+  readonly pieces: readonly IndexFilePiece[];
+  /** Checks the body (checksum, structure) and returns the index; ERR_INDEX_CORRUPT on damage. */
+  finish(): LoadedIndex<M>;
+}
+
+type Fail = (
+  offset: number,
+  message: string,
+  code?: 'ERR_INDEX_CORRUPT' | 'ERR_INDEX_VERSION',
+) => ImprintError;
+
+function failer(source: string | undefined): Fail {
+  return (offset, message, code = 'ERR_INDEX_CORRUPT') =>
+    new ImprintError(code, message, { location: source === undefined ? { offset } : { source, offset } });
+}
+
+/**
+ * Checks an index file's header (`header` = its first 96 bytes, or all of a shorter file) against
+ * the file's length and plans the read of its body. Nothing is allocated from the header's counts
+ * before they are checked against `fileLength`.
+ */
+export function planIndexDecode<M = unknown>(
+  header: Uint8Array,
+  fileLength: number,
   options: DecodeIndexOptions = {},
-): LoadedIndex<M> {
+): IndexDecodePlan<M> {
   assertLittleEndian();
-  const source = options.source;
-  const fail = (
-    offset: number,
-    message: string,
-    code: 'ERR_INDEX_CORRUPT' | 'ERR_INDEX_VERSION' = 'ERR_INDEX_CORRUPT',
-  ) => new ImprintError(code, message, { location: source === undefined ? { offset } : { source, offset } });
-  if (!(input instanceof Uint8Array)) throw fail(0, 'Expected the bytes of an index file (a Uint8Array)');
-  // Views below need 4-byte alignment.
-  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
-  const length = bytes.length;
-  if (MAGIC.some((b, i) => i < length && bytes[i] !== b))
+  const fail = failer(options.source);
+  const crc = options.crc32 ?? jsCrc32;
+  const have = Math.min(header.length, fileLength);
+  if (MAGIC.some((b, i) => i < have && header[i] !== b))
     throw fail(0, 'Not an imprint index file (wrong magic bytes)');
-  if (length < HEADER) throw fail(length, `The file ends inside the ${HEADER}-byte header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  if (have < HEADER) throw fail(have, `The file ends inside the ${HEADER}-byte header`);
+  const view = new DataView(header.buffer, header.byteOffset, HEADER);
   const version = view.getUint16(8, true);
   if (version !== INDEX_FORMAT_VERSION) {
     throw fail(
@@ -228,8 +247,7 @@ export function decodeIndex<M = unknown>(
       'ERR_INDEX_VERSION',
     );
   }
-  const crc = options.crc32 ?? jsCrc32;
-  if (crc(bytes.subarray(0, 92)) !== view.getUint32(92, true))
+  if (crc(header.subarray(0, 92)) !== view.getUint32(92, true))
     throw fail(92, 'The header checksum does not match');
 
   const kindByte = view.getUint8(10);
@@ -250,9 +268,8 @@ export function decodeIndex<M = unknown>(
   if (slots !== (kind === 'mih' ? slotsFor(bits) : 0)) throw fail(36, `Bad slot count ${slots}`);
   const metaBytes = Number(view.getBigUint64(40, true));
   if (metaBytes > 0xffffffff) throw fail(40, `Metadata length ${metaBytes} exceeds 4 GiB`);
-  const nameBytes = bytes.subarray(60, 60 + nameLength);
-  const algorithm = String.fromCharCode(...nameBytes);
-  if (!/^[\x21-\x7e]+$/.test(algorithm) || bytes.subarray(60 + nameLength, 92).some((b) => b !== 0)) {
+  const algorithm = String.fromCharCode(...header.subarray(60, 60 + nameLength));
+  if (!/^[\x21-\x7e]+$/.test(algorithm) || header.subarray(60 + nameLength, 92).some((b) => b !== 0)) {
     throw fail(60, 'Bad algorithm name');
   }
 
@@ -261,107 +278,155 @@ export function decodeIndex<M = unknown>(
   if (kind === 'mih') sizes.push(slots * TABLE_WORDS * 4, slots * size * 4);
   const starts: number[] = [];
   let bodyLength = 0;
-  for (const s of sizes) {
+  for (const n of sizes) {
     starts.push(HEADER + bodyLength);
-    bodyLength += s + pad8(s);
+    bodyLength += n + pad8(n);
   }
   const declared = Number(view.getBigUint64(48, true));
   if (declared !== bodyLength)
     throw fail(48, `Body length ${declared} does not match the counts (${bodyLength})`);
-  if (length < HEADER + bodyLength) {
-    throw fail(length, `The file is truncated: ${length} bytes, the header describes ${HEADER + bodyLength}`);
+  if (fileLength < HEADER + bodyLength) {
+    throw fail(
+      fileLength,
+      `The file is truncated: ${fileLength} bytes, the header describes ${HEADER + bodyLength}`,
+    );
   }
-  if (length > HEADER + bodyLength)
+  if (fileLength > HEADER + bodyLength)
     throw fail(HEADER + bodyLength, 'Unexpected bytes after the end of the index');
-  if (crc(bytes.subarray(HEADER)) !== view.getUint32(56, true)) {
-    throw fail(HEADER, 'The body checksum does not match (the file is damaged)');
-  }
+  const bodyCrc = view.getUint32(56, true);
 
-  const u32 = (start: number, words: number): Uint32Array =>
-    new Uint32Array(bytes.buffer, bytes.byteOffset + start, words);
-  const packed = bytes.subarray(starts[0]!, starts[0]! + count * stride);
-  const alive = bytes.subarray(starts[1]!, starts[1]! + count);
-  const metaOffsets = u32(starts[2]!, count + 1);
-  const metadata = bytes.subarray(starts[3]!, starts[3]! + metaBytes);
+  // Counts are now bounded by the file's length: allocate.
+  const kernel = options.kernel ?? 'auto';
+  const index: LoadedIndex<M> =
+    kind === 'flat'
+      ? new FlatIndex<M>({ algorithm, bits, defaultMaxDistance, kernel })
+      : new MihIndex<M>({ algorithm, bits, defaultMaxDistance, kernel });
+  const memory = internals.prepare(index, count, size);
+  const alive = new Uint8Array(count);
+  const metaOffsets = new Uint32Array(count + 1);
+  const metadata = new Uint8Array(metaBytes);
+  const targets = [memory.packed, alive, new Uint8Array(metaOffsets.buffer), metadata];
+  if (kind === 'mih') targets.push(memory.offsets, memory.postings);
+  const pieces: IndexFilePiece[] = [];
+  targets.forEach((bytes, i) => {
+    pieces.push({ start: starts[i]!, bytes });
+    const p = pad8(bytes.length);
+    if (p) pieces.push({ start: starts[i]! + bytes.length, bytes: new Uint8Array(p) });
+  });
 
-  // Structure: only what a checksum cannot promise for a file written by a buggy or hostile tool.
+  const finish = (): LoadedIndex<M> => {
+    let sum = 0;
+    for (const piece of pieces) sum = crc(piece.bytes, sum);
+    if (sum !== bodyCrc) throw fail(HEADER, 'The body checksum does not match (the file is damaged)');
+    checkStructure(fail, { count, size, bits, stride, slots, metaBytes, starts, memory, alive, metaOffsets });
+    internals.adopt(index, count, size, alive, { offsets: metaOffsets, bytes: metadata });
+    if (options.verify === 'full') {
+      try {
+        internals.verify(index);
+      } catch (err) {
+        if (err instanceof ImprintError) throw fail(HEADER, err.message);
+        throw err;
+      }
+    }
+    return index;
+  };
+  return { fileLength: HEADER + bodyLength, pieces, finish };
+}
+
+/**
+ * Reads an index from its file bytes. Every damage (truncation, flipped bits, an absurd count in
+ * the header) is an {@link ImprintError} `ERR_INDEX_CORRUPT` (or `ERR_INDEX_VERSION` for another
+ * format version) whose `location.offset` is the byte where the problem shows; nothing is
+ * allocated from a header's counts before they are checked against the input's length.
+ *
+ * @example
+ * ```ts
+ * const index = decodeIndex<string>(bytes, { source: 'known.idx' });
+ * index.query(hash);
+ * ```
+ */
+export function decodeIndex<M = unknown>(
+  bytes: Uint8Array,
+  options: DecodeIndexOptions = {},
+): LoadedIndex<M> {
+  if (!(bytes instanceof Uint8Array))
+    throw failer(options.source)(0, 'Expected the bytes of an index file (a Uint8Array)');
+  const plan = planIndexDecode<M>(bytes.subarray(0, HEADER), bytes.length, options);
+  for (const piece of plan.pieces)
+    piece.bytes.set(bytes.subarray(piece.start, piece.start + piece.bytes.length));
+  return plan.finish();
+}
+
+interface Body {
+  count: number;
+  size: number;
+  bits: number;
+  stride: number;
+  slots: number;
+  metaBytes: number;
+  starts: number[];
+  memory: PreparedMemory;
+  alive: Uint8Array;
+  metaOffsets: Uint32Array;
+}
+
+/** What a checksum cannot promise for a file written by a buggy or hostile tool, in sequential passes. */
+function checkStructure(fail: Fail, b: Body): void {
+  const { count, size, starts, alive, metaOffsets } = b;
   let live = 0;
+  let liveSum = 0; // exact in a double: below 2^64 / 2^11
   for (let id = 0; id < count; id++) {
     const a = alive[id]!;
     if (a > 1) throw fail(starts[1]! + id, `Bad live flag ${a} for entry ${id}`);
     live += a;
+    if (a) liveSum += id;
   }
   if (live !== size) throw fail(24, `The header says ${size} live entries, the flags ${live}`);
-  checkPadding(packed, bits, stride, (id) =>
-    fail(starts[0]! + id * stride, `Hash ${id} has bits set beyond its ${bits} bits`),
+  checkPadding(b.memory.packed, b.bits, b.stride, (id) =>
+    fail(starts[0]! + id * b.stride, `Hash ${id} has bits set beyond its ${b.bits} bits`),
   );
   if (metaOffsets[0] !== 0) throw fail(starts[2]!, 'Metadata offsets do not start at 0');
   for (let id = 0; id < count; id++) {
-    const a = metaOffsets[id]!;
-    const b = metaOffsets[id + 1]!;
-    if (b < a || b > metaBytes) throw fail(starts[2]! + 4 * (id + 1), `Bad metadata offset for entry ${id}`);
-    if (b > a && alive[id] === 0) throw fail(starts[2]! + 4 * (id + 1), `Removed entry ${id} has metadata`);
+    const from = metaOffsets[id]!;
+    const to = metaOffsets[id + 1]!;
+    if (to < from || to > b.metaBytes)
+      throw fail(starts[2]! + 4 * (id + 1), `Bad metadata offset for entry ${id}`);
+    if (to > from && alive[id] === 0)
+      throw fail(starts[2]! + 4 * (id + 1), `Removed entry ${id} has metadata`);
   }
-  if (metaOffsets[count] !== metaBytes)
+  if (metaOffsets[count] !== b.metaBytes) {
     throw fail(starts[2]! + 4 * count, 'Metadata offsets do not end at the metadata length');
-
-  let parts: IndexParts = {
-    kind,
-    algorithm,
-    bits,
-    defaultMaxDistance,
-    count,
-    size,
-    stride,
-    slots,
-    packed,
-    alive,
-    metadata: { offsets: metaOffsets.slice(), bytes: metadata.slice() },
-  };
-  if (kind === 'mih') {
-    const offsets = u32(starts[4]!, slots * TABLE_WORDS);
-    const postings = u32(starts[5]!, slots * size);
-    for (let s = 0; s < slots; s++) {
-      const table = s * TABLE_WORDS;
-      const list = s * size;
-      const at = (v: number) => starts[4]! + 4 * (table + v);
-      if (offsets[table] !== 0) throw fail(at(0), `MIH slot ${s} does not start at 0`);
-      if (offsets[table + 65536] !== size) throw fail(at(65536), `MIH slot ${s} does not end at ${size}`);
-      for (let v = 0; v < 65536; v++) {
-        const a = offsets[table + v]!;
-        const b = offsets[table + v + 1]!;
-        if (b < a || b > size) throw fail(at(v + 1), `Bad MIH offset in slot ${s}`);
-        let previous = -1;
-        for (let i = a; i < b; i++) {
-          const id = postings[list + i]!;
-          if (id >= count || id <= previous || alive[id] !== 1) {
-            throw fail(starts[5]! + 4 * (list + i), `Bad id ${id} in MIH slot ${s}`);
-          }
-          previous = id;
-        }
+  }
+  if (b.slots === 0) return;
+  // Every slot must list each live id once: bounds and order per bucket, and the sum of the ids
+  // against the live ids' sum (the full verification rebuilds the tables instead).
+  const offsets = new Uint32Array(
+    b.memory.offsets.buffer,
+    b.memory.offsets.byteOffset,
+    b.slots * TABLE_WORDS,
+  );
+  const postings = new Uint32Array(b.memory.postings.buffer, b.memory.postings.byteOffset, b.slots * size);
+  for (let s = 0; s < b.slots; s++) {
+    const table = s * TABLE_WORDS;
+    const list = s * size;
+    const at = (v: number) => starts[4]! + 4 * (table + v);
+    if (offsets[table] !== 0) throw fail(at(0), `MIH slot ${s} does not start at 0`);
+    if (offsets[table + 65536] !== size) throw fail(at(65536), `MIH slot ${s} does not end at ${size}`);
+    let sum = 0;
+    for (let v = 0; v < 65536; v++) {
+      const from = offsets[table + v]!;
+      const to = offsets[table + v + 1]!;
+      if (to < from || to > size) throw fail(at(v + 1), `Bad MIH offset in slot ${s}`);
+      let previous = -1;
+      for (let i = list + from; i < list + to; i++) {
+        const id = postings[i]!;
+        if (id >= count || id <= previous) throw fail(starts[5]! + 4 * i, `Bad id ${id} in MIH slot ${s}`);
+        previous = id;
+        sum += id;
       }
     }
-    parts = {
-      ...parts,
-      offsets: bytes.subarray(starts[4]!, starts[4]! + sizes[4]!),
-      postings: bytes.subarray(starts[5]!, starts[5]! + sizes[5]!),
-    };
+    if (sum !== liveSum) throw fail(starts[5]! + 4 * list, `MIH slot ${s} does not list the live ids`);
   }
-
-  const index: LoadedIndex<M> =
-    kind === 'flat'
-      ? new FlatIndex<M>({ algorithm, bits, defaultMaxDistance, kernel: options.kernel ?? 'auto' })
-      : new MihIndex<M>({ algorithm, bits, defaultMaxDistance, kernel: options.kernel ?? 'auto' });
-  internals.restore(index, parts);
-  if (options.verify === 'full') {
-    try {
-      internals.verify(index);
-    } catch (err) {
-      if (err instanceof ImprintError) throw fail(HEADER, err.message);
-      throw err;
-    }
-  }
-  return index;
 }
 
 /** Calls `bad(id)` for the first stored hash with a bit set outside its `bits` (those would skew distances). */

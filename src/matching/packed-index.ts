@@ -57,6 +57,13 @@ export interface IndexParts {
   readonly postings?: Uint8Array;
 }
 
+/** Where a loaded file's hashes and MIH tables go in an index's memory (see index-format.ts). */
+export interface PreparedMemory {
+  readonly packed: Uint8Array;
+  readonly offsets: Uint8Array;
+  readonly postings: Uint8Array;
+}
+
 const OUT_CAP = 16384; // hits per kernel call
 const BATCH = 256; // hashes whose dedup-table slots are read together in addPacked
 const TABLE_WORDS = 65537; // bucket offsets per MIH slot (16-bit values)
@@ -99,7 +106,14 @@ function align(n: number, to: number): number {
 }
 
 let snapshot: <M>(index: PackedIndex<M>) => IndexParts;
-let restore: <M>(index: PackedIndex<M>, parts: IndexParts) => void;
+let prepare: <M>(index: PackedIndex<M>, count: number, size: number) => PreparedMemory;
+let adopt: <M>(
+  index: PackedIndex<M>,
+  count: number,
+  size: number,
+  alive: Uint8Array,
+  metadata: EncodedMetadata,
+) => void;
 let verify: <M>(index: PackedIndex<M>) => void;
 let lock: <M>(index: PackedIndex<M>, delta: 1 | -1) => void;
 
@@ -188,7 +202,8 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
 
   static {
     snapshot = (index) => index.#snapshot();
-    restore = (index, parts) => index.#restore(parts);
+    prepare = (index, count, size) => index.#prepare(count, size);
+    adopt = (index, count, size, alive, metadata) => index.#adopt(count, size, alive, metadata);
     verify = (index) => index.#verifyTables();
     lock = (index, delta) => {
       index.#locks += delta;
@@ -493,7 +508,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
 
   // ---- storage ----
 
-  /** A view of the kernel's memory; only #grow and #restore replace the memory, and refresh it. */
+  /** A view of the kernel's memory; only #grow and #prepare replace the memory, and refresh it. */
   #u32(): Uint32Array {
     return this.#view;
   }
@@ -680,25 +695,38 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     };
   }
 
-  #restore(parts: IndexParts): void {
-    const perSlot = this.#mih ? parts.size : 0;
+  /**
+   * First half of loading: memory laid out for `count` ids (`size` live) and views where the
+   * file's hashes and tables go. The index answers nothing until {@link #adopt}.
+   */
+  #prepare(count: number, size: number): PreparedMemory {
+    const perSlot = this.#mih ? size : 0;
     this.#packed = this.#packedAt(perSlot);
     this.#perSlot = perSlot;
-    this.#capacity = parts.count;
-    this.#kernel = createKernel(this.#kernelChoice, this.#packed + parts.count * this.#stride);
+    this.#capacity = count;
+    this.#kernel = createKernel(this.#kernelChoice, this.#packed + count * this.#stride);
     this.#view = new Uint32Array(this.#kernel.buffer);
     const u8 = new Uint8Array(this.#kernel.buffer);
-    u8.set(parts.packed, this.#packed);
-    if (this.#mih) {
-      u8.set(parts.offsets!, this.#offsets);
-      u8.set(parts.postings!, this.#postings);
-    }
-    this.#alive = parts.alive.slice();
-    this.#count = parts.count;
-    this.#size = parts.size;
-    this.#main = this.#mih ? parts.count : 0;
+    this.#count = 0;
+    this.#size = 0;
+    this.#main = 0;
+    this.#configure();
+    const tables = this.#slots * TABLE_WORDS * 4;
+    return {
+      packed: u8.subarray(this.#packed, this.#packed + count * this.#stride),
+      offsets: u8.subarray(this.#offsets, this.#offsets + tables),
+      postings: u8.subarray(this.#postings, this.#postings + this.#slots * perSlot * 4),
+    };
+  }
+
+  /** Second half of loading, once the prepared memory holds the file's data (checked). */
+  #adopt(count: number, size: number, alive: Uint8Array, metadata: EncodedMetadata): void {
+    this.#alive = alive;
+    this.#count = count;
+    this.#size = size;
+    this.#main = this.#mih ? count : 0;
     this.#deadPosted = 0;
-    this.#meta = new MetadataStore<M>(parts.metadata);
+    this.#meta = new MetadataStore<M>(metadata);
     this.#tail.clear();
     this.#tailBuilt = false; // built on the first add, so loading stays a copy
     this.#configure();
@@ -882,7 +910,15 @@ function grow<T extends Uint32Array | Uint16Array>(from: T, to: T): T {
 /** Internal hooks for index-format.ts (not part of the public API). */
 export const internals = {
   snapshot: <M>(index: PackedIndex<M>): IndexParts => snapshot(index),
-  restore: <M>(index: PackedIndex<M>, parts: IndexParts): void => restore(index, parts),
+  prepare: <M>(index: PackedIndex<M>, count: number, size: number): PreparedMemory =>
+    prepare(index, count, size),
+  adopt: <M>(
+    index: PackedIndex<M>,
+    count: number,
+    size: number,
+    alive: Uint8Array,
+    metadata: EncodedMetadata,
+  ): void => adopt(index, count, size, alive, metadata),
   verify: <M>(index: PackedIndex<M>): void => verify(index),
   lock: <M>(index: PackedIndex<M>, delta: 1 | -1): void => lock(index, delta),
 };

@@ -7,8 +7,8 @@ import type { Crc32 } from '../matching/crc32.js';
 import type { FlatIndex } from '../matching/flat-index.js';
 import {
   type DecodeIndexOptions,
-  decodeIndex,
   type LoadedIndex,
+  planIndexDecode,
   withIndexChunks,
 } from '../matching/index-format.js';
 import type { MihIndex } from '../matching/mih-index.js';
@@ -86,10 +86,11 @@ export async function saveIndex<M>(
 export type LoadIndexOptions = Omit<DecodeIndexOptions, 'source' | 'crc32'>;
 
 /**
- * Reads an index file written by {@link saveIndex}: one read of the file, the checksums, and a
- * copy into the index's memory; the multi-index tables are not rebuilt. Damage is an
- * ImprintError `ERR_INDEX_CORRUPT` or `ERR_INDEX_VERSION` naming the file and byte offset; a
- * file that cannot be read is `ERR_FILE_UNREADABLE`.
+ * Reads an index file written by {@link saveIndex}: the header is checked, then the body is read
+ * straight into the index's memory (no copy, the multi-index tables are not rebuilt) and its
+ * checksum and structure are checked. Damage is an ImprintError `ERR_INDEX_CORRUPT` or
+ * `ERR_INDEX_VERSION` naming the file and byte offset; a file that cannot be read is
+ * `ERR_FILE_UNREADABLE`.
  *
  * @example
  * ```ts
@@ -102,31 +103,19 @@ export async function loadIndex<M = unknown>(
   options: LoadIndexOptions = {},
 ): Promise<LoadedIndex<M>> {
   if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
-  const bytes = await readWhole(path);
-  return decodeIndex<M>(bytes, { ...options, source: path, ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}) });
-}
-
-async function readWhole(path: string): Promise<Uint8Array> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
     const { size } = await handle.stat();
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(size); // sized by the file, never by a header's counts
-    } catch (err) {
-      throw new ImprintError('ERR_FILE_UNREADABLE', `The index file is too large to load (${size} bytes)`, {
-        cause: err,
-        location: { source: path },
-      });
-    }
-    let at = 0;
-    while (at < size) {
-      const { bytesRead } = await handle.read(bytes, at, Math.min(IO_CHUNK, size - at), at);
-      if (bytesRead === 0) break; // the file shrank: the decoder reports it as truncated
-      at += bytesRead;
-    }
-    return at === size ? bytes : bytes.subarray(0, at);
+    const header = new Uint8Array(Math.min(size, 96));
+    await readExactly(handle, header, 0, path);
+    const plan = planIndexDecode<M>(header, size, {
+      ...options,
+      source: path,
+      ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}),
+    });
+    for (const piece of plan.pieces) await readExactly(handle, piece.bytes, piece.start, path);
+    return plan.finish();
   } catch (err) {
     if (err instanceof ImprintError) throw err;
     const code = (err as NodeJS.ErrnoException)?.code;
@@ -136,5 +125,24 @@ async function readWhole(path: string): Promise<Uint8Array> {
     });
   } finally {
     await handle?.close().catch(() => {});
+  }
+}
+
+/** Fills `into` from the file at `position`; a file that ends early (it shrank) is ERR_INDEX_CORRUPT. */
+async function readExactly(
+  handle: FileHandle,
+  into: Uint8Array,
+  position: number,
+  path: string,
+): Promise<void> {
+  for (let at = 0; at < into.length; ) {
+    const n = Math.min(IO_CHUNK, into.length - at);
+    const { bytesRead } = await handle.read(into, at, n, position + at);
+    if (bytesRead === 0) {
+      throw new ImprintError('ERR_INDEX_CORRUPT', 'The file is truncated (it ended while being read)', {
+        location: { source: path, offset: position + at },
+      });
+    }
+    at += bytesRead;
   }
 }

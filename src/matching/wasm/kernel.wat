@@ -151,13 +151,42 @@
     (param $s i32) (param $v i32) (param $q i32) (param $max i32) (param $r i32)
     (param $outIds i32) (param $outDist i32) (param $cap i32) (param $n i32) (result i32)
     (local $table i32) (local $i i32) (local $endI i32) (local $list i32) (local $id i32)
-    (local $p i32) (local $d i32)
+    (local $p i32) (local $d i32) (local $q0 i64) (local $q1 i64)
     (local.set $table (i32.add (global.get $offsets)
       (i32.add (i32.mul (local.get $s) (i32.const 262148)) (i32.shl (local.get $v) (i32.const 2)))))
     (local.set $i (i32.load (local.get $table)))
     (local.set $endI (i32.load offset=4 (local.get $table)))
     (local.set $list (i32.add (global.get $postings)
       (i32.shl (i32.mul (local.get $s) (global.get $main)) (i32.const 2))))
+    ;; 256-bit hashes: the distance inlined, rejecting on the first 128 bits (a tight loop keeps
+    ;; more candidates' memory reads in flight).
+    (if (i32.eq (global.get $lanes) (i32.const 4))
+      (then
+        (local.set $q0 (i64.load (local.get $q)))
+        (local.set $q1 (i64.load offset=8 (local.get $q)))
+        (block $done4
+          (loop $cand4
+            (br_if $done4 (i32.ge_u (local.get $i) (local.get $endI)))
+            (local.set $p (i32.add (global.get $packed)
+              (i32.shl (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 5))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $cand4 (i32.gt_u
+              (i32.wrap_i64 (i64.add
+                (i64.popcnt (i64.xor (i64.load (local.get $p)) (local.get $q0)))
+                (i64.popcnt (i64.xor (i64.load offset=8 (local.get $p)) (local.get $q1)))))
+              (local.get $max)))
+            (local.set $d (call $dist (local.get $p) (local.get $q) (local.get $max)))
+            (if (i32.le_u (local.get $d) (local.get $max))
+              (then
+                (if (i32.eqz (call $seenEarlier (local.get $s) (local.get $p) (local.get $q) (local.get $r)))
+                  (then
+                    (if (i32.ge_u (local.get $n) (local.get $cap)) (then (return (i32.const -1))))
+                    (i32.store (i32.add (local.get $outIds) (i32.shl (local.get $n) (i32.const 2)))
+                      (i32.shr_u (i32.sub (local.get $p) (global.get $packed)) (i32.const 5)))
+                    (i32.store (i32.add (local.get $outDist) (i32.shl (local.get $n) (i32.const 2))) (local.get $d))
+                    (local.set $n (i32.add (local.get $n) (i32.const 1)))))))
+            (br $cand4)))
+        (return (local.get $n))))
     (block $done
       (loop $cand
         (br_if $done (i32.ge_u (local.get $i) (local.get $endI)))
