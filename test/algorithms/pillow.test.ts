@@ -196,6 +196,24 @@ describe("Pillow convert('HSV') hue and saturation", () => {
     expect(hs(255, 128, 128)).toEqual([0, 127]);
   });
 
+  it('rounds through float32 like Pillow, where a double-precision formula is one step off', () => {
+    // Pillow 9.4 convert('HSV') outputs (H, S) for RGB triples where plain double arithmetic
+    // gives a different H: float32 intermediates decide them.
+    const cases: [number, number, number, number, number][] = [
+      [178, 204, 74, 51, 162],
+      [89, 185, 89, 85, 132],
+      [54, 119, 106, 119, 139],
+      [14, 84, 42, 102, 212],
+      [31, 55, 201, 164, 215],
+      [143, 83, 253, 184, 171],
+      [42, 195, 150, 115, 200],
+      [154, 154, 252, 170, 99],
+      [17, 1, 171, 174, 253],
+      [243, 126, 90, 9, 160],
+    ];
+    for (const [r, g, b, h, sat] of cases) expect(pillowHueSaturation(r, g, b)).toBe((h << 8) | sat);
+  });
+
   it('stays within 1 of the double-precision colorsys definition Pillow follows', () => {
     fc.assert(
       fc.property(

@@ -8,15 +8,8 @@
  * - `H = (int)(h * 255.0)`, `S = (int)(s * 255.0)`, both in double and truncated.
  * Grey pixels (max == min) get H = S = 0; grey and grey+alpha images are all grey.
  */
-import type { PixelImage } from '../../core/pixels.js';
 
 const f32 = Math.fround;
-
-/** Hue and saturation planes (0..255 each), one byte per pixel. */
-export interface HueSaturation {
-  readonly hue: Uint8Array;
-  readonly saturation: Uint8Array;
-}
 
 /** Pillow's S (0..255) for one RGB pixel: `(int)((float)(max - min) / max * 255.0)`. */
 export function pillowSaturation(r: number, g: number, b: number): number {
@@ -46,26 +39,4 @@ export function pillowHue(r: number, g: number, b: number): number {
 /** Pillow's H and S for one RGB pixel, packed as `h << 8 | s`. */
 export function pillowHueSaturation(r: number, g: number, b: number): number {
   return (pillowHue(r, g, b) << 8) | pillowSaturation(r, g, b);
-}
-
-/**
- * Hue and saturation planes of an image as Pillow's `convert('HSV')` gives them (alpha ignored).
- *
- * @example
- * ```ts
- * const { hue, saturation } = pillowHueSaturationPlanes(image);
- * ```
- */
-export function pillowHueSaturationPlanes(image: PixelImage): HueSaturation {
-  const { width, height, channels, data } = image;
-  const n = width * height;
-  const hue = new Uint8Array(n);
-  const saturation = new Uint8Array(n);
-  if (channels < 3) return { hue, saturation };
-  for (let p = 0, s = 0; p < n; p++, s += channels) {
-    const hs = pillowHueSaturation(data[s]!, data[s + 1]!, data[s + 2]!);
-    hue[p] = hs >> 8;
-    saturation[p] = hs & 255;
-  }
-  return { hue, saturation };
 }
