@@ -3,6 +3,7 @@ import { BLOCKHASH_ALGORITHMS } from './blockhash-algorithm.js';
 import { md5Algorithm, sha256Algorithm } from './exact.js';
 import { IMAGEHASH_ALGORITHMS } from './imagehash/algorithms.js';
 import { pdqAlgorithm } from './pdq-algorithm.js';
+import { sizedAlgorithm } from './sized-algorithms.js';
 import type { Algorithm } from './types.js';
 
 const registry = new Map<string, Algorithm>();
@@ -21,7 +22,8 @@ export function registerAlgorithm(algorithm: Algorithm): void {
  * ```
  */
 export function getAlgorithm(name: string): Algorithm {
-  const found = registry.get(name);
+  // Non-default sizes (`phash-32`, `blockhash-quick-12`, ...) are built on first use.
+  const found = registry.get(name) ?? sizedAlgorithmCached(name);
   if (!found) {
     throw new ImprintError(
       'ERR_UNKNOWN_ALGORITHM',
@@ -29,6 +31,17 @@ export function getAlgorithm(name: string): Algorithm {
     );
   }
   return found;
+}
+
+const sized = new Map<string, Algorithm>();
+
+function sizedAlgorithmCached(name: string): Algorithm | undefined {
+  let algorithm = sized.get(name);
+  if (!algorithm) {
+    algorithm = sizedAlgorithm(name);
+    if (algorithm) sized.set(name, algorithm);
+  }
+  return algorithm;
 }
 
 /** Every registered algorithm, in registration order. */

@@ -49,6 +49,14 @@ describe('sized algorithm names', () => {
     }
   });
 
+  it('are found by getAlgorithm without registering them (the CLI and lists accept them)', () => {
+    const first = getAlgorithm('phash-32');
+    expect(first).toMatchObject({ name: 'phash-32', bits: 1024 });
+    expect(getAlgorithm('phash-32')).toBe(first);
+    expect(() => getAlgorithm('phash-8')).toThrow(/default size of phash is named "phash"/);
+    expect(() => getAlgorithm('nohash')).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_ALGORITHM' }));
+  });
+
   it('leaves names of other families alone', () => {
     for (const name of ['pdq', 'md5', 'sha256', 'phash16', 'foo-8', 'PHASH'])
       expect(sizedAlgorithm(name)).toBeUndefined();
