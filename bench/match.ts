@@ -20,6 +20,7 @@ import { wordsFor } from '../src/matching/packed.js';
 import { packHashes } from '../src/matching/packed-index.js';
 import {
   flipBits,
+  formatMatchTable,
   MATCH_BENCH_METHODS,
   type MatchBenchData,
   type MatchBenchMethod,
@@ -66,7 +67,7 @@ export async function main(argv: string[]): Promise<void> {
         naiveDistance,
         onProgress: progress,
       });
-      printTable(results);
+      process.stdout.write(`\n${formatMatchTable(results)}\n`);
       all.push(...results);
     }
   }
@@ -82,7 +83,7 @@ export async function main(argv: string[]): Promise<void> {
         naiveDistance,
         onProgress: progress,
       });
-      printTable(results);
+      process.stdout.write(`\n${formatMatchTable(results)}\n`);
       all.push(...results);
     }
   }
@@ -92,54 +93,6 @@ export async function main(argv: string[]): Promise<void> {
   const machine = { node: process.version, platform: process.platform, arch: process.arch };
   await writeFile(file, `${JSON.stringify({ machine, argv, results: all }, null, 2)}\n`);
   process.stderr.write(`wrote ${file}\n`);
-}
-
-function fmt(x: number | null | undefined, digits = 1): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '-';
-  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US');
-  return x.toFixed(digits);
-}
-
-function printTable(results: MatchBenchResult[]): void {
-  const naive = results.find((r) => r.method === 'naive-hex');
-  const flat = results.find((r) => r.method === 'flat-wasm');
-  const rows = results.map((r) => [
-    r.method,
-    fmt(r.qps),
-    fmt(r.p50Ms, 3),
-    fmt(r.p99Ms, 3),
-    r.comparisonsPerSec === null ? '-' : `${fmt(r.comparisonsPerSec / 1e6)}M`,
-    fmt(r.buildMs, 0),
-    fmt(r.loadMs, 0),
-    fmt(r.bytesPerHash),
-    naive ? `${fmt(r.qps / naive.qps)}x` : '-',
-    flat ? `${fmt(r.qps / flat.qps, 2)}x` : '-',
-    String(r.correct),
-    `${r.queries}${r.extrapolatedFrom ? ` (scaled from ${r.extrapolatedFrom})` : ''}`,
-  ]);
-  const head = [
-    'method',
-    'qps',
-    'p50 ms',
-    'p99 ms',
-    'cmp/s',
-    'build ms',
-    'load ms',
-    'B/hash',
-    'vs naive',
-    'vs flat',
-    'correct',
-    'queries',
-  ];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const r0 = results[0];
-  if (r0)
-    process.stdout.write(
-      `\n${r0.data} ${r0.bits}-bit, n=${r0.n.toLocaleString('en-US')}, radius ${r0.radius}\n`,
-    );
-  process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n\n`);
 }
 
 /** PDQ hashes of edited copies of the bundled photos: `list` edits go in the list, `queries` edits are the uploads. */

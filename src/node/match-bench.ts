@@ -375,3 +375,57 @@ function naive(
     ...(scanned < n ? { extrapolatedFrom: scanned } : {}),
   };
 }
+
+function fmt(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '-';
+  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US');
+  return x.toFixed(digits);
+}
+
+/**
+ * The results of one {@link runMatchBenchmark} as a text table, with each method's queries/s as
+ * a ratio to the naive baseline's and the flat WebAssembly scan's measured in the same run.
+ */
+export function formatMatchTable(results: readonly MatchBenchResult[]): string {
+  const naive = results.find((r) => r.method === 'naive-hex');
+  const flat = results.find((r) => r.method === 'flat-wasm');
+  const rows = results.map((r) => [
+    r.method,
+    fmt(r.qps),
+    fmt(r.p50Ms, 3),
+    fmt(r.p99Ms, 3),
+    r.comparisonsPerSec === null ? '-' : `${fmt(r.comparisonsPerSec / 1e6)}M`,
+    fmt(r.buildMs, 0),
+    fmt(r.loadMs, 0),
+    fmt(r.bytesPerHash),
+    naive ? `${fmt(r.qps / naive.qps)}x` : '-',
+    flat ? `${fmt(r.qps / flat.qps, 2)}x` : '-',
+    String(r.correct),
+    `${r.queries}${r.extrapolatedFrom ? ` (scaled from ${r.extrapolatedFrom.toLocaleString('en-US')} hashes)` : ''}`,
+  ]);
+  const head = [
+    'method',
+    'qps',
+    'p50 ms',
+    'p99 ms',
+    'cmp/s',
+    'build ms',
+    'load ms',
+    'B/hash',
+    'vs naive',
+    'vs flat',
+    'correct',
+    'queries',
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const r0 = results[0];
+  const title = r0
+    ? `${r0.data} ${r0.bits}-bit hashes, n=${r0.n.toLocaleString('en-US')}, radius ${r0.radius}\n`
+    : '';
+  return `${title}${[line(head), ...rows.map(line)].join('\n')}\n`;
+}

@@ -1,9 +1,11 @@
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { benchHashHelp, runBenchHash } from './bench-hash.js';
+import { benchMatchHelp, runBenchMatch } from './bench-match.js';
 
 /** The benchmarks anyone can run on their own machine; add one entry per `bench-<name>.ts`. */
 const benchmarks: Record<string, { help: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
   hash: { help: benchHashHelp, run: runBenchHash },
+  match: { help: benchMatchHelp, run: runBenchMatch },
 };
 
 const help = `Usage: imprint bench <${Object.keys(benchmarks).join('|')}> [options] ...
@@ -17,7 +19,7 @@ ${Object.values(benchmarks)
 /** `imprint bench <name>`. */
 const benchCommand: Command = {
   name: 'bench',
-  summary: 'measure hashing speed on this machine',
+  summary: 'measure hashing and matching speed on this machine',
   help,
   async run(args: string[], io: CliIo): Promise<number> {
     const [name, ...rest] = args;
