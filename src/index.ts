@@ -4,7 +4,13 @@
  * Image loading from files lives in `imprint/sharp`; video hashing with FFmpeg in `imprint/video`.
  */
 
-export * from './algorithms/blockhash.js';
+export {
+  BLOCKHASH_DEFAULT_BITS,
+  type BlockhashMethod,
+  type BlockhashOptions,
+  blockhash,
+  blockhashName,
+} from './algorithms/blockhash.js';
 export * from './algorithms/blockhash-algorithm.js';
 export * from './algorithms/compute.js';
 export * from './algorithms/exact.js';

@@ -36,6 +36,11 @@ export interface BlockhashOptions {
 /**
  * The registry name for a method and size: `blockhash` (precise, 16), `blockhash-quick`,
  * and `blockhash-<bits>` / `blockhash-quick-<bits>` for other sizes.
+ *
+ * @example
+ * ```ts
+ * blockhashName('quick', 8); // 'blockhash-quick-8'
+ * ```
  */
 export function blockhashName(method: BlockhashMethod, bits: number): string {
   const base = method === 'quick' ? 'blockhash-quick' : 'blockhash';

@@ -38,7 +38,15 @@ export function checkBinbits(binbits: unknown): number {
   return binbits;
 }
 
-/** Registry name: `colorhash` for the default 3 bits per bin, else `colorhash-<binbits>`. */
+/**
+ * Registry name: `colorhash` for the default 3 bits per bin, else `colorhash-<binbits>`.
+ *
+ * @example
+ * ```ts
+ * colorHashName(3); // 'colorhash'
+ * colorHashName(4); // 'colorhash-4'
+ * ```
+ */
 export function colorHashName(binbits: number): string {
   return binbits === COLORHASH_DEFAULT_BINBITS ? 'colorhash' : `colorhash-${binbits}`;
 }
