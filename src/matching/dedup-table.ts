@@ -6,12 +6,10 @@
 export class DedupTable {
   #slots = new Int32Array(0); // pairs (id + 1, key); id + 1 = 0 marks an empty pair
   #used = 0;
-  readonly #keyOf: (id: number) => number;
   readonly #keep: (id: number) => boolean;
 
-  /** `keyOf(id)` hashes a stored entry (for growing); entries for which `keep(id)` is false are dropped then. */
-  constructor(keyOf: (id: number) => number, keep: (id: number) => boolean) {
-    this.#keyOf = keyOf;
+  /** Entries for which `keep(id)` is false (removed ones) are dropped when the table grows. */
+  constructor(keep: (id: number) => boolean) {
     this.#keep = keep;
   }
 

@@ -193,10 +193,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     this.#kernel = createKernel(this.#kernelChoice, this.#packed + this.#capacity * this.#stride);
     this.#view = new Uint32Array(this.#kernel.buffer);
     this.#alive = new Uint8Array(this.#capacity);
-    this.#tail = new DedupTable(
-      (id) => hashWords(this.#u32(), (this.#packed >>> 2) + id * this.#words, this.#words),
-      (id) => this.#alive[id] === 1,
-    );
+    this.#tail = new DedupTable((id) => this.#alive[id] === 1);
     this.#configure();
   }
 
@@ -750,10 +747,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
         throw new ImprintError('ERR_INDEX_CORRUPT', 'The multi-index tables do not match the stored hashes');
       }
     }
-    const seen = new DedupTable(
-      (id) => hashWords(this.#u32(), (this.#packed >>> 2) + id * this.#words, this.#words),
-      () => true,
-    );
+    const seen = new DedupTable(() => true);
     const u = this.#u32();
     const base = this.#packed >>> 2;
     for (let id = 0; id < this.#count; id++) {
