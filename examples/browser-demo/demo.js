@@ -56,6 +56,14 @@ worker.addEventListener('message', ({ data }) => {
     row.dataset.hash = data.hash;
     row.dataset.quality = String(data.quality);
     size.textContent = `${data.width}×${data.height} ${data.format}`;
+    if (data.orientation !== 1) {
+      // Hashed as stored, like the reference hashers (a viewer would show it turned).
+      size.append(
+        Object.assign(document.createElement('small'), {
+          textContent: `EXIF orientation ${data.orientation} not applied`,
+        }),
+      );
+    }
     hash.replaceChildren(Object.assign(document.createElement('code'), { textContent: data.hash }));
     quality.textContent = String(data.quality);
     if (data.quality < LOW_QUALITY) {
@@ -81,6 +89,7 @@ function addFiles(files) {
     const [thumb, name, , hash] = row.cells;
     thumb.className = 'thumb';
     name.textContent = file.name;
+    row.cells[2].className = 'size';
     row.cells[3].className = 'hash';
     row.cells[4].className = 'quality';
     hash.textContent = 'hashing…';

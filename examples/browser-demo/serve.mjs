@@ -22,7 +22,12 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
 
 /** URL path -> file path relative to the repository root. Nothing else is served. */
 const FILES = new Map([
@@ -39,7 +44,11 @@ const FILES = new Map([
  * Starts the demo server on 127.0.0.1 (port 0 = any free port). Resolves to its URL and a close().
  * `onRequest` sees every request (the browser tests record them).
  */
-export async function startDemoServer({ port = 0, root = fileURLToPath(new URL('../../', import.meta.url)), onRequest } = {}) {
+export async function startDemoServer({
+  port = 0,
+  root = fileURLToPath(new URL('../../', import.meta.url)),
+  onRequest,
+} = {}) {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     onRequest?.(req.method, path);

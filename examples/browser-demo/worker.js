@@ -20,9 +20,15 @@ async function hashOne(id, file) {
       width: result.width,
       height: result.height,
       format: result.format,
+      orientation: result.orientation,
       exactPixels: result.exactPixels,
     });
   } catch (err) {
-    self.postMessage({ id, ok: false, code: err?.code ?? 'ERR_INTERNAL', message: String(err?.message ?? err) });
+    self.postMessage({
+      id,
+      ok: false,
+      code: err?.code ?? 'ERR_INTERNAL',
+      message: String(err?.message ?? err),
+    });
   }
 }

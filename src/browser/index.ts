@@ -6,7 +6,7 @@
 
 export * from '../index.js';
 export * from './decode.js';
-export * from './exif-orientation.js';
+export { exifOrientation, withoutOrientation } from './exif-orientation.js';
 export * from './hash.js';
 export * from './orient.js';
 export * from './pixels.js';
