@@ -1,20 +1,20 @@
 /**
- * The "exact" hash types: MD5 and SHA-256 of a file's bytes, as `md5sum` / `sha256sum` print
- * them. Hotline and StopNCII lists carry these beside the perceptual hashes (StopNCII lists
- * videos by MD5). They only match byte-identical files, so their match threshold is 0.
+ * The "exact" hash types: MD5, SHA-1 and SHA-256 of a file's bytes, as `md5sum` / `sha1sum` /
+ * `sha256sum` print them. Hotline and StopNCII lists carry these beside the perceptual hashes
+ * (StopNCII lists videos by MD5; hotline lists carry MD5 and SHA-1 beside PhotoDNA). They only match byte-identical files, so their match threshold is 0.
  * Uses `@noble/hashes` (audited, pure JS) so the core stays free of `node:crypto`.
  */
-import { md5 } from '@noble/hashes/legacy.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ImprintError, invalidArgument } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
 import type { Algorithm } from './types.js';
 
 /** Names of the exact hash types. */
-export type ExactAlgorithmName = 'md5' | 'sha256';
+export type ExactAlgorithmName = 'md5' | 'sha1' | 'sha256';
 
-const FUNCTIONS = { md5, sha256 } as const;
-const BITS: Record<ExactAlgorithmName, number> = { md5: 128, sha256: 256 };
+const FUNCTIONS = { md5, sha1, sha256 } as const;
+const BITS: Record<ExactAlgorithmName, number> = { md5: 128, sha1: 160, sha256: 256 };
 
 /** An incremental hasher for inputs that arrive in chunks (large files, streams). */
 export interface ExactHasher {
@@ -24,7 +24,9 @@ export interface ExactHasher {
 }
 
 function checkName(name: unknown): ExactAlgorithmName {
-  if (name !== 'md5' && name !== 'sha256') throw invalidArgument("'md5' or 'sha256'", 'algorithm', name);
+  if (name !== 'md5' && name !== 'sha1' && name !== 'sha256') {
+    throw invalidArgument("'md5', 'sha1' or 'sha256'", 'algorithm', name);
+  }
   return name;
 }
 
@@ -99,6 +101,11 @@ function exactAlgorithm(name: ExactAlgorithmName, description: string): Algorith
 
 /** MD5 of the file bytes (RFC 1321), as `md5sum` prints it. */
 export const md5Algorithm: Algorithm = exactAlgorithm('md5', 'MD5 of the file bytes (RFC 1321), as md5sum');
+/** SHA-1 of the file bytes (FIPS 180-4), as `sha1sum` prints it; kept for hotline lists that carry it. */
+export const sha1Algorithm: Algorithm = exactAlgorithm(
+  'sha1',
+  'SHA-1 of the file bytes (FIPS 180-4), as sha1sum',
+);
 /** SHA-256 of the file bytes (FIPS 180-4), as `sha256sum` prints it. */
 export const sha256Algorithm: Algorithm = exactAlgorithm(
   'sha256',

@@ -1,6 +1,6 @@
 import { ImprintError } from '../core/errors.js';
 import { BLOCKHASH_ALGORITHMS } from './blockhash-algorithm.js';
-import { md5Algorithm, sha256Algorithm } from './exact.js';
+import { md5Algorithm, sha1Algorithm, sha256Algorithm } from './exact.js';
 import { IMAGEHASH_ALGORITHMS } from './imagehash/algorithms.js';
 import { pdqAlgorithm } from './pdq-algorithm.js';
 import { sizedAlgorithm } from './sized-algorithms.js';
@@ -53,4 +53,5 @@ registerAlgorithm(pdqAlgorithm);
 for (const algorithm of BLOCKHASH_ALGORITHMS) registerAlgorithm(algorithm);
 for (const algorithm of IMAGEHASH_ALGORITHMS) registerAlgorithm(algorithm);
 registerAlgorithm(md5Algorithm);
+registerAlgorithm(sha1Algorithm);
 registerAlgorithm(sha256Algorithm);

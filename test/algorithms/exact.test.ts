@@ -38,13 +38,24 @@ describe('SHA-256 (FIPS 180-2 appendix B examples)', () => {
   });
 });
 
+describe('SHA-1 (FIPS 180-2 appendix A examples)', () => {
+  it.each([
+    ['abc', 'a9993e364706816aba3e25717850c26c9cd0d89d'],
+    ['abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', '84983e441c3bd26ebaae4aa1f95129e5e54670f1'],
+  ])('SHA-1("%s")', (input, hex) => {
+    const hash = exactHash('sha1', text(input));
+    expect(hash).toMatchObject({ algorithm: 'sha1', bits: 160 });
+    expect(hashToHex(hash)).toBe(hex);
+  });
+});
+
 describe('exact hashes vs node:crypto', () => {
   it('agree on random data, in one call and in random chunks', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ minLength: 1, maxLength: 5000 }),
         fc.array(fc.nat(), { maxLength: 6 }),
-        fc.constantFrom('md5', 'sha256') as fc.Arbitrary<'md5' | 'sha256'>,
+        fc.constantFrom('md5', 'sha1', 'sha256') as fc.Arbitrary<'md5' | 'sha1' | 'sha256'>,
         (bytes, cuts, name) => {
           const expected = createHash(name).update(bytes).digest('hex');
           expect(hashToHex(exactHash(name, bytes))).toBe(expected);
@@ -81,7 +92,7 @@ describe('exact hash errors', () => {
   });
 
   it('refuses unknown algorithms, non-bytes and reuse after digest', () => {
-    expect(codeOf(() => exactHash('sha1' as never, text('a')))).toBe('ERR_INVALID_ARGUMENT');
+    expect(codeOf(() => exactHash('sha512' as never, text('a')))).toBe('ERR_INVALID_ARGUMENT');
     expect(codeOf(() => exactHash('md5', 'abc' as never))).toBe('ERR_INVALID_ARGUMENT');
     const hasher = createExactHasher('md5').update(text('a'));
     hasher.digest();
