@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,52 @@ describe('imprint hash (built binary)', () => {
     expect(r.stderr).toContain('fixtures/photos/empty.jpg: ERR_EMPTY_INPUT');
     expect(r.stderr).toContain('fixtures/photos/not-an-image.jpg: ERR_NOT_AN_IMAGE');
     expect(r.stderr).toContain('2 of 3 inputs failed');
+  });
+
+  it('prints every requested algorithm from one decode, matching the published reference values', () => {
+    const r = imprint([
+      'hash',
+      '--json',
+      '--algo',
+      'pdq,ahash,phash,dhash,whash,colorhash,md5',
+      'fixtures/imagehash/imagehash.png',
+    ]);
+    expect(r.code).toBe(0);
+    const record = JSON.parse(r.stdout);
+    // fixtures/imagehash/expected.json: imagehash 4.3.2's own test values.
+    expect(record.hashes).toEqual(
+      expect.objectContaining({
+        ahash: 'ffd7918181c9ffff',
+        phash: 'ba8c84536bd3c366',
+        dhash: '0026273b2b19550e',
+        whash: 'ffd391818181a5e7',
+        colorhash: '07007000000',
+        md5: createHash('md5').update(readFileSync('fixtures/imagehash/imagehash.png')).digest('hex'),
+      }),
+    );
+    expect(record.hashes.pdq).toMatch(/^[0-9a-f]{64}$/);
+    expect(record.quality).toEqual(expect.any(Number));
+
+    // fixtures/blockhash/expected: the C reference's precise (_16_2) and quick (_16_1) values.
+    const b = JSON.parse(
+      imprint([
+        'hash',
+        '--json',
+        '--algo',
+        'blockhash,blockhash-quick',
+        'fixtures/blockhash/images/stoplights.jpg',
+      ]).stdout,
+    );
+    expect(b.hashes).toEqual({
+      blockhash: readFileSync('fixtures/blockhash/expected/stoplights_16_2.txt', 'utf8').split(' ')[0],
+      'blockhash-quick': readFileSync('fixtures/blockhash/expected/stoplights_16_1.txt', 'utf8').split(
+        ' ',
+      )[0],
+    });
+  });
+
+  it('several algorithms need --json', () => {
+    expect(imprint(['hash', '--algo', 'pdq,phash', 'fixtures/photos/coffee.jpg']).code).toBe(2);
   });
 
   it('uses the cli512 flavour when asked', () => {
