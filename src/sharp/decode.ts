@@ -99,13 +99,14 @@ async function decodeBytes(bytes: Uint8Array, options: DecodeOptions): Promise<D
   };
   // libvips' own timeout (whole seconds) stops runaway work; the precise one is raced in decodeImage.
   const seconds = options.timeoutMs === undefined ? 0 : Math.max(1, Math.ceil(options.timeoutMs / 1000));
-  const meta = await sharp(bytes, sharpOptions).metadata();
+  // One instance for the header and the pixels: sharp reads the header once.
+  let pipeline = sharp(bytes, sharpOptions).timeout({ seconds });
+  const meta = await pipeline.metadata();
   const format = meta.format ?? 'unknown';
   if (REFUSED_FORMATS.has(format) && !(format === 'svg' && options.allowVector)) {
     throw new ImprintError('ERR_FORMAT_REFUSED', `The ${format} format is refused`);
   }
   const pages = meta.pages ?? 1;
-  let pipeline = sharp(bytes, sharpOptions).timeout({ seconds });
   const cmyk = meta.space === 'cmyk';
   const grey = meta.channels === 1 || meta.channels === 2 || meta.space === 'b-w' || meta.space === 'grey16';
   if (cmyk) {
