@@ -1,9 +1,8 @@
 /**
  * Builds the development corpus for `imprint eval` from Debian's `gnome-backgrounds` and
  * `ukui-wallpapers` packages: every wallpaper is cut into non-overlapping tiles, tiles too flat for
- * PDQ (quality < 50) are dropped, and so is any tile within PDQ distance 31 of an earlier tile in
- * any of its 8 rotations/mirrors (repeating textures would otherwise give "different" originals
- * that are the same picture). Deterministic: sorted sources, a fixed grid, fixed encoder settings.
+ * PDQ (quality < 50) are dropped, and so is any tile within PDQ distance 63 of an earlier tile in
+ * any of its 8 rotations/mirrors. Deterministic: sorted sources, a fixed grid, fixed encoders.
  *
  *   npx esbuild bench/prepare-corpus.ts --bundle --platform=node --format=esm --external:sharp \
  *     --outfile=/tmp/prepare-corpus.mjs && node /tmp/prepare-corpus.mjs [--out bench/corpus]
@@ -28,8 +27,8 @@ const PACKAGES = ['gnome-backgrounds', 'ukui-wallpapers'];
 /** Sources with a shorter side are placeholders (the 256x256 VNC backgrounds), not pictures. */
 const MIN_SOURCE_SIDE = 1600;
 /** Tiles are cut at the wallpapers' native resolution (SVGs rendered at their nominal size). */
-const TILE_W = 384;
-const TILE_H = 256;
+const TILE_W = 288;
+const TILE_H = 192;
 const MIN_QUALITY = 50;
 /**
  * Wallpapers made of a fine periodic texture (1-4 px stripes and dots at native resolution): their
@@ -42,7 +41,12 @@ const EXCLUDED_SOURCES = new Set([
   'gnome/pixels-d.webp',
   'gnome/pixels-l.webp',
 ]);
-const DISTINCT_ABOVE = 31;
+/**
+ * A tile within this PDQ distance of an earlier one, in any rotation or mirror, is dropped: tiles of
+ * one gradient or one repeating pattern would otherwise be "different" originals that are the same
+ * picture, and every false positive counted against them would be a true one.
+ */
+const DISTINCT_ABOVE = 63;
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench/corpus' } } });
 const out = resolve(values.out!);
