@@ -1,8 +1,9 @@
 import { getAlgorithm } from '../algorithms/registry.js';
-import { FlatIndex } from '../matching/flat-index.js';
+import { MihIndex } from '../matching/mih-index.js';
 import type { HashIndex } from '../matching/types.js';
 import { readHashListFile } from '../node/hash-list-file.js';
-import { type CliIo, UsageError } from './command.js';
+import { loadIndex } from '../node/index-file.js';
+import type { CliIo } from './command.js';
 
 /** Where the known hashes come from: a hash list (any supported format) or an index file. */
 export type KnownSource =
@@ -15,13 +16,19 @@ export type KnownSource =
  */
 export async function loadKnownIndex(source: KnownSource, io: CliIo): Promise<HashIndex<unknown>> {
   if (source.kind === 'index') {
-    throw new UsageError('--index: index files are not wired up yet'); // WIRE: loadIndex from src/node/index-file.ts
+    const index = await loadIndex<unknown>(source.path);
+    io.stderr.write(
+      `imprint match: ${source.path}: ${index.size} hashes (${index.kind} index of ${index.algorithm})\n`,
+    );
+    return index;
   }
   const algorithm = getAlgorithm(source.algorithm);
-  const index = new FlatIndex<unknown>({
+  // Tables are built once, after the whole list is in (a streamed list arrives in batches).
+  const index = new MihIndex<unknown>({
     algorithm: algorithm.name,
     bits: algorithm.bits,
     defaultMaxDistance: algorithm.defaultThreshold,
+    mergeThreshold: 0x7fffffff,
   });
   const reader = readHashListFile(source.path, {
     algorithm: algorithm.name,
@@ -32,8 +39,9 @@ export async function loadKnownIndex(source: KnownSource, io: CliIo): Promise<Ha
   });
   // A list line without metadata (plain hex) is identified by its line number.
   for await (const batch of reader.batches()) {
-    for (const entry of batch) index.add(entry.hash, entry.metadata ?? { line: entry.line });
+    index.addAll(batch.map((e) => ({ hash: e.hash, metadata: e.metadata ?? { line: e.line } })));
   }
+  index.build();
   const s = reader.stats;
   const extras = [
     s.skipped ? `${s.skipped} malformed lines skipped` : '',

@@ -234,6 +234,15 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     return id;
   }
 
+  /**
+   * Builds the multi-index tables over everything added so far (a no-op for a flat index). Call
+   * it after streaming a large list in with a large `mergeThreshold`, so the tables are built once.
+   */
+  build(): void {
+    this.#writable();
+    if (this.#mih) this.#merge();
+  }
+
   addAll(entries: Iterable<IndexEntry<M>>): void {
     this.#writable();
     if (Array.isArray(entries)) this.#reserve(this.#count + entries.length);

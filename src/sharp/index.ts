@@ -4,6 +4,7 @@
  */
 
 export * from '../node/hash-list-file.js';
+export * from '../node/index-file.js';
 export * from './batch.js';
 export * from './decode.js';
 export * from './hash-image.js';

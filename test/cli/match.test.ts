@@ -107,6 +107,33 @@ describe('imprint match (built binary)', () => {
     expect(match.metadata[0]).toEqual(expect.objectContaining({ signalType: 'ImagePDQ' }));
   });
 
+  it('matches against an index file built by `imprint index build`, as it does against the list', () => {
+    const idx = join(dir, 'known.idx');
+    const built = imprint(['index', 'build', '--list', known, '-o', idx]);
+    expect(built.code).toBe(0);
+    const image = 'fixtures/pdq/images/bridge-mods/blur-a-lot.jpg';
+    const viaIndex = imprint(['match', '--json', '--index', idx, image]);
+    const viaList = imprint(['match', '--json', '--list', known, image]);
+    expect(viaIndex.code).toBe(0);
+    expect(JSON.parse(viaIndex.stdout)).toEqual(JSON.parse(viaList.stdout));
+    expect(viaIndex.stderr).toContain('2 hashes (mih index of pdq)');
+    const corrupt = list('corrupt.idx', 'not an index');
+    const bad = imprint(['match', '--index', corrupt, image]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('ERR_INDEX_CORRUPT');
+  });
+
+  it('matches other algorithms: a phash list, with a wrong-length hash naming its line', () => {
+    const phash = list('phash.csv', 'ba8c84536bd3c366,imagehash-logo\n'); // imagehash 4.3.2's own test value
+    const r = imprint(['match', '--algo', 'phash', '--list', phash, 'fixtures/imagehash/imagehash.png']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('fixtures/imagehash/imagehash.png\t0\tba8c84536bd3c366\timagehash-logo\n');
+    const short = list('short.csv', 'ba8c84536bd3c36,short\n');
+    const bad = imprint(['match', '--algo', 'phash', '--list', short, 'fixtures/imagehash/imagehash.png']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/short\.csv:line 1: Expected 16 hex digits/);
+  });
+
   it('reports failed inputs and exits 3', () => {
     const r = imprint([
       'match',

@@ -61,7 +61,6 @@ const matchCommand: Command = {
       values['max-distance'] === undefined
         ? undefined
         : intOption(values['max-distance'], '--max-distance', 0);
-    if (values.dihedral && algorithmName !== 'pdq') throw new UsageError('--dihedral works with pdq only');
 
     const index: HashIndex<unknown> = await loadKnownIndex(
       values.list !== undefined
@@ -78,6 +77,7 @@ const matchCommand: Command = {
     if (index.algorithm !== algorithmName && values.list === undefined && values.algo !== undefined) {
       throw new UsageError(`the index holds ${index.algorithm} hashes, not ${algorithmName}`);
     }
+    if (values.dihedral && index.algorithm !== 'pdq') throw new UsageError('--dihedral works with pdq only');
 
     const progress = new Progress(io.stderr, io.stderrIsTTY, 'matching');
     let failed = 0;
