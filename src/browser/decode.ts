@@ -5,6 +5,7 @@
  * asked, grey files kept as one grey channel.
  */
 import { ImprintError, invalidArgument } from '../core/errors.js';
+import { looksLikeMarkup } from '../core/markup.js';
 import type { PixelImage } from '../core/pixels.js';
 import { exifOrientation, withoutOrientation } from './exif-orientation.js';
 import { applyOrientation } from './orient.js';
@@ -148,17 +149,4 @@ function throwIfAborted(
   fail: (code: ImprintError['code'], message: string) => ImprintError,
 ): void {
   if (signal?.aborted) throw fail('ERR_ABORTED', 'Aborted');
-}
-
-/** SVG and other XML start with `<` (after an optional BOM and white space). No raster format does. */
-function looksLikeMarkup(bytes: Uint8Array): boolean {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (
-    i < bytes.length &&
-    i < 1024 &&
-    (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)
-  ) {
-    i++;
-  }
-  return bytes[i] === 0x3c; // '<'
 }

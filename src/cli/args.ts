@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './command.js';
 
 /** Parses a non-negative integer flag value, or throws a UsageError naming the flag. */
@@ -32,4 +33,19 @@ export function choiceOption<T extends string>(
     throw new UsageError(`${flag} expects one of ${choices.join(', ')} but received "${value}"`);
   }
   return value as T;
+}
+
+/**
+ * `node:util` parseArgs with positionals allowed, its errors (unknown or malformed flags)
+ * turned into a UsageError so the shell prints the command's usage hint and exits 2.
+ */
+export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: O,
+) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import sharp, { type SharpOptions } from 'sharp';
 import { ImprintError, invalidArgument } from '../core/errors.js';
+import { looksLikeMarkup } from '../core/markup.js';
 import { cmykToRgb, type PixelImage } from '../core/pixels.js';
 
 /** Anything imprint can load an image from. */
@@ -181,19 +182,6 @@ async function readInput(input: ImageInput, options: DecodeOptions): Promise<Uin
     return out;
   }
   throw invalidArgument('a file path, Uint8Array/Buffer, ArrayBuffer or readable stream', 'input', input);
-}
-
-/** SVG and other XML start with `<` (after an optional BOM and white space). No raster format does. */
-function looksLikeMarkup(bytes: Uint8Array): boolean {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (
-    i < bytes.length &&
-    i < 1024 &&
-    (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)
-  ) {
-    i++;
-  }
-  return bytes[i] === 0x3c; // '<'
 }
 
 /** Maps sharp/libvips failures onto stable codes by their (stable enough) messages. */

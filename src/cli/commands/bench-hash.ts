@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decodeImage } from '../../sharp/decode.js';
 import {
   HASH_BENCH_METHODS,
@@ -8,7 +7,7 @@ import {
   type HashBenchReport,
   runHashBenchmark,
 } from '../../sharp/hash-bench.js';
-import { intOption, listOption } from '../args.js';
+import { intOption, listOption, parseCommandArgs } from '../args.js';
 import { type CliIo, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { expandInputs } from '../inputs.js';
@@ -136,19 +135,11 @@ function table(report: HashBenchReport): string {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        cores: { type: 'string' },
-        repeats: { type: 'string' },
-        'min-ms': { type: 'string' },
-        methods: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseCommandArgs(args, {
+    json: { type: 'boolean' },
+    cores: { type: 'string' },
+    repeats: { type: 'string' },
+    'min-ms': { type: 'string' },
+    methods: { type: 'string' },
+  } as const);
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   formatMatchTable,
   MATCH_BENCH_METHODS,
@@ -6,7 +5,7 @@ import {
   randomMatchData,
   runMatchBenchmark,
 } from '../../node/match-bench.js';
-import { intOption, listOption } from '../args.js';
+import { intOption, listOption, parseCommandArgs } from '../args.js';
 import { type CliIo, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { writeLine } from '../output.js';
@@ -88,21 +87,13 @@ function count(value: string | undefined, flag: string, fallback: number): numbe
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        n: { type: 'string' },
-        bits: { type: 'string' },
-        radius: { type: 'string' },
-        queries: { type: 'string' },
-        budget: { type: 'string' },
-        methods: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseCommandArgs(args, {
+    n: { type: 'string' },
+    bits: { type: 'string' },
+    radius: { type: 'string' },
+    queries: { type: 'string' },
+    budget: { type: 'string' },
+    methods: { type: 'string' },
+    json: { type: 'boolean' },
+  } as const);
 }

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import sharp, { type Sharp } from 'sharp';
 import type { Hash } from '../../core/hash.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { matchHash } from '../../matching/match.js';
 import { hashFiles } from '../../sharp/batch.js';
 import { hashImage } from '../../sharp/hash-image.js';
-import { intOption } from '../args.js';
+import { intOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { expandInputs } from '../inputs.js';
@@ -51,12 +50,7 @@ const demoCommand: Command = {
   summary: 'hash a folder into a known list, alter copies, match them (npm start runs this)',
   help,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandArgs(args, { holdout: { type: 'string' } } as const);
     const dir = parsed.positionals[0];
     if (parsed.positionals.length !== 1 || dir === undefined)
       throw new UsageError('give exactly one directory');
@@ -134,7 +128,3 @@ const demoCommand: Command = {
 };
 
 export default demoCommand;
-
-function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: { holdout: { type: 'string' } } });
-}

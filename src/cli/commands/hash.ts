@@ -2,12 +2,11 @@ import { createWriteStream } from 'node:fs';
 import { readFile, rename, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { type FileResult, hashFiles } from '../../sharp/batch.js';
-import { choiceOption, intOption, listOption } from '../args.js';
+import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { expandInputs } from '../inputs.js';
@@ -129,26 +128,18 @@ const hashCommand: Command = {
 export default hashCommand;
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        algo: { type: 'string' },
-        flavour: { type: 'string' },
-        dihedral: { type: 'boolean' },
-        json: { type: 'boolean' },
-        recursive: { type: 'boolean', short: 'r' },
-        output: { type: 'string', short: 'o' },
-        resume: { type: 'boolean' },
-        'auto-orient': { type: 'boolean' },
-        'max-pixels': { type: 'string' },
-        concurrency: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseCommandArgs(args, {
+    algo: { type: 'string' },
+    flavour: { type: 'string' },
+    dihedral: { type: 'boolean' },
+    json: { type: 'boolean' },
+    recursive: { type: 'boolean', short: 'r' },
+    output: { type: 'string', short: 'o' },
+    resume: { type: 'boolean' },
+    'auto-orient': { type: 'boolean' },
+    'max-pixels': { type: 'string' },
+    concurrency: { type: 'string' },
+  } as const);
 }
 
 function formatResult(

@@ -1,12 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
 import { readHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
-import { intOption } from '../args.js';
+import { intOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -85,23 +84,15 @@ const indexCommand: Command = {
 };
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        list: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        algo: { type: 'string' },
-        flat: { type: 'boolean' },
-        'max-distance': { type: 'string' },
-        lenient: { type: 'boolean' },
-        'skip-other-types': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseCommandArgs(args, {
+    list: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    algo: { type: 'string' },
+    flat: { type: 'boolean' },
+    'max-distance': { type: 'string' },
+    lenient: { type: 'boolean' },
+    'skip-other-types': { type: 'boolean' },
+  } as const);
 }
 
 export default indexCommand;

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { matchHash } from '../../matching/match.js';
 import type { HashIndex, Match } from '../../matching/types.js';
 import { hashFiles } from '../../sharp/batch.js';
-import { intOption } from '../args.js';
+import { intOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { expandInputs } from '../inputs.js';
@@ -161,27 +160,19 @@ const matchCommand: Command = {
 export default matchCommand;
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        list: { type: 'string' },
-        index: { type: 'string' },
-        algo: { type: 'string' },
-        lenient: { type: 'boolean' },
-        'skip-other-types': { type: 'boolean' },
-        'max-distance': { type: 'string' },
-        'min-quality': { type: 'string' },
-        dihedral: { type: 'boolean' },
-        json: { type: 'boolean' },
-        recursive: { type: 'boolean', short: 'r' },
-        'auto-orient': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseCommandArgs(args, {
+    list: { type: 'string' },
+    index: { type: 'string' },
+    algo: { type: 'string' },
+    lenient: { type: 'boolean' },
+    'skip-other-types': { type: 'boolean' },
+    'max-distance': { type: 'string' },
+    'min-quality': { type: 'string' },
+    dihedral: { type: 'boolean' },
+    json: { type: 'boolean' },
+    recursive: { type: 'boolean', short: 'r' },
+    'auto-orient': { type: 'boolean' },
+  } as const);
 }
 
 function matchRecord(m: Match<unknown>): Record<string, unknown> {
