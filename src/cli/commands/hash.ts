@@ -7,11 +7,10 @@ import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { type FileResult, hashFiles } from '../../sharp/batch.js';
 import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
+import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { expandInputs } from '../inputs.js';
 import { writeLine } from '../output.js';
-import { Progress } from '../progress.js';
 import { runVideoHash, withoutVideoFlag } from '../video.js';
 
 const help = `Usage: imprint hash [options] <file|dir>...
@@ -64,24 +63,8 @@ const hashCommand: Command = {
       ? await openOutput(resolve(io.cwd, values.output), values.resume ?? false)
       : undefined;
     const out = output?.stream ?? io.stdout;
-    const progress = new Progress(io.stderr, io.stderrIsTTY, 'hashing');
-    let failed = 0;
-    let done = 0; // files the batch finished, good or bad
-    let unexpanded = 0; // inputs refused before hashing (a directory without -r)
-    const report = (path: string, message: string): void => {
-      failed++;
-      progress.clear();
-      io.stderr.write(`imprint hash: ${path}: ${message}\n`);
-    };
-
-    const paths = expandInputs(positionals, {
-      cwd: io.cwd,
-      recursive: values.recursive ?? false,
-      onProblem: (p) => {
-        unexpanded++;
-        report(p.path, p.message);
-      },
-    });
+    const batch = new BatchReport('hash', io);
+    const paths = batch.paths(positionals, values.recursive ?? false);
     const todo = output?.alreadyDone.size ? skipDone(paths, output.alreadyDone, io.cwd) : paths;
     const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
     const concurrency =
@@ -96,32 +79,24 @@ const hashCommand: Command = {
         signal: io.signal,
         ...(concurrency === undefined ? {} : { concurrency }),
       })) {
-        done++;
         if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
-        else
-          report(
-            result.path,
-            `${result.error.code}: ${result.error.message.replace(`${result.path}: `, '')}`,
-          );
-        progress.update(done, failed);
+        else batch.failFile(result.path, result.error);
+        batch.finished();
       }
     } catch (err) {
-      progress.clear();
+      batch.progress.clear();
       if (io.signal.aborted) {
         await output?.close(false);
-        io.stderr.write(`imprint hash: interrupted after ${done} files; rerun with --resume to continue\n`);
+        io.stderr.write(
+          `imprint hash: interrupted after ${batch.done} files; rerun with --resume to continue\n`,
+        );
         return EXIT.INTERRUPTED;
       }
       await output?.close(false);
       throw err;
     }
-    progress.clear();
     await output?.close(true);
-    if (failed > 0) {
-      io.stderr.write(`imprint hash: ${failed} of ${done + unexpanded} inputs failed\n`);
-      return EXIT.SOME_FAILED;
-    }
-    return EXIT.OK;
+    return batch.summarize() ? EXIT.SOME_FAILED : EXIT.OK;
   },
 };
 

@@ -5,12 +5,11 @@ import { matchHash } from '../../matching/match.js';
 import type { HashIndex, Match } from '../../matching/types.js';
 import { hashFiles } from '../../sharp/batch.js';
 import { intOption, parseCommandArgs } from '../args.js';
+import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { expandInputs } from '../inputs.js';
 import { loadKnownIndex } from '../known.js';
 import { writeLine } from '../output.js';
-import { Progress } from '../progress.js';
 import { runVideoMatch, withoutVideoFlag } from '../video.js';
 
 const help = `Usage: imprint match (--list <file> | --index <file>) [options] <file|dir>...
@@ -78,24 +77,9 @@ const matchCommand: Command = {
     }
     if (values.dihedral && index.algorithm !== 'pdq') throw new UsageError('--dihedral works with pdq only');
 
-    const progress = new Progress(io.stderr, io.stderrIsTTY, 'matching');
-    let failed = 0;
-    let unexpanded = 0;
-    let done = 0;
+    const batch = new BatchReport('match', io);
     let matchedImages = 0;
-    const report = (path: string, message: string): void => {
-      failed++;
-      progress.clear();
-      io.stderr.write(`imprint match: ${path}: ${message}\n`);
-    };
-    const paths = expandInputs(positionals, {
-      cwd: io.cwd,
-      recursive: values.recursive ?? false,
-      onProblem: (p) => {
-        unexpanded++;
-        report(p.path, p.message);
-      },
-    });
+    const paths = batch.paths(positionals, values.recursive ?? false);
     try {
       for await (const r of hashFiles(paths, {
         algorithms: [index.algorithm],
@@ -103,9 +87,9 @@ const matchCommand: Command = {
         autoOrient: values['auto-orient'] ?? false,
         signal: io.signal,
       })) {
-        done++;
+        batch.finished();
         if (!r.ok) {
-          report(r.path, `${r.error.code}: ${r.error.message.replace(`${r.path}: `, '')}`);
+          batch.failFile(r.path, r.error);
           continue;
         }
         const hash = r.result.hashes[index.algorithm]!;
@@ -116,7 +100,7 @@ const matchCommand: Command = {
         });
         if (result.matches.length > 0) matchedImages++;
         if (result.skipped) {
-          progress.clear();
+          batch.progress.clear();
           io.stderr.write(
             `imprint match: ${r.path}: not matched: PDQ quality ${hash.quality} is below --min-quality ${minQuality}\n`,
           );
@@ -141,18 +125,13 @@ const matchCommand: Command = {
             );
           }
         }
-        progress.update(done, failed);
       }
     } catch (err) {
-      progress.clear();
+      batch.progress.clear();
       if (io.signal.aborted) return EXIT.INTERRUPTED;
       throw err;
     }
-    progress.clear();
-    if (failed > 0) {
-      io.stderr.write(`imprint match: ${failed} of ${done + unexpanded} inputs failed\n`);
-      return EXIT.SOME_FAILED;
-    }
+    if (batch.summarize()) return EXIT.SOME_FAILED;
     return matchedImages > 0 ? EXIT.OK : EXIT.NO_MATCH;
   },
 };
