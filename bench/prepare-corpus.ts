@@ -2,7 +2,8 @@
  * Builds the development corpus for `imprint eval` from Debian's `gnome-backgrounds` and
  * `ukui-wallpapers` packages: every wallpaper is cut into non-overlapping tiles, tiles too flat for
  * PDQ (quality < 50) are dropped, and so is any tile within PDQ distance 63 of an earlier tile in
- * any of its 8 rotations/mirrors. Deterministic: sorted sources, a fixed grid, fixed encoders.
+ * any of its 8 rotations/mirrors, or sharing a large region with one (see SHARED_REGION_WITHIN).
+ * Deterministic: sorted sources, a fixed grid, fixed encoders.
  *
  *   npx esbuild bench/prepare-corpus.ts --bundle --platform=node --format=esm --external:sharp \
  *     --outfile=/tmp/prepare-corpus.mjs && node /tmp/prepare-corpus.mjs [--out bench/corpus]
@@ -47,6 +48,42 @@ const EXCLUDED_SOURCES = new Set([
  * picture, and every false positive counted against them would be a true one.
  */
 const DISTINCT_ABOVE = 63;
+/**
+ * Tiles of a repeating motif (Truchet arcs, dashes, hexagons) are not near-duplicates as a whole,
+ * yet one tile's 80-90% sub-picture can be another tile's, shifted: they share their content. A tile
+ * is dropped when any of its sub-pictures (or the whole) is within this distance of any of an
+ * earlier tile's: distinct originals share no large region.
+ */
+const SHARED_REGION_WITHIN = 40;
+const SUB_PICTURE_SCALES = [0.9, 0.8];
+const SUB_PICTURE_ANCHORS = [
+  [0.5, 0.5],
+  [0, 0],
+  [1, 0],
+  [0, 1],
+  [1, 1],
+] as const;
+
+/** PDQ of the whole tile and of its sub-pictures (those with quality >= MIN_QUALITY). */
+function regionHashes(data: Uint8Array, whole: Uint8Array): Uint8Array[] {
+  const out = [whole];
+  for (const scale of SUB_PICTURE_SCALES) {
+    const width = Math.round(TILE_W * scale);
+    const height = Math.round(TILE_H * scale);
+    for (const [ax, ay] of SUB_PICTURE_ANCHORS) {
+      const left = Math.round((TILE_W - width) * ax);
+      const top = Math.round((TILE_H - height) * ay);
+      const sub = new Uint8Array(width * height * 3);
+      for (let y = 0; y < height; y++) {
+        const from = ((top + y) * TILE_W + left) * 3;
+        sub.set(data.subarray(from, from + width * 3), y * width * 3);
+      }
+      const r = pdqHash({ width, height, channels: 3, data: sub });
+      if (r.quality >= MIN_QUALITY) out.push(r.hash.bytes);
+    }
+  }
+  return out;
+}
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench/corpus' } } });
 const out = resolve(values.out!);
@@ -98,8 +135,10 @@ async function main(): Promise<void> {
   );
   const kept: { file: string; source: string; left: number; top: number; quality: number }[] = [];
   const keptDihedral: Uint8Array[][] = [];
+  const keptRegions: Uint8Array[][] = [];
   let flat = 0;
   let duplicate = 0;
+  let sharedRegion = 0;
   let tried = 0;
   for (const source of sources) {
     const meta = await sharp(source).metadata();
@@ -130,10 +169,19 @@ async function main(): Promise<void> {
           duplicate++;
           continue;
         }
+        const regions = regionHashes(decoded.data, result.hash.bytes);
+        const shares = keptRegions.some((other) =>
+          regions.some((r) => other.some((o) => hammingBytes(r, o) <= SHARED_REGION_WITHIN)),
+        );
+        if (shares) {
+          sharedRegion++;
+          continue;
+        }
         const file = `${name}-${String(top).padStart(4, '0')}-${String(left).padStart(4, '0')}.jpg`;
         writeFileSync(join(images, file), jpeg);
         kept.push({ file, source: relative(unpacked, source), left, top, quality: result.quality });
         keptDihedral.push(variants);
+        keptRegions.push(regions);
       }
     }
     process.stderr.write(`${relative(unpacked, source)}: ${kept.length} tiles kept so far\n`);
@@ -141,13 +189,19 @@ async function main(): Promise<void> {
   const manifest = {
     packages,
     tile: { width: TILE_W, height: TILE_H, scale: 'native', jpegQuality: 95 },
-    filters: { minQuality: MIN_QUALITY, distinctAbove: DISTINCT_ABOVE, excluded: [...EXCLUDED_SOURCES] },
-    counts: { tilesTried: tried, flat, duplicate, kept: kept.length },
+    filters: {
+      minQuality: MIN_QUALITY,
+      distinctAbove: DISTINCT_ABOVE,
+      sharedRegionWithin: SHARED_REGION_WITHIN,
+      subPictures: { scales: SUB_PICTURE_SCALES, anchors: SUB_PICTURE_ANCHORS },
+      excluded: [...EXCLUDED_SOURCES],
+    },
+    counts: { tilesTried: tried, flat, duplicate, sharedRegion, kept: kept.length },
     images: kept,
   };
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   process.stderr.write(
-    `${kept.length} images in ${images} (${tried} tiles: ${flat} too flat, ${duplicate} near-duplicates)\n`,
+    `${kept.length} images in ${images} (${tried} tiles: ${flat} too flat, ${duplicate} near-duplicates, ${sharedRegion} sharing a region)\n`,
   );
 }
 

@@ -30,6 +30,8 @@ export interface Transform {
   readonly group: TransformGroup;
   /** What it does, in words, for the report's legend. */
   readonly description: string;
+  /** Recall issue 5 asks for within the false-positive budget, when it sets one. */
+  readonly target?: number;
   /** Produces the altered copy; `random` is seeded per (image, transform). */
   apply(source: TransformSource, random: () => number): Promise<Uint8Array>;
 }
@@ -156,6 +158,7 @@ export const TRANSFORMS: readonly Transform[] = [
     (quality): Transform => ({
       name: `jpeg-q${quality}`,
       group: 'photometric',
+      target: 0.99,
       description: `re-encoded as JPEG quality ${quality}`,
       apply: (s) => load(s).jpeg({ quality }).toBuffer(),
     }),
@@ -163,84 +166,98 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'webp',
     group: 'photometric',
+    target: 0.99,
     description: 're-encoded as WebP quality 75',
     apply: (s) => load(s).webp({ quality: 75 }).toBuffer(),
   },
   {
     name: 'png',
     group: 'photometric',
+    target: 0.99,
     description: 'converted to PNG (lossless)',
     apply: (s) => load(s).png({ compressionLevel: 1 }).toBuffer(),
   },
   {
     name: 'resize-50',
     group: 'resize',
+    target: 0.99,
     description: 'scaled to 50% of each side',
     apply: (s) => asUpload(load(s).resize(Math.round(s.width / 2))),
   },
   {
     name: 'resize-25',
     group: 'resize',
+    target: 0.99,
     description: 'scaled to 25% of each side',
     apply: (s) => asUpload(load(s).resize(Math.round(s.width / 4))),
   },
   {
     name: 'upscale-200',
     group: 'resize',
+    target: 0.99,
     description: 'scaled to 200% of each side',
     apply: (s) => asUpload(load(s).resize(s.width * 2)),
   },
   {
     name: 'stretch',
     group: 'resize',
+    target: 0.99,
     description: 'aspect ratio changed: width x1.3, height unchanged',
     apply: (s) => asUpload(load(s).resize(Math.round(s.width * 1.3), s.height, { fit: 'fill' })),
   },
   {
     name: 'greyscale',
     group: 'photometric',
+    target: 0.99,
     description: 'converted to greyscale',
     apply: (s) => asUpload(load(s).greyscale()),
   },
   {
     name: 'brightness+30',
     group: 'photometric',
+    target: 0.99,
     description: 'brightness +30% (HSV value x1.3)',
     apply: (s) => asUpload(load(s).modulate({ brightness: 1.3 })),
   },
   {
     name: 'contrast-30',
     group: 'photometric',
+    target: 0.99,
     description: 'contrast -30% around mid-grey (v*0.7 + 38.4)',
     apply: (s) => asUpload(load(s).linear(0.7, 0.3 * 128)),
   },
   {
     name: 'gamma',
     group: 'photometric',
+    target: 0.99,
     description: 'gamma 1.6 (255*(v/255)^(1/1.6), brighter mid-tones)',
     apply: (s) => mapPixels(s, (v) => 255 * (v / 255) ** (1 / 1.6)),
   },
   {
     name: 'blur',
     group: 'photometric',
+    target: 0.99,
     description: 'Gaussian blur, sigma 2 px',
     apply: (s) => asUpload(load(s).blur(2)),
   },
   {
     name: 'sharpen',
     group: 'photometric',
+    target: 0.99,
     description: 'unsharp mask, sigma 1.5',
     apply: (s) => asUpload(load(s).sharpen({ sigma: 1.5, m1: 1, m2: 3 })),
   },
   {
     name: 'noise',
     group: 'photometric',
+    target: 0.99,
     description: 'Gaussian noise, sigma 12 levels per channel (seeded)',
     apply: (s, random) => mapPixels(s, (v) => v + 12 * gaussian(random)),
   },
   {
     name: 'watermark',
     group: 'photometric',
+    target: 0.99,
     description: 'large semi-transparent text across the middle, slanted',
     apply: (s, random) => {
       const size = Math.round(s.width / 9);
@@ -252,30 +269,35 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'rotate-90',
     group: 'dihedral',
+    target: 0.99,
     description: 'rotated 90 degrees clockwise',
     apply: (s) => asUpload(load(s).rotate(90)),
   },
   {
     name: 'rotate-180',
     group: 'dihedral',
+    target: 0.99,
     description: 'rotated 180 degrees',
     apply: (s) => asUpload(load(s).rotate(180)),
   },
   {
     name: 'rotate-270',
     group: 'dihedral',
+    target: 0.99,
     description: 'rotated 270 degrees clockwise',
     apply: (s) => asUpload(load(s).rotate(270)),
   },
   {
     name: 'mirror',
     group: 'dihedral',
+    target: 0.99,
     description: 'mirrored left-right',
     apply: (s) => asUpload(load(s).flop()),
   },
   {
     name: 'border-10',
     group: 'framing',
+    target: 0.95,
     description: 'a uniform border 10% of each side wide (white, black or a random colour)',
     apply: (s, random) => {
       const colour = pick(['#ffffff', '#000000', `hsl(${Math.floor(random() * 360)},60%,50%)`], random);
@@ -287,6 +309,7 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'letterbox-20',
     group: 'framing',
+    target: 0.95,
     description: 'padded with black bars above and below, 20% of the height in total',
     apply: (s) => {
       const bar = Math.round(s.height * 0.1);
@@ -296,6 +319,7 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'caption-over',
     group: 'framing',
+    target: 0.95,
     description: 'a caption bar over the top 15% of the picture (white or black, with text)',
     apply: (s, random) => {
       const h = Math.round(s.height * 0.15);
@@ -307,6 +331,7 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'caption-above',
     group: 'framing',
+    target: 0.95,
     description: 'a meme-style white caption bar added above the picture, 25% of its height',
     apply: async (s, random) => {
       const h = Math.round(s.height * 0.25);
@@ -321,6 +346,7 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'screenshot',
     group: 'framing',
+    target: 0.95,
     description: 'a phone screenshot of a post: status bar, app header, user, caption, icons; scaled 80%',
     apply: screenshot,
   },
@@ -333,6 +359,7 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'crop-10',
     group: 'crop',
+    target: 0.9,
     description: 'centred crop keeping 90% of each side',
     apply: crop(0.1, 'centre'),
   },
@@ -351,6 +378,7 @@ export const TRANSFORMS: readonly Transform[] = [
   {
     name: 'rotate-5',
     group: 'rotation',
+    target: 0.9,
     description: 'rotated 5 degrees clockwise, canvas enlarged, corners black or white',
     apply: rotateBy(5),
   },

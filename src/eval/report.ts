@@ -1,0 +1,246 @@
+/**
+ * Writing an evaluation's report: `report.md` (tables), `report.json` (every figure), and SVG
+ * pictures (score histograms per method, recall heat maps).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { heatmapSvg, histogramSvg } from './charts.js';
+import { addScore, emptyHistogram, sumHistograms } from './metrics.js';
+import type { EvalResult } from './run.js';
+import { type MethodScores, type Summary, summarize } from './summary.js';
+
+const pct = (v: number): string => (100 * v).toFixed(1);
+const int = (v: number): string => Math.round(v).toLocaleString('en-US');
+
+/** Everything the report holds, as figures. */
+export interface Report {
+  readonly summary: Summary;
+  readonly markdown: string;
+  readonly json: unknown;
+  readonly charts: readonly { file: string; svg: string }[];
+}
+
+/** Builds the report of a run (the baseline, plain PDQ, must be among the methods). */
+export function buildReport(result: EvalResult, precision: number, command: string): Report {
+  const scores: MethodScores[] = result.methods.map((m, k) => ({
+    name: m.name,
+    side: m.side,
+    threshold: m.threshold,
+    perTransform: result.scores[k]!,
+  }));
+  const baseline = scores.find((s) => s.name === 'pdq');
+  if (!baseline) throw new Error('the pdq method (the baseline) must be evaluated');
+  const names = result.transforms.map((t) => t.name);
+  const summary = summarize(baseline, scores, names, result.pairsPerTransform, precision);
+  const md: string[] = [];
+  const n = result.originals.length;
+  md.push('# imprint eval report', '');
+  md.push(`Command: \`${command}\``, '');
+  md.push(
+    `Corpus: \`${result.dir}\`, ${n} originals (${result.excluded.length} left out: ${
+      result.excluded.length ? result.excluded.map((e) => `${e.name} (${e.reason})`).join(', ') : 'none'
+    }). ${result.transforms.length} transforms, seed ${result.seed}. Every altered copy is compared with every original; ` +
+      `a match with a DIFFERENT original is a false pair. Pairs tried: ${int(summary.pairsPerTransform)} per transform, ${int(summary.pairsTotal)} in all. ` +
+      `Run time ${result.seconds.toFixed(0)} s${result.fromCache ? ' (hashes from the cache)' : ''}.`,
+    '',
+  );
+  md.push(
+    `**False-positive budget** (plain PDQ at distance 31): **${int(summary.budget)} false pairs** of ${int(summary.pairsTotal)} ` +
+      `(${(summary.budget / summary.pairsTotal).toExponential(2)} per pair).`,
+    '',
+  );
+
+  md.push('## Methods', '');
+  md.push(
+    '| method | side | threshold | false pairs at it | within budget? | threshold within budget | hashes stored per known image | hashes per upload | hashing ms (known / upload) | lookup ms | index check |',
+    '| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  );
+  summary.methods.forEach((m, k) => {
+    const c = result.costs[k]!;
+    md.push(
+      `| \`${m.name}\` | ${m.side} | ${m.threshold} | ${int(m.falsePairs)} | ${m.falsePairs <= summary.budget ? 'yes' : '**no**'} | ${
+        m.budgetThreshold ?? '-'
+      } | ${c.knownHashes.toFixed(1)} | ${c.queryHashes.toFixed(1)} | ${c.knownMs.toFixed(1)} / ${c.queryMs.toFixed(1)} | ${c.lookupMs.toFixed(2)} | ${
+        c.lookupMismatches === 0 ? 'ok' : `**${c.lookupMismatches} mismatches**`
+      } |`,
+    );
+  });
+  md.push('');
+  md.push(
+    'Hashing times are per image from decoded pixels on this machine (decoding excluded); lookup is per upload in a multi-index of the whole corpus built by the method. The index check compares those lookups with the plain pairwise definition.',
+    '',
+  );
+  for (const m of result.methods) md.push(`- \`${m.name}\` (${m.side}): ${m.summary}.`);
+  md.push('');
+
+  const table = (
+    title: string,
+    note: string,
+    cell: (m: (typeof summary.methods)[number], t: number) => string,
+  ) => {
+    md.push(`## ${title}`, '', note, '');
+    md.push(
+      `| transform | target | ${summary.methods.map((m) => `\`${m.name}\``).join(' | ')} |`,
+      `| --- | ---: | ${summary.methods.map(() => '---:').join(' | ')} |`,
+    );
+    result.transforms.forEach((tr, t) => {
+      const target = tr.target === undefined ? '' : pct(tr.target);
+      md.push(`| ${tr.name} | ${target} | ${summary.methods.map((m) => cell(m, t)).join(' | ')} |`);
+    });
+    md.push('');
+  };
+  const mark = (r: number, target: number | undefined) =>
+    target !== undefined && r < target ? `**${pct(r)}**` : pct(r);
+  table(
+    "Recall at each method's own threshold",
+    'Recall in %, false pairs in brackets; **bold** = below the target. Copies that could not be hashed count as misses.',
+    (m, t) => {
+      const f = m.transforms[t]!;
+      return `${mark(f.recall, result.transforms[t]!.target)} (${int(f.falsePairs)})`;
+    },
+  );
+  table(
+    'Recall within the false-positive budget',
+    `Each method at the largest threshold whose false pairs over ALL transforms stay within the budget (${int(summary.budget)}): ` +
+      summary.methods.map((m) => `\`${m.name}\` ${m.budgetThreshold ?? '-'}`).join(', ') +
+      '. This is the fixed false-positive rate: one threshold per method, as a deployment would use it.',
+    (m, t) => {
+      const f = m.transforms[t]!;
+      return `${mark(f.recallWithinBudget, result.transforms[t]!.target)} (${int(f.falsePairsWithinBudget)})`;
+    },
+  );
+  table(
+    `Recall at ${(100 * precision).toFixed(2)}% precision`,
+    'One threshold per transform and method (in brackets), the largest whose precision TP / (TP + false pairs) reaches the target, as in Thorn\'s benchmark; "-" when none does.',
+    (m, t) => {
+      const p = m.transforms[t]!.atPrecision;
+      return p.threshold === undefined ? '-' : `${pct(p.recall)} (${p.threshold})`;
+    },
+  );
+
+  md.push('## Targets (issue 5), within the budget', '');
+  md.push(
+    `| method | ${result.transforms.filter((t) => t.target !== undefined).length} transforms with a target: met | not met |`,
+    '| --- | ---: | --- |',
+  );
+  for (const m of summary.methods) {
+    const missed: string[] = [];
+    let met = 0;
+    result.transforms.forEach((tr, t) => {
+      if (tr.target === undefined) return;
+      const r = m.transforms[t]!.recallWithinBudget;
+      if (r >= tr.target) met++;
+      else missed.push(`${tr.name} ${pct(r)}`);
+    });
+    md.push(`| \`${m.name}\` | ${met} | ${missed.join(', ') || '-'} |`);
+  }
+  md.push('');
+
+  md.push('## Closest false pairs', '');
+  md.push(
+    'Per method, the altered copies that came closest to a DIFFERENT original (score, transform, copy of -> matched):',
+    '',
+  );
+  result.methods.forEach((m, k) => {
+    const list = result.closestFalsePairs[k]!.slice(0, 5);
+    md.push(
+      `- \`${m.name}\`: ${list.map((p) => `${p.score} ${p.transform} ${p.query} -> ${p.known}`).join('; ') || '-'}`,
+    );
+  });
+  md.push('');
+  md.push('## Pictures', '');
+  md.push(
+    '- `recall-budget.svg`, `recall-threshold.svg`: recall per transform and method (green = target met).',
+  );
+  md.push(
+    '- `scores-<method>.svg`: how far an altered copy is from its own original (blue) and from other originals (red), all transforms together.',
+  );
+  md.push('');
+  md.push('## Transforms', '');
+  for (const t of result.transforms) {
+    const failed = result.failures[result.transforms.indexOf(t)]!;
+    md.push(`- \`${t.name}\` (${t.group}): ${t.description}${failed ? ` — ${failed} copies failed` : ''}`);
+  }
+  md.push('');
+
+  const charts: { file: string; svg: string }[] = [];
+  const columns = summary.methods.map((m) => m.name);
+  charts.push({
+    file: 'recall-budget.svg',
+    svg: heatmapSvg(
+      `Recall (%) within the false-positive budget (${int(summary.budget)} false pairs)`,
+      result.transforms,
+      columns,
+      result.transforms.map((_, t) => summary.methods.map((m) => m.transforms[t]!.recallWithinBudget)),
+    ),
+  });
+  charts.push({
+    file: 'recall-threshold.svg',
+    svg: heatmapSvg(
+      "Recall (%) at each method's own threshold",
+      result.transforms,
+      columns,
+      result.transforms.map((_, t) => summary.methods.map((m) => m.transforms[t]!.recall)),
+    ),
+  });
+  scores.forEach((s, k) => {
+    const same = emptyHistogram();
+    for (const t of s.perTransform) for (let i = 0; i < t.own.length; i++) addScore(same, t.own[i]!);
+    const m = summary.methods[k]!;
+    const markers = [{ score: m.threshold, label: `threshold ${m.threshold}`, colour: '#2a7f2a' }];
+    if (m.budgetThreshold !== undefined && m.budgetThreshold !== m.threshold) {
+      markers.push({
+        score: m.budgetThreshold,
+        label: `within budget ${m.budgetThreshold}`,
+        colour: '#8a4baf',
+      });
+    }
+    charts.push({
+      file: `scores-${s.name}.svg`,
+      svg: histogramSvg({
+        title: `${s.name}: scores of same vs different pairs, all transforms`,
+        same,
+        different: sumHistograms(s.perTransform.map((t) => t.others)),
+        markers,
+      }),
+    });
+  });
+
+  const json = {
+    command,
+    corpus: { dir: result.dir, originals: n, excluded: result.excluded, seed: result.seed },
+    budget: {
+      falsePairs: summary.budget,
+      pairsTried: summary.pairsTotal,
+      pairsPerTransform: summary.pairsPerTransform,
+    },
+    precision,
+    transforms: result.transforms.map((t, k) => ({
+      name: t.name,
+      group: t.group,
+      description: t.description,
+      target: t.target ?? null,
+      failedCopies: result.failures[k],
+    })),
+    methods: summary.methods.map((m, k) => ({
+      ...m,
+      closestFalsePairs: result.closestFalsePairs[k],
+      summary: result.methods[k]!.summary,
+      rules: result.methods[k]!.rules,
+      cost: result.costs[k],
+    })),
+    seconds: result.seconds,
+  };
+  return { summary, markdown: md.join('\n'), json, charts };
+}
+
+/** Writes report.md, report.json and the SVGs into `dir`. */
+export function writeReport(dir: string, report: Report): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.md'), `${report.markdown}\n`);
+  writeFileSync(
+    join(dir, 'report.json'),
+    `${JSON.stringify(report.json, (_, v) => (v === Number.POSITIVE_INFINITY ? null : v), 1)}\n`,
+  );
+  for (const c of report.charts) writeFileSync(join(dir, c.file), `${c.svg}\n`);
+}

@@ -1,0 +1,528 @@
+/**
+ * `imprint eval`'s engine: alter every original with every transform, hash the copies the way each
+ * method would, score every copy against every original, and measure what each method costs.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { getAlgorithm } from '../algorithms/registry.js';
+import { ImprintError } from '../core/errors.js';
+import { type Hash, hammingDistance, hashFromHex, hashToHex } from '../core/hash.js';
+import type { PixelImage } from '../core/pixels.js';
+import { MihIndex } from '../matching/mih-index.js';
+import * as frame from '../methods/frame.js';
+import {
+  type KnownVariantMetadata,
+  knownEntriesFor,
+  knownHashesFor,
+  matchWithMethod,
+  queryHashesFor,
+  scoreAgainst,
+} from '../methods/match.js';
+import type { MatchMethod } from '../methods/types.js';
+import {
+  CROP_ANCHORS,
+  CROP_SCALES,
+  DEROTATE_ANGLES,
+  ImageVariants,
+  type VariantFamily,
+  type VariantHash,
+  WORKING_SIDE,
+} from '../methods/variants.js';
+import { decodeImage } from '../sharp/decode.js';
+import { evenSubset, listImages, loadOriginals, type Original } from './corpus.js';
+import { addScore, emptyHistogram, NO_SCORE } from './metrics.js';
+import { seedOf } from './random.js';
+import {
+  comparedPairs,
+  hashKey,
+  type KnownFamily,
+  methodScores,
+  minDistanceByOriginal,
+  packHashes,
+  packKnownFamily,
+} from './score.js';
+import { applyTransform, type Transform } from './transforms.js';
+
+/** What to evaluate. */
+export interface EvalOptions {
+  /** Directory of originals (searched recursively). */
+  readonly dir: string;
+  readonly methods: readonly MatchMethod[];
+  readonly transforms: readonly Transform[];
+  /** Use at most this many originals, spread evenly over the sorted list. */
+  readonly limit?: number;
+  /** Seed of every random choice in the transforms. */
+  readonly seed: number;
+  /** Originals whose costs are measured (default 40). */
+  readonly costSample?: number;
+  /** A file to keep the hashes in, so a re-run with other thresholds or rules skips the hashing. */
+  readonly cacheFile?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+/** A false pair: the copy of original `query` by `transform` scored `score` against original `known`. */
+export interface FalsePair {
+  readonly transform: string;
+  readonly query: string;
+  readonly known: string;
+  readonly score: number;
+}
+
+/** How many of each method's closest false pairs the result keeps, for inspection. */
+export const CLOSEST_FALSE_PAIRS = 12;
+
+/** One method's results on one transform. */
+export interface MethodTransformScores {
+  /** Each copy's score against its own original (NO_SCORE when it had no usable hash). */
+  readonly own: Float64Array;
+  /** Histogram of the copies' scores against every other original. */
+  readonly others: Float64Array;
+}
+
+/** What a method costs. */
+export interface MethodCost {
+  /** Hashes stored per known image (mean over the sample). */
+  readonly knownHashes: number;
+  /** Hashes computed per upload (mean). */
+  readonly queryHashes: number;
+  /** Milliseconds to compute a known image's hashes from decoded pixels (mean). */
+  readonly knownMs: number;
+  /** Milliseconds to compute an upload's hashes from decoded pixels (mean). */
+  readonly queryMs: number;
+  /** Milliseconds to look an upload's hashes up in a multi-index of the whole corpus (mean). */
+  readonly lookupMs: number;
+  /** Sample queries where the index lookup disagreed with the plain pairwise definition (must be 0). */
+  readonly lookupMismatches: number;
+}
+
+/** Everything a report needs. */
+export interface EvalResult {
+  readonly dir: string;
+  readonly seed: number;
+  readonly originals: readonly string[];
+  /** Originals left out: undecodable, or PDQ quality below 50 (they cannot be listed). */
+  readonly excluded: readonly { name: string; reason: string }[];
+  readonly transforms: readonly Transform[];
+  readonly methods: readonly MatchMethod[];
+  /** `scores[m][t]` for method index m and transform index t. */
+  readonly scores: readonly (readonly MethodTransformScores[])[];
+  /** Each method's closest false pairs, closest first. */
+  readonly closestFalsePairs: readonly (readonly FalsePair[])[];
+  /** Copies that could not be made or decoded, per transform. */
+  readonly failures: readonly number[];
+  /** Pairs tried per transform: copies x other originals. */
+  readonly pairsPerTransform: number;
+  readonly costs: readonly MethodCost[];
+  readonly seconds: number;
+  readonly fromCache: boolean;
+}
+
+/** Hashes of one image by key (`pdq:plain`, `pdq:trim`, `phash:plain`, see {@link hashKey}). */
+type Families = Record<string, Hash[]>;
+
+/** The hashes of the run: known families per original, query families per (transform, original). */
+interface HashStore {
+  known: Families[];
+  queries: (Families | null)[][]; // [t][i]; null = the copy failed
+}
+
+function keysOf(methods: readonly MatchMethod[], side: 'knownFamilies' | 'queryFamilies'): string[] {
+  return [...new Set(methods.flatMap((m) => m[side].map((f) => hashKey(m, f))))].sort();
+}
+
+function bitsOf(key: string): number {
+  const algorithm = key.slice(0, key.indexOf(':'));
+  return algorithm === 'pdq' ? 256 : getAlgorithm(algorithm).bits;
+}
+
+/**
+ * The hashes of one image for every key. PDQ hashes below quality 50 are left out (the plain hash
+ * of an original is kept: originals below 50 are excluded up front); a hash an algorithm refuses
+ * (e.g. a uniform image) is simply absent.
+ */
+function hashesFor(
+  image: PixelImage,
+  variants: ImageVariants,
+  keys: readonly string[],
+  query: boolean,
+): Families {
+  const out: Families = {};
+  for (const key of keys) {
+    const [algorithm, family] = key.split(':') as [string, VariantFamily];
+    if (algorithm === 'pdq') {
+      out[key] = variants
+        .get(family)
+        .filter((v) => (v.family === 'plain' && !query) || (v.hash.quality ?? 100) >= PDQ_MIN_QUALITY)
+        .map((v) => v.hash);
+      continue;
+    }
+    try {
+      out[key] = [getAlgorithm(algorithm).hashPixels!(image)];
+    } catch {
+      out[key] = [];
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs the evaluation. Throws ERR_INVALID_ARGUMENT when the directory has fewer than 2 usable
+ * originals (false positives need other originals), ERR_ABORTED on the signal.
+ */
+export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
+  const started = performance.now();
+  const { methods, transforms, seed, signal } = options;
+  const progress = options.onProgress ?? (() => {});
+  const paths = evenSubset(await listImages(options.dir), options.limit);
+  const loaded = await loadOriginals(options.dir, paths);
+  const excluded: { name: string; reason: string }[] = loaded.failed.map((f) => ({
+    name: f.name,
+    reason: f.error.code,
+  }));
+  const originals: Original[] = [];
+  for (const o of loaded.originals) {
+    const variants = new ImageVariants(o.image);
+    if (variants.exact.quality < PDQ_MIN_QUALITY) {
+      excluded.push({ name: o.name, reason: `PDQ quality ${variants.exact.quality} < ${PDQ_MIN_QUALITY}` });
+    } else originals.push(o);
+  }
+  if (originals.length < 2) {
+    throw new ImprintError(
+      'ERR_INVALID_ARGUMENT',
+      `Need at least 2 usable originals in ${options.dir}, found ${originals.length}`,
+    );
+  }
+  for (const m of methods) {
+    const algorithm = m.algorithm ?? 'pdq';
+    if (algorithm !== 'pdq' && !getAlgorithm(algorithm).hashPixels) {
+      throw new ImprintError(
+        'ERR_INVALID_ARGUMENT',
+        `${algorithm} does not hash pixels; it cannot be evaluated`,
+      );
+    }
+  }
+  const knownKeys = keysOf(methods, 'knownFamilies');
+  const queryKeys = keysOf(methods, 'queryFamilies');
+  const key = cacheKey(originals, transforms, seed, knownKeys, queryKeys);
+  let store = options.cacheFile ? readCache(options.cacheFile, key) : undefined;
+  const fromCache = store !== undefined;
+  if (!store) {
+    store = await hashEverything(originals, transforms, seed, knownKeys, queryKeys, signal, progress);
+    if (options.cacheFile) writeCache(options.cacheFile, key, store);
+  }
+
+  progress('scoring', 0, transforms.length);
+  const n = originals.length;
+  const known = new Map<string, KnownFamily>();
+  for (const k of knownKeys)
+    known.set(
+      k,
+      packKnownFamily(
+        store.known.map((h) => h[k] ?? []),
+        bitsOf(k),
+      ),
+    );
+  const pairs = comparedPairs(methods);
+  const scores = methods.map(() =>
+    transforms.map(() => ({ own: new Float64Array(n).fill(NO_SCORE), others: emptyHistogram() })),
+  );
+  const failures = transforms.map(() => 0);
+  const closest: { t: number; i: number; j: number; score: number }[][] = methods.map(() => []);
+  const pairDistances = new Map<string, Float64Array>(
+    pairs.map(([q, k]) => [`${q}|${k}`, new Float64Array(n)]),
+  );
+  const row = new Float64Array(n);
+  for (let t = 0; t < transforms.length; t++) {
+    for (let i = 0; i < n; i++) {
+      const query = store.queries[t]![i];
+      if (!query) {
+        failures[t]!++;
+        continue;
+      }
+      for (const [qf, kf] of pairs) {
+        minDistanceByOriginal(
+          packHashes(query[qf] ?? [], bitsOf(qf)),
+          known.get(kf)!,
+          pairDistances.get(`${qf}|${kf}`)!,
+        );
+      }
+      methods.forEach((method, m) => {
+        methodScores(method, pairDistances, row);
+        const cell = scores[m]![t]!;
+        cell.own[i] = row[i]!;
+        const near = closest[m]!;
+        for (let j = 0; j < n; j++) {
+          if (j === i) continue;
+          const score = row[j]!;
+          addScore(cell.others, score);
+          if (near.length < CLOSEST_FALSE_PAIRS || score < near[near.length - 1]!.score) {
+            near.push({ t, i, j, score });
+            near.sort((a, b) => a.score - b.score);
+            if (near.length > CLOSEST_FALSE_PAIRS) near.pop();
+          }
+        }
+      });
+    }
+    progress('scoring', t + 1, transforms.length);
+    throwIfAborted(signal);
+  }
+
+  const costs = await measureCosts(originals, methods, transforms, seed, options.costSample ?? 40, progress);
+  return {
+    dir: options.dir,
+    seed,
+    originals: originals.map((o) => o.name),
+    excluded,
+    transforms,
+    methods,
+    scores,
+    closestFalsePairs: closest.map((list) =>
+      list.map((c) => ({
+        transform: transforms[c.t]!.name,
+        query: originals[c.i]!.name,
+        known: originals[c.j]!.name,
+        score: c.score,
+      })),
+    ),
+    failures,
+    pairsPerTransform: n * (n - 1),
+    costs,
+    seconds: (performance.now() - started) / 1000,
+    fromCache,
+  };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Evaluation aborted');
+}
+
+async function hashEverything(
+  originals: readonly Original[],
+  transforms: readonly Transform[],
+  seed: number,
+  knownKeys: readonly string[],
+  queryKeys: readonly string[],
+  signal: AbortSignal | undefined,
+  progress: (phase: string, done: number, total: number) => void,
+): Promise<HashStore> {
+  const known: Families[] = originals.map((o) =>
+    hashesFor(o.image, new ImageVariants(o.image), knownKeys, false),
+  );
+  const queries: (Families | null)[][] = transforms.map(() => []);
+  // The copies of the next original are made (in libvips' threads) while this one is hashed.
+  const copiesOf = (i: number) =>
+    Promise.all(
+      transforms.map(async (t) => {
+        const o = originals[i]!;
+        try {
+          const source = { bytes: o.image.bytes, width: o.image.width, height: o.image.height };
+          return await decodeImage(await applyTransform(t, source, seedOf(seed, o.name, t.name)));
+        } catch {
+          return null;
+        }
+      }),
+    );
+  let next = copiesOf(0);
+  for (let i = 0; i < originals.length; i++) {
+    throwIfAborted(signal);
+    const copies = await next;
+    if (i + 1 < originals.length) next = copiesOf(i + 1);
+    copies.forEach((image, t) => {
+      if (!image) {
+        queries[t]![i] = null;
+        return;
+      }
+      try {
+        queries[t]![i] = hashesFor(image, new ImageVariants(image), queryKeys, true);
+      } catch {
+        queries[t]![i] = null; // e.g. a copy too small to hash
+      }
+    });
+    progress('hashing', i + 1, originals.length);
+  }
+  return { known, queries };
+}
+
+async function measureCosts(
+  originals: readonly Original[],
+  methods: readonly MatchMethod[],
+  transforms: readonly Transform[],
+  seed: number,
+  sampleSize: number,
+  progress: (phase: string, done: number, total: number) => void,
+): Promise<MethodCost[]> {
+  const sample = evenSubset(originals, sampleSize);
+  // Uploads for the lookup timing: a recompressed copy of each sampled original.
+  const upload = transforms.find((t) => t.name === 'jpeg-q75') ?? transforms[0]!;
+  const uploads = await Promise.all(
+    sample.map(async (o) =>
+      decodeImage(
+        await applyTransform(
+          upload,
+          { bytes: o.image.bytes, width: o.image.width, height: o.image.height },
+          seedOf(seed, o.name, upload.name),
+        ),
+      ),
+    ),
+  );
+  const costs: MethodCost[] = [];
+  for (const [m, method] of methods.entries()) {
+    progress('costs', m, methods.length);
+    if ((method.algorithm ?? 'pdq') !== 'pdq') {
+      costs.push(plainAlgorithmCost(method, sample, uploads, originals));
+      continue;
+    }
+    let knownCount = 0;
+    let t0 = performance.now();
+    for (const o of sample) knownCount += knownHashesFor(method, new ImageVariants(o.image)).length;
+    const knownMs = (performance.now() - t0) / sample.length;
+    let queryCount = 0;
+    const queryHashes: VariantHash[][] = [];
+    t0 = performance.now();
+    for (const u of uploads) {
+      const q = queryHashesFor(method, new ImageVariants(u));
+      queryCount += q.length;
+      queryHashes.push(q);
+    }
+    const queryMs = (performance.now() - t0) / uploads.length;
+    // The whole corpus as an index built by this method, then the uploads looked up in it.
+    const index = new MihIndex<string | KnownVariantMetadata<string>>({ algorithm: 'pdq', bits: 256 });
+    const knownLists: VariantHash[][] = [];
+    const entries = originals.flatMap((o) => {
+      const variants = new ImageVariants(o.image);
+      knownLists.push(knownHashesFor(method, variants));
+      return knownEntriesFor(method, variants, o.name);
+    });
+    index.addAll(entries);
+    t0 = performance.now();
+    const found = queryHashes.map((q) => matchWithMethod(index, method, q));
+    const lookupMs = (performance.now() - t0) / uploads.length;
+    let mismatches = 0;
+    queryHashes.forEach((q, s) => {
+      const expected = originals
+        .map((o, j) => ({ name: o.name, score: scoreAgainst(method, q, knownLists[j]!) }))
+        .filter((e) => e.score <= method.threshold)
+        .map((e) => `${e.name}:${e.score}`)
+        .sort();
+      const got = found[s]!.map((f) => `${f.metadata}:${f.score}`).sort();
+      if (expected.join('|') !== got.join('|')) mismatches++;
+    });
+    costs.push({
+      knownHashes: knownCount / sample.length,
+      queryHashes: queryCount / uploads.length,
+      knownMs,
+      queryMs,
+      lookupMs,
+      lookupMismatches: mismatches,
+    });
+  }
+  progress('costs', methods.length, methods.length);
+  return costs;
+}
+
+/** Costs of a non-PDQ baseline: one plain hash per image, looked up at the method's threshold. */
+function plainAlgorithmCost(
+  method: MatchMethod,
+  sample: readonly Original[],
+  uploads: readonly PixelImage[],
+  originals: readonly Original[],
+): MethodCost {
+  const algorithm = getAlgorithm(method.algorithm!);
+  const hash = (image: PixelImage): Hash | undefined => {
+    try {
+      return algorithm.hashPixels!(image);
+    } catch {
+      return undefined;
+    }
+  };
+  let t0 = performance.now();
+  for (const o of sample) hash(o.image);
+  const knownMs = (performance.now() - t0) / sample.length;
+  t0 = performance.now();
+  const queries = uploads.map(hash);
+  const queryMs = (performance.now() - t0) / uploads.length;
+  const index = new MihIndex<string>({ algorithm: algorithm.name, bits: algorithm.bits });
+  const knownHashes = originals.map((o) => hash(o.image));
+  knownHashes.forEach((h, j) => {
+    if (h) index.add(h, originals[j]!.name);
+  });
+  t0 = performance.now();
+  const found = queries.map((q) => (q ? index.query(q, { maxDistance: method.threshold }) : []));
+  const lookupMs = (performance.now() - t0) / uploads.length;
+  let mismatches = 0;
+  queries.forEach((q, s) => {
+    const expected = q
+      ? originals.filter((_, j) => knownHashes[j] && hammingDistance(q, knownHashes[j]!) <= method.threshold)
+          .length
+      : 0;
+    const got = found[s]!.reduce((sum, f) => sum + f.metadata.length, 0);
+    if (expected !== got) mismatches++;
+  });
+  return { knownHashes: 1, queryHashes: 1, knownMs, queryMs, lookupMs, lookupMismatches: mismatches };
+}
+
+// ---- hash cache: lets a re-run with other rules or thresholds skip the hashing ----
+
+function cacheKey(
+  originals: readonly Original[],
+  transforms: readonly Transform[],
+  seed: number,
+  knownKeys: readonly string[],
+  queryKeys: readonly string[],
+): string {
+  return JSON.stringify({
+    version: 1,
+    originals: originals.map((o) => `${o.name}:${o.image.bytes.length}`),
+    transforms: transforms.map((t) => t.name),
+    seed,
+    knownKeys,
+    queryKeys,
+    params: { WORKING_SIDE, CROP_SCALES, CROP_ANCHORS, DEROTATE_ANGLES, frame: { ...frame } },
+  });
+}
+
+type CachedFamilies = Record<string, [string, number | null][]>;
+
+function encodeFamilies(f: Families): CachedFamilies {
+  const out: CachedFamilies = {};
+  for (const [key, hashes] of Object.entries(f))
+    out[key] = hashes.map((h) => [hashToHex(h), h.quality ?? null]);
+  return out;
+}
+
+function decodeFamilies(f: CachedFamilies): Families {
+  const out: Families = {};
+  for (const [key, hashes] of Object.entries(f)) {
+    const algorithm = key.slice(0, key.indexOf(':'));
+    out[key] = hashes.map(([hex, q]) => hashFromHex(algorithm, bitsOf(key), hex, q ?? undefined));
+  }
+  return out;
+}
+
+function readCache(file: string, key: string): HashStore | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as {
+      key: string;
+      known: CachedFamilies[];
+      queries: (CachedFamilies | null)[][];
+    };
+    if (data.key !== key) return undefined;
+    return {
+      known: data.known.map(decodeFamilies),
+      queries: data.queries.map((row) => row.map((f) => (f ? decodeFamilies(f) : null))),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, key: string, store: HashStore): void {
+  const data = {
+    key,
+    known: store.known.map(encodeFamilies),
+    queries: store.queries.map((row) => row.map((f) => (f ? encodeFamilies(f) : null))),
+  };
+  writeFileSync(file, JSON.stringify(data));
+}

@@ -1,0 +1,133 @@
+/**
+ * Scoring every altered copy against every original, fast enough for a million pairs per
+ * transform: hashes packed into 32-bit words, one pass per (query family, known family) pair that
+ * some method compares, then each method's score as the minimum over its rules.
+ */
+import type { Hash } from '../core/hash.js';
+import { popcount32 } from '../core/hash.js';
+import type { MatchMethod } from '../methods/types.js';
+import type { VariantFamily } from '../methods/variants.js';
+import { NO_SCORE } from './metrics.js';
+
+/** 32-bit words per hash of `bits` bits. */
+export function wordsPerHash(bits: number): number {
+  return Math.ceil(bits / 32);
+}
+
+/** Packs hashes of `bits` bits into words (big-endian bytes, zero-padded to whole words). */
+export function packHashes(hashes: readonly Hash[], bits: number): Uint32Array {
+  const words = wordsPerHash(bits);
+  const out = new Uint32Array(hashes.length * words);
+  hashes.forEach((h, n) => {
+    for (let w = 0; w < words; w++) {
+      const b = 4 * w;
+      const byte = (k: number): number => h.bytes[b + k] ?? 0;
+      out[n * words + w] = ((byte(0) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3)) >>> 0;
+    }
+  });
+  return out;
+}
+
+/** The known hashes of one family for every original, packed, each with the original it belongs to. */
+export interface KnownFamily {
+  readonly bits: number;
+  readonly words: Uint32Array;
+  readonly owners: Int32Array;
+}
+
+/** Packs one family's hashes: `perOriginal[j]` are original j's hashes of that family. */
+export function packKnownFamily(perOriginal: readonly (readonly Hash[])[], bits: number): KnownFamily {
+  const all: Hash[] = [];
+  const owners: number[] = [];
+  perOriginal.forEach((hashes, j) => {
+    for (const h of hashes) {
+      all.push(h);
+      owners.push(j);
+    }
+  });
+  return { bits, words: packHashes(all, bits), owners: Int32Array.from(owners) };
+}
+
+/**
+ * For each original, the smallest distance between any of the packed query hashes and any of its
+ * known hashes (`out[j]`, NO_SCORE when either side has none).
+ */
+export function minDistanceByOriginal(query: Uint32Array, known: KnownFamily, out: Float64Array): void {
+  out.fill(NO_SCORE);
+  const { words, owners } = known;
+  const per = wordsPerHash(known.bits);
+  const nq = query.length / per;
+  const nk = owners.length;
+  for (let q = 0; q < nq; q++) {
+    const qo = q * per;
+    if (per !== 8) {
+      for (let k = 0, ko = 0; k < nk; k++, ko += per) {
+        let d = 0;
+        for (let w = 0; w < per; w++) d += popcount32(query[qo + w]! ^ words[ko + w]!);
+        const j = owners[k]!;
+        if (d < out[j]!) out[j] = d;
+      }
+      continue;
+    }
+    // 256-bit PDQ, unrolled: this loop is most of the scoring time.
+    const q0 = query[qo]!;
+    const q1 = query[qo + 1]!;
+    const q2 = query[qo + 2]!;
+    const q3 = query[qo + 3]!;
+    const q4 = query[qo + 4]!;
+    const q5 = query[qo + 5]!;
+    const q6 = query[qo + 6]!;
+    const q7 = query[qo + 7]!;
+    for (let k = 0, ko = 0; k < nk; k++, ko += 8) {
+      const d =
+        popcount32(q0 ^ words[ko]!) +
+        popcount32(q1 ^ words[ko + 1]!) +
+        popcount32(q2 ^ words[ko + 2]!) +
+        popcount32(q3 ^ words[ko + 3]!) +
+        popcount32(q4 ^ words[ko + 4]!) +
+        popcount32(q5 ^ words[ko + 5]!) +
+        popcount32(q6 ^ words[ko + 6]!) +
+        popcount32(q7 ^ words[ko + 7]!);
+      const j = owners[k]!;
+      if (d < out[j]!) out[j] = d;
+    }
+  }
+}
+
+/** Names a family of one algorithm's hashes in the run: `pdq:trim`, `phash:plain`. */
+export function hashKey(method: MatchMethod, family: VariantFamily): string {
+  return `${method.algorithm ?? 'pdq'}:${family}`;
+}
+
+/** Every (query hashes, known hashes) pair of keys some method compares. */
+export function comparedPairs(methods: readonly MatchMethod[]): [string, string][] {
+  const seen = new Map<string, [string, string]>();
+  for (const m of methods) {
+    for (const r of m.rules) {
+      const pair: [string, string] = [hashKey(m, r.query), hashKey(m, r.known)];
+      seen.set(pair.join('|'), pair);
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * One query's score against every original under one method: the minimum over its rules of the
+ * key-pair distance minus the rule's slack. `pairDistances` maps `queryKey|knownKey` to the output of
+ * {@link minDistanceByOriginal}.
+ */
+export function methodScores(
+  method: MatchMethod,
+  pairDistances: ReadonlyMap<string, Float64Array>,
+  out: Float64Array,
+): void {
+  out.fill(NO_SCORE);
+  for (const rule of method.rules) {
+    const d = pairDistances.get(`${hashKey(method, rule.query)}|${hashKey(method, rule.known)}`);
+    if (!d) continue;
+    for (let j = 0; j < out.length; j++) {
+      const s = d[j]! - rule.slack;
+      if (s < out[j]!) out[j] = s;
+    }
+  }
+}

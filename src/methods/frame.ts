@@ -1,0 +1,207 @@
+/**
+ * Finding the picture inside a frame: uniform borders, letterbox bars, caption bars, and the
+ * chrome of a screenshot (status bar, header, user line, caption, icons). The frame is peeled off
+ * one line at a time from each side while the outermost line "looks like frame":
+ *
+ * - a near-uniform line (at least {@link UNIFORM_SHARE} of its pixels within {@link COLOUR_TOLERANCE}
+ *   of its median colour) starts or continues a frame layer of that colour, or
+ * - a line mostly (at least {@link LAYER_SHARE}) in the colour of the layer being peeled continues
+ *   it: text and small icons on a caption bar or a screenshot background cover less than that.
+ *
+ * Pictures whose own edges are flat (a clear sky) get peeled too; that is why the methods hash
+ * both the trimmed and the untrimmed image, and trim the known images the same way.
+ */
+import type { PixelImage } from '../core/pixels.js';
+import type { Box } from './raster.js';
+
+/** Largest per-channel difference for a pixel to count as "the line's colour". */
+export const COLOUR_TOLERANCE = 14;
+/**
+ * Smallest per-channel change that counts at an edge. Lower than the colour tolerance so a dark
+ * picture still stands out from a black bar; adjacent lines of a smooth gradient change far less.
+ */
+export const EDGE_TOLERANCE = 6;
+/** Share of a line in one colour for it to be a new frame layer. */
+export const UNIFORM_SHARE = 0.97;
+/** Share of a line in the current layer's colour for it to continue the layer (text on a bar). */
+export const LAYER_SHARE = 0.8;
+/** Share of pixels that must change from a layer's last line to the next for the layer to end at an edge. */
+export const EDGE_SHARE = 0.6;
+/** Longest band of text inside a layer, as a share of the box side. */
+export const MAX_BAND_SHARE = 0.12;
+/** Lines over which that change may be spread (a resampled edge is blurred). */
+export const EDGE_WIDTH = 3;
+/**
+ * Peeling stops when a side of the box would fall below this share of the image's side. It stops
+ * rather than giving up, so that a flat picture is cut the same way with and without a frame.
+ */
+export const MIN_SIDE_SHARE = 0.25;
+
+type Side = 'top' | 'bottom' | 'left' | 'right';
+const SIDES: readonly Side[] = ['top', 'bottom', 'left', 'right'];
+
+/**
+ * The box of the picture inside a frame, or undefined when there is no frame to remove.
+ *
+ * @example
+ * ```ts
+ * const box = findPictureBox(screenshotPixels);
+ * const picture = box ? cropTo(screenshotPixels, box) : screenshotPixels;
+ * ```
+ */
+export function findPictureBox(image: PixelImage): Box | undefined {
+  const box = { top: 0, bottom: image.height, left: 0, right: image.width }; // bottom/right exclusive
+  const minHeight = Math.max(8, Math.ceil(image.height * MIN_SIDE_SHARE));
+  const minWidth = Math.max(8, Math.ceil(image.width * MIN_SIDE_SHARE));
+  // A side that cannot be peeled now may become peelable once the others are (a header bar
+  // crosses the left margin until the top is peeled), so go round until nothing changes.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const side of SIDES) {
+      const depth = peelLayer(image, box, side, side === 'top' || side === 'bottom' ? minHeight : minWidth);
+      if (depth === 0) continue;
+      if (side === 'top') box.top += depth;
+      else if (side === 'bottom') box.bottom -= depth;
+      else if (side === 'left') box.left += depth;
+      else box.right -= depth;
+      changed = true;
+    }
+  }
+  const width = box.right - box.left;
+  const height = box.bottom - box.top;
+  if (width === image.width && height === image.height) return undefined;
+  return { left: box.left, top: box.top, width, height };
+}
+
+/**
+ * How many lines of one frame layer lie on `side` of the box: the layer starts with a near-uniform
+ * line, continues through lines mostly in its colour (text on a bar), and must end at an edge: the
+ * next line differs from the layer's last line in at least {@link EDGE_SHARE} of its pixels. A
+ * layer that fades out (a sky, a gradient) or runs into the minimum size is picture: 0.
+ */
+function peelLayer(
+  image: PixelImage,
+  box: { top: number; bottom: number; left: number; right: number },
+  side: Side,
+  minLength: number,
+): number {
+  const channels = image.channels >= 3 ? 3 : 1;
+  const horizontal = side === 'top' || side === 'bottom';
+  const length = horizontal ? box.bottom - box.top : box.right - box.left;
+  const lineAt = (depth: number): Uint8Array => {
+    if (side === 'top') return readRow(image, box.top + depth, box.left, box.right);
+    if (side === 'bottom') return readRow(image, box.bottom - 1 - depth, box.left, box.right);
+    if (side === 'left') return readColumn(image, box.left + depth, box.top, box.bottom);
+    return readColumn(image, box.right - 1 - depth, box.top, box.bottom);
+  };
+  // The layer starts with a near-uniform line, possibly after the blurred edge of the previous one.
+  let start = 0;
+  let first = lineAt(0);
+  const n = first.length / channels;
+  let colour = medianColour(first, channels);
+  while (shareNear(first, channels, colour) < UNIFORM_SHARE * n) {
+    if (++start >= EDGE_WIDTH || length - start < minLength) return 0;
+    first = lineAt(start);
+    colour = medianColour(first, channels);
+  }
+  let last = first;
+  const maxBand = Math.max(4, Math.round(length * MAX_BAND_SHARE));
+  for (let depth = start + 1; length - depth >= minLength; depth++) {
+    const line = lineAt(depth);
+    if (shareNear(line, channels, colour) >= LAYER_SHARE * n) {
+      last = line;
+      continue;
+    }
+    // A line of text on the layer: the layer comes back, near-uniform, within a few lines.
+    const back = bandEnd(lineAt, depth, Math.min(depth + maxBand, length - minLength), channels, colour, n);
+    if (back !== undefined) {
+      depth = back;
+      last = lineAt(back);
+      continue;
+    }
+    // Otherwise the layer must end at an edge; the lines blended into the picture go with the frame.
+    for (let ahead = depth; ahead < Math.min(depth + EDGE_WIDTH, length - minLength); ahead++) {
+      if (shareChanged(last, ahead === depth ? line : lineAt(ahead), channels) >= EDGE_SHARE * n) {
+        return ahead === depth ? depth : ahead + 1;
+      }
+    }
+    return 0;
+  }
+  return 0;
+}
+
+/** The first line in [from, to) that is near-uniform in `colour` again, if any. */
+function bandEnd(
+  lineAt: (depth: number) => Uint8Array,
+  from: number,
+  to: number,
+  channels: number,
+  colour: number[],
+  n: number,
+): number | undefined {
+  for (let depth = from; depth < to; depth++) {
+    if (shareNear(lineAt(depth), channels, colour) >= UNIFORM_SHARE * n) return depth;
+  }
+  return undefined;
+}
+
+/** Pixels of `b` that differ from the same pixel of `a` by more than the tolerance in some channel. */
+function shareChanged(a: Uint8Array, b: Uint8Array, channels: number): number {
+  let count = 0;
+  for (let i = 0; i < a.length; i += channels) {
+    for (let c = 0; c < channels; c++) {
+      if (Math.abs(a[i + c]! - b[i + c]!) > EDGE_TOLERANCE) {
+        count++;
+        break;
+      }
+    }
+  }
+  return count;
+}
+
+function shareNear(line: Uint8Array, channels: number, colour: number[]): number {
+  let count = 0;
+  for (let i = 0; i < line.length; i += channels) {
+    let near = true;
+    for (let c = 0; c < channels && near; c++) near = Math.abs(line[i + c]! - colour[c]!) <= COLOUR_TOLERANCE;
+    if (near) count++;
+  }
+  return count;
+}
+
+function medianColour(line: Uint8Array, channels: number): number[] {
+  const n = line.length / channels;
+  const out: number[] = [];
+  const counts = new Uint32Array(256);
+  for (let c = 0; c < channels; c++) {
+    counts.fill(0);
+    for (let i = c; i < line.length; i += channels) counts[line[i]!]!++;
+    let seen = 0;
+    let v = 0;
+    while (v < 255 && seen + counts[v]! <= n / 2) seen += counts[v++]!;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Colour samples of row `y` from column `from` to `to` (exclusive), alpha dropped. */
+function readRow(image: PixelImage, y: number, from: number, to: number): Uint8Array {
+  const ch = image.channels >= 3 ? 3 : 1;
+  const out = new Uint8Array((to - from) * ch);
+  for (let x = from, o = 0; x < to; x++, o += ch) {
+    const s = (y * image.width + x) * image.channels;
+    for (let c = 0; c < ch; c++) out[o + c] = image.data[s + c]!;
+  }
+  return out;
+}
+
+function readColumn(image: PixelImage, x: number, from: number, to: number): Uint8Array {
+  const ch = image.channels >= 3 ? 3 : 1;
+  const out = new Uint8Array((to - from) * ch);
+  for (let y = from, o = 0; y < to; y++, o += ch) {
+    const s = (y * image.width + x) * image.channels;
+    for (let c = 0; c < ch; c++) out[o + c] = image.data[s + c]!;
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+/**
+ * Using a method: the hashes to store for a known image, the hashes to compute for an upload, and
+ * how to turn index hits for those hashes into one verdict per known image.
+ */
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { invalidArgument } from '../core/errors.js';
+import { hammingBytes } from '../core/hash.js';
+import type { PixelImage } from '../core/pixels.js';
+import type { HashIndex, IndexEntry } from '../matching/types.js';
+import type { MatchMethod } from './types.js';
+import { ImageVariants, type VariantFamily, type VariantHash } from './variants.js';
+
+/**
+ * Metadata of a derived hash stored for a known image. The image's plain PDQ hash is stored with
+ * the image's own metadata, as any list has it; derived ones point back to it with this wrapper.
+ */
+export interface KnownVariantMetadata<M> {
+  readonly variantOf: M;
+  readonly family: VariantFamily;
+  readonly label: string;
+}
+
+/** True for metadata written by {@link knownEntriesFor} for a derived hash. */
+export function isKnownVariant<M>(value: unknown): value is KnownVariantMetadata<M> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'variantOf' in value &&
+    typeof (value as { family?: unknown }).family === 'string'
+  );
+}
+
+function variantsOf(image: PixelImage | ImageVariants): ImageVariants {
+  return image instanceof ImageVariants ? image : new ImageVariants(image);
+}
+
+function usable(v: VariantHash, minQuality: number): boolean {
+  return v.family === 'plain' || (v.hash.quality ?? 100) >= minQuality;
+}
+
+/**
+ * The hashes to store for a known image: its exact PDQ hash, plus the derived families an
+ * index-side method needs (derived hashes below PDQ quality 50 are left out: they match noise).
+ *
+ * @example
+ * ```ts
+ * for (const v of knownHashesFor(getMethod('pdq-max'), pixels)) index.add(v.hash, v.label);
+ * ```
+ */
+export function knownHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
+  const variants = variantsOf(image);
+  return method.knownFamilies.flatMap((f) => variants.get(f)).filter((v) => usable(v, PDQ_MIN_QUALITY));
+}
+
+/**
+ * Index entries for a known image: its plain hash with `metadata`, derived hashes with
+ * {@link KnownVariantMetadata} pointing back to it.
+ */
+export function knownEntriesFor<M>(
+  method: MatchMethod,
+  image: PixelImage | ImageVariants,
+  metadata: M,
+): IndexEntry<M | KnownVariantMetadata<M>>[] {
+  return knownHashesFor(method, image).map((v) =>
+    v.family === 'plain'
+      ? { hash: v.hash, metadata }
+      : { hash: v.hash, metadata: { variantOf: metadata, family: v.family, label: v.label } },
+  );
+}
+
+/** The hashes to compute for an upload (every query family of the method). */
+export function queryHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
+  const variants = variantsOf(image);
+  return method.queryFamilies.flatMap((f) => variants.get(f));
+}
+
+/** Options for {@link matchWithMethod}. */
+export interface MethodMatchOptions {
+  /** Largest score that matches; default the method's threshold. */
+  threshold?: number;
+  /** Query hashes below this PDQ quality are not used (default 50). */
+  minQuality?: number;
+}
+
+/** One known image an upload matched. */
+export interface MethodMatch<M> {
+  /** The known image's metadata (that of its plain hash). */
+  readonly metadata: M;
+  /** Best score: distance minus the slack of the rule that gave it (what the threshold bounds). */
+  readonly score: number;
+  /** Hamming distance of the comparison that gave the best score. */
+  readonly distance: number;
+  /** Query hash and known hash of that comparison, e.g. `trim` and `plain`. */
+  readonly query: string;
+  readonly known: string;
+}
+
+/**
+ * Matches an upload's variant hashes against an index of known hashes (plain lists, or entries from
+ * {@link knownEntriesFor}), one result per known image, best score first.
+ *
+ * @example
+ * ```ts
+ * const method = getMethod('pdq-plus');
+ * const matches = matchWithMethod(index, method, queryHashesFor(method, pixels));
+ * for (const m of matches) console.log(m.metadata, m.distance, m.query);
+ * ```
+ */
+export function matchWithMethod<M>(
+  index: HashIndex<M | KnownVariantMetadata<M>>,
+  method: MatchMethod,
+  queryHashes: readonly VariantHash[],
+  options: MethodMatchOptions = {},
+): MethodMatch<M>[] {
+  const threshold = options.threshold ?? method.threshold;
+  const minQuality = options.minQuality ?? PDQ_MIN_QUALITY;
+  if (!Number.isInteger(threshold)) throw invalidArgument('an integer', 'threshold', threshold);
+  // Keyed by the known image: its plain entry and its variants carry equal (not identical) metadata.
+  const best = new Map<unknown, MethodMatch<M>>();
+  for (const q of queryHashes) {
+    // Each hash is judged by its own quality: a flat screenshot can frame a detailed picture.
+    if ((q.hash.quality ?? 100) < minQuality) continue;
+    const slacks = method.rules.filter((r) => r.query === q.family);
+    if (slacks.length === 0) continue;
+    const reach = threshold + Math.max(...slacks.map((r) => r.slack));
+    if (reach < 0) continue;
+    for (const hit of index.query(q.hash, { maxDistance: reach })) {
+      for (const value of hit.metadata) {
+        const family: VariantFamily = isKnownVariant<M>(value) ? value.family : 'plain';
+        const rule = slacks.find((r) => r.known === family);
+        if (!rule) continue;
+        const score = hit.distance - rule.slack;
+        if (score > threshold) continue;
+        const item = isKnownVariant<M>(value) ? value.variantOf : (value as M);
+        const key = typeof item === 'object' && item !== null ? JSON.stringify(item) : item;
+        const previous = best.get(key);
+        if (!previous || score < previous.score) {
+          const known = isKnownVariant<M>(value) ? `${value.family}:${value.label}` : 'plain';
+          best.set(key, { metadata: item, score, distance: hit.distance, query: q.label, known });
+        }
+      }
+    }
+  }
+  return [...best.values()].sort((a, b) => a.score - b.score);
+}
+
+/**
+ * The best score between an upload's hashes and one known image's hashes under a method's rules
+ * (Infinity when no rule compares any of them). The plain definition {@link matchWithMethod} agrees with.
+ */
+export function scoreAgainst(
+  method: MatchMethod,
+  queryHashes: readonly VariantHash[],
+  knownHashes: readonly VariantHash[],
+  minQuality = PDQ_MIN_QUALITY,
+): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const rule of method.rules) {
+    for (const q of queryHashes) {
+      if (q.family !== rule.query || (q.hash.quality ?? 100) < minQuality) continue;
+      for (const k of knownHashes) {
+        if (k.family !== rule.known) continue;
+        best = Math.min(best, hammingBytes(q.hash.bytes, k.hash.bytes) - rule.slack);
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,166 @@
+/**
+ * The few pixel operations the matching methods need, on plain {@link PixelImage}s (pure core: no
+ * sharp, no Node). They feed PDQ, which looks at a 64x64 box-filtered version of the picture, so
+ * they aim for "the same picture" rather than for photographic quality: area-average shrinking,
+ * bilinear rotation, integer crops.
+ */
+import type { PixelImage } from '../core/pixels.js';
+
+/** An axis-aligned rectangle in pixels. */
+export interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Colour channels only (alpha dropped, as PDQ does): 1 for grey, 3 for RGB. */
+function colourChannels(image: PixelImage): 1 | 3 {
+  return image.channels >= 3 ? 3 : 1;
+}
+
+/**
+ * Shrinks an image by area averaging so its longer side is at most `maxSide` (never enlarges) and
+ * drops alpha. The derived hashes of the methods are computed on this working copy: PDQ reduces
+ * every image to 64x64 anyway, and the derived hashes only need to agree with each other.
+ */
+export function workingCopy(image: PixelImage, maxSide: number): PixelImage {
+  const channels = colourChannels(image);
+  const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const out = new Uint8Array(width * height * channels);
+  if (width === image.width && height === image.height) {
+    for (let p = 0, s = 0, o = 0; p < width * height; p++, s += image.channels, o += channels) {
+      for (let c = 0; c < channels; c++) out[o + c] = image.data[s + c]!;
+    }
+    return { width, height, channels, data: out };
+  }
+  // Each output pixel averages the source rectangle it covers (fractional edges weighted).
+  const xs = spans(image.width, width);
+  const ys = spans(image.height, height);
+  const acc = new Float64Array(width * channels);
+  for (let oy = 0; oy < height; oy++) {
+    acc.fill(0);
+    const { from: y0, to: y1 } = ys[oy]!;
+    let area = 0;
+    for (let y = Math.floor(y0); y < Math.ceil(y1); y++) {
+      const wy = Math.min(y + 1, y1) - Math.max(y, y0);
+      const row = y * image.width;
+      for (let ox = 0; ox < width; ox++) {
+        const { from: x0, to: x1 } = xs[ox]!;
+        for (let x = Math.floor(x0); x < Math.ceil(x1); x++) {
+          const w = wy * (Math.min(x + 1, x1) - Math.max(x, x0));
+          const s = (row + x) * image.channels;
+          for (let c = 0; c < channels; c++) acc[ox * channels + c]! += w * image.data[s + c]!;
+        }
+      }
+      area += wy;
+    }
+    for (let ox = 0; ox < width; ox++) {
+      const { from: x0, to: x1 } = xs[ox]!;
+      const norm = area * (x1 - x0);
+      for (let c = 0; c < channels; c++) {
+        out[(oy * width + ox) * channels + c] = Math.round(acc[ox * channels + c]! / norm);
+      }
+    }
+  }
+  return { width, height, channels, data: out };
+}
+
+function spans(source: number, target: number): { from: number; to: number }[] {
+  const step = source / target;
+  return Array.from({ length: target }, (_, i) => ({ from: i * step, to: Math.min(source, (i + 1) * step) }));
+}
+
+/** The pixels inside `box` (clamped to the image). */
+export function cropTo(image: PixelImage, box: Box): PixelImage {
+  const left = Math.max(0, Math.min(image.width - 1, Math.round(box.left)));
+  const top = Math.max(0, Math.min(image.height - 1, Math.round(box.top)));
+  const width = Math.max(1, Math.min(image.width - left, Math.round(box.width)));
+  const height = Math.max(1, Math.min(image.height - top, Math.round(box.height)));
+  const ch = image.channels;
+  const out = new Uint8Array(width * height * ch);
+  for (let y = 0; y < height; y++) {
+    const from = ((top + y) * image.width + left) * ch;
+    out.set(image.data.subarray(from, from + width * ch), y * width * ch);
+  }
+  return { width, height, channels: image.channels, data: out };
+}
+
+/**
+ * Rotates by `degrees` (clockwise, like sharp) about the centre and returns the centred
+ * `width` x `height` window of the result, bilinear; pixels from outside the source get `fill`
+ * (one value per colour channel).
+ */
+export function rotateWindow(
+  image: PixelImage,
+  degrees: number,
+  width: number,
+  height: number,
+  fill: number,
+): PixelImage {
+  const ch = image.channels;
+  const out = new Uint8Array(width * height * ch);
+  const rad = (degrees * Math.PI) / 180;
+  const cos = Math.cos(rad);
+  const sin = Math.sin(rad);
+  const cxIn = image.width / 2;
+  const cyIn = image.height / 2;
+  const cxOut = width / 2;
+  const cyOut = height / 2;
+  const w = image.width;
+  const h = image.height;
+  const data = image.data;
+  for (let y = 0; y < height; y++) {
+    const dy = y + 0.5 - cyOut;
+    for (let x = 0; x < width; x++) {
+      const dx = x + 0.5 - cxOut;
+      // Inverse mapping: rotate the output offset back by -degrees.
+      const sx = cos * dx + sin * dy + cxIn - 0.5;
+      const sy = -sin * dx + cos * dy + cyIn - 0.5;
+      const o = (y * width + x) * ch;
+      if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5) {
+        out.fill(fill, o, o + ch);
+        continue;
+      }
+      const x0 = Math.max(0, Math.min(w - 1, Math.floor(sx)));
+      const y0 = Math.max(0, Math.min(h - 1, Math.floor(sy)));
+      const x1 = Math.min(w - 1, x0 + 1);
+      const y1 = Math.min(h - 1, y0 + 1);
+      const fx = Math.max(0, Math.min(1, sx - x0));
+      const fy = Math.max(0, Math.min(1, sy - y0));
+      for (let c = 0; c < ch; c++) {
+        const a = data[(y0 * w + x0) * ch + c]!;
+        const b = data[(y0 * w + x1) * ch + c]!;
+        const d = data[(y1 * w + x0) * ch + c]!;
+        const e = data[(y1 * w + x1) * ch + c]!;
+        const top = a + (b - a) * fx;
+        const bottom = d + (e - d) * fx;
+        out[o + c] = Math.round(top + (bottom - top) * fy);
+      }
+    }
+  }
+  return { width, height, channels: image.channels, data: out };
+}
+
+/**
+ * The size of the picture that, rotated by `degrees` with the canvas enlarged to fit (what sharp,
+ * libvips and most editors do), gives a `width` x `height` image. Undefined when no positive size
+ * does (the image cannot be such a rotation).
+ */
+export function sizeBeforeRotation(
+  width: number,
+  height: number,
+  degrees: number,
+): { width: number; height: number } | undefined {
+  const rad = (Math.abs(degrees) * Math.PI) / 180;
+  const c = Math.cos(rad);
+  const s = Math.sin(rad);
+  const det = c * c - s * s;
+  if (det <= 1e-6) return undefined;
+  const w = (width * c - height * s) / det;
+  const h = (height * c - width * s) / det;
+  if (w < 1 || h < 1) return undefined;
+  return { width: Math.round(w), height: Math.round(h) };
+}

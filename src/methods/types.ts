@@ -1,0 +1,39 @@
+import type { VariantFamily } from './variants.js';
+
+/**
+ * `query-side`: only changes how an upload is hashed and queried, so it works with any plain PDQ
+ * list made by anyone. `index-side`: also needs extra hashes stored for every known image, so it
+ * helps only lists built by imprint from the images themselves.
+ */
+export type MethodSide = 'query-side' | 'index-side';
+
+/**
+ * Which query hashes are compared with which known hashes, and how far they may be apart:
+ * `threshold + slack` (a negative slack makes a riskier comparison stricter).
+ */
+export interface MatchRule {
+  readonly query: VariantFamily;
+  readonly known: VariantFamily;
+  readonly slack: number;
+}
+
+/** A matching method: which hashes each side computes, and which comparisons count. */
+export interface MatchMethod {
+  /** Stable name for `--method`. */
+  readonly name: string;
+  readonly side: MethodSide;
+  /** One line for `--help` and reports. */
+  readonly summary: string;
+  /** Families stored for every known image (`plain` first; anything else makes it index-side). */
+  readonly knownFamilies: readonly VariantFamily[];
+  /** Families computed for every upload. */
+  readonly queryFamilies: readonly VariantFamily[];
+  readonly rules: readonly MatchRule[];
+  /** Largest score that matches (score = distance - slack of the rule that gave it). */
+  readonly threshold: number;
+  /**
+   * Hash algorithm (default `pdq`). Only PDQ has derived families; for another algorithm a method
+   * is its plain hash alone (how `imprint eval --algo` adds baselines such as pHash).
+   */
+  readonly algorithm?: string;
+}

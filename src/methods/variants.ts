@@ -1,0 +1,156 @@
+/**
+ * The hashes a matching method can derive from one image, in named families. Methods are
+ * combinations of families (see methods.ts); an image's families are computed lazily and shared,
+ * so evaluating several methods hashes each image once per family.
+ *
+ * `plain` is the reference-exact PDQ hash of the whole image, the one every shared list holds.
+ * `dihedral` are its 7 rotations/mirrors (from the same DCT). The other families are derived on a
+ * working copy (at most {@link WORKING_SIDE} px, alpha dropped): PDQ sees a 64x64 box-filtered
+ * picture anyway, and derived hashes only need to agree with each other and with `plain` within
+ * a few bits.
+ */
+import { type PdqResult, pdqDihedral, pdqHash } from '../algorithms/pdq.js';
+import type { Hash } from '../core/hash.js';
+import type { PixelImage } from '../core/pixels.js';
+import { findPictureBox } from './frame.js';
+import { type Box, cropTo, rotateWindow, sizeBeforeRotation, workingCopy } from './raster.js';
+
+/** The names of the variant families. */
+export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'crops', 'derotate'] as const;
+export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
+
+/** Longest side of the working copy derived hashes are computed on. */
+export const WORKING_SIDE = 512;
+
+/**
+ * Sub-pictures hashed for `crops`, as fractions of the image: every scale at every anchor. The
+ * grid spacing follows PDQ's tolerance: a crop within about 2.5% of a stored one (in scale or in
+ * offset) stays within the threshold of it.
+ */
+export const CROP_SCALES: readonly number[] = [0.9, 0.8];
+/** Anchors: where the kept rectangle sits (0 = left/top edge, 0.5 = centred, 1 = right/bottom edge). */
+export const CROP_ANCHORS: readonly (readonly [number, number])[] = [
+  [0.5, 0.5],
+  [0, 0],
+  [1, 0],
+  [0, 1],
+  [1, 1],
+];
+
+/** Angles (degrees, clockwise) the query is rotated back by for `derotate`. */
+export const DEROTATE_ANGLES: readonly number[] = [-6, -3, 3, 6];
+
+/** One derived hash and what it is. */
+export interface VariantHash {
+  readonly family: VariantFamily;
+  /** Which member of the family (e.g. `rot90`, `crop 0.9 @0,0`, `-3deg`). */
+  readonly label: string;
+  readonly hash: Hash;
+}
+
+/**
+ * Lazily computes, and remembers, the variant hashes of one image.
+ *
+ * @example
+ * ```ts
+ * const variants = new ImageVariants(pixels);
+ * const [exact] = variants.get('plain');
+ * const framed = variants.get('trim'); // [] when no frame was found
+ * ```
+ */
+export class ImageVariants {
+  readonly image: PixelImage;
+  #exact: PdqResult | undefined;
+  #working: PixelImage | undefined;
+  readonly #families = new Map<VariantFamily, VariantHash[]>();
+
+  constructor(image: PixelImage) {
+    this.image = image;
+  }
+
+  /** The reference-exact PDQ of the whole image (with its DCT, for the dihedral variants). */
+  get exact(): PdqResult {
+    this.#exact ??= pdqHash(this.image);
+    return this.#exact;
+  }
+
+  /** The working copy derived families are computed on. */
+  get working(): PixelImage {
+    this.#working ??= workingCopy(this.image, WORKING_SIDE);
+    return this.#working;
+  }
+
+  /** Every hash of one family (possibly none: `trim` without a frame). */
+  get(family: VariantFamily): readonly VariantHash[] {
+    let found = this.#families.get(family);
+    if (!found) {
+      found = this.#compute(family);
+      this.#families.set(family, found);
+    }
+    return found;
+  }
+
+  #compute(family: VariantFamily): VariantHash[] {
+    switch (family) {
+      case 'plain':
+        return [{ family, label: 'plain', hash: this.exact.hash }];
+      case 'dihedral':
+        return pdqDihedral(this.exact)
+          .slice(1)
+          .map((hash, i) => ({ family, label: DIHEDRAL_LABELS[i]!, hash }));
+      case 'trim': {
+        const box = findPictureBox(this.working);
+        return box ? [{ family, label: boxLabel(box), hash: hashOf(cropTo(this.working, box)) }] : [];
+      }
+      case 'crops':
+        return cropBoxes(this.working).map(({ label, box }) => ({
+          family,
+          label,
+          hash: hashOf(cropTo(this.working, box)),
+        }));
+      case 'derotate':
+        return derotated(this.working);
+    }
+  }
+}
+
+const DIHEDRAL_LABELS = ['rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip+1', 'flip-1'];
+
+function hashOf(image: PixelImage): Hash {
+  return pdqHash(image).hash;
+}
+
+function boxLabel(box: Box): string {
+  return `${box.left},${box.top} ${box.width}x${box.height}`;
+}
+
+/** The `crops` rectangles of an image. */
+export function cropBoxes(image: { width: number; height: number }): { label: string; box: Box }[] {
+  const out: { label: string; box: Box }[] = [];
+  for (const scale of CROP_SCALES) {
+    const width = Math.round(image.width * scale);
+    const height = Math.round(image.height * scale);
+    for (const [ax, ay] of CROP_ANCHORS) {
+      const left = Math.round((image.width - width) * ax);
+      const top = Math.round((image.height - height) * ay);
+      out.push({ label: `crop ${scale} @${ax},${ay}`, box: { left, top, width, height } });
+    }
+  }
+  return out;
+}
+
+/**
+ * The query rotated back by each of {@link DEROTATE_ANGLES}, keeping the window the original
+ * picture would occupy if the query were that picture rotated with its canvas enlarged (so the
+ * filled corners fall outside). Mid-grey fills what is left of them.
+ */
+function derotated(image: PixelImage): VariantHash[] {
+  const out: VariantHash[] = [];
+  for (const angle of DEROTATE_ANGLES) {
+    const size = sizeBeforeRotation(image.width, image.height, angle);
+    if (!size || size.width < 16 || size.height < 16) continue;
+    const hash = hashOf(rotateWindow(image, -angle, size.width, size.height, 128));
+    out.push({ family: 'derotate', label: `${-angle}deg`, hash });
+  }
+  return out;
+}
