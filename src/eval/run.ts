@@ -55,6 +55,12 @@ export interface EvalOptions {
   readonly seed: number;
   /** Originals whose costs are measured (default 40). */
   readonly costSample?: number;
+  /**
+   * Names two originals related (the same motif or the same picture recoloured, e.g. tiles of one
+   * wallpaper) when it returns the same key for both. Their false pairs still count; they are also
+   * reported apart, so the risk on unrelated pictures can be read separately.
+   */
+  readonly relatedKey?: (name: string) => string | undefined;
   /** A file to keep the hashes in, so a re-run with other thresholds or rules skips the hashing. */
   readonly cacheFile?: string;
   readonly signal?: AbortSignal;
@@ -67,6 +73,8 @@ export interface FalsePair {
   readonly query: string;
   readonly known: string;
   readonly score: number;
+  /** The two originals are related (see {@link EvalOptions.relatedKey}). */
+  readonly related: boolean;
 }
 
 /** How many of each method's closest false pairs the result keeps, for inspection. */
@@ -78,6 +86,8 @@ export interface MethodTransformScores {
   readonly own: Float64Array;
   /** Histogram of the copies' scores against every other original. */
   readonly others: Float64Array;
+  /** The same for originals not related to the copy's own (all of them without `relatedKey`). */
+  readonly othersUnrelated: Float64Array;
 }
 
 /** What a method costs. */
@@ -107,8 +117,11 @@ export interface EvalResult {
   readonly methods: readonly MatchMethod[];
   /** `scores[m][t]` for method index m and transform index t. */
   readonly scores: readonly (readonly MethodTransformScores[])[];
-  /** Each method's closest false pairs, closest first. */
+  /** Each method's closest false pairs, closest first; and the closest between unrelated originals. */
   readonly closestFalsePairs: readonly (readonly FalsePair[])[];
+  readonly closestUnrelatedPairs: readonly (readonly FalsePair[])[];
+  /** Whether originals were grouped into related ones. */
+  readonly grouped: boolean;
   /** Copies that could not be made or decoded, per transform. */
   readonly failures: readonly number[];
   /** Pairs tried per transform: copies x other originals. */
@@ -153,7 +166,7 @@ function hashesFor(
     if (algorithm === 'pdq') {
       out[key] = variants
         .get(family)
-        .filter((v) => (v.family === 'plain' && !query) || (v.hash.quality ?? 100) >= PDQ_MIN_QUALITY)
+        .filter((v) => query || v.family === 'plain' || (v.hash.quality ?? 100) >= PDQ_MIN_QUALITY)
         .map((v) => v.hash);
       continue;
     }
@@ -225,13 +238,25 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     );
   const pairs = comparedPairs(methods);
   const scores = methods.map(() =>
-    transforms.map(() => ({ own: new Float64Array(n).fill(NO_SCORE), others: emptyHistogram() })),
+    transforms.map(() => ({
+      own: new Float64Array(n).fill(NO_SCORE),
+      others: emptyHistogram(),
+      othersUnrelated: emptyHistogram(),
+    })),
   );
   const failures = transforms.map(() => 0);
-  const closest: { t: number; i: number; j: number; score: number }[][] = methods.map(() => []);
-  const pairDistances = new Map<string, Float64Array>(
-    pairs.map(([q, k]) => [`${q}|${k}`, new Float64Array(n)]),
-  );
+  type Near = { t: number; i: number; j: number; score: number };
+  const closest: Near[][] = methods.map(() => []);
+  const closestUnrelated: Near[][] = methods.map(() => []);
+  const keep = (list: Near[], entry: Near): void => {
+    if (list.length >= CLOSEST_FALSE_PAIRS && entry.score >= list[list.length - 1]!.score) return;
+    list.push(entry);
+    list.sort((a, b) => a.score - b.score);
+    if (list.length > CLOSEST_FALSE_PAIRS) list.pop();
+  };
+  const groups = originals.map((o) => options.relatedKey?.(o.name));
+  const related = (i: number, j: number): boolean => groups[i] !== undefined && groups[i] === groups[j];
+  const pairDistances = new Map<string, Float64Array>(pairs.map((p) => [p.id, new Float64Array(n)]));
   const row = new Float64Array(n);
   for (let t = 0; t < transforms.length; t++) {
     for (let i = 0; i < n; i++) {
@@ -240,26 +265,26 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         failures[t]!++;
         continue;
       }
-      for (const [qf, kf] of pairs) {
+      for (const p of pairs) {
+        const hashes = (query[p.query] ?? []).filter((h) => (h.quality ?? 100) >= p.gate);
         minDistanceByOriginal(
-          packHashes(query[qf] ?? [], bitsOf(qf)),
-          known.get(kf)!,
-          pairDistances.get(`${qf}|${kf}`)!,
+          packHashes(hashes, bitsOf(p.query)),
+          known.get(p.known)!,
+          pairDistances.get(p.id)!,
         );
       }
       methods.forEach((method, m) => {
         methodScores(method, pairDistances, row);
         const cell = scores[m]![t]!;
         cell.own[i] = row[i]!;
-        const near = closest[m]!;
         for (let j = 0; j < n; j++) {
           if (j === i) continue;
           const score = row[j]!;
           addScore(cell.others, score);
-          if (near.length < CLOSEST_FALSE_PAIRS || score < near[near.length - 1]!.score) {
-            near.push({ t, i, j, score });
-            near.sort((a, b) => a.score - b.score);
-            if (near.length > CLOSEST_FALSE_PAIRS) near.pop();
+          keep(closest[m]!, { t, i, j, score });
+          if (!related(i, j)) {
+            addScore(cell.othersUnrelated, score);
+            keep(closestUnrelated[m]!, { t, i, j, score });
           }
         }
       });
@@ -268,6 +293,13 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     throwIfAborted(signal);
   }
 
+  const describe = (c: Near): FalsePair => ({
+    transform: transforms[c.t]!.name,
+    query: originals[c.i]!.name,
+    known: originals[c.j]!.name,
+    score: c.score,
+    related: related(c.i, c.j),
+  });
   const costs = await measureCosts(originals, methods, transforms, seed, options.costSample ?? 40, progress);
   return {
     dir: options.dir,
@@ -277,14 +309,9 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     transforms,
     methods,
     scores,
-    closestFalsePairs: closest.map((list) =>
-      list.map((c) => ({
-        transform: transforms[c.t]!.name,
-        query: originals[c.i]!.name,
-        known: originals[c.j]!.name,
-        score: c.score,
-      })),
-    ),
+    closestFalsePairs: closest.map((list) => list.map(describe)),
+    closestUnrelatedPairs: closestUnrelated.map((list) => list.map(describe)),
+    grouped: options.relatedKey !== undefined,
     failures,
     pairsPerTransform: n * (n - 1),
     costs,
@@ -472,7 +499,7 @@ function cacheKey(
   queryKeys: readonly string[],
 ): string {
   return JSON.stringify({
-    version: 1,
+    version: 2,
     originals: originals.map((o) => `${o.name}:${o.image.bytes.length}`),
     transforms: transforms.map((t) => t.name),
     seed,

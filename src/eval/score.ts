@@ -3,6 +3,7 @@
  * transform: hashes packed into 32-bit words, one pass per (query family, known family) pair that
  * some method compares, then each method's score as the minimum over its rules.
  */
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';
 import { popcount32 } from '../core/hash.js';
 import type { MatchMethod } from '../methods/types.js';
@@ -99,13 +100,34 @@ export function hashKey(method: MatchMethod, family: VariantFamily): string {
   return `${method.algorithm ?? 'pdq'}:${family}`;
 }
 
-/** Every (query hashes, known hashes) pair of keys some method compares. */
-export function comparedPairs(methods: readonly MatchMethod[]): [string, string][] {
-  const seen = new Map<string, [string, string]>();
+/** The upload quality gate of a method (PDQ only; other algorithms have no quality). */
+export function queryGate(method: MatchMethod): number {
+  return (method.algorithm ?? 'pdq') === 'pdq' ? (method.minQuality ?? PDQ_MIN_QUALITY) : 0;
+}
+
+/** One comparison the scoring pass makes: query hashes (above a quality gate) against known hashes. */
+export interface ComparedPair {
+  readonly query: string;
+  readonly known: string;
+  readonly gate: number;
+  /** `query|known|gate`, the key of {@link methodScores}' distances. */
+  readonly id: string;
+}
+
+function pairId(query: string, known: string, gate: number): string {
+  return `${query}|${known}|${gate}`;
+}
+
+/** Every comparison some method needs. */
+export function comparedPairs(methods: readonly MatchMethod[]): ComparedPair[] {
+  const seen = new Map<string, ComparedPair>();
   for (const m of methods) {
     for (const r of m.rules) {
-      const pair: [string, string] = [hashKey(m, r.query), hashKey(m, r.known)];
-      seen.set(pair.join('|'), pair);
+      const query = hashKey(m, r.query);
+      const known = hashKey(m, r.known);
+      const gate = queryGate(m);
+      const id = pairId(query, known, gate);
+      seen.set(id, { query, known, gate, id });
     }
   }
   return [...seen.values()];
@@ -113,7 +135,7 @@ export function comparedPairs(methods: readonly MatchMethod[]): [string, string]
 
 /**
  * One query's score against every original under one method: the minimum over its rules of the
- * key-pair distance minus the rule's slack. `pairDistances` maps `queryKey|knownKey` to the output of
+ * key-pair distance minus the rule's slack. `pairDistances` maps {@link ComparedPair.id} to the output of
  * {@link minDistanceByOriginal}.
  */
 export function methodScores(
@@ -123,7 +145,9 @@ export function methodScores(
 ): void {
   out.fill(NO_SCORE);
   for (const rule of method.rules) {
-    const d = pairDistances.get(`${hashKey(method, rule.query)}|${hashKey(method, rule.known)}`);
+    const d = pairDistances.get(
+      pairId(hashKey(method, rule.query), hashKey(method, rule.known), queryGate(method)),
+    );
     if (!d) continue;
     for (let j = 0; j < out.length; j++) {
       const s = d[j]! - rule.slack;

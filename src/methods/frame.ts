@@ -21,12 +21,26 @@ export const COLOUR_TOLERANCE = 14;
  * picture still stands out from a black bar; adjacent lines of a smooth gradient change far less.
  */
 export const EDGE_TOLERANCE = 6;
-/** Share of a line in one colour for it to be a new frame layer. */
-export const UNIFORM_SHARE = 0.97;
+/** Share of a line in one colour for it to count as uniform. */
+export const UNIFORM_SHARE = 0.95;
+/** Share of a line in one colour for it to start a frame layer (text may start right away). */
+export const START_SHARE = 0.85;
 /** Share of a line in the current layer's colour for it to continue the layer (text on a bar). */
 export const LAYER_SHARE = 0.8;
-/** Share of pixels that must change from a layer's last line to the next for the layer to end at an edge. */
-export const EDGE_SHARE = 0.6;
+/**
+ * A layer ends at an edge when at least this share of the next line changed from the layer's last
+ * line (the picture need not span the whole line: a screenshot has margins)...
+ */
+export const EDGE_SHARE = 0.5;
+/**
+ * ...and the change is abrupt: at least this share of the next line's pixels that are not in the
+ * layer's colour changed at once. A sky or a gradient drifts out of the colour a little per line.
+ */
+export const EDGE_ABRUPT = 0.75;
+/** Least share of the layer's colour in every line of a band of text. */
+export const BAND_SHARE = 0.3;
+/** Lines given up inside every peeled side, past the edge (see findPictureBox). */
+export const EDGE_INSET = 1;
 /** Longest band of text inside a layer, as a share of the box side. */
 export const MAX_BAND_SHARE = 0.12;
 /** Lines over which that change may be spread (a resampled edge is blurred). */
@@ -68,16 +82,22 @@ export function findPictureBox(image: PixelImage): Box | undefined {
       changed = true;
     }
   }
-  const width = box.right - box.left;
-  const height = box.bottom - box.top;
-  if (width === image.width && height === image.height) return undefined;
-  return { left: box.left, top: box.top, width, height };
+  if (box.top === 0 && box.left === 0 && box.bottom === image.height && box.right === image.width)
+    return undefined;
+  // A stray line of frame colour moves a low-contrast picture's hash far more than a lost line of
+  // picture does, so step past the blended edge on every side that was peeled.
+  const inset = (peeled: boolean): number => (peeled ? EDGE_INSET : 0);
+  const top = box.top + inset(box.top > 0);
+  const left = box.left + inset(box.left > 0);
+  const bottom = box.bottom - inset(box.bottom < image.height);
+  const right = box.right - inset(box.right < image.width);
+  return { left, top, width: right - left, height: bottom - top };
 }
 
 /**
  * How many lines of one frame layer lie on `side` of the box: the layer starts with a near-uniform
  * line, continues through lines mostly in its colour (text on a bar), and must end at an edge: the
- * next line differs from the layer's last line in at least {@link EDGE_SHARE} of its pixels. A
+ * next line differs abruptly from the layer's last line ({@link EDGE_SHARE}, {@link EDGE_ABRUPT}). A
  * layer that fades out (a sky, a gradient) or runs into the minimum size is picture: 0.
  */
 function peelLayer(
@@ -95,16 +115,27 @@ function peelLayer(
     if (side === 'left') return readColumn(image, box.left + depth, box.top, box.bottom);
     return readColumn(image, box.right - 1 - depth, box.top, box.bottom);
   };
-  // The layer starts with a near-uniform line, possibly after the blurred edge of the previous one.
+  // The layer starts with a near-uniform line, possibly after the blurred edge of the previous
+  // layer: a blended line is uniform too, in a colour of its own, so when the next line is uniform
+  // in another colour the layer starts there.
+  const n = lineAt(0).length / channels;
+  const uniform = (line: Uint8Array, share = START_SHARE): number[] | undefined => {
+    const median = medianColour(line, channels);
+    return shareNear(line, channels, median) >= share * n ? median : undefined;
+  };
   let start = 0;
-  let first = lineAt(0);
-  const n = first.length / channels;
-  let colour = medianColour(first, channels);
-  while (shareNear(first, channels, colour) < UNIFORM_SHARE * n) {
+  let colour = uniform(lineAt(0));
+  while (!colour) {
     if (++start >= EDGE_WIDTH || length - start < minLength) return 0;
-    first = lineAt(start);
-    colour = medianColour(first, channels);
+    colour = uniform(lineAt(start));
   }
+  const next = lineAt(start + 1);
+  const nextColour = uniform(next, UNIFORM_SHARE);
+  if (nextColour && shareNear(next, channels, colour) < UNIFORM_SHARE * n) {
+    start++;
+    colour = nextColour;
+  }
+  const first = lineAt(start);
   let last = first;
   const maxBand = Math.max(4, Math.round(length * MAX_BAND_SHARE));
   for (let depth = start + 1; length - depth >= minLength; depth++) {
@@ -122,16 +153,17 @@ function peelLayer(
     }
     // Otherwise the layer must end at an edge; the lines blended into the picture go with the frame.
     for (let ahead = depth; ahead < Math.min(depth + EDGE_WIDTH, length - minLength); ahead++) {
-      if (shareChanged(last, ahead === depth ? line : lineAt(ahead), channels) >= EDGE_SHARE * n) {
-        return ahead === depth ? depth : ahead + 1;
-      }
+      const next = ahead === depth ? line : lineAt(ahead);
+      const changed = shareChanged(last, next, channels);
+      const picture = n - shareNear(next, channels, colour);
+      if (changed >= EDGE_SHARE * n && changed >= EDGE_ABRUPT * picture) return ahead;
     }
     return 0;
   }
   return 0;
 }
 
-/** The first line in [from, to) that is near-uniform in `colour` again, if any. */
+/** The first line in [from, to) mostly in `colour` again, if any. */
 function bandEnd(
   lineAt: (depth: number) => Uint8Array,
   from: number,
@@ -141,7 +173,10 @@ function bandEnd(
   n: number,
 ): number | undefined {
   for (let depth = from; depth < to; depth++) {
-    if (shareNear(lineAt(depth), channels, colour) >= UNIFORM_SHARE * n) return depth;
+    const share = shareNear(lineAt(depth), channels, colour);
+    if (share >= LAYER_SHARE * n) return depth;
+    // Text leaves most of its line in the layer's colour; a bar of another colour is a new layer.
+    if (share < BAND_SHARE * n) return undefined;
   }
   return undefined;
 }

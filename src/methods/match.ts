@@ -78,7 +78,7 @@ export function queryHashesFor(method: MatchMethod, image: PixelImage | ImageVar
 export interface MethodMatchOptions {
   /** Largest score that matches; default the method's threshold. */
   threshold?: number;
-  /** Query hashes below this PDQ quality are not used (default 50). */
+  /** Query hashes below this PDQ quality are not used (default: the method's gate, 50 unless it sets one). */
   minQuality?: number;
 }
 
@@ -113,7 +113,7 @@ export function matchWithMethod<M>(
   options: MethodMatchOptions = {},
 ): MethodMatch<M>[] {
   const threshold = options.threshold ?? method.threshold;
-  const minQuality = options.minQuality ?? PDQ_MIN_QUALITY;
+  const minQuality = options.minQuality ?? method.minQuality ?? PDQ_MIN_QUALITY;
   if (!Number.isInteger(threshold)) throw invalidArgument('an integer', 'threshold', threshold);
   // Keyed by the known image: its plain entry and its variants carry equal (not identical) metadata.
   const best = new Map<unknown, MethodMatch<M>>();
@@ -152,7 +152,7 @@ export function scoreAgainst(
   method: MatchMethod,
   queryHashes: readonly VariantHash[],
   knownHashes: readonly VariantHash[],
-  minQuality = PDQ_MIN_QUALITY,
+  minQuality = method.minQuality ?? PDQ_MIN_QUALITY,
 ): number {
   let best = Number.POSITIVE_INFINITY;
   for (const rule of method.rules) {

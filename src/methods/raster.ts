@@ -164,3 +164,24 @@ export function sizeBeforeRotation(
   if (w < 1 || h < 1) return undefined;
   return { width: Math.round(w), height: Math.round(h) };
 }
+
+/**
+ * The image with everything outside `box` replaced by the nearest pixel of the box (its edge rows
+ * and columns stretched outwards): the canvas of a picture a bar was laid over, with the bar gone.
+ */
+export function fillOutside(image: PixelImage, box: Box): PixelImage {
+  const ch = image.channels;
+  const out = new Uint8Array(image.width * image.height * ch);
+  const right = box.left + box.width - 1;
+  const bottom = box.top + box.height - 1;
+  for (let y = 0; y < image.height; y++) {
+    const sy = Math.max(box.top, Math.min(bottom, y));
+    for (let x = 0; x < image.width; x++) {
+      const sx = Math.max(box.left, Math.min(right, x));
+      const s = (sy * image.width + sx) * ch;
+      const o = (y * image.width + x) * ch;
+      for (let c = 0; c < ch; c++) out[o + c] = image.data[s + c]!;
+    }
+  }
+  return { width: image.width, height: image.height, channels: image.channels, data: out };
+}

@@ -32,6 +32,12 @@ export interface MatchMethod {
   /** Largest score that matches (score = distance - slack of the rule that gave it). */
   readonly threshold: number;
   /**
+   * Upload hashes below this PDQ quality are not used (default 50, the reference's advice). A lower
+   * gate keeps recompressed or low-contrast copies of plain pictures matchable; the evaluation
+   * measures what it costs in false positives.
+   */
+  readonly minQuality?: number;
+  /**
    * Hash algorithm (default `pdq`). Only PDQ has derived families; for another algorithm a method
    * is its plain hash alone (how `imprint eval --algo` adds baselines such as pHash).
    */

@@ -4,7 +4,11 @@
  * so evaluating several methods hashes each image once per family.
  *
  * `plain` is the reference-exact PDQ hash of the whole image, the one every shared list holds.
- * `dihedral` are its 7 rotations/mirrors (from the same DCT). The other families are derived on a
+ * `dihedral` are its 7 rotations/mirrors (from the same DCT). `trim` is the picture found inside a
+ * frame (frame.ts); `fill` keeps the canvas but paints the frame over with the picture's edge pixels,
+ * for bars laid OVER a picture (a caption bar hides its top, so the picture is the whole canvas).
+ * `crops` are sub-pictures, `derotate` the image turned back by small angles. All but `plain` and
+ * `dihedral` are derived on a
  * working copy (at most {@link WORKING_SIDE} px, alpha dropped): PDQ sees a 64x64 box-filtered
  * picture anyway, and derived hashes only need to agree with each other and with `plain` within
  * a few bits.
@@ -13,19 +17,19 @@ import { type PdqResult, pdqDihedral, pdqHash } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { findPictureBox } from './frame.js';
-import { type Box, cropTo, rotateWindow, sizeBeforeRotation, workingCopy } from './raster.js';
+import { type Box, cropTo, fillOutside, rotateWindow, sizeBeforeRotation, workingCopy } from './raster.js';
 
 /** The names of the variant families. */
-export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'crops', 'derotate'] as const;
+export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'fill', 'crops', 'derotate'] as const;
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Longest side of the working copy derived hashes are computed on. */
 export const WORKING_SIDE = 512;
 
 /**
- * Sub-pictures hashed for `crops`, as fractions of the image: every scale at every anchor. The
- * grid spacing follows PDQ's tolerance: a crop within about 2.5% of a stored one (in scale or in
- * offset) stays within the threshold of it.
+ * Sub-pictures hashed for `crops`, as fractions of each side: every scale at every anchor. PDQ
+ * tolerates little: a crop 2.5% away from a stored one (in scale or offset) is already about 28
+ * bits from it, so only crops near these grid points are found (measured by `imprint eval`).
  */
 export const CROP_SCALES: readonly number[] = [0.9, 0.8];
 /** Anchors: where the kept rectangle sits (0 = left/top edge, 0.5 = centred, 1 = right/bottom edge). */
@@ -37,8 +41,11 @@ export const CROP_ANCHORS: readonly (readonly [number, number])[] = [
   [1, 1],
 ];
 
-/** Angles (degrees, clockwise) the query is rotated back by for `derotate`. */
-export const DEROTATE_ANGLES: readonly number[] = [-6, -3, 3, 6];
+/**
+ * Angles (degrees, clockwise) the query is rotated back by for `derotate`: every whole degree up to
+ * 6 either way. PDQ moves about 30 bits for 1 degree of rotation, so the grid must be this fine.
+ */
+export const DEROTATE_ANGLES: readonly number[] = [-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6];
 
 /** One derived hash and what it is. */
 export interface VariantHash {
@@ -90,6 +97,13 @@ export class ImageVariants {
     return found;
   }
 
+  #box: Box | null | undefined;
+
+  #pictureBox(): Box | undefined {
+    if (this.#box === undefined) this.#box = findPictureBox(this.working) ?? null;
+    return this.#box ?? undefined;
+  }
+
   #compute(family: VariantFamily): VariantHash[] {
     switch (family) {
       case 'plain':
@@ -99,8 +113,12 @@ export class ImageVariants {
           .slice(1)
           .map((hash, i) => ({ family, label: DIHEDRAL_LABELS[i]!, hash }));
       case 'trim': {
-        const box = findPictureBox(this.working);
+        const box = this.#pictureBox();
         return box ? [{ family, label: boxLabel(box), hash: hashOf(cropTo(this.working, box)) }] : [];
+      }
+      case 'fill': {
+        const box = this.#pictureBox();
+        return box ? [{ family, label: boxLabel(box), hash: hashOf(fillOutside(this.working, box)) }] : [];
       }
       case 'crops':
         return cropBoxes(this.working).map(({ label, box }) => ({

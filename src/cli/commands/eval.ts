@@ -36,6 +36,8 @@ Options:
   --seed <n>         seed of the transforms' random choices (default 1)
   --precision <p>    target precision for the per-transform thresholds (default 0.9999)
   --cost-sample <n>  originals whose hashing and lookup costs are timed (default 40)
+  --related <regex>  originals whose names give the same match (first group if any) are related,
+                     e.g. tiles of one wallpaper; their false pairs are also reported apart
   --cache <file>     keep the hashes in <file> and reuse them when nothing they depend on changed
   --out <dir>        report directory (default eval-report)`;
 
@@ -85,6 +87,7 @@ const evalCommand: Command = {
       signal: io.signal,
       ...(limit === undefined ? {} : { limit }),
       ...(values.cache === undefined ? {} : { cacheFile: resolve(io.cwd, values.cache) }),
+      ...(values.related === undefined ? {} : { relatedKey: relatedKeyOf(values.related) }),
       onProgress: (p, done, total) => {
         if (p !== phase) {
           bar.clear();
@@ -138,6 +141,19 @@ function selectMethods(method: string | undefined, algo: string | undefined): Ma
   return chosen;
 }
 
+function relatedKeyOf(pattern: string): (name: string) => string | undefined {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(pattern);
+  } catch (err) {
+    throw new UsageError(`--related expects a regular expression: ${(err as Error).message}`);
+  }
+  return (name) => {
+    const m = regex.exec(name);
+    return m ? (m[1] ?? m[0]) : undefined;
+  };
+}
+
 function parse(args: string[]) {
   return parseArgs({
     args,
@@ -151,6 +167,7 @@ function parse(args: string[]) {
       precision: { type: 'string' },
       'cost-sample': { type: 'string' },
       cache: { type: 'string' },
+      related: { type: 'string' },
       out: { type: 'string' },
     },
   });

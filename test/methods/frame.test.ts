@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { PixelImage } from '../../src/core/pixels.js';
+import { makeRandom } from '../../src/eval/random.js';
+import { EDGE_INSET, findPictureBox } from '../../src/methods/frame.js';
+
+/** A busy RGB "picture": seeded noise, never close to one colour along a line. */
+function picture(width: number, height: number, seed: number): PixelImage {
+  const random = makeRandom(seed);
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(random() * 256);
+  return { width, height, channels: 3, data };
+}
+
+/** `inner` placed at (left, top) on a canvas of one colour. */
+function framed(
+  inner: PixelImage,
+  left: number,
+  top: number,
+  width: number,
+  height: number,
+  colour: [number, number, number],
+): PixelImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let p = 0; p < width * height; p++) data.set(colour, p * 3);
+  for (let y = 0; y < inner.height; y++) {
+    data.set(
+      inner.data.subarray(y * inner.width * 3, (y + 1) * inner.width * 3),
+      ((top + y) * width + left) * 3,
+    );
+  }
+  return { width, height, channels: 3, data };
+}
+
+/** Paints a filled rectangle (a "letter" or an icon). */
+function rect(
+  image: PixelImage,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  colour: [number, number, number],
+) {
+  for (let j = y; j < y + h; j++)
+    for (let i = x; i < x + w; i++) image.data.set(colour, (j * image.width + i) * 3);
+}
+
+const expectedBox = (left: number, top: number, width: number, height: number) => ({
+  left: left + EDGE_INSET,
+  top: top + EDGE_INSET,
+  width: width - 2 * EDGE_INSET,
+  height: height - 2 * EDGE_INSET,
+});
+
+describe('findPictureBox', () => {
+  it('finds a picture inside uniform borders of any colour and width', () => {
+    // Borders up to a quarter of the picture on each side (the picture spans >= 2/3 of the canvas:
+    // a frame edge must cross at least EDGE_SHARE of the line).
+    const sizes = fc.record({ w: fc.integer({ min: 40, max: 120 }), h: fc.integer({ min: 40, max: 120 }) });
+    fc.assert(
+      fc.property(
+        sizes.chain(({ w, h }) =>
+          fc.record({
+            w: fc.constant(w),
+            h: fc.constant(h),
+            left: fc.integer({ min: 0, max: Math.floor(w / 4) }),
+            top: fc.integer({ min: 0, max: Math.floor(h / 4) }),
+            right: fc.integer({ min: 0, max: Math.floor(w / 4) }),
+            bottom: fc.integer({ min: 0, max: Math.floor(h / 4) }),
+            colour: fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)),
+            seed: fc.integer({ min: 1, max: 1e9 }),
+          }),
+        ),
+        ({ w, h, left, top, right, bottom, colour, seed }) => {
+          const image = framed(picture(w, h, seed), left, top, w + left + right, h + top + bottom, colour);
+          const box = findPictureBox(image);
+          if (left + top + right + bottom === 0) {
+            expect(box).toBeUndefined();
+            return;
+          }
+          // Each peeled side gives up EDGE_INSET more lines; unpeeled sides stay at the edge.
+          expect(box).toEqual({
+            left: left + (left ? EDGE_INSET : 0),
+            top: top + (top ? EDGE_INSET : 0),
+            width: w - (left ? EDGE_INSET : 0) - (right ? EDGE_INSET : 0),
+            height: h - (top ? EDGE_INSET : 0) - (bottom ? EDGE_INSET : 0),
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('peels a caption bar with text, and several layers of a screenshot', () => {
+    const inner = picture(100, 60, 7);
+    // White canvas: a blue header bar at the top, then a line of "text", then the picture.
+    const image = framed(inner, 20, 50, 140, 140, [255, 255, 255]);
+    rect(image, 0, 0, 140, 20, [29, 155, 240]);
+    for (let x = 10; x < 120; x += 12) rect(image, x, 30, 6, 9, [20, 20, 20]); // a word per block
+    for (let x = 20; x < 100; x += 20) rect(image, x, 122, 10, 10, [120, 120, 120]); // icons below
+    expect(findPictureBox(image)).toEqual(expectedBox(20, 50, 100, 60));
+  });
+
+  it('leaves a picture alone when it has no frame, even with flat edges', () => {
+    // A smooth vertical gradient: its rows are uniform, but there is no edge where a frame ends.
+    const width = 80;
+    const height = 60;
+    const data = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) data.fill(40 + y * 2, (y * width + x) * 3, (y * width + x) * 3 + 3);
+    expect(findPictureBox({ width, height, channels: 3, data })).toBeUndefined();
+    expect(findPictureBox(picture(50, 50, 3))).toBeUndefined();
+  });
+
+  it('works on grey images and ignores alpha', () => {
+    const rgb = framed(picture(40, 40, 11), 10, 10, 60, 60, [0, 0, 0]);
+    const greyData = new Uint8Array(60 * 60);
+    const rgbaData = new Uint8Array(60 * 60 * 4);
+    for (let p = 0; p < 3600; p++) {
+      greyData[p] = rgb.data[p * 3]!;
+      rgbaData.set([...rgb.data.subarray(p * 3, p * 3 + 3), p % 256], p * 4);
+    }
+    expect(findPictureBox({ width: 60, height: 60, channels: 1, data: greyData })).toEqual(
+      expectedBox(10, 10, 40, 40),
+    );
+    expect(findPictureBox({ width: 60, height: 60, channels: 4, data: rgbaData })).toEqual(
+      expectedBox(10, 10, 40, 40),
+    );
+  });
+});

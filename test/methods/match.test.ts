@@ -1,0 +1,175 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hammingDistance } from '../../src/core/hash.js';
+import type { PixelImage } from '../../src/core/pixels.js';
+import { FlatIndex } from '../../src/matching/flat-index.js';
+import { matchHash } from '../../src/matching/match.js';
+import {
+  isKnownVariant,
+  type KnownVariantMetadata,
+  knownEntriesFor,
+  knownHashesFor,
+  matchWithMethod,
+  queryHashesFor,
+  scoreAgainst,
+} from '../../src/methods/match.js';
+import { getMethod, METHODS } from '../../src/methods/methods.js';
+import { ImageVariants } from '../../src/methods/variants.js';
+import { decodeImage } from '../../src/sharp/decode.js';
+import { fixture } from '../helpers.js';
+
+const NAMES = [
+  'astronaut.jpg',
+  'chelsea-cat.jpg',
+  'coffee.jpg',
+  'china-temple.jpg',
+  'city-skyline.jpg',
+  'rocket.jpg',
+];
+
+function mirror(image: PixelImage): PixelImage {
+  const { width, height, channels } = image;
+  const data = new Uint8Array(image.data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + (width - 1 - x)) * channels;
+      data.set(image.data.subarray(from, from + channels), (y * width + x) * channels);
+    }
+  }
+  return { width, height, channels, data };
+}
+
+/** The picture on a white canvas with `pad` pixels all round (an added border). */
+function bordered(image: PixelImage, pad: number): PixelImage {
+  const ch = image.channels;
+  const width = image.width + 2 * pad;
+  const height = image.height + 2 * pad;
+  const data = new Uint8Array(width * height * ch).fill(255);
+  for (let y = 0; y < image.height; y++) {
+    data.set(
+      image.data.subarray(y * image.width * ch, (y + 1) * image.width * ch),
+      ((y + pad) * width + pad) * ch,
+    );
+  }
+  return { width, height, channels: image.channels, data };
+}
+
+type Meta = string | KnownVariantMetadata<string>;
+let photos: { name: string; image: PixelImage }[];
+
+beforeAll(async () => {
+  photos = await Promise.all(
+    NAMES.map(async (name) => ({ name, image: await decodeImage(fixture('photos', name)) })),
+  );
+});
+
+function indexFor(methodName: string): FlatIndex<Meta> {
+  const method = getMethod(methodName);
+  const index = new FlatIndex<Meta>();
+  for (const p of photos) index.addAll(knownEntriesFor(method, p.image, p.name));
+  return index;
+}
+
+describe('matching methods', () => {
+  it('labels a method index-side exactly when it stores more than the plain hash', () => {
+    for (const m of METHODS) {
+      const extra = m.knownFamilies.some((f) => f !== 'plain');
+      expect(m.side, m.name).toBe(extra ? 'index-side' : 'query-side');
+      expect(m.knownFamilies[0], m.name).toBe('plain');
+      for (const r of m.rules) {
+        expect(m.queryFamilies, m.name).toContain(r.query);
+        expect(m.knownFamilies, m.name).toContain(r.known);
+      }
+    }
+    expect(() => getMethod('nope')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+
+  it('pdq is plain PDQ at 31: the same matches as matchHash on a plain list', () => {
+    const method = getMethod('pdq');
+    const plain = new FlatIndex<Meta>();
+    for (const p of photos) plain.add(new ImageVariants(p.image).exact.hash, p.name);
+    for (const p of photos) {
+      const query = queryHashesFor(method, p.image);
+      const ours = matchWithMethod(plain, method, query).map((m) => [m.metadata, m.distance]);
+      const reference = matchHash(plain, query[0]!.hash).matches.map((m) => [m.metadata[0], m.distance]);
+      expect(ours).toEqual(reference);
+      expect(ours[0]).toEqual([p.name, 0]);
+    }
+  });
+
+  it('stores derived hashes pointing back at their image, and only usable ones', () => {
+    const method = getMethod('pdq-crops');
+    const entries = knownEntriesFor(method, photos[0]!.image, 'a.jpg');
+    expect(entries[0]!.metadata).toBe('a.jpg');
+    expect(entries.length).toBe(knownHashesFor(method, photos[0]!.image).length);
+    for (const e of entries.slice(1)) {
+      expect(isKnownVariant(e.metadata)).toBe(true);
+      expect((e.metadata as KnownVariantMetadata<string>).variantOf).toBe('a.jpg');
+      expect(e.hash.quality).toBeGreaterThanOrEqual(50);
+    }
+    expect(isKnownVariant('a.jpg')).toBe(false);
+  });
+
+  it('finds mirrored copies with pdq-dihedral and bordered copies with pdq-trim, not with pdq', () => {
+    const index = indexFor('pdq');
+    for (const p of photos) {
+      const mirrored = mirror(p.image);
+      expect(matchWithMethod(index, getMethod('pdq'), queryHashesFor(getMethod('pdq'), mirrored))).toEqual(
+        [],
+      );
+      const dihedral = matchWithMethod(
+        index,
+        getMethod('pdq-dihedral'),
+        queryHashesFor(getMethod('pdq-dihedral'), mirrored),
+      );
+      expect(dihedral[0]?.metadata).toBe(p.name);
+      expect(dihedral[0]?.query).toBe('flipy'); // the reference's name for a left-right mirror
+
+      const framed = bordered(p.image, Math.round(p.image.width / 8));
+      expect(matchWithMethod(index, getMethod('pdq'), queryHashesFor(getMethod('pdq'), framed))).toEqual([]);
+      const trimmed = matchWithMethod(
+        index,
+        getMethod('pdq-trim'),
+        queryHashesFor(getMethod('pdq-trim'), framed),
+      );
+      expect(trimmed[0]?.metadata).toBe(p.name);
+      expect(trimmed[0]?.query).toMatch(/^\d+,\d+ \d+x\d+$/); // the trim box
+    }
+  });
+
+  it('an index lookup gives exactly the pairwise definition (scoreAgainst), for every method', () => {
+    const queries = photos.flatMap((p) => [p.image, mirror(p.image), bordered(p.image, 20)]);
+    for (const method of METHODS) {
+      const index = indexFor(method.name);
+      const known = photos.map((p) => knownHashesFor(method, p.image));
+      for (const q of queries) {
+        const hashes = queryHashesFor(method, q);
+        for (const threshold of [method.threshold, 70]) {
+          const got = matchWithMethod(index, method, hashes, { threshold })
+            .map((m) => `${m.metadata}:${m.score}`)
+            .sort();
+          const expected = photos
+            .map((p, j) => ({ name: p.name, score: scoreAgainst(method, hashes, known[j]!) }))
+            .filter((e) => e.score <= threshold)
+            .map((e) => `${e.name}:${e.score}`)
+            .sort();
+          expect(got, `${method.name} at ${threshold}`).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('scoreAgainst is the minimum distance minus slack over the rules', () => {
+    const method = {
+      ...getMethod('pdq-dihedral'),
+      rules: [{ query: 'dihedral' as const, known: 'plain' as const, slack: -5 }],
+    };
+    const q = queryHashesFor(method, mirror(photos[1]!.image));
+    const k = knownHashesFor(method, photos[1]!.image);
+    const expected = Math.min(
+      ...q
+        .filter((h) => h.family === 'dihedral' && (h.hash.quality ?? 0) >= 50)
+        .map((h) => hammingDistance(h.hash, k[0]!.hash)),
+    );
+    expect(scoreAgainst(method, q, k)).toBe(expected + 5);
+  });
+});

@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { PixelImage } from '../../src/core/pixels.js';
+import {
+  cropTo,
+  fillOutside,
+  rotateWindow,
+  sizeBeforeRotation,
+  workingCopy,
+} from '../../src/methods/raster.js';
+
+function grey(width: number, height: number, values: number[]): PixelImage {
+  return { width, height, channels: 1, data: Uint8Array.from(values) };
+}
+
+/** Clockwise quarter turn, written the obvious way. */
+function quarterTurn(image: PixelImage): PixelImage {
+  const out = new Uint8Array(image.data.length);
+  const { width: w, height: h } = image;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + (h - 1 - y)] = image.data[y * w + x]!;
+  return { width: h, height: w, channels: 1, data: out };
+}
+
+const smallGrey = fc
+  .record({ width: fc.integer({ min: 2, max: 9 }), height: fc.integer({ min: 2, max: 9 }) })
+  .chain(({ width, height }) =>
+    fc
+      .uint8Array({ minLength: width * height, maxLength: width * height })
+      .map((data): PixelImage => ({ width, height, channels: 1, data })),
+  );
+
+describe('raster operations', () => {
+  it('shrinks by area averaging (exact for whole blocks) and drops alpha', () => {
+    const image = grey(4, 2, [0, 10, 20, 30, 40, 50, 60, 70]);
+    expect(workingCopy(image, 2)).toEqual(grey(2, 1, [25, 45]));
+    const rgba: PixelImage = { width: 1, height: 1, channels: 4, data: Uint8Array.from([1, 2, 3, 4]) };
+    expect(workingCopy(rgba, 10)).toEqual({
+      width: 1,
+      height: 1,
+      channels: 3,
+      data: Uint8Array.from([1, 2, 3]),
+    });
+  });
+
+  it('keeps the mean of the image when shrinking by any factor', () => {
+    fc.assert(
+      fc.property(smallGrey, fc.integer({ min: 1, max: 8 }), (image, side) => {
+        const small = workingCopy(image, side);
+        const mean = (i: PixelImage) => Array.from(i.data).reduce((a, b) => a + b, 0) / i.data.length;
+        // Each output pixel is rounded, and output pixels cover equal shares of the image.
+        expect(Math.abs(mean(small) - mean(image))).toBeLessThanOrEqual(0.5 + 1e-9);
+      }),
+    );
+  });
+
+  it('crops exactly', () => {
+    const image = grey(3, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(cropTo(image, { left: 1, top: 1, width: 2, height: 2 })).toEqual(grey(2, 2, [5, 6, 8, 9]));
+  });
+
+  it('rotates by 0 and 90 degrees exactly, clockwise like sharp', () => {
+    fc.assert(
+      fc.property(smallGrey, (image) => {
+        expect(rotateWindow(image, 0, image.width, image.height, 0)).toEqual(image);
+        expect(rotateWindow(image, 90, image.height, image.width, 0)).toEqual(quarterTurn(image));
+      }),
+    );
+  });
+
+  it('fills what lies outside the source', () => {
+    const image = grey(2, 2, [9, 9, 9, 9]);
+    const out = rotateWindow(image, 0, 4, 4, 77);
+    expect(out.data[0]).toBe(77);
+    expect(out.data[5]).toBe(9);
+  });
+
+  it('recovers the size before an enlarging rotation', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 50, max: 2000 }),
+        fc.integer({ min: 50, max: 2000 }),
+        fc.double({ min: -30, max: 30, noNaN: true }),
+        (w, h, degrees) => {
+          const rad = (Math.abs(degrees) * Math.PI) / 180;
+          const width = w * Math.cos(rad) + h * Math.sin(rad);
+          const height = w * Math.sin(rad) + h * Math.cos(rad);
+          const back = sizeBeforeRotation(width, height, degrees)!;
+          expect(Math.abs(back.width - w)).toBeLessThanOrEqual(1);
+          expect(Math.abs(back.height - h)).toBeLessThanOrEqual(1);
+        },
+      ),
+    );
+    expect(sizeBeforeRotation(100, 100, 45)).toBeUndefined();
+  });
+
+  it('fills outside a box with the nearest pixel of the box', () => {
+    const image = grey(3, 3, [0, 0, 0, 0, 5, 6, 0, 7, 8]);
+    expect(fillOutside(image, { left: 1, top: 1, width: 2, height: 2 })).toEqual(
+      grey(3, 3, [5, 5, 6, 5, 5, 6, 7, 7, 8]),
+    );
+  });
+});
