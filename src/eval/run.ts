@@ -24,6 +24,7 @@ import {
   CROP_SCALES,
   DEROTATE_ANGLES,
   ImageVariants,
+  VARIANTS_VERSION,
   type VariantFamily,
   type VariantHash,
   WORKING_SIDE,
@@ -505,7 +506,14 @@ function cacheKey(
     seed,
     knownKeys,
     queryKeys,
-    params: { WORKING_SIDE, CROP_SCALES, CROP_ANCHORS, DEROTATE_ANGLES, frame: { ...frame } },
+    params: {
+      VARIANTS_VERSION,
+      WORKING_SIDE,
+      CROP_SCALES,
+      CROP_ANCHORS,
+      DEROTATE_ANGLES,
+      frame: { ...frame },
+    },
   });
 }
 

@@ -185,3 +185,66 @@ export function fillOutside(image: PixelImage, box: Box): PixelImage {
   }
   return { width: image.width, height: image.height, channels: image.channels, data: out };
 }
+
+/** The 7 non-trivial rotations and mirror images, in the order {@link dihedralCopy} takes them. */
+export const DIHEDRAL_COPIES = [
+  'rot90',
+  'rot180',
+  'rot270',
+  'mirror',
+  'flip',
+  'transpose',
+  'transverse',
+] as const;
+export type DihedralCopy = (typeof DIHEDRAL_COPIES)[number];
+
+/**
+ * The image rotated (clockwise) or mirrored, pixel for pixel: `mirror` is left-right, `flip`
+ * top-bottom, `transpose` about the main diagonal, `transverse` about the other one.
+ */
+export function dihedralCopy(image: PixelImage, kind: DihedralCopy): PixelImage {
+  const { width: w, height: h, channels: ch } = image;
+  const swap = kind === 'rot90' || kind === 'rot270' || kind === 'transpose' || kind === 'transverse';
+  const width = swap ? h : w;
+  const height = swap ? w : h;
+  const out = new Uint8Array(image.data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let tx: number;
+      let ty: number;
+      switch (kind) {
+        case 'rot90':
+          tx = h - 1 - y;
+          ty = x;
+          break;
+        case 'rot180':
+          tx = w - 1 - x;
+          ty = h - 1 - y;
+          break;
+        case 'rot270':
+          tx = y;
+          ty = w - 1 - x;
+          break;
+        case 'mirror':
+          tx = w - 1 - x;
+          ty = y;
+          break;
+        case 'flip':
+          tx = x;
+          ty = h - 1 - y;
+          break;
+        case 'transpose':
+          tx = y;
+          ty = x;
+          break;
+        default:
+          tx = h - 1 - y;
+          ty = w - 1 - x;
+      }
+      const s = (y * w + x) * ch;
+      const o = (ty * width + tx) * ch;
+      for (let c = 0; c < ch; c++) out[o + c] = image.data[s + c]!;
+    }
+  }
+  return { width, height, channels: image.channels, data: out };
+}

@@ -4,7 +4,7 @@
  * so evaluating several methods hashes each image once per family.
  *
  * `plain` is the reference-exact PDQ hash of the whole image, the one every shared list holds.
- * `dihedral` are its 7 rotations/mirrors (from the same DCT). `trim` is the picture found inside a
+ * `dihedral` are the hashes of the image's 7 rotations by 90 degrees and mirror images. `trim` is the picture found inside a
  * frame (frame.ts); `fill` keeps the canvas but paints the frame over with the picture's edge pixels,
  * for bars laid OVER a picture (a caption bar hides its top, so the picture is the whole canvas).
  * `crops` are sub-pictures, `derotate` the image turned back by small angles. All but `plain` and
@@ -13,15 +13,27 @@
  * picture anyway, and derived hashes only need to agree with each other and with `plain` within
  * a few bits.
  */
-import { type PdqResult, pdqDihedral, pdqHash } from '../algorithms/pdq.js';
+import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { findPictureBox } from './frame.js';
-import { type Box, cropTo, fillOutside, rotateWindow, sizeBeforeRotation, workingCopy } from './raster.js';
+import {
+  type Box,
+  cropTo,
+  DIHEDRAL_COPIES,
+  dihedralCopy,
+  fillOutside,
+  rotateWindow,
+  sizeBeforeRotation,
+  workingCopy,
+} from './raster.js';
 
 /** The names of the variant families. */
 export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'fill', 'crops', 'derotate'] as const;
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
+
+/** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
+export const VARIANTS_VERSION = 3;
 
 /** Longest side of the working copy derived hashes are computed on. */
 export const WORKING_SIDE = 512;
@@ -109,9 +121,14 @@ export class ImageVariants {
       case 'plain':
         return [{ family, label: 'plain', hash: this.exact.hash }];
       case 'dihedral':
-        return pdqDihedral(this.exact)
-          .slice(1)
-          .map((hash, i) => ({ family, label: DIHEDRAL_LABELS[i]!, hash }));
+        // The copies themselves, not PDQ's DCT shortcut (pdqDihedral): the shortcut is exact only
+        // when the box filter is symmetric, and with an even window (a side of 129-256 px, ...)
+        // it is off by half a pixel, which costs rot90/rot180 copies about 10 bits.
+        return DIHEDRAL_COPIES.map((kind) => ({
+          family,
+          label: kind,
+          hash: hashOf(dihedralCopy(this.working, kind)),
+        }));
       case 'trim': {
         const box = this.#pictureBox();
         return box ? [{ family, label: boxLabel(box), hash: hashOf(cropTo(this.working, box)) }] : [];
@@ -131,8 +148,6 @@ export class ImageVariants {
     }
   }
 }
-
-const DIHEDRAL_LABELS = ['rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip+1', 'flip-1'];
 
 function hashOf(image: PixelImage): Hash {
   return pdqHash(image).hash;

@@ -122,7 +122,7 @@ describe('matching methods', () => {
         queryHashesFor(getMethod('pdq-dihedral'), mirrored),
       );
       expect(dihedral[0]?.metadata).toBe(p.name);
-      expect(dihedral[0]?.query).toBe('flipy'); // the reference's name for a left-right mirror
+      expect(dihedral[0]?.query).toBe('mirror');
 
       const framed = bordered(p.image, Math.round(p.image.width / 8));
       expect(matchWithMethod(index, getMethod('pdq'), queryHashesFor(getMethod('pdq'), framed))).toEqual([]);

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { PixelImage } from '../../src/core/pixels.js';
 import {
   cropTo,
+  DIHEDRAL_COPIES,
+  type DihedralCopy,
+  dihedralCopy,
   fillOutside,
   rotateWindow,
   sizeBeforeRotation,
@@ -63,6 +66,23 @@ describe('raster operations', () => {
       fc.property(smallGrey, (image) => {
         expect(rotateWindow(image, 0, image.width, image.height, 0)).toEqual(image);
         expect(rotateWindow(image, 90, image.height, image.width, 0)).toEqual(quarterTurn(image));
+      }),
+    );
+  });
+
+  it('makes the 8 rotations and mirror images exactly', () => {
+    fc.assert(
+      fc.property(smallGrey, (image) => {
+        const turn = (i: PixelImage, k: DihedralCopy) => dihedralCopy(i, k);
+        expect(turn(image, 'rot90')).toEqual(quarterTurn(image));
+        expect(turn(image, 'rot180')).toEqual(quarterTurn(quarterTurn(image)));
+        expect(turn(image, 'rot270')).toEqual(quarterTurn(quarterTurn(quarterTurn(image))));
+        expect(turn(turn(image, 'mirror'), 'mirror')).toEqual(image);
+        expect(turn(turn(image, 'mirror'), 'flip')).toEqual(turn(image, 'rot180'));
+        expect(turn(turn(image, 'transpose'), 'mirror')).toEqual(turn(image, 'rot90'));
+        expect(turn(turn(image, 'transverse'), 'transpose')).toEqual(turn(image, 'rot180'));
+        const all = DIHEDRAL_COPIES.map((k) => JSON.stringify(Array.from(turn(image, k).data)));
+        expect(all).toHaveLength(7);
       }),
     );
   });

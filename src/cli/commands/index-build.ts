@@ -8,8 +8,9 @@ import { saveIndex } from '../../node/index-file.js';
 import { intOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { addImagesToIndex, methodOption } from '../methods.js';
 
-const help = `Usage: imprint index build --list <file> -o <index> [options]
+const help = `Usage: imprint index build (--list <file> | --images <dir>) -o <index> [options]
 
 Builds an index file from a hash list, for 'imprint match --index <index>': the list is read and
 checked once, identical hashes are stored once with all their metadata, and the multi-index
@@ -19,6 +20,10 @@ written atomically (a temporary file renamed into place). A summary goes to stde
 Options:
   --list <file>          the hash list (plain hex, hash,metadata, CSV with a hash/pdq/signal column,
                          ThreatExchange, StopNCII or NDJSON records; detected automatically)
+  --images <dir>         hash the images under <dir> (recursively) instead, each with its file name
+                         as metadata, storing whatever extra hashes --method needs (PDQ)
+  --method <name>        with --images: the matching method to store hashes for (default pdq: the
+                         plain hash only; pdq-crops and pdq-max also store crops; see imprint eval)
   -o, --output <file>    the index file to write
   --algo <name>          algorithm of the list (default pdq)
   --flat                 a flat index without multi-index tables (smaller; fine for small lists)
@@ -38,7 +43,9 @@ const indexCommand: Command = {
     }
     const { values, positionals } = parse(rest);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    if (!values.list) throw new UsageError('--list <file> is required');
+    if (!values.list === !values.images)
+      throw new UsageError('give exactly one of --list <file> or --images <dir>');
+    if (values.method !== undefined && !values.images) throw new UsageError('--method works with --images');
     if (!values.output) throw new UsageError('-o <index> is required');
     let algorithm: ReturnType<typeof getAlgorithm>;
     try {
@@ -47,12 +54,25 @@ const indexCommand: Command = {
       throw new UsageError((err as Error).message);
     }
     const maxDistance = intOption(values['max-distance'], '--max-distance', algorithm.defaultThreshold);
-    const listPath = resolve(io.cwd, values.list);
     const outPath = resolve(io.cwd, values.output);
     const started = performance.now();
 
     const options = { algorithm: algorithm.name, bits: algorithm.bits, defaultMaxDistance: maxDistance };
     const index = values.flat ? new FlatIndex<unknown>(options) : new MihIndex<unknown>(options);
+    if (values.images) {
+      if (algorithm.name !== 'pdq') throw new UsageError('--images hashes with pdq (leave out --algo)');
+      const method = methodOption(values.method ?? 'pdq');
+      const added = await addImagesToIndex(index, values.images, method, io);
+      if (io.signal.aborted) return EXIT.INTERRUPTED;
+      await saveIndex(index, outPath, { signal: io.signal });
+      const { size } = await stat(outPath);
+      io.stderr.write(
+        `imprint index: ${values.images}: ${added.images} images, ${added.hashes} hashes for method ${method.name} ` +
+          `(${index.size} distinct) -> ${values.output} (${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      return added.failed > 0 ? EXIT.SOME_FAILED : EXIT.OK;
+    }
+    const listPath = resolve(io.cwd, values.list!);
     const reader = readHashListFile(listPath, {
       algorithm: algorithm.name,
       lenient: values.lenient ?? false,
@@ -86,6 +106,8 @@ const indexCommand: Command = {
 function parse(args: string[]) {
   return parseCommandArgs(args, {
     list: { type: 'string' },
+    images: { type: 'string' },
+    method: { type: 'string' },
     output: { type: 'string', short: 'o' },
     algo: { type: 'string' },
     flat: { type: 'boolean' },

@@ -9,6 +9,7 @@ import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { loadKnownIndex } from '../known.js';
+import { matchFilesWithMethod, methodOption } from '../methods.js';
 import { writeLine } from '../output.js';
 import { runVideoMatch, withoutVideoFlag } from '../video.js';
 
@@ -31,6 +32,11 @@ Options:
   --max-distance <n>     largest Hamming distance that matches (default: the algorithm's, 31 for PDQ)
   --min-quality <n>      PDQ queries below this quality are not matched (default 50; 0 = all)
   --dihedral             also match rotated (90/180/270) and mirrored copies (PDQ)
+  --method <name>        match with a method from 'imprint eval' (PDQ): pdq-plus works with any list,
+                         pdq-max needs an index built with 'imprint index build --images --method
+                         pdq-max'. Output: "path<TAB>distance<TAB>metadata<TAB>query-hash<TAB>known-hash",
+                         or with --json {"path","method","hash","quality","matches":[{"metadata",
+                         "distance","score","query","known"}]}; --max-distance sets its threshold
   --json                 NDJSON output, one object per image
   -r, --recursive        match the images in directories
   --auto-orient          apply EXIF orientation before hashing (default off, as the references)
@@ -76,6 +82,28 @@ const matchCommand: Command = {
       throw new UsageError(`the index holds ${index.algorithm} hashes, not ${algorithmName}`);
     }
     if (values.dihedral && index.algorithm !== 'pdq') throw new UsageError('--dihedral works with pdq only');
+    if (values.method !== undefined) {
+      const method = methodOption(values.method);
+      if (index.algorithm !== 'pdq') throw new UsageError('--method works with pdq lists and indexes only');
+      if (values.dihedral)
+        throw new UsageError('--method and --dihedral do not combine (use --method pdq-dihedral)');
+      const { matched, failed } = await matchFilesWithMethod(
+        index,
+        method,
+        positionals,
+        {
+          recursive: values.recursive ?? false,
+          json: values.json ?? false,
+          autoOrient: values['auto-orient'] ?? false,
+          ...(maxDistance === undefined ? {} : { threshold: maxDistance }),
+          ...(values['min-quality'] === undefined ? {} : { minQuality }),
+        },
+        io,
+      );
+      if (io.signal.aborted) return EXIT.INTERRUPTED;
+      if (failed) return EXIT.SOME_FAILED;
+      return matched > 0 ? EXIT.OK : EXIT.NO_MATCH;
+    }
 
     const batch = new BatchReport('match', io);
     let matchedImages = 0;
@@ -148,6 +176,7 @@ function parse(args: string[]) {
     'max-distance': { type: 'string' },
     'min-quality': { type: 'string' },
     dihedral: { type: 'boolean' },
+    method: { type: 'string' },
     json: { type: 'boolean' },
     recursive: { type: 'boolean', short: 'r' },
     'auto-orient': { type: 'boolean' },

@@ -1,0 +1,141 @@
+/**
+ * The matching methods on the command line: `imprint index build --images <dir> [--method]`
+ * hashes known images into an index the way a method needs, and `imprint match --method` hashes
+ * and looks up uploads the same way. The methods themselves live in src/methods.
+ */
+import { basename, relative, resolve } from 'node:path';
+import { toImprintError } from '../core/errors.js';
+import { hashToHex } from '../core/hash.js';
+import type { HashIndex } from '../matching/types.js';
+import {
+  type KnownVariantMetadata,
+  knownEntriesFor,
+  matchWithMethod,
+  queryHashesFor,
+} from '../methods/match.js';
+import { getMethod } from '../methods/methods.js';
+import type { MatchMethod } from '../methods/types.js';
+import { ImageVariants } from '../methods/variants.js';
+import { decodeImage } from '../sharp/decode.js';
+import { BatchReport } from './batch-report.js';
+import { type CliIo, UsageError } from './command.js';
+import { writeLine } from './output.js';
+
+/** Looks a method up for a `--method` flag (a usage error when unknown). */
+export function methodOption(name: string): MatchMethod {
+  try {
+    return getMethod(name);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/**
+ * Hashes every image under `dir` (recursively) into `index` as `method` stores known images, each
+ * with its file name relative to `dir` as metadata. Failed files are reported on stderr; returns
+ * the number of images added and of failures.
+ */
+export async function addImagesToIndex(
+  index: HashIndex<unknown>,
+  dir: string,
+  method: MatchMethod,
+  io: CliIo,
+): Promise<{ images: number; hashes: number; failed: number }> {
+  const batch = new BatchReport('index', io);
+  const root = resolve(io.cwd, dir);
+  let images = 0;
+  let hashes = 0;
+  for await (const path of batch.paths([dir], true)) {
+    if (io.signal.aborted) break;
+    try {
+      const image = await decodeImage(resolve(io.cwd, path), { signal: io.signal });
+      const name = relative(root, resolve(io.cwd, path)) || basename(path);
+      const entries = knownEntriesFor(method, new ImageVariants(image), name);
+      index.addAll(entries);
+      images++;
+      hashes += entries.length;
+    } catch (err) {
+      batch.failFile(path, toImprintError(err, 'ERR_IMAGE_CORRUPT'));
+    }
+    batch.finished();
+  }
+  batch.summarize();
+  return { images, hashes, failed: batch.failed };
+}
+
+/** Options of {@link matchFilesWithMethod}. */
+export interface MethodMatchCliOptions {
+  readonly recursive: boolean;
+  readonly json: boolean;
+  readonly threshold?: number;
+  readonly minQuality?: number;
+  readonly autoOrient: boolean;
+}
+
+/**
+ * Matches each input image with `method` and prints, per match, the known image's metadata and the
+ * distance: text lines "path<TAB>distance<TAB>metadata<TAB>query-variant<TAB>known-variant", or with
+ * `json` one object per image {"path","method","matches":[{"metadata","distance","score","query","known"}]}.
+ * Returns the number of images that matched and whether some input failed.
+ */
+export async function matchFilesWithMethod(
+  index: HashIndex<unknown>,
+  method: MatchMethod,
+  inputs: readonly string[],
+  options: MethodMatchCliOptions,
+  io: CliIo,
+): Promise<{ matched: number; failed: boolean }> {
+  const batch = new BatchReport('match', io);
+  let matched = 0;
+  for await (const path of batch.paths(inputs, options.recursive)) {
+    if (io.signal.aborted) break;
+    try {
+      const image = await decodeImage(resolve(io.cwd, path), {
+        autoOrient: options.autoOrient,
+        signal: io.signal,
+      });
+      const variants = new ImageVariants(image);
+      const matches = matchWithMethod(
+        index as HashIndex<unknown | KnownVariantMetadata<unknown>>,
+        method,
+        queryHashesFor(method, variants),
+        {
+          ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+          ...(options.minQuality === undefined ? {} : { minQuality: options.minQuality }),
+        },
+      );
+      if (matches.length > 0) matched++;
+      batch.progress.clear();
+      if (options.json) {
+        await writeLine(
+          io.stdout,
+          JSON.stringify({
+            path,
+            method: method.name,
+            hash: hashToHex(variants.exact.hash),
+            quality: variants.exact.quality,
+            matches: matches.map((m) => ({
+              metadata: m.metadata,
+              distance: m.distance,
+              score: m.score,
+              query: m.query,
+              known: m.known,
+            })),
+          }),
+        );
+      } else {
+        for (const m of matches) {
+          const meta = typeof m.metadata === 'string' ? m.metadata : JSON.stringify(m.metadata);
+          await writeLine(
+            io.stdout,
+            `${path}\t${m.distance}\t${meta.replace(/[\t\n\r]/g, ' ')}\t${m.query}\t${m.known}`,
+          );
+        }
+      }
+    } catch (err) {
+      batch.failFile(path, toImprintError(err, 'ERR_IMAGE_CORRUPT'));
+    }
+    batch.finished();
+  }
+  return { matched, failed: batch.summarize() };
+}

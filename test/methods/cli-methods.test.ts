@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIo, UsageError } from '../../src/cli/command.js';
+import { commands } from '../../src/cli/commands/index.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { fixture } from '../helpers.js';
+
+/** Runs the CLI in-process with captured streams (paths given absolute: tests cannot chdir). */
+async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => {
+    out += d;
+  });
+  stderr.on('data', (d) => {
+    err += d;
+  });
+  const io: CliIo = { stdout, stderr, stderrIsTTY: false, signal: new AbortController().signal, cwd };
+  // As main.ts dispatches (importing it would start the CLI): a usage error exits 2.
+  const command = commands.find((c) => c.name === args[0])!;
+  let code: number;
+  try {
+    code = await command.run(args.slice(1), io);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    code = EXIT.USAGE;
+  }
+  return { code, stdout: out, stderr: err };
+}
+
+let dir: string;
+
+beforeAll(async () => {
+  sharp.cache(false);
+  dir = mkdtempSync(join(tmpdir(), 'imprint-methods-cli-'));
+  mkdirSync(join(dir, 'known'));
+  mkdirSync(join(dir, 'uploads'));
+  for (const name of ['astronaut.jpg', 'coffee.jpg', 'rocket.jpg']) {
+    await sharp(fixture('photos', name)).toFile(join(dir, 'known', name));
+  }
+  await sharp(fixture('photos', 'coffee.jpg'))
+    .flop()
+    .jpeg({ quality: 85 })
+    .toFile(join(dir, 'uploads', 'mirrored.jpg'));
+  await sharp(fixture('photos', 'rocket.jpg'))
+    .extend({ top: 50, bottom: 50, left: 50, right: 50, background: '#ffffff' })
+    .jpeg({ quality: 85 })
+    .toFile(join(dir, 'uploads', 'bordered.jpg'));
+  await sharp(fixture('photos', 'flower.jpg')).toFile(join(dir, 'uploads', 'unrelated.jpg'));
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('index build --images --method and match --method', () => {
+  it('builds an index of known images with the hashes a method stores, and matches uploads with it', async () => {
+    const built = await cli(
+      ['index', 'build', '--images', join(dir, 'known'), '--method', 'pdq-max', '-o', join(dir, 'known.idx')],
+      dir,
+    );
+    expect(built.stderr).toContain('3 images, 33 hashes for method pdq-max');
+    expect(built.code).toBe(0);
+
+    const matched = await cli(
+      ['match', '--index', join(dir, 'known.idx'), '--method', 'pdq-plus', '--json', join(dir, 'uploads')],
+      dir,
+    );
+    expect(matched.stdout).toBe('');
+    expect(matched.code).toBe(3); // a directory without -r is a failed input
+
+    const r = await cli(
+      [
+        'match',
+        '--index',
+        join(dir, 'known.idx'),
+        '--method',
+        'pdq-plus',
+        '--json',
+        '-r',
+        join(dir, 'uploads'),
+      ],
+      dir,
+    );
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { path: string; method: string; matches: { metadata: string; query: string }[] },
+      );
+    const byName = Object.fromEntries(lines.map((l) => [l.path.split('/').pop(), l]));
+    expect(byName['mirrored.jpg']!.matches.map((m) => [m.metadata, m.query])).toEqual([
+      ['coffee.jpg', 'mirror'],
+    ]);
+    expect(byName['bordered.jpg']!.matches.map((m) => m.metadata)).toEqual(['rocket.jpg']);
+    expect(byName['unrelated.jpg']!.matches).toEqual([]);
+    expect(lines.every((l) => l.method === 'pdq-plus')).toBe(true);
+    expect(r.code).toBe(0);
+
+    const plain = await cli(
+      ['match', '--index', join(dir, 'known.idx'), '--method', 'pdq', '-r', join(dir, 'uploads')],
+      dir,
+    );
+    expect(plain.stdout).toBe('');
+    expect(plain.code).toBe(1); // nothing matched
+  });
+
+  it('refuses unknown methods and flags that do not combine', async () => {
+    await cli(['index', 'build', '--images', join(dir, 'known'), '-o', join(dir, 'plain.idx')], dir);
+    expect(
+      (await cli(['match', '--index', join(dir, 'plain.idx'), '--method', 'nope', 'a.jpg'], dir)).code,
+    ).toBe(2);
+    expect(
+      (await cli(['index', 'build', '--list', 'a.csv', '--method', 'pdq-max', '-o', 'x.idx'], dir)).code,
+    ).toBe(2);
+    expect(
+      (await cli(['index', 'build', '--images', join(dir, 'known'), '--list', 'a.csv', '-o', 'x.idx'], dir))
+        .code,
+    ).toBe(2);
+  });
+});
