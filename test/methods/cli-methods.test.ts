@@ -35,6 +35,7 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; stdout:
 }
 
 let dir: string;
+type Line = { path: string; method: string; matches: { metadata: string; query: string }[] };
 
 beforeAll(async () => {
   sharp.cache(false);
@@ -89,11 +90,8 @@ describe('index build --images --method and match --method', () => {
     const lines = r.stdout
       .trim()
       .split('\n')
-      .map(
-        (l) =>
-          JSON.parse(l) as { path: string; method: string; matches: { metadata: string; query: string }[] },
-      );
-    const byName = Object.fromEntries(lines.map((l) => [l.path.split('/').pop(), l]));
+      .map((l) => JSON.parse(l) as Line);
+    const byName: Record<string, Line> = Object.fromEntries(lines.map((l) => [l.path.split('/').pop(), l]));
     expect(byName['mirrored.jpg']!.matches.map((m) => [m.metadata, m.query])).toEqual([
       ['coffee.jpg', 'mirror'],
     ]);
