@@ -30,4 +30,5 @@ export * from './matching/match.js';
 export * from './matching/mih-index.js';
 export { type IndexStats, MAX_INDEX_BITS, PackedIndex, packHashes } from './matching/packed-index.js';
 export * from './matching/types.js';
+export * from './methods/index.js';
 export * from './video/index.js';

@@ -37,7 +37,7 @@ export function histogramSvg(chart: HistogramChart): string {
   const height = 360;
   const left = 60;
   const right = 20;
-  const top = 40;
+  const top = 48;
   const bottom = 50;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
@@ -75,11 +75,11 @@ export function histogramSvg(chart: HistogramChart): string {
         `<line x1="${x(m.score + 0.5)}" y1="${top}" x2="${x(m.score + 0.5)}" y2="${top + plotH}" stroke="${m.colour}" stroke-dasharray="4 3"/><text x="${x(m.score + 0.5) + 4}" y="${top + 12 + 14 * k}" font-size="11" fill="${m.colour}">${esc(m.label)}</text>`,
     )
     .join('');
-  const legend = `<rect x="${left + plotW - 230}" y="${top - 30}" width="12" height="12" fill="#1f77b4" fill-opacity="0.55"/><text x="${left + plotW - 214}" y="${top - 20}" font-size="12">same picture</text><rect x="${left + plotW - 120}" y="${top - 30}" width="12" height="12" fill="#d62728" fill-opacity="0.55"/><text x="${left + plotW - 104}" y="${top - 20}" font-size="12">different</text>`;
+  const legend = `<rect x="${left + plotW - 230}" y="${top - 16}" width="12" height="12" fill="#1f77b4" fill-opacity="0.55"/><text x="${left + plotW - 214}" y="${top - 6}" font-size="12">same picture</text><rect x="${left + plotW - 120}" y="${top - 16}" width="12" height="12" fill="#d62728" fill-opacity="0.55"/><text x="${left + plotW - 104}" y="${top - 6}" font-size="12">different</text>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">${esc(chart.title)}</text>`,
+    `<text x="${left}" y="18" font-size="14" font-weight="bold">${esc(chart.title)}</text>`,
     legend,
     axes,
     series(chart.different, '#d62728', 'different'),
@@ -106,8 +106,8 @@ export function heatmapSvg(
   const height = top + cellH * rows.length + 10;
   const colour = (r: number, target: number | undefined): string => {
     if (target !== undefined) return r >= target ? '#8fd19e' : r >= target - 0.1 ? '#ffe08a' : '#f4a3a3';
-    const g = Math.round(255 * r);
-    return `rgb(${255 - Math.round(g * 0.4)},${200 + Math.round(g * 0.2)},${255 - Math.round(g * 0.4)})`;
+    const g = Math.round(215 + 30 * r); // no target: light grey, lighter for higher recall
+    return `rgb(${g},${g},${g})`;
   };
   let body = '';
   columns.forEach((c, k) => {

@@ -20,7 +20,14 @@ export interface KnownVariantMetadata<M> {
   readonly label: string;
 }
 
-/** True for metadata written by {@link knownEntriesFor} for a derived hash. */
+/**
+ * True for metadata written by {@link knownEntriesFor} for a derived hash.
+ *
+ * @example
+ * ```ts
+ * for (const value of hit.metadata) console.log(isKnownVariant(value) ? value.variantOf : value);
+ * ```
+ */
 export function isKnownVariant<M>(value: unknown): value is KnownVariantMetadata<M> {
   return (
     typeof value === 'object' &&
@@ -55,6 +62,12 @@ export function knownHashesFor(method: MatchMethod, image: PixelImage | ImageVar
 /**
  * Index entries for a known image: its plain hash with `metadata`, derived hashes with
  * {@link KnownVariantMetadata} pointing back to it.
+ *
+ * @example
+ * ```ts
+ * const index = new MihIndex<string | KnownVariantMetadata<string>>();
+ * index.addAll(knownEntriesFor(getMethod('pdq-max'), pixels, 'case-1234.jpg'));
+ * ```
  */
 export function knownEntriesFor<M>(
   method: MatchMethod,
@@ -68,7 +81,15 @@ export function knownEntriesFor<M>(
   );
 }
 
-/** The hashes to compute for an upload (every query family of the method). */
+/**
+ * The hashes to compute for an upload (every query family of the method).
+ *
+ * @example
+ * ```ts
+ * const method = getMethod('pdq-plus');
+ * const matches = matchWithMethod(index, method, queryHashesFor(method, uploadPixels));
+ * ```
+ */
 export function queryHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
   const variants = variantsOf(image);
   return method.queryFamilies.flatMap((f) => variants.get(f));
@@ -147,6 +168,12 @@ export function matchWithMethod<M>(
 /**
  * The best score between an upload's hashes and one known image's hashes under a method's rules
  * (Infinity when no rule compares any of them). The plain definition {@link matchWithMethod} agrees with.
+ *
+ * @example
+ * ```ts
+ * const method = getMethod('pdq-dihedral');
+ * const same = scoreAgainst(method, queryHashesFor(method, upload), knownHashesFor(method, original)) <= method.threshold;
+ * ```
  */
 export function scoreAgainst(
   method: MatchMethod,

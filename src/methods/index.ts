@@ -1,0 +1,11 @@
+/**
+ * Matching methods beyond plain PDQ (issue 5): which hashes to store for known images and to compute
+ * for uploads, and how to match them. Pure core: pixels in, hashes and matches out.
+ */
+
+export { findPictureBox } from './frame.js';
+export * from './match.js';
+export * from './methods.js';
+export type { Box } from './raster.js';
+export * from './types.js';
+export { ImageVariants, VARIANT_FAMILIES, type VariantFamily, type VariantHash } from './variants.js';
