@@ -131,9 +131,6 @@ export const METHODS: readonly MatchMethod[] = [
   },
 ];
 
-/** The method `imprint match` uses when none is named. */
-export const DEFAULT_METHOD = 'pdq-plus';
-
 /**
  * Looks a method up by name; throws ERR_INVALID_ARGUMENT listing the known ones.
  *
