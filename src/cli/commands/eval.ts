@@ -98,7 +98,8 @@ const evalCommand: Command = {
       },
     });
     bar.clear();
-    const command = ['imprint eval', ...args].join(' ');
+    // Quoted as a shell would need it, so the report's command can be pasted back.
+    const command = ['imprint eval', ...args.map((a) => (/^[\w\-.,/=:]+$/.test(a) ? a : `'${a}'`))].join(' ');
     const report = buildReport(result, precision, command);
     writeReport(out, report);
     io.stdout.write(`${report.markdown}\n`);
