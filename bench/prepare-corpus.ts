@@ -6,8 +6,9 @@
  * Deterministic: sorted sources, a fixed grid, fixed encoders.
  *
  *   npx esbuild bench/prepare-corpus.ts --bundle --platform=node --format=esm --external:sharp \
- *     --outfile=/tmp/prepare-corpus.mjs && node /tmp/prepare-corpus.mjs [--out bench/corpus]
+ *     --outfile=.imprint-tmp-prepare-corpus.mjs && node .imprint-tmp-prepare-corpus.mjs [--out bench/corpus]
  *
+ * (bundled inside the repository so that `sharp` resolves from node_modules; the file is gitignored).
  * Needs root (apt-get update) and the Debian archive. Writes `<out>/images/*.jpg` and
  * `<out>/manifest.json` (package versions, .deb SHA-256, every tile's source rectangle). Nothing
  * here is committed (bench/corpus is gitignored).
