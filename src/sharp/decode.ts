@@ -85,7 +85,15 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
   return withTimeoutAndSignal(work, options, location);
 }
 
+let cacheDisabled = false;
+
 async function decodeBytes(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
+  if (!cacheDisabled) {
+    // libvips caches operations by the input buffer's address: a reused buffer (pooled upload
+    // memory) could be answered with an earlier image's pixels. A hash must never be stale.
+    sharp.cache(false);
+    cacheDisabled = true;
+  }
   const maxPixels = options.maxPixels === undefined ? DEFAULT_MAX_PIXELS : options.maxPixels;
   if (maxPixels !== false && (!Number.isInteger(maxPixels) || maxPixels < 1)) {
     throw invalidArgument('a positive integer or false', 'maxPixels', maxPixels);
