@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { type HashBenchMethod, type HashBenchReport, runHashBenchmark } from '../src/sharp/hash-bench.js';
+import { formatHashBenchTable, type HashBenchMethod, runHashBenchmark } from '../src/sharp/hash-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<void> {
     minMs: Number(values['min-ms']),
     onProgress: (line) => process.stderr.write(`  ${line}\n`),
   });
-  printReport(report);
+  process.stdout.write(`${formatHashBenchTable(report, { runs: true })}\n`);
   const out = {
     date: new Date().toISOString(),
     node: process.version,
@@ -87,33 +87,6 @@ async function makeCorpus(size: string): Promise<string> {
   }
   await writeFile(join(dir, '.complete'), '');
   return dir;
-}
-
-function printReport(report: HashBenchReport): void {
-  const rows = report.results.map((r) => [
-    r.method,
-    String(r.cores),
-    r.imagesPerSec.toFixed(1),
-    `${(r.ratioToDecode * 100).toFixed(0)}%`,
-    r.bestPerSec.toFixed(1),
-    `${(r.bestRatioToDecode * 100).toFixed(0)}%`,
-    r.scaling === null ? '' : `${r.scaling.toFixed(2)}x`,
-    r.runs.map((x) => x.toFixed(0)).join(' '),
-  ]);
-  const head = ['method', 'cores', 'images/s', 'vs decode', 'best', 'best vs decode', 'vs 1 core', 'runs'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
-  if (report.kernelsAgree !== null) {
-    process.stdout.write(`PDQ WebAssembly == JS on every image: ${report.kernelsAgree}\n`);
-  }
-  if (report.shrinkDistance) {
-    const d = report.shrinkDistance;
-    process.stdout.write(
-      `pdq-shrink (approximate) vs exact PDQ: mean ${d.mean.toFixed(1)} bits, max ${d.max} of 256 over ${d.images} JPEGs\n`,
-    );
-  }
-  for (const s of report.skipped) process.stdout.write(`skipped ${s.method}: ${s.reason}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -270,3 +270,39 @@ function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * The benchmark as a text table (one row per method and core count, ratios to the decode floor),
+ * with the kernel agreement, the approximate mode's bit distance and skipped methods below it.
+ * `runs: true` adds each repeat's images/s.
+ */
+export function formatHashBenchTable(report: HashBenchReport, options: { runs?: boolean } = {}): string {
+  const rows = report.results.map((r) => [
+    r.method,
+    String(r.cores),
+    r.imagesPerSec.toFixed(1),
+    `${(r.ratioToDecode * 100).toFixed(0)}%`,
+    r.bestPerSec.toFixed(1),
+    `${(r.bestRatioToDecode * 100).toFixed(0)}%`,
+    r.scaling === null ? '' : `${r.scaling.toFixed(2)}x`,
+    ...(options.runs ? [r.runs.map((x) => x.toFixed(0)).join(' ')] : []),
+  ]);
+  const head = ['method', 'cores', 'images/s', 'vs decode', 'best', 'best vs decode', 'vs 1 core'];
+  if (options.runs) head.push('runs');
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const out = [line(head), ...rows.map(line)];
+  if (report.kernelsAgree !== null) out.push(`PDQ WebAssembly == JS on every image: ${report.kernelsAgree}`);
+  if (report.shrinkDistance) {
+    const d = report.shrinkDistance;
+    out.push(
+      `pdq-shrink vs exact PDQ: mean ${d.mean.toFixed(1)} bits, max ${d.max} of 256 (${d.images} JPEGs)`,
+    );
+  }
+  for (const s of report.skipped) out.push(`skipped ${s.method}: ${s.reason}`);
+  return out.join('\n');
+}

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decodeImage } from '../../sharp/decode.js';
 import {
+  formatHashBenchTable,
   HASH_BENCH_METHODS,
   type HashBenchMethod,
   type HashBenchReport,
@@ -88,7 +89,7 @@ export async function runBenchHash(args: string[], io: CliIo): Promise<number> {
   if (values.json) {
     for (const line of jsonLines(report)) await writeLine(io.stdout, line);
   } else {
-    await writeLine(io.stdout, table(report));
+    await writeLine(io.stdout, formatHashBenchTable(report));
   }
   return EXIT.OK;
 }
@@ -103,35 +104,6 @@ function jsonLines(report: HashBenchReport): string[] {
           : {};
     return JSON.stringify({ ...r, images: report.images, ...extra });
   });
-}
-
-function table(report: HashBenchReport): string {
-  const rows = report.results.map((r) => [
-    r.method,
-    String(r.cores),
-    r.imagesPerSec.toFixed(1),
-    `${(r.ratioToDecode * 100).toFixed(0)}%`,
-    r.bestPerSec.toFixed(1),
-    `${(r.bestRatioToDecode * 100).toFixed(0)}%`,
-    r.scaling === null ? '' : `${r.scaling.toFixed(2)}x`,
-  ]);
-  const head = ['method', 'cores', 'images/s', 'vs decode', 'best', 'best vs decode', 'vs 1 core'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  const out = [line(head), ...rows.map(line)];
-  if (report.kernelsAgree !== null) out.push(`PDQ WebAssembly == JS on every image: ${report.kernelsAgree}`);
-  if (report.shrinkDistance) {
-    const d = report.shrinkDistance;
-    out.push(
-      `pdq-shrink vs exact PDQ: mean ${d.mean.toFixed(1)} bits, max ${d.max} of 256 (${d.images} JPEGs)`,
-    );
-  }
-  for (const s of report.skipped) out.push(`skipped ${s.method}: ${s.reason}`);
-  return out.join('\n');
 }
 
 function parse(args: string[]) {
