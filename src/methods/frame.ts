@@ -55,7 +55,8 @@ type Side = 'top' | 'bottom' | 'left' | 'right';
 const SIDES: readonly Side[] = ['top', 'bottom', 'left', 'right'];
 
 /**
- * The box of the picture inside a frame, or undefined when there is no frame to remove.
+ * The box of the picture inside a frame, or undefined when there is no frame to remove. `rounds`
+ * limits how many times each side is peeled (1 = the outermost layer only: a plain border or bar).
  *
  * @example
  * ```ts
@@ -63,14 +64,14 @@ const SIDES: readonly Side[] = ['top', 'bottom', 'left', 'right'];
  * const picture = box ? cropTo(screenshotPixels, box) : screenshotPixels;
  * ```
  */
-export function findPictureBox(image: PixelImage): Box | undefined {
+export function findPictureBox(image: PixelImage, rounds = Number.POSITIVE_INFINITY): Box | undefined {
   const box = { top: 0, bottom: image.height, left: 0, right: image.width }; // bottom/right exclusive
   const minHeight = Math.max(8, Math.ceil(image.height * MIN_SIDE_SHARE));
   const minWidth = Math.max(8, Math.ceil(image.width * MIN_SIDE_SHARE));
   // A side that cannot be peeled now may become peelable once the others are (a header bar
   // crosses the left margin until the top is peeled), so go round until nothing changes.
   let changed = true;
-  while (changed) {
+  for (let round = 0; changed && round < rounds; round++) {
     changed = false;
     for (const side of SIDES) {
       const depth = peelLayer(image, box, side, side === 'top' || side === 'bottom' ? minHeight : minWidth);

@@ -4,14 +4,14 @@
  * so evaluating several methods hashes each image once per family.
  *
  * `plain` is the reference-exact PDQ hash of the whole image, the one every shared list holds.
- * `dihedral` are the hashes of the image's 7 rotations by 90 degrees and mirror images. `trim` is the picture found inside a
- * frame (frame.ts); `fill` keeps the canvas but paints the frame over with the picture's edge pixels,
+ * `dihedral` are the hashes of the image's 7 rotations by 90 degrees and mirror images. `trim` is
+ * the picture found inside a frame (frame.ts: inside every layer of it, and inside its outermost
+ * layer only); `fill` keeps the canvas but paints the frame over with the picture's edge pixels,
  * for bars laid OVER a picture (a caption bar hides its top, so the picture is the whole canvas).
  * `crops` are sub-pictures, `derotate` the image turned back by small angles. All but `plain` and
- * `dihedral` are derived on a
- * working copy (at most {@link WORKING_SIDE} px, alpha dropped): PDQ sees a 64x64 box-filtered
- * picture anyway, and derived hashes only need to agree with each other and with `plain` within
- * a few bits.
+ * `dihedral` are derived on a working copy (at most {@link WORKING_SIDE} px, alpha dropped): PDQ
+ * sees a 64x64 box-filtered picture anyway, and derived hashes only need to agree with each other
+ * and with `plain` within a few bits.
  */
 import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';
@@ -33,7 +33,7 @@ export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'fill', 'crops', '
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 3;
+export const VARIANTS_VERSION = 4;
 
 /** Longest side of the working copy derived hashes are computed on. */
 export const WORKING_SIDE = 512;
@@ -109,11 +109,24 @@ export class ImageVariants {
     return found;
   }
 
-  #box: Box | null | undefined;
+  #boxes: Box[] | undefined;
+
+  /**
+   * Where the picture may be: the box found by peeling every frame layer, and the box inside the
+   * outermost layer only. The first finds a picture inside a screenshot's nested chrome; the second
+   * survives a picture whose own flat edge (a clear sky) would be peeled as more frame.
+   */
+  #pictureBoxes(): Box[] {
+    if (!this.#boxes) {
+      const all = findPictureBox(this.working);
+      const outer = findPictureBox(this.working, 1);
+      this.#boxes = [all, outer].filter((b, i, list): b is Box => !!b && (i === 0 || !sameBox(b, list[0])));
+    }
+    return this.#boxes;
+  }
 
   #pictureBox(): Box | undefined {
-    if (this.#box === undefined) this.#box = findPictureBox(this.working) ?? null;
-    return this.#box ?? undefined;
+    return this.#pictureBoxes()[0];
   }
 
   #compute(family: VariantFamily): VariantHash[] {
@@ -129,10 +142,12 @@ export class ImageVariants {
           label: kind,
           hash: hashOf(dihedralCopy(this.working, kind)),
         }));
-      case 'trim': {
-        const box = this.#pictureBox();
-        return box ? [{ family, label: boxLabel(box), hash: hashOf(cropTo(this.working, box)) }] : [];
-      }
+      case 'trim':
+        return this.#pictureBoxes().map((box) => ({
+          family,
+          label: boxLabel(box),
+          hash: hashOf(cropTo(this.working, box)),
+        }));
       case 'fill': {
         const box = this.#pictureBox();
         return box ? [{ family, label: boxLabel(box), hash: hashOf(fillOutside(this.working, box)) }] : [];
@@ -151,6 +166,10 @@ export class ImageVariants {
 
 function hashOf(image: PixelImage): Hash {
   return pdqHash(image).hash;
+}
+
+function sameBox(a: Box, b: Box | undefined): boolean {
+  return !!b && a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
 }
 
 function boxLabel(box: Box): string {

@@ -112,6 +112,17 @@ describe('findPictureBox', () => {
     expect(findPictureBox(picture(50, 50, 3))).toBeUndefined();
   });
 
+  it("with rounds = 1 peels only the outermost layer: a border, not the picture's own flat band", () => {
+    // A picture whose top 12 rows are one flat colour that ends at a sharp edge (a clear sky over
+    // a city), inside a black border: peeling every layer takes the band too; one round does not.
+    const inner = picture(60, 60, 21);
+    rect(inner, 0, 0, 60, 12, [90, 160, 220]);
+    const image = framed(inner, 10, 10, 80, 80, [0, 0, 0]);
+    expect(findPictureBox(image)).toEqual(expectedBox(10, 22, 60, 48));
+    expect(findPictureBox(image, 1)).toEqual(expectedBox(10, 10, 60, 60));
+    expect(findPictureBox(picture(50, 50, 3), 1)).toBeUndefined();
+  });
+
   it('works on grey images and ignores alpha', () => {
     const rgb = framed(picture(40, 40, 11), 10, 10, 60, 60, [0, 0, 0]);
     const greyData = new Uint8Array(60 * 60);
