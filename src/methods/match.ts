@@ -4,7 +4,7 @@
  */
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { invalidArgument } from '../core/errors.js';
-import { hammingBytes } from '../core/hash.js';
+import { type Hash, hammingBytes } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import type { HashIndex, IndexEntry } from '../matching/types.js';
 import type { MatchMethod } from './types.js';
@@ -111,6 +111,8 @@ export interface MethodMatch<M> {
   readonly score: number;
   /** Hamming distance of the comparison that gave the best score. */
   readonly distance: number;
+  /** The stored hash that comparison met (the known image's plain hash, or a stored crop). */
+  readonly hash: Hash;
   /** Query hash and known hash of that comparison, e.g. `trim` and `plain`. */
   readonly query: string;
   readonly known: string;
@@ -157,7 +159,14 @@ export function matchWithMethod<M>(
         const previous = best.get(key);
         if (!previous || score < previous.score) {
           const known = isKnownVariant<M>(value) ? `${value.family}:${value.label}` : 'plain';
-          best.set(key, { metadata: item, score, distance: hit.distance, query: q.label, known });
+          best.set(key, {
+            metadata: item,
+            score,
+            distance: hit.distance,
+            hash: hit.hash,
+            query: q.label,
+            known,
+          });
         }
       }
     }
