@@ -4,6 +4,7 @@
  * and looks up uploads the same way. The methods themselves live in src/methods.
  */
 import { basename, relative, resolve } from 'node:path';
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { toImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
 import type { HashIndex } from '../matching/types.js';
@@ -73,10 +74,12 @@ export interface MethodMatchCliOptions {
 }
 
 /**
- * Matches each input image with `method` and prints, per match, the known image's metadata and the
- * distance: text lines "path<TAB>distance<TAB>metadata<TAB>query-variant<TAB>known-variant", or with
- * `json` one object per image {"path","method","matches":[{"metadata","distance","score","query","known"}]}.
- * Returns the number of images that matched and whether some input failed.
+ * Matches each input image with `method` and prints, per match, the same first columns as plain
+ * matching, then which upload variant met which stored hash: text lines
+ * "path<TAB>distance<TAB>known hash<TAB>metadata<TAB>query variant<TAB>known variant", or with
+ * `json` one object per image {"path","algorithm","method","hash","quality","skipped","matches":
+ * [{"hash","distance","metadata":[...],"score","query","known"}]}. Returns the number of images that
+ * matched and whether some input failed.
  */
 export async function matchFilesWithMethod(
   index: HashIndex<unknown>,
@@ -86,6 +89,7 @@ export async function matchFilesWithMethod(
   io: CliIo,
 ): Promise<{ matched: number; failed: boolean }> {
   const batch = new BatchReport('match', io);
+  const minQuality = options.minQuality ?? method.minQuality ?? PDQ_MIN_QUALITY;
   let matched = 0;
   for await (const path of batch.paths(inputs, options.recursive)) {
     if (io.signal.aborted) break;
@@ -101,22 +105,34 @@ export async function matchFilesWithMethod(
         queryHashesFor(method, variants),
         {
           ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
-          ...(options.minQuality === undefined ? {} : { minQuality: options.minQuality }),
+          minQuality,
         },
       );
+      // Derived hashes are judged by their own quality, so a flat upload can still match through
+      // the picture inside its frame; it is "skipped" only when nothing of it was usable.
+      const skipped = variants.exact.quality < minQuality && matches.length === 0 ? 'low-quality' : null;
       if (matches.length > 0) matched++;
       batch.progress.clear();
+      if (skipped) {
+        io.stderr.write(
+          `imprint match: ${path}: not matched: PDQ quality ${variants.exact.quality} is below --min-quality ${minQuality}\n`,
+        );
+      }
       if (options.json) {
         await writeLine(
           io.stdout,
           JSON.stringify({
             path,
+            algorithm: 'pdq',
             method: method.name,
             hash: hashToHex(variants.exact.hash),
             quality: variants.exact.quality,
+            skipped,
             matches: matches.map((m) => ({
-              metadata: m.metadata,
+              hash: hashToHex(m.hash),
               distance: m.distance,
+              // A list, as in plain matching: one known image's metadata.
+              metadata: [m.metadata],
               score: m.score,
               query: m.query,
               known: m.known,
@@ -128,7 +144,7 @@ export async function matchFilesWithMethod(
           const meta = typeof m.metadata === 'string' ? m.metadata : JSON.stringify(m.metadata);
           await writeLine(
             io.stdout,
-            `${path}\t${m.distance}\t${meta.replace(/[\t\n\r]/g, ' ')}\t${m.query}\t${m.known}`,
+            `${path}\t${m.distance}\t${hashToHex(m.hash)}\t${meta.replace(/[\t\n\r]/g, ' ')}\t${m.query}\t${m.known}`,
           );
         }
       }

@@ -39,9 +39,18 @@ describe('imprint match (built binary)', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('matches rotated and mirrored copies with --dihedral, naming the orientation', () => {
+  it('matches rotated and mirrored copies by default and with --dihedral, naming the orientation', () => {
     const rotated = 'fixtures/pdq/images/dih/bridge-2-rotate-90.jpg';
-    expect(imprint(['match', '--list', known, rotated]).code).toBe(1);
+    expect(imprint(['match', '--method', 'pdq', '--list', known, rotated]).code).toBe(1);
+    const byDefault = imprint(['match', '--json', '--list', known, rotated]);
+    expect(byDefault.code).toBe(0);
+    expect(JSON.parse(byDefault.stdout)).toEqual(
+      expect.objectContaining({
+        method: 'pdq-plus',
+        matches: [expect.objectContaining({ hash: bridge, metadata: ['case-1'], known: 'plain' })],
+      }),
+    );
+    expect(JSON.parse(byDefault.stdout).matches[0].query).toMatch(/^rot/);
     const r = imprint(['match', '--json', '--dihedral', '--list', known, rotated]);
     expect(r.code).toBe(0);
     const record = JSON.parse(r.stdout);
@@ -53,12 +62,19 @@ describe('imprint match (built binary)', () => {
   it('does not match low-quality query hashes unless told, and says so', () => {
     const weak = 'fixtures/pdq/images/labelme-subset/q0003.jpg';
     const selfList = list('weak.txt', `${hashOf('images/labelme-subset/q0003.jpg')}\n`);
-    const r = imprint(['match', '--json', '--list', selfList, weak]);
+    const r = imprint(['match', '--json', '--method', 'pdq', '--list', selfList, weak]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual(
       expect.objectContaining({ skipped: 'low-quality', quality: 3, matches: [] }),
     );
     expect(r.stderr).toContain('below --min-quality 50');
+    // The default method uses uploads down to quality 20: this one is still too flat.
+    const byDefault = imprint(['match', '--json', '--list', selfList, weak]);
+    expect(byDefault.code).toBe(1);
+    expect(JSON.parse(byDefault.stdout)).toEqual(
+      expect.objectContaining({ method: 'pdq-plus', skipped: 'low-quality', quality: 3, matches: [] }),
+    );
+    expect(byDefault.stderr).toContain('below --min-quality 20');
     const forced = imprint(['match', '--json', '--min-quality', '0', '--list', selfList, weak]);
     expect(forced.code).toBe(0);
     // A plain hex list has no metadata: the match names the list line.

@@ -93,9 +93,9 @@ describe('index build --images --method and match --method', () => {
       .map((l) => JSON.parse(l) as Line);
     const byName: Record<string, Line> = Object.fromEntries(lines.map((l) => [l.path.split('/').pop(), l]));
     expect(byName['mirrored.jpg']!.matches.map((m) => [m.metadata, m.query])).toEqual([
-      ['coffee.jpg', 'mirror'],
+      [['coffee.jpg'], 'mirror'],
     ]);
-    expect(byName['bordered.jpg']!.matches.map((m) => m.metadata)).toEqual(['rocket.jpg']);
+    expect(byName['bordered.jpg']!.matches.map((m) => m.metadata)).toEqual([['rocket.jpg']]);
     expect(byName['unrelated.jpg']!.matches).toEqual([]);
     expect(lines.every((l) => l.method === 'pdq-plus')).toBe(true);
     expect(r.code).toBe(0);
@@ -106,6 +106,29 @@ describe('index build --images --method and match --method', () => {
     );
     expect(plain.stdout).toBe('');
     expect(plain.code).toBe(1); // nothing matched
+
+    // Without --method, PDQ uploads are matched with the default method (pdq-plus): the same
+    // matches; plain matching on an index with stored crops never lists a crop on its own.
+    const byDefault = await cli(
+      ['match', '--index', join(dir, 'known.idx'), '--json', '-r', join(dir, 'uploads')],
+      dir,
+    );
+    expect(byDefault.stdout).toBe(r.stdout);
+    const cropped = await cli(
+      [
+        'match',
+        '--index',
+        join(dir, 'known.idx'),
+        '--method',
+        'pdq',
+        '--json',
+        join(dir, 'known', 'coffee.jpg'),
+      ],
+      dir,
+    );
+    expect(JSON.parse(cropped.stdout).matches.map((m: { metadata: unknown[] }) => m.metadata)).toEqual([
+      ['coffee.jpg'],
+    ]);
   });
 
   it('refuses unknown methods and flags that do not combine', async () => {

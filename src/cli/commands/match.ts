@@ -3,6 +3,8 @@ import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { matchHash } from '../../matching/match.js';
 import type { HashIndex, Match } from '../../matching/types.js';
+import { isKnownVariant } from '../../methods/match.js';
+import { DEFAULT_METHOD } from '../../methods/methods.js';
 import { hashFiles } from '../../sharp/batch.js';
 import { intOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
@@ -15,11 +17,14 @@ import { runVideoMatch, withoutVideoFlag } from '../video.js';
 
 const help = `Usage: imprint match (--list <file> | --index <file>) [options] <file|dir>...
 
-Hashes each image and prints the known hashes it matches. Text output: one line per match,
-"path<TAB>distance<TAB>known-hash<TAB>metadata"; images without a match print nothing. With --json,
-one object per image: {"path","algorithm","hash","quality","skipped","matches":[{"hash","distance",
-"metadata"[,"orientation"]}]}; "orientation" names the rotation/flip
-that matched with --dihedral.
+Hashes each image and prints the known hashes it matches. PDQ uploads are matched with the
+method ${DEFAULT_METHOD} unless --method or --dihedral says otherwise (see 'imprint eval'): the upload
+is also hashed turned, mirrored, cut out of a frame and turned back by small angles. Text output:
+one line per match, "path<TAB>distance<TAB>known-hash<TAB>metadata", followed with a method by
+"<TAB>query-variant<TAB>known-variant"; images without a match print nothing. With --json, one
+object per image: {"path","algorithm","hash","quality","skipped","matches":[{"hash","distance",
+"metadata"[,"orientation"]}]}, plus "method" and, per match, "score","query","known" with a method;
+"orientation" names the rotation/flip that matched with --dihedral.
 
 Options:
   --list <file>          a hash list (plain hex, hash,metadata, CSV with a hash/pdq/signal column,
@@ -30,13 +35,13 @@ Options:
   --skip-other-types     skip rows the list types as another algorithm (e.g. StopNCII VideoMD5
                          records in a PDQ list; counted on stderr) instead of stopping
   --max-distance <n>     largest Hamming distance that matches (default: the algorithm's, 31 for PDQ)
-  --min-quality <n>      PDQ queries below this quality are not matched (default 50; 0 = all)
-  --dihedral             also match rotated (90/180/270) and mirrored copies (PDQ)
-  --method <name>        match with a method from 'imprint eval' (PDQ): pdq-plus works with any list,
-                         pdq-max needs an index built with 'imprint index build --images --method
-                         pdq-max'. Output: "path<TAB>distance<TAB>metadata<TAB>query-hash<TAB>known-hash",
-                         or with --json {"path","method","hash","quality","matches":[{"metadata",
-                         "distance","score","query","known"}]}; --max-distance sets its threshold
+  --min-quality <n>      PDQ uploads below this quality are not matched (default 50 for --method pdq,
+                         20 for the other methods; 0 = all)
+  --dihedral             plain PDQ, also matching rotated (90/180/270) and mirrored copies
+  --method <name>        pdq (plain PDQ at 31, the reference's matching), pdq-q20, pdq-dihedral,
+                         pdq-trim, pdq-derotate, pdq-plus (default; these work with any list), or
+                         pdq-crops, pdq-max (need an index built with 'imprint index build --images
+                         --method pdq-max'); --max-distance sets a method's plain threshold
   --json                 NDJSON output, one object per image
   -r, --recursive        match the images in directories
   --auto-orient          apply EXIF orientation before hashing (default off, as the references)
@@ -82,9 +87,14 @@ const matchCommand: Command = {
       throw new UsageError(`the index holds ${index.algorithm} hashes, not ${algorithmName}`);
     }
     if (values.dihedral && index.algorithm !== 'pdq') throw new UsageError('--dihedral works with pdq only');
-    if (values.method !== undefined) {
-      const method = methodOption(values.method);
-      if (index.algorithm !== 'pdq') throw new UsageError('--method works with pdq lists and indexes only');
+    if (values.method !== undefined && index.algorithm !== 'pdq')
+      throw new UsageError('--method works with pdq lists and indexes only');
+    // PDQ uploads are matched with the default method unless told otherwise; `--method pdq` and
+    // `--dihedral` are plain PDQ (the reference's matching, with its rotations and mirrors).
+    const methodName =
+      values.method ?? (index.algorithm === 'pdq' && !values.dihedral ? DEFAULT_METHOD : undefined);
+    if (methodName !== undefined && methodName !== 'pdq') {
+      const method = methodOption(methodName);
       if (values.dihedral)
         throw new UsageError('--method and --dihedral do not combine (use --method pdq-dihedral)');
       const { matched, failed } = await matchFilesWithMethod(
@@ -121,11 +131,13 @@ const matchCommand: Command = {
           continue;
         }
         const hash = r.result.hashes[index.algorithm]!;
-        const result = matchHash(index, hash, {
-          minQuality,
-          ...(maxDistance === undefined ? {} : { maxDistance }),
-          ...(r.result.dihedral ? { variants: r.result.dihedral } : {}),
-        });
+        const result = withoutStoredVariants(
+          matchHash(index, hash, {
+            minQuality,
+            ...(maxDistance === undefined ? {} : { maxDistance }),
+            ...(r.result.dihedral ? { variants: r.result.dihedral } : {}),
+          }),
+        );
         if (result.matches.length > 0) matchedImages++;
         if (result.skipped) {
           batch.progress.clear();
@@ -181,6 +193,17 @@ function parse(args: string[]) {
     recursive: { type: 'boolean', short: 'r' },
     'auto-orient': { type: 'boolean' },
   } as const);
+}
+
+/**
+ * Plain matching compares whole pictures: the crops a method stored for a known image (an index
+ * built with --method pdq-max) are not matches of their own.
+ */
+function withoutStoredVariants<R extends { matches: readonly Match<unknown>[] }>(result: R): R {
+  const matches = result.matches
+    .map((m) => ({ ...m, metadata: m.metadata.filter((v) => !isKnownVariant(v)) }))
+    .filter((m) => m.metadata.length > 0);
+  return { ...result, matches };
 }
 
 function matchRecord(m: Match<unknown>): Record<string, unknown> {
