@@ -44,7 +44,14 @@ export class BatchReport {
 
   /** Reports a file the batch could not hash, with its error code. */
   failFile(path: string, error: ImprintError): void {
-    this.fail(path, `${error.code}: ${error.message.replace(`${path}: `, '')}`);
+    // The loader names the file it was given, which may be `path` resolved against the cwd.
+    const named = error.message.indexOf(`${path}: `);
+    const prefix = error.message.slice(0, Math.max(0, named));
+    const message =
+      named >= 0 && (prefix === '' || prefix.endsWith('/') || prefix.endsWith('\\'))
+        ? error.message.slice(named + path.length + 2)
+        : error.message;
+    this.fail(path, `${error.code}: ${message}`);
   }
 
   /** Counts a finished file and redraws the progress line. */

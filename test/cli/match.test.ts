@@ -159,7 +159,8 @@ describe('imprint match (built binary)', () => {
       'fixtures/pdq/images/bridge-mods/aaa-orig.jpg',
     ]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('empty.jpg: ERR_EMPTY_INPUT');
+    // The file is named once, as given: not again, resolved, inside the message.
+    expect(r.stderr).toContain('fixtures/photos/empty.jpg: ERR_EMPTY_INPUT: The input is empty');
     expect(r.stdout).toContain('aaa-orig.jpg');
   });
 
