@@ -36,10 +36,13 @@ export function workingCopy(image: PixelImage, maxSide: number): PixelImage {
     }
     return { width, height, channels, data: out };
   }
-  // Each output pixel averages the source rectangle it covers (fractional edges weighted).
-  const xs = spans(image.width, width);
+  // Each output pixel averages the source rectangle it covers (fractional edges weighted). The
+  // column weights are the same for every row, so they are worked out once.
+  const xs = columnWeights(image.width, width);
   const ys = spans(image.height, height);
   const acc = new Float64Array(width * channels);
+  const stride = image.channels;
+  const data = image.data;
   for (let oy = 0; oy < height; oy++) {
     acc.fill(0);
     const { from: y0, to: y1 } = ys[oy]!;
@@ -48,24 +51,46 @@ export function workingCopy(image: PixelImage, maxSide: number): PixelImage {
       const wy = Math.min(y + 1, y1) - Math.max(y, y0);
       const row = y * image.width;
       for (let ox = 0; ox < width; ox++) {
-        const { from: x0, to: x1 } = xs[ox]!;
-        for (let x = Math.floor(x0); x < Math.ceil(x1); x++) {
-          const w = wy * (Math.min(x + 1, x1) - Math.max(x, x0));
-          const s = (row + x) * image.channels;
-          for (let c = 0; c < channels; c++) acc[ox * channels + c]! += w * image.data[s + c]!;
+        const a = ox * channels;
+        const end = xs.end[ox]!;
+        for (let x = xs.start[ox]!, k = xs.offset[ox]!; x < end; x++, k++) {
+          const w = wy * xs.weight[k]!;
+          const s = (row + x) * stride;
+          if (channels === 3) {
+            acc[a]! += w * data[s]!;
+            acc[a + 1]! += w * data[s + 1]!;
+            acc[a + 2]! += w * data[s + 2]!;
+          } else acc[a]! += w * data[s]!;
         }
       }
       area += wy;
     }
     for (let ox = 0; ox < width; ox++) {
-      const { from: x0, to: x1 } = xs[ox]!;
-      const norm = area * (x1 - x0);
+      const norm = area * xs.span[ox]!;
       for (let c = 0; c < channels; c++) {
         out[(oy * width + ox) * channels + c] = Math.round(acc[ox * channels + c]! / norm);
       }
     }
   }
   return { width, height, channels, data: out };
+}
+
+/** For each output column: the source columns it covers and each one's covered width. */
+function columnWeights(source: number, target: number) {
+  const columns = spans(source, target);
+  const start = new Int32Array(target);
+  const end = new Int32Array(target);
+  const offset = new Int32Array(target);
+  const span = new Float64Array(target);
+  const weights: number[] = [];
+  columns.forEach(({ from, to }, ox) => {
+    start[ox] = Math.floor(from);
+    end[ox] = Math.ceil(to);
+    offset[ox] = weights.length;
+    span[ox] = to - from;
+    for (let x = start[ox]!; x < end[ox]!; x++) weights.push(Math.min(x + 1, to) - Math.max(x, from));
+  });
+  return { start, end, offset, span, weight: Float64Array.from(weights) };
 }
 
 function spans(source: number, target: number): { from: number; to: number }[] {
