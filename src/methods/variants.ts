@@ -33,7 +33,7 @@ export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'fill', 'crops', '
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 4;
+export const VARIANTS_VERSION = 5;
 
 /** Longest side of the working copy derived hashes are computed on. */
 export const WORKING_SIDE = 512;
@@ -198,6 +198,9 @@ export function cropBoxes(image: { width: number; height: number }): { label: st
  */
 function derotated(image: PixelImage): VariantHash[] {
   const out: VariantHash[] = [];
+  // Turning a picture with its canvas enlarged fills all four corners with one background colour.
+  // Uploads without such corners cannot be that, and are spared the 12 hashes.
+  if (!cornersAlike(image)) return out;
   for (const angle of DEROTATE_ANGLES) {
     const size = sizeBeforeRotation(image.width, image.height, angle);
     if (!size || size.width < 16 || size.height < 16) continue;
@@ -205,4 +208,20 @@ function derotated(image: PixelImage): VariantHash[] {
     out.push({ family: 'derotate', label: `${-angle}deg`, hash });
   }
   return out;
+}
+
+/** Largest per-channel difference between corner pixels that still counts as one fill colour. */
+export const CORNER_TOLERANCE = 40;
+
+/** True when the four corner pixels have one colour (within {@link CORNER_TOLERANCE}). */
+export function cornersAlike(image: PixelImage): boolean {
+  const { width, height, channels } = image;
+  const at = (x: number, y: number) => (y * width + x) * channels;
+  const corners = [at(0, 0), at(width - 1, 0), at(0, height - 1), at(width - 1, height - 1)];
+  const colours = Math.min(channels, 3);
+  for (let c = 0; c < colours; c++) {
+    const values = corners.map((o) => image.data[o + c]!);
+    if (Math.max(...values) - Math.min(...values) > CORNER_TOLERANCE) return false;
+  }
+  return true;
 }

@@ -1,0 +1,79 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hammingDistance } from '../../src/core/hash.js';
+import type { PixelImage } from '../../src/core/pixels.js';
+import { cropTo, rotateWindow } from '../../src/methods/raster.js';
+import { cornersAlike, ImageVariants } from '../../src/methods/variants.js';
+import { decodeImage } from '../../src/sharp/decode.js';
+import { fixture } from '../helpers.js';
+
+/** The picture turned clockwise with its canvas enlarged to fit, corners filled with `fill`. */
+function turned(image: PixelImage, degrees: number, fill: number): PixelImage {
+  const rad = (degrees * Math.PI) / 180;
+  const c = Math.abs(Math.cos(rad));
+  const s = Math.abs(Math.sin(rad));
+  const width = Math.round(image.width * c + image.height * s);
+  const height = Math.round(image.width * s + image.height * c);
+  return rotateWindow(image, degrees, width, height, fill);
+}
+
+/** The picture on a canvas with a border of one colour. */
+function bordered(image: PixelImage, border: number, colour: readonly number[]): PixelImage {
+  const width = image.width + 2 * border;
+  const height = image.height + 2 * border;
+  const data = new Uint8Array(width * height * 3);
+  for (let p = 0; p < width * height; p++) data.set(colour, p * 3);
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const s = (y * image.width + x) * image.channels;
+      data.set(image.data.subarray(s, s + 3), ((y + border) * width + x + border) * 3);
+    }
+  }
+  return { width, height, channels: 3, data };
+}
+
+let rocket: PixelImage;
+beforeAll(async () => {
+  rocket = await decodeImage(fixture('photos', 'rocket.jpg'));
+});
+
+describe('ImageVariants', () => {
+  it('turns back an upload whose corners are one fill colour, and finds the picture', () => {
+    const original = new ImageVariants(rocket).exact.hash;
+    for (const fill of [0, 255]) {
+      const copy = turned(rocket, 5, fill);
+      expect(cornersAlike(copy)).toBe(true);
+      const derotated = new ImageVariants(copy).get('derotate');
+      expect(derotated).toHaveLength(12);
+      const best = Math.min(...derotated.map((v) => hammingDistance(v.hash, original)));
+      expect(best).toBeLessThanOrEqual(20);
+    }
+  });
+
+  it('spares the 12 derotated hashes when the corners differ (the upload cannot be a turned picture)', () => {
+    expect(cornersAlike(rocket)).toBe(false);
+    expect(new ImageVariants(rocket).get('derotate')).toEqual([]);
+  });
+
+  it('hashes two candidate pictures inside a frame when the picture has a flat band of its own', () => {
+    // A flat band across the top of the picture, then a black border: peeling every layer takes the
+    // band too; the outermost layer alone is the border. Both are hashed; the border-only one is the
+    // original picture.
+    // Small enough that the working copy is the image itself (labels are in its pixels).
+    const banded = cropTo(rocket, { left: 100, top: 100, width: 300, height: 200 });
+    const band = 20;
+    for (let y = 0; y < band; y++)
+      for (let x = 0; x < banded.width; x++) banded.data.set([70, 130, 200], (y * banded.width + x) * 3);
+    const original = new ImageVariants(banded).exact.hash;
+    const trims = new ImageVariants(bordered(banded, 40, [0, 0, 0])).get('trim');
+    expect(trims).toHaveLength(2);
+    // Inside the border (one line given up on each side past the edge), and below the band.
+    const inside = `41,41 ${banded.width - 2}x${banded.height - 2}`;
+    expect(trims.map((v) => v.label)).toContain(inside);
+    expect(trims.find((v) => v.label !== inside)!.label).toMatch(new RegExp(`^41,${41 + band} `));
+    const [near, far] = [inside, undefined].map((label) =>
+      hammingDistance(trims.find((v) => (label ? v.label === label : v.label !== inside))!.hash, original),
+    );
+    expect(near).toBeLessThanOrEqual(16);
+    expect(near).toBeLessThan(far!);
+  });
+});
