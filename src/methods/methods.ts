@@ -21,7 +21,7 @@ const THRESHOLD = 31;
 
 /**
  * Each derived comparison meets more hashes that are not the picture (7 turned copies, 12
- * derotated ones, 10 stored crops per known image), so it must be closer to count. Its distance is
+ * derotated ones, 10-13 stored crops per known image), so it must be closer to count. Its distance is
  * where its own true pairs level off on the development corpus, no further: turned copies,
  * derotated copies, filled frames and stored crops 20 (rotations and mirrors are all within 20;
  * 5-degree rotations 98%); trimmed frames 28 (a stray line of frame moves a smooth picture's hash
@@ -102,7 +102,7 @@ export const METHODS: readonly MatchMethod[] = [
   {
     name: 'pdq-crops',
     side: 'index-side',
-    summary: 'pdq-q20 + 10 stored crops of every known image (80% and 90%, centred and at the corners)',
+    summary: 'pdq-q20 + 10-13 stored crops of every known image (80% and 90%, centred and at the corners)',
     knownFamilies: ['plain', 'crops'],
     queryFamilies: ['plain'],
     rules: rules([

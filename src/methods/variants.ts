@@ -33,7 +33,7 @@ export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'fill', 'crops', '
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 5;
+export const VARIANTS_VERSION = 6;
 
 /** Longest side of the working copy derived hashes are computed on. */
 export const WORKING_SIDE = 512;
@@ -176,16 +176,26 @@ function boxLabel(box: Box): string {
   return `${box.left},${box.top} ${box.width}x${box.height}`;
 }
 
-/** The `crops` rectangles of an image. */
+/**
+ * The `crops` rectangles of an image. A centred crop whose margin is an odd number of pixels has
+ * two equally centred positions (rounded down or up), and PDQ tells them apart on smooth pictures
+ * (a 1-pixel shift alone moves some 20 bits), so both are stored.
+ */
 export function cropBoxes(image: { width: number; height: number }): { label: string; box: Box }[] {
   const out: { label: string; box: Box }[] = [];
+  const positions = (margin: number, anchor: number): number[] =>
+    anchor === 0.5 && margin % 2 === 1
+      ? [Math.floor(margin / 2), Math.ceil(margin / 2)]
+      : [Math.round(margin * anchor)];
   for (const scale of CROP_SCALES) {
     const width = Math.round(image.width * scale);
     const height = Math.round(image.height * scale);
     for (const [ax, ay] of CROP_ANCHORS) {
-      const left = Math.round((image.width - width) * ax);
-      const top = Math.round((image.height - height) * ay);
-      out.push({ label: `crop ${scale} @${ax},${ay}`, box: { left, top, width, height } });
+      for (const left of positions(image.width - width, ax)) {
+        for (const top of positions(image.height - height, ay)) {
+          out.push({ label: `crop ${scale} @${left},${top}`, box: { left, top, width, height } });
+        }
+      }
     }
   }
   return out;

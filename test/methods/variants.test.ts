@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hammingDistance } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { cropTo, rotateWindow } from '../../src/methods/raster.js';
-import { cornersAlike, ImageVariants } from '../../src/methods/variants.js';
+import {
+  CROP_ANCHORS,
+  CROP_SCALES,
+  cornersAlike,
+  cropBoxes,
+  ImageVariants,
+} from '../../src/methods/variants.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture } from '../helpers.js';
 
@@ -75,5 +81,20 @@ describe('ImageVariants', () => {
     );
     expect(near).toBeLessThanOrEqual(16);
     expect(near).toBeLessThan(far!);
+  });
+
+  it('stores both positions of a centred crop whose margin is odd, one otherwise', () => {
+    // 288 x 192 at 90%: 259 x 173, margins 29 and 19 (both odd): 4 centred positions; at 80%:
+    // 230 x 154, margins 58 and 38: 1. Each scale also has its 4 corner crops.
+    const boxes = cropBoxes({ width: 288, height: 192 });
+    expect(boxes).toHaveLength(4 + 4 + 1 + 4);
+    const centred = boxes.filter((b) => b.box.width === 259 && b.box.left > 0 && b.box.left < 29);
+    expect(centred.map((b) => [b.box.left, b.box.top])).toEqual([
+      [14, 9],
+      [14, 10],
+      [15, 9],
+      [15, 10],
+    ]);
+    expect(cropBoxes({ width: 300, height: 200 })).toHaveLength(CROP_SCALES.length * CROP_ANCHORS.length);
   });
 });
