@@ -46,7 +46,7 @@ describe('imprint match (built binary)', () => {
     expect(byDefault.code).toBe(0);
     expect(JSON.parse(byDefault.stdout)).toEqual(
       expect.objectContaining({
-        method: 'pdq-plus',
+        method: 'pdq-max',
         matches: [expect.objectContaining({ hash: bridge, metadata: ['case-1'], known: 'plain' })],
       }),
     );
@@ -72,7 +72,7 @@ describe('imprint match (built binary)', () => {
     const byDefault = imprint(['match', '--json', '--list', selfList, weak]);
     expect(byDefault.code).toBe(1);
     expect(JSON.parse(byDefault.stdout)).toEqual(
-      expect.objectContaining({ method: 'pdq-plus', skipped: 'low-quality', quality: 3, matches: [] }),
+      expect.objectContaining({ method: 'pdq-max', skipped: 'low-quality', quality: 3, matches: [] }),
     );
     expect(byDefault.stderr).toContain('below --min-quality 20');
     const forced = imprint(['match', '--json', '--min-quality', '0', '--list', selfList, weak]);

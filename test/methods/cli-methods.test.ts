@@ -116,13 +116,41 @@ describe('index build --images --method and match --method', () => {
     expect(plain.stdout).toBe('');
     expect(plain.code).toBe(1); // nothing matched
 
-    // Without --method, PDQ uploads are matched with the default method (pdq-plus): the same
-    // matches; plain matching on an index with stored crops never lists a crop on its own.
+    // Without --method, PDQ uploads are matched with the default method (pdq-max): pdq-plus's
+    // matches, and the stored crops too.
     const byDefault = await cli(
       ['match', '--index', join(dir, 'known.idx'), '--json', '-r', join(dir, 'uploads')],
       dir,
     );
-    expect(byDefault.stdout).toBe(r.stdout);
+    const matchesOf = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as Line).matches);
+    expect(matchesOf(byDefault.stdout)).toEqual(matchesOf(r.stdout));
+    expect(byDefault.stdout).toContain('"method":"pdq-max"');
+    const cropUpload = join(dir, 'cropped.jpg');
+    await sharp(fixture('photos', 'astronaut.jpg'))
+      .metadata()
+      .then(({ width, height }) =>
+        sharp(fixture('photos', 'astronaut.jpg'))
+          .extract({ left: 0, top: 0, width: Math.round(width! * 0.8), height: Math.round(height! * 0.8) })
+          .jpeg({ quality: 90 })
+          .toFile(cropUpload),
+      );
+    const viaCrop = await cli(['match', '--index', join(dir, 'known.idx'), '--json', cropUpload], dir);
+    expect(JSON.parse(viaCrop.stdout).matches).toEqual([
+      expect.objectContaining({
+        metadata: ['astronaut.jpg'],
+        query: 'plain',
+        known: expect.stringMatching(/^crops:/),
+      }),
+    ]);
+    const withoutCrops = await cli(
+      ['match', '--index', join(dir, 'known.idx'), '--method', 'pdq-plus', '--json', cropUpload],
+      dir,
+    );
+    expect(JSON.parse(withoutCrops.stdout).matches).toEqual([]);
     const cropped = await cli(
       [
         'match',

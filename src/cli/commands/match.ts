@@ -39,9 +39,10 @@ Options:
                          20 for the other methods; 0 = all)
   --dihedral             plain PDQ, also matching rotated (90/180/270) and mirrored copies
   --method <name>        pdq (plain PDQ at 31, the reference's matching), pdq-q20, pdq-dihedral,
-                         pdq-trim, pdq-derotate, pdq-plus (default; these work with any list), or
-                         pdq-crops, pdq-max (need an index built with 'imprint index build --images
-                         --method pdq-max'); --max-distance sets a method's plain threshold
+                         pdq-trim, pdq-derotate, pdq-plus (these work with any list), pdq-crops,
+                         pdq-max (default: pdq-plus, plus the crops an index built with 'imprint
+                         index build --images --method pdq-max' stores); --max-distance sets a
+                         method's threshold (its derived comparisons stay that much stricter)
   --json                 NDJSON output, one object per image
   -r, --recursive        match the images in directories
   --auto-orient          apply EXIF orientation before hashing (default off, as the references)
