@@ -130,9 +130,11 @@ function peelLayer(
     if (++start >= EDGE_WIDTH || length - start < minLength) return 0;
     colour = uniform(lineAt(start));
   }
-  const next = lineAt(start + 1);
-  const nextColour = uniform(next, UNIFORM_SHARE);
-  if (nextColour && shareNear(next, channels, colour) < UNIFORM_SHARE * n) {
+  // Blended lines can be near the layer's colour yet not in it (a light-blue line between a blue
+  // header and a white background): the layer's colour is where uniform lines settle.
+  for (let settle = 0; settle < EDGE_WIDTH && length - start - 1 >= minLength; settle++) {
+    const nextColour = uniform(lineAt(start + 1), UNIFORM_SHARE);
+    if (!nextColour || !colourMoved(colour, nextColour)) break;
     start++;
     colour = nextColour;
   }
@@ -162,6 +164,11 @@ function peelLayer(
     return 0;
   }
   return 0;
+}
+
+/** True when two colours differ by more than {@link EDGE_TOLERANCE} in some channel. */
+function colourMoved(a: readonly number[], b: readonly number[]): boolean {
+  return a.some((v, c) => Math.abs(v - b[c]!) > EDGE_TOLERANCE);
 }
 
 /** The first line in [from, to) mostly in `colour` again, if any. */

@@ -33,7 +33,7 @@ export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'fill', 'crops', '
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 6;
+export const VARIANTS_VERSION = 7;
 
 /** Longest side of the working copy derived hashes are computed on. */
 export const WORKING_SIDE = 512;

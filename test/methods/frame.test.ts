@@ -123,6 +123,19 @@ describe('findPictureBox', () => {
     expect(findPictureBox(picture(50, 50, 3), 1)).toBeUndefined();
   });
 
+  it('peels a layer whose edge is blended over several lines (a header bar above a white background)', () => {
+    // Blue header, three resampled lines between blue and white (the last ones near white but not
+    // white), a white layer with a line of "text", then the picture: all of it above is frame.
+    const width = 100;
+    const image = framed(picture(width, 100, 31), 0, 60, width, 160, [255, 255, 255]);
+    rect(image, 0, 0, width, 20, [35, 156, 237]);
+    rect(image, 0, 20, width, 1, [141, 204, 239]);
+    rect(image, 0, 21, width, 1, [237, 255, 255]);
+    rect(image, 0, 22, width, 1, [249, 253, 255]);
+    rect(image, 10, 35, 40, 8, [20, 20, 20]);
+    expect(findPictureBox(image)).toEqual({ left: 0, top: 60 + EDGE_INSET, width, height: 100 - EDGE_INSET });
+  });
+
   it('works on grey images and ignores alpha', () => {
     const rgb = framed(picture(40, 40, 11), 10, 10, 60, 60, [0, 0, 0]);
     const greyData = new Uint8Array(60 * 60);
