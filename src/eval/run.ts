@@ -23,6 +23,8 @@ import {
   CROP_ANCHORS,
   CROP_SCALES,
   DEROTATE_ANGLES,
+  ENLARGE_BELOW,
+  ENLARGE_FACTORS,
   ImageVariants,
   VARIANTS_VERSION,
   type VariantFamily,
@@ -512,6 +514,8 @@ function cacheKey(
       CROP_SCALES,
       CROP_ANCHORS,
       DEROTATE_ANGLES,
+      ENLARGE_BELOW,
+      ENLARGE_FACTORS,
       frame: { ...frame },
     },
   });

@@ -23,12 +23,12 @@ const THRESHOLD = 31;
  * Each derived comparison meets more hashes that are not the picture (7 turned copies, 12
  * derotated ones, 10-13 stored crops per known image), so it must be closer to count. Its distance is
  * where its own true pairs level off on the development corpus, no further: turned copies,
- * derotated copies, filled frames and stored crops 20 (rotations and mirrors are all within 20;
- * 5-degree rotations 98%); trimmed frames 28 (a stray line of frame moves a smooth picture's hash
+ * derotated copies, filled frames, enlarged small uploads and stored crops 20 (rotations and
+ * mirrors are all within 20; 5-degree rotations 98%); trimmed frames 28 (a stray line of frame moves a smooth picture's hash
  * a lot). Slack = that distance - 31. The closest false pairs each comparison makes, and the margin
  * these distances keep from them, are in the evaluation report.
  */
-const SLACK = { dihedral: -11, trim: -3, fill: -11, derotate: -11, crops: -11 } as const;
+const SLACK = { dihedral: -11, trim: -3, fill: -11, derotate: -11, crops: -11, enlarged: -11 } as const;
 
 const PLUS_RULES: readonly (readonly [VariantFamily, VariantFamily, number?])[] = [
   ['plain', 'plain'],
@@ -36,6 +36,7 @@ const PLUS_RULES: readonly (readonly [VariantFamily, VariantFamily, number?])[] 
   ['trim', 'plain', SLACK.trim],
   ['fill', 'plain', SLACK.fill],
   ['derotate', 'plain', SLACK.derotate],
+  ['enlarged', 'plain', SLACK.enlarged],
 ];
 
 /** Every method, plain PDQ first. */
@@ -100,6 +101,19 @@ export const METHODS: readonly MatchMethod[] = [
     minQuality: QUERY_QUALITY,
   },
   {
+    name: 'pdq-enlarge',
+    side: 'query-side',
+    summary: 'pdq-q20 + uploads smaller than 256 px also hashed enlarged 2 and 4 times (2 more hashes)',
+    knownFamilies: ['plain'],
+    queryFamilies: ['plain', 'enlarged'],
+    rules: rules([
+      ['plain', 'plain'],
+      ['enlarged', 'plain', SLACK.enlarged],
+    ]),
+    threshold: THRESHOLD,
+    minQuality: QUERY_QUALITY,
+  },
+  {
     name: 'pdq-crops',
     side: 'index-side',
     summary: 'pdq-q20 + 10-13 stored crops of every known image (80% and 90%, centred and at the corners)',
@@ -115,9 +129,10 @@ export const METHODS: readonly MatchMethod[] = [
   {
     name: 'pdq-plus',
     side: 'query-side',
-    summary: 'pdq-dihedral + pdq-trim + pdq-derotate: the most that works with any plain PDQ list',
+    summary:
+      'pdq-dihedral + pdq-trim + pdq-derotate + pdq-enlarge: the most that works with any plain PDQ list',
     knownFamilies: ['plain'],
-    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate'],
+    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged'],
     rules: rules(PLUS_RULES),
     threshold: THRESHOLD,
     minQuality: QUERY_QUALITY,
@@ -127,7 +142,7 @@ export const METHODS: readonly MatchMethod[] = [
     side: 'index-side',
     summary: 'pdq-plus + pdq-crops, for lists built by imprint from the images',
     knownFamilies: ['plain', 'crops'],
-    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate'],
+    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged'],
     rules: rules([...PLUS_RULES, ['plain', 'crops', SLACK.crops]]),
     threshold: THRESHOLD,
     minQuality: QUERY_QUALITY,

@@ -8,7 +8,8 @@
  * the picture found inside a frame (frame.ts: inside every layer of it, and inside its outermost
  * layer only); `fill` keeps the canvas but paints the frame over with the picture's edge pixels,
  * for bars laid OVER a picture (a caption bar hides its top, so the picture is the whole canvas).
- * `crops` are sub-pictures, `derotate` the image turned back by small angles. All but `plain` and
+ * `crops` are sub-pictures, `derotate` the image turned back by small angles, `enlarged` a small
+ * upload enlarged 2 and 4 times. All but `plain` and
  * `dihedral` are derived on a working copy (at most {@link WORKING_SIDE} px, alpha dropped): PDQ
  * sees a 64x64 box-filtered picture anyway, and derived hashes only need to agree with each other
  * and with `plain` within a few bits.
@@ -22,6 +23,7 @@ import {
   cropTo,
   DIHEDRAL_COPIES,
   dihedralCopy,
+  enlarge,
   fillOutside,
   rotateWindow,
   sizeBeforeRotation,
@@ -29,11 +31,19 @@ import {
 } from './raster.js';
 
 /** The names of the variant families. */
-export const VARIANT_FAMILIES = ['plain', 'dihedral', 'trim', 'fill', 'crops', 'derotate'] as const;
+export const VARIANT_FAMILIES = [
+  'plain',
+  'dihedral',
+  'trim',
+  'fill',
+  'crops',
+  'derotate',
+  'enlarged',
+] as const;
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 7;
+export const VARIANTS_VERSION = 8;
 
 /** Longest side of the working copy derived hashes are computed on. */
 export const WORKING_SIDE = 512;
@@ -52,6 +62,15 @@ export const CROP_ANCHORS: readonly (readonly [number, number])[] = [
   [0, 1],
   [1, 1],
 ];
+
+/**
+ * Uploads whose longer side is below this are also hashed enlarged ({@link ENLARGE_FACTORS}): PDQ's
+ * box filter is ceil(side / 128) pixels wide, so below 256 px it is 1 or 2 pixels, and a smaller
+ * copy of a picture is filtered much more coarsely (relatively) than the picture was.
+ */
+export const ENLARGE_BELOW = 256;
+/** How many times a small upload is enlarged (bilinear) for `enlarged`. */
+export const ENLARGE_FACTORS: readonly number[] = [2, 4];
 
 /**
  * Angles (degrees, clockwise) the query is rotated back by for `derotate`: every whole degree up to
@@ -160,6 +179,13 @@ export class ImageVariants {
         }));
       case 'derotate':
         return derotated(this.working);
+      case 'enlarged':
+        if (Math.max(this.working.width, this.working.height) >= ENLARGE_BELOW) return [];
+        return ENLARGE_FACTORS.map((factor) => ({
+          family,
+          label: `x${factor}`,
+          hash: hashOf(enlarge(this.working, factor)),
+        }));
     }
   }
 }

@@ -6,6 +6,7 @@ import {
   DIHEDRAL_COPIES,
   type DihedralCopy,
   dihedralCopy,
+  enlarge,
   fillOutside,
   rotateWindow,
   sizeBeforeRotation,
@@ -117,6 +118,21 @@ describe('raster operations', () => {
     const image = grey(3, 3, [0, 0, 0, 0, 5, 6, 0, 7, 8]);
     expect(fillOutside(image, { left: 1, top: 1, width: 2, height: 2 })).toEqual(
       grey(3, 3, [5, 5, 6, 5, 5, 6, 7, 7, 8]),
+    );
+  });
+
+  it('enlarges bilinearly: whole-pixel blocks inside, linear ramps between sample centres', () => {
+    // A 2x1 grey image [0, 200] enlarged 4 times: sample centres at x = 1.5 and 5.5; left of the
+    // first and right of the last the edge value holds, between them a straight ramp.
+    const out = enlarge({ width: 2, height: 1, channels: 1, data: Uint8Array.from([0, 200]) }, 4);
+    expect([out.width, out.height]).toEqual([8, 4]);
+    expect([...out.data.subarray(0, 8)]).toEqual([0, 0, 25, 75, 125, 175, 200, 200]);
+    // Alpha dropped; a flat image stays flat at any factor.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 255 }), (factor, v) => {
+        const flat = enlarge({ width: 3, height: 2, channels: 4, data: new Uint8Array(24).fill(v) }, factor);
+        return flat.channels === 3 && flat.data.every((x) => x === v);
+      }),
     );
   });
 });

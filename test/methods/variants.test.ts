@@ -97,4 +97,10 @@ describe('ImageVariants', () => {
     ]);
     expect(cropBoxes({ width: 300, height: 200 })).toHaveLength(CROP_SCALES.length * CROP_ANCHORS.length);
   });
+
+  it('hashes uploads smaller than 256 px enlarged 2 and 4 times, larger ones not', () => {
+    const small = cropTo(rocket, { left: 200, top: 100, width: 144, height: 96 });
+    expect(new ImageVariants(small).get('enlarged').map((v) => v.label)).toEqual(['x2', 'x4']);
+    expect(new ImageVariants(rocket).get('enlarged')).toEqual([]);
+  });
 });
