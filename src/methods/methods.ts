@@ -90,7 +90,8 @@ export const METHODS: readonly MatchMethod[] = [
   {
     name: 'pdq-derotate',
     side: 'query-side',
-    summary: 'pdq-q20 + the upload turned back by 1..6 degrees either way (12 more hashes)',
+    summary:
+      'pdq-q20 + an upload whose corners share a fill colour turned back by 1..6 degrees either way (12 more hashes)',
     knownFamilies: ['plain'],
     queryFamilies: ['plain', 'derotate'],
     rules: rules([
