@@ -9,10 +9,9 @@
  * layer only); `fill` keeps the canvas but paints the frame over with the picture's edge pixels,
  * for bars laid OVER a picture (a caption bar hides its top, so the picture is the whole canvas).
  * `crops` are sub-pictures, `derotate` the image turned back by small angles, `enlarged` a small
- * upload enlarged 2 and 4 times. All but `plain` and
- * `dihedral` are derived on a working copy (at most {@link WORKING_SIDE} px, alpha dropped): PDQ
- * sees a 64x64 box-filtered picture anyway, and derived hashes only need to agree with each other
- * and with `plain` within a few bits.
+ * upload enlarged 2 and 4 times. All but `plain` and `dihedral` are derived on a working copy (at
+ * most {@link WORKING_SIDE} px, alpha dropped): PDQ sees a 64x64 box-filtered picture anyway, and
+ * derived hashes only need to agree with each other and with `plain` within a few bits.
  */
 import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';

@@ -19,7 +19,8 @@ const help = `Usage: imprint match (--list <file> | --index <file>) [options] <f
 
 Hashes each image and prints the known hashes it matches. PDQ uploads are matched with the
 method ${DEFAULT_METHOD} unless --method or --dihedral says otherwise (see 'imprint eval'): the upload
-is also hashed turned, mirrored, cut out of a frame and turned back by small angles. Text output:
+is also hashed turned, mirrored, cut out of a frame, turned back by small angles and, when small,
+enlarged. Text output:
 one line per match, "path<TAB>distance<TAB>known-hash<TAB>metadata", followed with a method by
 "<TAB>query-variant<TAB>known-variant"; images without a match print nothing. With --json, one
 object per image: {"path","algorithm","hash","quality","skipped","matches":[{"hash","distance",
@@ -39,9 +40,9 @@ Options:
                          20 for the other methods; 0 = all)
   --dihedral             plain PDQ, also matching rotated (90/180/270) and mirrored copies
   --method <name>        pdq (plain PDQ at 31, the reference's matching), pdq-q20, pdq-dihedral,
-                         pdq-trim, pdq-derotate, pdq-plus (these work with any list), pdq-crops,
-                         pdq-max (default: pdq-plus, plus the crops an index built with 'imprint
-                         index build --images --method pdq-max' stores); --max-distance sets a
+                         pdq-trim, pdq-derotate, pdq-enlarge, pdq-plus (these work with any list),
+                         pdq-crops, pdq-max (default: pdq-plus, plus the crops an index built with
+                         'imprint index build --images --method pdq-max' stores); --max-distance sets a
                          method's threshold (its derived comparisons stay that much stricter)
   --json                 NDJSON output, one object per image
   -r, --recursive        match the images in directories
