@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_METHOD } from '../methods/methods.js';
 import { heatmapSvg, histogramSvg } from './charts.js';
 import { addScore, emptyHistogram, sumHistograms } from './metrics.js';
 import type { EvalResult, FalsePair } from './run.js';
@@ -181,6 +182,36 @@ export function buildReport(result: EvalResult, precision: number, command: stri
     md.push(`| \`${m.name}\` | ${met} | ${missed.join(', ') || '-'} |`);
   }
   md.push('');
+
+  // The default method when it was evaluated, else the last one (the most combined, as listed).
+  const found = result.methods.findIndex((m) => m.name === DEFAULT_METHOD);
+  const shown = found >= 0 ? found : result.methods.length - 1;
+  if (result.grouped) {
+    const name = result.methods[shown]!.name;
+    md.push(`## Where \`${name}\` misses`, '');
+    md.push(
+      `Per transform below its target, the groups of related originals with the most copies \`${name}\` did not find at its threshold (misses of the group / originals in it):`,
+      '',
+    );
+    const sizes = new Map<string, number>();
+    for (const g of result.groups) sizes.set(g ?? '-', (sizes.get(g ?? '-') ?? 0) + 1);
+    result.transforms.forEach((tr, t) => {
+      const own = result.scores[shown]![t]!.own;
+      const threshold = result.methods[shown]!.threshold;
+      const misses = new Map<string, number>();
+      own.forEach((score, i) => {
+        if (score > threshold)
+          misses.set(result.groups[i] ?? '-', (misses.get(result.groups[i] ?? '-') ?? 0) + 1);
+      });
+      const total = [...misses.values()].reduce((a, b) => a + b, 0);
+      if (tr.target === undefined || total === 0 || 1 - total / own.length >= tr.target) return;
+      const top = [...misses.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
+      md.push(
+        `- ${tr.name}: ${int(total)} misses; ${top.map(([g, k]) => `${g} ${k}/${sizes.get(g)}`).join(', ')}`,
+      );
+    });
+    md.push('');
+  }
 
   md.push('## Closest false pairs', '');
   md.push(

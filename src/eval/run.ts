@@ -125,6 +125,8 @@ export interface EvalResult {
   readonly closestUnrelatedPairs: readonly (readonly FalsePair[])[];
   /** Whether originals were grouped into related ones. */
   readonly grouped: boolean;
+  /** Each original's group of related ones (by {@link EvalOptions.relatedKey}), in `originals` order. */
+  readonly groups: readonly (string | undefined)[];
   /** Copies that could not be made or decoded, per transform. */
   readonly failures: readonly number[];
   /** Pairs tried per transform: copies x other originals. */
@@ -315,6 +317,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     closestFalsePairs: closest.map((list) => list.map(describe)),
     closestUnrelatedPairs: closestUnrelated.map((list) => list.map(describe)),
     grouped: options.relatedKey !== undefined,
+    groups,
     failures,
     pairsPerTransform: n * (n - 1),
     costs,

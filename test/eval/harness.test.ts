@@ -155,4 +155,19 @@ describe('imprint eval harness', () => {
     for (const c of report.charts) expect(c.svg.startsWith('<svg')).toBe(true);
     expect(MIN_SCORE).toBeLessThan(0);
   });
+
+  it('says which groups of related originals the shown method misses', () => {
+    // pdq-dihedral finds every mirrored copy; pretend it missed the two related photos' copies.
+    const mirror = TRANSFORM_NAMES.indexOf('mirror');
+    const own = Float64Array.from(result.originals, (name) =>
+      name === 'astronaut.jpg' || name === 'chelsea-cat.jpg' ? 99 : 0,
+    );
+    const scores = result.scores.map((row, m) =>
+      row.map((cell, t) => (m === 1 && t === mirror ? { ...cell, own } : cell)),
+    );
+    const report = buildReport({ ...result, scores }, 0.9999, 'imprint eval test');
+    expect(report.markdown).toContain('## Where `pdq-dihedral` misses');
+    expect(report.markdown).toContain('- mirror: 2 misses; pair 2/2\n');
+    expect(buildReport(result, 0.9999, 'x').markdown).not.toMatch(/^- mirror: /m);
+  });
 });
