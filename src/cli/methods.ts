@@ -5,7 +5,7 @@
  */
 import { basename, relative, resolve } from 'node:path';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
-import { toImprintError } from '../core/errors.js';
+import { ImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
 import type { HashIndex } from '../matching/types.js';
 import {
@@ -17,6 +17,7 @@ import {
 import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
 import { ImageVariants } from '../methods/variants.js';
+import { mapFiles } from '../sharp/batch.js';
 import { decodeImage } from '../sharp/decode.js';
 import { BatchReport } from './batch-report.js';
 import { type CliIo, UsageError } from './command.js';
@@ -46,22 +47,30 @@ export async function addImagesToIndex(
   const root = resolve(io.cwd, dir);
   let images = 0;
   let hashes = 0;
-  for await (const path of batch.paths([dir], true)) {
-    if (io.signal.aborted) break;
-    try {
-      const image = await decodeImage(resolve(io.cwd, path), { signal: io.signal });
-      const name = relative(root, resolve(io.cwd, path)) || basename(path);
-      const entries = knownEntriesFor(method, new ImageVariants(image), name);
-      index.addAll(entries);
+  const known = async (path: string) => {
+    const image = await decodeImage(resolve(io.cwd, path), { signal: io.signal });
+    const name = relative(root, resolve(io.cwd, path)) || basename(path);
+    return knownEntriesFor(method, new ImageVariants(image), name);
+  };
+  for await (const r of untilAborted(mapFiles(batch.paths([dir], true), known, { signal: io.signal }))) {
+    if (r.ok) {
+      index.addAll(r.value);
       images++;
-      hashes += entries.length;
-    } catch (err) {
-      batch.failFile(path, toImprintError(err, 'ERR_IMAGE_CORRUPT'));
-    }
+      hashes += r.value.length;
+    } else batch.failFile(r.path, r.error);
     batch.finished();
   }
   batch.summarize();
   return { images, hashes, failed: batch.failed };
+}
+
+/** The results until the batch is interrupted (the caller reports the interruption). */
+async function* untilAborted<T>(results: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    yield* results;
+  } catch (err) {
+    if (!(err instanceof ImprintError && err.code === 'ERR_ABORTED')) throw err;
+  }
 }
 
 /** Options of {@link matchFilesWithMethod}. */
@@ -91,65 +100,72 @@ export async function matchFilesWithMethod(
   const batch = new BatchReport('match', io);
   const minQuality = options.minQuality ?? method.minQuality ?? PDQ_MIN_QUALITY;
   let matched = 0;
-  for await (const path of batch.paths(inputs, options.recursive)) {
-    if (io.signal.aborted) break;
-    try {
-      const image = await decodeImage(resolve(io.cwd, path), {
-        autoOrient: options.autoOrient,
-        signal: io.signal,
-      });
-      const variants = new ImageVariants(image);
-      const matches = matchWithMethod(
-        index as HashIndex<unknown | KnownVariantMetadata<unknown>>,
-        method,
-        queryHashesFor(method, variants),
-        {
-          ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
-          minQuality,
-        },
+  // Decoding and hashing run ahead in a bounded pipeline; matching and printing stay in order.
+  const hashed = async (path: string) => {
+    const image = await decodeImage(resolve(io.cwd, path), {
+      autoOrient: options.autoOrient,
+      signal: io.signal,
+    });
+    const variants = new ImageVariants(image);
+    return { exact: variants.exact, queries: queryHashesFor(method, variants) };
+  };
+  const uploads = mapFiles(batch.paths(inputs, options.recursive), hashed, { signal: io.signal });
+  for await (const r of untilAborted(uploads)) {
+    if (!r.ok) {
+      batch.failFile(r.path, r.error);
+      batch.finished();
+      continue;
+    }
+    const { path } = r;
+    const { exact, queries } = r.value;
+    const matches = matchWithMethod(
+      index as HashIndex<unknown | KnownVariantMetadata<unknown>>,
+      method,
+      queries,
+      {
+        ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+        minQuality,
+      },
+    );
+    // Derived hashes are judged by their own quality, so a flat upload can still match through
+    // the picture inside its frame; it is "skipped" only when nothing of it was usable.
+    const skipped = exact.quality < minQuality && matches.length === 0 ? 'low-quality' : null;
+    if (matches.length > 0) matched++;
+    batch.progress.clear();
+    if (skipped) {
+      io.stderr.write(
+        `imprint match: ${path}: not matched: PDQ quality ${exact.quality} is below --min-quality ${minQuality}\n`,
       );
-      // Derived hashes are judged by their own quality, so a flat upload can still match through
-      // the picture inside its frame; it is "skipped" only when nothing of it was usable.
-      const skipped = variants.exact.quality < minQuality && matches.length === 0 ? 'low-quality' : null;
-      if (matches.length > 0) matched++;
-      batch.progress.clear();
-      if (skipped) {
-        io.stderr.write(
-          `imprint match: ${path}: not matched: PDQ quality ${variants.exact.quality} is below --min-quality ${minQuality}\n`,
-        );
-      }
-      if (options.json) {
+    }
+    if (options.json) {
+      await writeLine(
+        io.stdout,
+        JSON.stringify({
+          path,
+          algorithm: 'pdq',
+          method: method.name,
+          hash: hashToHex(exact.hash),
+          quality: exact.quality,
+          skipped,
+          matches: matches.map((m) => ({
+            hash: hashToHex(m.hash),
+            distance: m.distance,
+            // A list, as in plain matching: one known image's metadata.
+            metadata: [m.metadata],
+            score: m.score,
+            query: m.query,
+            known: m.known,
+          })),
+        }),
+      );
+    } else {
+      for (const m of matches) {
+        const meta = typeof m.metadata === 'string' ? m.metadata : JSON.stringify(m.metadata);
         await writeLine(
           io.stdout,
-          JSON.stringify({
-            path,
-            algorithm: 'pdq',
-            method: method.name,
-            hash: hashToHex(variants.exact.hash),
-            quality: variants.exact.quality,
-            skipped,
-            matches: matches.map((m) => ({
-              hash: hashToHex(m.hash),
-              distance: m.distance,
-              // A list, as in plain matching: one known image's metadata.
-              metadata: [m.metadata],
-              score: m.score,
-              query: m.query,
-              known: m.known,
-            })),
-          }),
+          `${path}\t${m.distance}\t${hashToHex(m.hash)}\t${meta.replace(/[\t\n\r]/g, ' ')}\t${m.query}\t${m.known}`,
         );
-      } else {
-        for (const m of matches) {
-          const meta = typeof m.metadata === 'string' ? m.metadata : JSON.stringify(m.metadata);
-          await writeLine(
-            io.stdout,
-            `${path}\t${m.distance}\t${hashToHex(m.hash)}\t${meta.replace(/[\t\n\r]/g, ' ')}\t${m.query}\t${m.known}`,
-          );
-        }
       }
-    } catch (err) {
-      batch.failFile(path, toImprintError(err, 'ERR_IMAGE_CORRUPT'));
     }
     batch.finished();
   }

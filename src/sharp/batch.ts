@@ -43,6 +43,45 @@ export async function* hashFiles(
   paths: Iterable<string> | AsyncIterable<string>,
   options: HashFilesOptions = {},
 ): AsyncGenerator<FileResult, void, undefined> {
+  for await (const r of mapFiles(paths, (path) => hashImage(path, options), options)) {
+    yield r.ok ? { path: r.path, index: r.index, ok: true, result: r.value } : r;
+  }
+}
+
+/** Options for {@link mapFiles}. */
+export interface MapFilesOptions {
+  /** Files worked on at once. Default: the number of CPU cores + 1. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Called after every file, success or failure. */
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+/** One file's outcome under {@link mapFiles}. */
+export type MapResult<R> =
+  | { readonly path: string; readonly index: number; readonly ok: true; readonly value: R }
+  | { readonly path: string; readonly index: number; readonly ok: false; readonly error: ImprintError };
+
+/**
+ * The pipeline under {@link hashFiles}, for any per-file work (e.g. decoding and hashing the way a
+ * matching method needs): up to `concurrency` files in flight, so decoding in libvips' threads
+ * overlaps the work on the ones already decoded; results in input order; a failing file yields
+ * its error (typed, code ERR_IMAGE_CORRUPT when the work threw something else) and the batch goes
+ * on. Aborting stops new work; files already started finish, then it throws ERR_ABORTED.
+ *
+ * @example
+ * ```ts
+ * import { decodeImage, mapFiles } from 'imprint/sharp';
+ * for await (const r of mapFiles(paths, async (p) => (await decodeImage(p)).width)) {
+ *   console.log(r.path, r.ok ? r.value : r.error.code);
+ * }
+ * ```
+ */
+export async function* mapFiles<R>(
+  paths: Iterable<string> | AsyncIterable<string>,
+  work: (path: string) => Promise<R>,
+  options: MapFilesOptions = {},
+): AsyncGenerator<MapResult<R>, void, undefined> {
   const concurrency = options.concurrency ?? availableParallelism() + 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ImprintError(
@@ -53,7 +92,7 @@ export async function* hashFiles(
   const { signal, onProgress } = options;
   const total = Array.isArray(paths) ? paths.length : undefined;
   const iterator = toAsyncIterator(paths);
-  const inFlight: Promise<FileResult>[] = [];
+  const inFlight: Promise<MapResult<R>>[] = [];
   let index = 0;
   let done = 0;
   let failed = 0;
@@ -69,9 +108,9 @@ export async function* hashFiles(
     const path = next.value;
     const i = index++;
     inFlight.push(
-      hashImage(path, options).then(
-        (result): FileResult => ({ path, index: i, ok: true, result }),
-        (err: unknown): FileResult => ({
+      work(path).then(
+        (value): MapResult<R> => ({ path, index: i, ok: true, value }),
+        (err: unknown): MapResult<R> => ({
           path,
           index: i,
           ok: false,

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ImprintError } from '../../src/core/errors.js';
 import { hashToHex } from '../../src/core/hash.js';
-import { type BatchProgress, type FileResult, hashFiles } from '../../src/sharp/batch.js';
+import { type BatchProgress, type FileResult, hashFiles, mapFiles } from '../../src/sharp/batch.js';
 import { hashImage } from '../../src/sharp/hash-image.js';
 import { fixture } from '../helpers.js';
 
@@ -73,6 +75,53 @@ describe('hashFiles', () => {
   it('rejects a bad concurrency', async () => {
     await expect(collect(hashFiles(paths, { concurrency: 0 }))).rejects.toEqual(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+  });
+});
+
+describe('mapFiles', () => {
+  it('keeps input order, at most `concurrency` in flight, and turns failures into typed results', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({ delay: fc.integer({ min: 0, max: 3 }), fails: fc.boolean(), typed: fc.boolean() }),
+          {
+            maxLength: 12,
+          },
+        ),
+        fc.integer({ min: 1, max: 4 }),
+        async (jobs, concurrency) => {
+          let running = 0;
+          let most = 0;
+          const work = async (path: string) => {
+            const job = jobs[Number(path)]!;
+            running++;
+            most = Math.max(most, running);
+            await new Promise((r) => setTimeout(r, job.delay));
+            running--;
+            if (job.fails)
+              throw job.typed ? new ImprintError('ERR_IMAGE_TOO_LARGE', 'big') : new Error('boom');
+            return Number(path) * 2;
+          };
+          const out = [];
+          for await (const r of mapFiles(
+            jobs.map((_, i) => String(i)),
+            work,
+            { concurrency },
+          ))
+            out.push(r);
+          expect(out.map((r) => r.path)).toEqual(jobs.map((_, i) => String(i)));
+          out.forEach((r, i) => {
+            if (jobs[i]!.fails) {
+              expect(r.ok).toBe(false);
+              if (!r.ok)
+                expect(r.error.code).toBe(jobs[i]!.typed ? 'ERR_IMAGE_TOO_LARGE' : 'ERR_IMAGE_CORRUPT');
+            } else expect(r).toEqual({ path: String(i), index: i, ok: true, value: i * 2 });
+          });
+          expect(most).toBeLessThanOrEqual(concurrency);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });
