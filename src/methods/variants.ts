@@ -42,10 +42,16 @@ export const VARIANT_FAMILIES = [
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 8;
+export const VARIANTS_VERSION = 9;
 
-/** Longest side of the working copy derived hashes are computed on. */
-export const WORKING_SIDE = 512;
+/**
+ * Longest side of the working copy derived hashes are computed on. PDQ's box filter is
+ * ceil(side / 128) px wide, so a copy of another size is filtered differently from the image the
+ * known hash was made from: on fixture photos a mirror image hashed from a 512 px copy was 8-36
+ * bits from the original's hash (0-2 from a full-size copy). 1024 keeps that to 0-6 bits up to
+ * 1440 px (20 for a smooth 3000 px photo) at a quarter of the full-size cost.
+ */
+export const WORKING_SIDE = 1024;
 
 /**
  * Sub-pictures hashed for `crops`, as fractions of each side: every scale at every anchor. PDQ

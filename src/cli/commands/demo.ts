@@ -1,9 +1,19 @@
 import sharp, { type Sharp } from 'sharp';
-import type { Hash } from '../../core/hash.js';
+import { PDQ_MIN_QUALITY } from '../../algorithms/pdq.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { matchHash } from '../../matching/match.js';
-import { hashFiles } from '../../sharp/batch.js';
-import { hashImage } from '../../sharp/hash-image.js';
+import type { HashIndex } from '../../matching/types.js';
+import {
+  isKnownVariant,
+  type KnownVariantMetadata,
+  knownEntriesFor,
+  matchWithMethod,
+  queryHashesFor,
+} from '../../methods/match.js';
+import { DEFAULT_METHOD, getMethod } from '../../methods/methods.js';
+import { ImageVariants } from '../../methods/variants.js';
+import { mapFiles } from '../../sharp/batch.js';
+import { decodeImage } from '../../sharp/decode.js';
 import { intOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,36 +22,54 @@ import { writeLine } from '../output.js';
 
 const help = `Usage: imprint demo [--holdout <n>] <dir>
 
-The main job end to end on a folder of images: hash every image into a "known" list (PDQ), make
-altered copies on the fly (resized, recompressed, brightened, captioned, mirrored, rotated), match
-them against the list, and check that the last <n> images (held out, never in the list) match
-nothing. Broken files in the folder are reported and skipped, as a batch would.
+The main job end to end on a folder of images: hash every image into a "known" index (PDQ, plus
+the crops the default method ${DEFAULT_METHOD} stores), make altered copies on the fly (resized,
+recompressed, brightened, captioned, framed, mirrored, rotated, cropped), match them with plain
+PDQ at 31 and with ${DEFAULT_METHOD}, and check that the last <n> images (held out, never in the
+list) match nothing. Broken files in the folder are reported and skipped, as a batch would.
 
 Options:
   --holdout <n>   images kept out of the known list as unrelated uploads (default 3)`;
 
-type Edit = { name: string; dihedral: boolean; apply: (img: Sharp, w: number, h: number) => Sharp };
+type Edit = { name: string; apply: (img: Sharp, w: number, h: number) => Sharp };
+
+const caption = (w: number, h: number) =>
+  Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="black"/><text x="10" y="70%" font-size="${Math.round(h * 0.6)}" fill="white">reposted</text></svg>`,
+  );
 
 const EDITS: Edit[] = [
-  { name: 'resized to 50%', dihedral: false, apply: (img, w) => img.resize(Math.round(w / 2)) },
-  { name: 'JPEG quality 30', dihedral: false, apply: (img) => img.jpeg({ quality: 30 }) },
-  { name: 'brightness +20%', dihedral: false, apply: (img) => img.modulate({ brightness: 1.2 }) },
+  { name: 'resized to 50%', apply: (img, w) => img.resize(Math.round(w / 2)) },
+  { name: 'JPEG quality 30', apply: (img) => img.jpeg({ quality: 30 }) },
+  { name: 'brightness +20%', apply: (img) => img.modulate({ brightness: 1.2 }) },
   {
-    name: 'caption bar',
-    dihedral: false,
-    apply: (img, w, h) =>
-      img.composite([
-        {
-          input: Buffer.from(
-            `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${Math.round(h / 10)}"><rect width="100%" height="100%" fill="black"/><text x="10" y="70%" font-size="${Math.round(h / 16)}" fill="white">reposted</text></svg>`,
-          ),
-          top: 0,
-          left: 0,
-        },
-      ]),
+    name: 'caption bar over the top',
+    apply: (img, w, h) => img.composite([{ input: caption(w, Math.round(h / 10)), top: 0, left: 0 }]),
   },
-  { name: 'mirrored (dihedral query)', dihedral: true, apply: (img) => img.flop() },
-  { name: 'rotated 90° (dihedral query)', dihedral: true, apply: (img) => img.rotate(90) },
+  {
+    name: 'white border 10%',
+    apply: (img, w, h) => {
+      const x = Math.round(w / 10);
+      const y = Math.round(h / 10);
+      return img.extend({ top: y, bottom: y, left: x, right: x, background: '#ffffff' });
+    },
+  },
+  { name: 'mirrored', apply: (img) => img.flop() },
+  { name: 'rotated 90°', apply: (img) => img.rotate(90) },
+  { name: 'rotated 4°', apply: (img) => img.rotate(4, { background: '#000000' }) },
+  {
+    name: 'cropped to 90%',
+    apply: (img, w, h) => {
+      const width = Math.round(w * 0.9);
+      const height = Math.round(h * 0.9);
+      return img.extract({
+        left: Math.floor((w - width) / 2),
+        top: Math.floor((h - height) / 2),
+        width,
+        height,
+      });
+    },
+  },
 ];
 
 /** `imprint demo`. */
@@ -60,69 +88,80 @@ const demoCommand: Command = {
     const files: string[] = [];
     for await (const p of expandInputs([dir], { cwd: io.cwd, recursive: true, onProblem: () => {} }))
       files.push(p);
-    const good: { path: string; hash: Hash }[] = [];
-    const index = new FlatIndex<string>();
+    const method = getMethod(DEFAULT_METHOD);
+    const good: { path: string; variants: ImageVariants }[] = [];
     await say(`1. Hashing ${files.length} images in ${dir} with PDQ`);
-    for await (const r of hashFiles(files, { signal: io.signal })) {
+    const decoded = mapFiles(files, async (path) => new ImageVariants(await decodeImage(path)), {
+      signal: io.signal,
+    });
+    for await (const r of decoded) {
       if (!r.ok) {
         await say(`   skipped ${r.path}: ${r.error.code}`);
         continue;
       }
-      const pdq = r.result.hashes.pdq!;
-      if ((pdq.quality ?? 0) < 50) {
-        await say(`   skipped ${r.path}: quality ${pdq.quality} is below 50, too weak to list`);
+      const quality = r.value.exact.quality;
+      if (quality < PDQ_MIN_QUALITY) {
+        await say(`   skipped ${r.path}: quality ${quality} is below ${PDQ_MIN_QUALITY}, too weak to list`);
         continue;
       }
-      good.push({ path: r.path, hash: pdq });
+      good.push({ path: r.path, variants: r.value });
     }
     if (good.length <= holdout) throw new UsageError(`need more than ${holdout} hashable images in ${dir}`);
     const known = good.slice(0, good.length - holdout);
     const unrelated = good.slice(good.length - holdout);
-    for (const k of known) index.add(k.hash, k.path);
+    // One index for both: plain PDQ ignores the crops stored for the method.
+    const index: HashIndex<string | KnownVariantMetadata<string>> = new FlatIndex();
+    for (const k of known) index.addAll(knownEntriesFor(method, k.variants, k.path));
     await say(
-      `2. Known list: ${known.length} images, ${index.size} distinct hashes (held out as unrelated uploads: ${unrelated.length})`,
+      `2. Known list: ${known.length} images (${index.size} distinct hashes with ${method.name}'s crops; held out as unrelated uploads: ${unrelated.length})`,
     );
 
-    await say(`3. Altered copies of the ${known.length} known images, matched at distance <= 31:`);
-    let hits = 0;
-    let tries = 0;
+    // The folder may hold the same picture in several files (e.g. JPEG and WebP): any of them is a
+    // correct answer as long as the original is among the matches.
+    const plainFinds = (v: ImageVariants): string[] => {
+      const m = matchHash(index, v.exact.hash);
+      return m.matches.flatMap((x) => x.metadata.filter((d): d is string => !isKnownVariant(d)));
+    };
+    const methodFinds = (v: ImageVariants): string[] =>
+      matchWithMethod(index, method, queryHashesFor(method, v)).map((m) => m.metadata);
+
+    await say(
+      `3. Altered copies of the ${known.length} known images, matched by plain PDQ at 31 and by ${method.name}:`,
+    );
+    const tries = EDITS.length * known.length;
+    let plainHits = 0;
+    let methodHits = 0;
     const misses: string[] = [];
-    await say(`   ${'edit'.padEnd(30)} ${'matched'.padEnd(9)} median distance`);
+    await say(`   ${'edit'.padEnd(26)} ${'plain PDQ'.padEnd(10)} ${method.name}`);
     for (const edit of EDITS) {
-      const distances: number[] = [];
+      let plain = 0;
+      let ours = 0;
       for (const k of known) {
         if (io.signal.aborted) return EXIT.INTERRUPTED;
         const meta = await sharp(k.path).metadata();
         const altered = await edit.apply(sharp(k.path), meta.width ?? 1, meta.height ?? 1).toBuffer();
-        const result = await hashImage(altered, { dihedral: edit.dihedral });
-        const m = matchHash(index, result.hashes.pdq!, result.dihedral ? { variants: result.dihedral } : {});
-        tries++;
-        // The folder may hold the same picture in several files (e.g. JPEG and WebP): any of
-        // them is a correct answer as long as the original is among the matches.
-        const own = m.matches.find((x) => x.metadata.includes(k.path));
-        if (own) {
-          hits++;
-          distances.push(own.distance);
-        } else {
-          const why = m.skipped ? `quality ${result.hashes.pdq!.quality} < 50` : 'no match within 31';
-          misses.push(`${k.path} ${edit.name}: ${why}`);
-        }
+        const variants = new ImageVariants(await decodeImage(altered));
+        if (plainFinds(variants).includes(k.path)) plain++;
+        if (methodFinds(variants).includes(k.path)) ours++;
+        else misses.push(`${k.path} ${edit.name}`);
       }
-      distances.sort((a, b) => a - b);
-      const median = distances.length ? String(distances[Math.floor(distances.length / 2)]) : '-';
-      await say(`   ${edit.name.padEnd(30)} ${`${distances.length}/${known.length}`.padEnd(9)} ${median}`);
+      plainHits += plain;
+      methodHits += ours;
+      await say(
+        `   ${edit.name.padEnd(26)} ${`${plain}/${known.length}`.padEnd(10)} ${ours}/${known.length}`,
+      );
     }
-    for (const miss of misses) await say(`   missed: ${miss}`);
+    for (const miss of misses) await say(`   ${method.name} missed: ${miss}`);
     await say('4. Unrelated uploads (must match nothing):');
     let falseHits = 0;
     for (const u of unrelated) {
-      const m = matchHash(index, u.hash);
-      falseHits += m.matches.length;
-      await say(
-        `   ${u.path} -> ${m.matches.length === 0 ? 'no match (correct)' : `FALSE MATCH ${m.matches[0]!.metadata[0]}`}`,
-      );
+      const found = [...new Set([...plainFinds(u.variants), ...methodFinds(u.variants)])];
+      falseHits += found.length;
+      await say(`   ${u.path} -> ${found.length === 0 ? 'no match (correct)' : `FALSE MATCH ${found[0]}`}`);
     }
-    await say(`Summary: ${hits}/${tries} altered copies matched their original; ${falseHits} false matches.`);
+    await say(
+      `Summary: altered copies matched their original: plain PDQ ${plainHits}/${tries}, ${method.name} ${methodHits}/${tries}; ${falseHits} false matches.`,
+    );
     return falseHits === 0 ? EXIT.OK : EXIT.SOME_FAILED;
   },
 };
