@@ -65,9 +65,29 @@ const SIDES: readonly Side[] = ['top', 'bottom', 'left', 'right'];
  * ```
  */
 export function findPictureBox(image: PixelImage, rounds = Number.POSITIVE_INFINITY): Box | undefined {
+  return peelRounds(image, rounds).at(-1);
+}
+
+/**
+ * The picture's box inside every layer of a frame and inside its outermost layer only, in one
+ * pass (the second is the first round of the first); each undefined when there is no frame.
+ *
+ * @example
+ * ```ts
+ * const { all, outer } = findPictureBoxes(uploadPixels);
+ * ```
+ */
+export function findPictureBoxes(image: PixelImage): { all: Box | undefined; outer: Box | undefined } {
+  const boxes = peelRounds(image, Number.POSITIVE_INFINITY);
+  return { all: boxes.at(-1), outer: boxes[0] };
+}
+
+/** The box after each round of peeling that changed it (empty when nothing was peeled). */
+function peelRounds(image: PixelImage, rounds: number): Box[] {
   const box = { top: 0, bottom: image.height, left: 0, right: image.width }; // bottom/right exclusive
   const minHeight = Math.max(8, Math.ceil(image.height * MIN_SIDE_SHARE));
   const minWidth = Math.max(8, Math.ceil(image.width * MIN_SIDE_SHARE));
+  const found: Box[] = [];
   // A side that cannot be peeled now may become peelable once the others are (a header bar
   // crosses the left margin until the top is peeled), so go round until nothing changes.
   let changed = true;
@@ -82,11 +102,16 @@ export function findPictureBox(image: PixelImage, rounds = Number.POSITIVE_INFIN
       else box.right -= depth;
       changed = true;
     }
+    if (changed) found.push(insetBox(box, image));
   }
-  if (box.top === 0 && box.left === 0 && box.bottom === image.height && box.right === image.width)
-    return undefined;
-  // A stray line of frame colour moves a low-contrast picture's hash far more than a lost line of
-  // picture does, so step past the blended edge on every side that was peeled.
+  return found;
+}
+
+/**
+ * The box as reported: a stray line of frame colour moves a low-contrast picture's hash far more
+ * than a lost line of picture does, so step past the blended edge on every side that was peeled.
+ */
+function insetBox(box: { top: number; bottom: number; left: number; right: number }, image: PixelImage): Box {
   const inset = (peeled: boolean): number => (peeled ? EDGE_INSET : 0);
   const top = box.top + inset(box.top > 0);
   const left = box.left + inset(box.left > 0);

@@ -3,7 +3,7 @@
  * for uploads, and how to match them. Pure core: pixels in, hashes and matches out.
  */
 
-export { findPictureBox } from './frame.js';
+export { findPictureBox, findPictureBoxes } from './frame.js';
 export * from './match.js';
 export * from './methods.js';
 export type { Box } from './raster.js';

@@ -16,7 +16,7 @@
 import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
-import { findPictureBox } from './frame.js';
+import { findPictureBoxes } from './frame.js';
 import {
   type Box,
   cropTo,
@@ -142,8 +142,7 @@ export class ImageVariants {
    */
   #pictureBoxes(): Box[] {
     if (!this.#boxes) {
-      const all = findPictureBox(this.working);
-      const outer = findPictureBox(this.working, 1);
+      const { all, outer } = findPictureBoxes(this.working);
       this.#boxes = [all, outer].filter((b, i, list): b is Box => !!b && (i === 0 || !sameBox(b, list[0])));
     }
     return this.#boxes;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { makeRandom } from '../../src/eval/random.js';
-import { EDGE_INSET, findPictureBox } from '../../src/methods/frame.js';
+import { EDGE_INSET, findPictureBox, findPictureBoxes } from '../../src/methods/frame.js';
 
 /** A busy RGB "picture": seeded noise, never close to one colour along a line. */
 function picture(width: number, height: number, seed: number): PixelImage {
@@ -134,6 +134,33 @@ describe('findPictureBox', () => {
     rect(image, 0, 22, width, 1, [249, 253, 255]);
     rect(image, 10, 35, 40, 8, [20, 20, 20]);
     expect(findPictureBox(image)).toEqual({ left: 0, top: 60 + EDGE_INSET, width, height: 100 - EDGE_INSET });
+  });
+
+  it('findPictureBoxes gives, in one pass, what findPictureBox gives with all rounds and with one', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 20, max: 60 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 255 }),
+        (side, border, inner, band, grey) => {
+          const pic = picture(side, side, side + border);
+          if (band > 0) rect(pic, 0, 0, side, Math.min(band, side - 1), [grey, 255 - grey, 90]);
+          const once = framed(pic, inner, inner, side + 2 * inner, side + 2 * inner, [255, 255, 255]);
+          const image = framed(once, border, border, once.width + 2 * border, once.height + 2 * border, [
+            grey,
+            grey,
+            grey,
+          ]);
+          expect(findPictureBoxes(image)).toEqual({
+            all: findPictureBox(image),
+            outer: findPictureBox(image, 1),
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('works on grey images and ignores alpha', () => {
