@@ -21,12 +21,12 @@ const THRESHOLD = 31;
 
 /**
  * Each derived comparison meets more hashes that are not the picture (7 turned copies, 12
- * derotated ones, 10-13 stored crops per known image), so it must be closer to count. Its distance is
- * where its own true pairs level off on the development corpus, no further: turned copies,
- * derotated copies, filled frames, enlarged small uploads and stored crops 20 (rotations and
- * mirrors are all within 20; 5-degree rotations 98%); trimmed frames 28 (a stray line of frame moves a smooth picture's hash
- * a lot). Slack = that distance - 31. The closest false pairs each comparison makes, and the margin
- * these distances keep from them, are in the evaluation report.
+ * derotated ones, 10-13 stored crops per known image), so it must be closer to count. Its
+ * distance is where its own true pairs level off on the development corpus, no further: turned
+ * copies, derotated copies, filled frames, enlarged small uploads and stored crops 20 (rotations
+ * and mirrors are all within 20; 5-degree rotations 98%); trimmed frames 28 (a stray line of frame
+ * moves a smooth picture's hash a lot). Slack = that distance - 31. The closest false pairs each
+ * comparison makes, and the margin these distances keep from them, are in the evaluation report.
  */
 const SLACK = { dihedral: -11, trim: -3, fill: -11, derotate: -11, crops: -11, enlarged: -11 } as const;
 
