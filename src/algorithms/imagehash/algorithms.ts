@@ -3,6 +3,8 @@
  * own name (`phash` = 64-bit default, `phash-16` = 256-bit, ...) so hash lists and indexes never
  * mix sizes. The default thresholds are fractions of the bit length, rounded down.
  */
+import type { Hash } from '../../core/hash.js';
+import type { PixelImage } from '../../core/pixels.js';
 import type { Algorithm } from '../types.js';
 import { AHASH_DEFAULT_SIZE, averageHash } from './ahash.js';
 import {
@@ -38,6 +40,32 @@ function threshold(kind: keyof typeof IMAGEHASH_THRESHOLD_FRACTIONS, bits: numbe
   return Math.floor(IMAGEHASH_THRESHOLD_FRACTIONS[kind] * bits);
 }
 
+/** What differs between the square (size x size bit) imagehash algorithms. */
+interface SquareHash {
+  readonly base: string;
+  readonly defaultSize: number;
+  readonly threshold: keyof typeof IMAGEHASH_THRESHOLD_FRACTIONS;
+  /** imagehash's function name, for the description. */
+  readonly python: string;
+  readonly title: string;
+  readonly powerOfTwo?: boolean;
+  readonly note?: string;
+  readonly hash: (image: PixelImage, options: { hashSize: number }) => Hash;
+}
+
+function squareHashAlgorithm(kind: SquareHash, hashSize: number): Algorithm {
+  const size = checkHashSize(hashSize, kind.powerOfTwo);
+  const bits = size * size;
+  return {
+    name: sizedName(kind.base, size, kind.defaultSize),
+    bits,
+    defaultThreshold: threshold(kind.threshold, bits),
+    kind: 'perceptual',
+    description: `${kind.title}, ${bits}-bit, bit-exact with Python imagehash 4.3 ${kind.python}(hash_size=${size})${kind.note ?? ''}`,
+    hashPixels: (image) => kind.hash(image, { hashSize: size }),
+  };
+}
+
 /**
  * imagehash's `average_hash` as an {@link Algorithm}: `ahash` (8, 64-bit) or `ahash-<size>`.
  *
@@ -47,16 +75,8 @@ function threshold(kind: keyof typeof IMAGEHASH_THRESHOLD_FRACTIONS, bits: numbe
  * ```
  */
 export function ahashAlgorithm(hashSize = AHASH_DEFAULT_SIZE): Algorithm {
-  const size = checkHashSize(hashSize);
-  const bits = size * size;
-  return {
-    name: sizedName('ahash', size, AHASH_DEFAULT_SIZE),
-    bits,
-    defaultThreshold: threshold('ahash', bits),
-    kind: 'perceptual',
-    description: `Average hash, ${bits}-bit, bit-exact with Python imagehash 4.3 average_hash(hash_size=${size})`,
-    hashPixels: (image) => averageHash(image, { hashSize: size }),
-  };
+  const kind = { base: 'ahash', python: 'average_hash', title: 'Average hash', hash: averageHash };
+  return squareHashAlgorithm({ ...kind, defaultSize: AHASH_DEFAULT_SIZE, threshold: 'ahash' }, hashSize);
 }
 
 /**
@@ -68,16 +88,8 @@ export function ahashAlgorithm(hashSize = AHASH_DEFAULT_SIZE): Algorithm {
  * ```
  */
 export function phashAlgorithm(hashSize = PHASH_DEFAULT_SIZE): Algorithm {
-  const size = checkHashSize(hashSize);
-  const bits = size * size;
-  return {
-    name: sizedName('phash', size, PHASH_DEFAULT_SIZE),
-    bits,
-    defaultThreshold: threshold('phash', bits),
-    kind: 'perceptual',
-    description: `DCT perceptual hash, ${bits}-bit, bit-exact with Python imagehash 4.3 phash(hash_size=${size})`,
-    hashPixels: (image) => perceptualHash(image, { hashSize: size }),
-  };
+  const kind = { base: 'phash', python: 'phash', title: 'DCT perceptual hash', hash: perceptualHash };
+  return squareHashAlgorithm({ ...kind, defaultSize: PHASH_DEFAULT_SIZE, threshold: 'phash' }, hashSize);
 }
 
 /**
@@ -89,16 +101,8 @@ export function phashAlgorithm(hashSize = PHASH_DEFAULT_SIZE): Algorithm {
  * ```
  */
 export function dhashAlgorithm(hashSize = DHASH_DEFAULT_SIZE): Algorithm {
-  const size = checkHashSize(hashSize);
-  const bits = size * size;
-  return {
-    name: sizedName('dhash', size, DHASH_DEFAULT_SIZE),
-    bits,
-    defaultThreshold: threshold('dhash', bits),
-    kind: 'perceptual',
-    description: `Difference hash, ${bits}-bit, bit-exact with Python imagehash 4.3 dhash(hash_size=${size})`,
-    hashPixels: (image) => differenceHash(image, { hashSize: size }),
-  };
+  const kind = { base: 'dhash', python: 'dhash', title: 'Difference hash', hash: differenceHash };
+  return squareHashAlgorithm({ ...kind, defaultSize: DHASH_DEFAULT_SIZE, threshold: 'dhash' }, hashSize);
 }
 
 /**
@@ -110,16 +114,13 @@ export function dhashAlgorithm(hashSize = DHASH_DEFAULT_SIZE): Algorithm {
  * ```
  */
 export function dhashVerticalAlgorithm(hashSize = DHASH_DEFAULT_SIZE): Algorithm {
-  const size = checkHashSize(hashSize);
-  const bits = size * size;
-  return {
-    name: sizedName('dhash-vertical', size, DHASH_DEFAULT_SIZE),
-    bits,
-    defaultThreshold: threshold('dhash', bits),
-    kind: 'perceptual',
-    description: `Vertical difference hash, ${bits}-bit, bit-exact with Python imagehash 4.3 dhash_vertical(hash_size=${size})`,
-    hashPixels: (image) => differenceHashVertical(image, { hashSize: size }),
+  const kind = {
+    base: 'dhash-vertical',
+    python: 'dhash_vertical',
+    title: 'Vertical difference hash',
+    hash: differenceHashVertical,
   };
+  return squareHashAlgorithm({ ...kind, defaultSize: DHASH_DEFAULT_SIZE, threshold: 'dhash' }, hashSize);
 }
 
 /**
@@ -132,16 +133,17 @@ export function dhashVerticalAlgorithm(hashSize = DHASH_DEFAULT_SIZE): Algorithm
  * ```
  */
 export function whashAlgorithm(hashSize = WHASH_DEFAULT_SIZE): Algorithm {
-  const size = checkHashSize(hashSize, true);
-  const bits = size * size;
-  return {
-    name: sizedName('whash', size, WHASH_DEFAULT_SIZE),
-    bits,
-    defaultThreshold: threshold('whash', bits),
-    kind: 'perceptual',
-    description: `Haar wavelet hash, ${bits}-bit, bit-exact with Python imagehash 4.3 whash(hash_size=${size}) (see the README on ties)`,
-    hashPixels: (image) => waveletHash(image, { hashSize: size }),
-  };
+  const kind = { base: 'whash', python: 'whash', title: 'Haar wavelet hash', hash: waveletHash };
+  return squareHashAlgorithm(
+    {
+      ...kind,
+      defaultSize: WHASH_DEFAULT_SIZE,
+      threshold: 'whash',
+      powerOfTwo: true,
+      note: ' (see the README on ties)',
+    },
+    hashSize,
+  );
 }
 
 /**
