@@ -73,6 +73,11 @@ async function* untilAborted<T>(results: AsyncGenerator<T>): AsyncGenerator<T> {
   }
 }
 
+/** The stderr line for an upload too flat to match (plain matching and methods alike). */
+export function lowQualityNote(path: string, quality: number | undefined, minQuality: number): string {
+  return `imprint match: ${path}: not matched: PDQ quality ${quality} is below --min-quality ${minQuality}\n`;
+}
+
 /** Options of {@link matchFilesWithMethod}. */
 export interface MethodMatchCliOptions {
   readonly recursive: boolean;
@@ -133,9 +138,7 @@ export async function matchFilesWithMethod(
     if (matches.length > 0) matched++;
     batch.progress.clear();
     if (skipped) {
-      io.stderr.write(
-        `imprint match: ${path}: not matched: PDQ quality ${exact.quality} is below --min-quality ${minQuality}\n`,
-      );
+      io.stderr.write(lowQualityNote(path, exact.quality, minQuality));
     }
     if (options.json) {
       await writeLine(

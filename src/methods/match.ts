@@ -6,7 +6,7 @@ import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { invalidArgument } from '../core/errors.js';
 import { type Hash, hammingBytes } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
-import type { HashIndex, IndexEntry } from '../matching/types.js';
+import type { HashIndex, IndexEntry, Match } from '../matching/types.js';
 import type { MatchMethod } from './types.js';
 import { ImageVariants, type VariantFamily, type VariantHash } from './variants.js';
 
@@ -35,6 +35,22 @@ export function isKnownVariant<M>(value: unknown): value is KnownVariantMetadata
     'variantOf' in value &&
     typeof (value as { family?: unknown }).family === 'string'
   );
+}
+
+/**
+ * Plain matches with the derived hashes a method stored (crops of known images) taken out: plain
+ * matching compares whole pictures, so a stored crop is not a match of its own.
+ *
+ * @example
+ * ```ts
+ * const { matches } = matchHash(index, hash); // index built with knownEntriesFor(getMethod('pdq-max'), ...)
+ * for (const m of wholePictureMatches(matches)) console.log(m.metadata);
+ * ```
+ */
+export function wholePictureMatches<M>(matches: readonly Match<M | KnownVariantMetadata<M>>[]): Match<M>[] {
+  return matches
+    .map((m) => ({ ...m, metadata: m.metadata.filter((v): v is M => !isKnownVariant(v)) }))
+    .filter((m) => m.metadata.length > 0);
 }
 
 function variantsOf(image: PixelImage | ImageVariants): ImageVariants {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hammingDistance } from '../../src/core/hash.js';
+import { hammingDistance, hashFromHex } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { FlatIndex } from '../../src/matching/flat-index.js';
 import { matchHash } from '../../src/matching/match.js';
@@ -11,6 +11,7 @@ import {
   matchWithMethod,
   queryHashesFor,
   scoreAgainst,
+  wholePictureMatches,
 } from '../../src/methods/match.js';
 import { getMethod, METHODS } from '../../src/methods/methods.js';
 import { ImageVariants } from '../../src/methods/variants.js';
@@ -176,5 +177,19 @@ describe('matching methods', () => {
         .map((h) => hammingDistance(h.hash, k[0]!.hash)),
     );
     expect(scoreAgainst(method, q, k)).toBe(expected + 5);
+  });
+
+  it('wholePictureMatches drops stored crops from plain matches, keeping the pictures', () => {
+    const hash = hashFromHex('pdq', 256, 'ab'.repeat(32));
+    const crop = { variantOf: 'a.jpg', family: 'crops' as const, label: 'crop 0.9 @0,0' };
+    const matches = [
+      { id: 0, hash, distance: 0, metadata: ['a.jpg', crop] },
+      { id: 1, hash, distance: 3, metadata: [crop] },
+      { id: 2, hash, distance: 5, metadata: ['b.jpg'] },
+    ];
+    expect(wholePictureMatches(matches).map((m) => [m.id, m.metadata])).toEqual([
+      [0, ['a.jpg']],
+      [2, ['b.jpg']],
+    ]);
   });
 });

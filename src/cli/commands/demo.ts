@@ -4,11 +4,11 @@ import { FlatIndex } from '../../matching/flat-index.js';
 import { matchHash } from '../../matching/match.js';
 import type { HashIndex } from '../../matching/types.js';
 import {
-  isKnownVariant,
   type KnownVariantMetadata,
   knownEntriesFor,
   matchWithMethod,
   queryHashesFor,
+  wholePictureMatches,
 } from '../../methods/match.js';
 import { DEFAULT_METHOD, getMethod } from '../../methods/methods.js';
 import { ImageVariants } from '../../methods/variants.js';
@@ -118,10 +118,8 @@ const demoCommand: Command = {
 
     // The folder may hold the same picture in several files (e.g. JPEG and WebP): any of them is a
     // correct answer as long as the original is among the matches.
-    const plainFinds = (v: ImageVariants): string[] => {
-      const m = matchHash(index, v.exact.hash);
-      return m.matches.flatMap((x) => x.metadata.filter((d): d is string => !isKnownVariant(d)));
-    };
+    const plainFinds = (v: ImageVariants): string[] =>
+      wholePictureMatches(matchHash(index, v.exact.hash).matches).flatMap((x) => x.metadata);
     const methodFinds = (v: ImageVariants): string[] =>
       matchWithMethod(index, method, queryHashesFor(method, v)).map((m) => m.metadata);
 

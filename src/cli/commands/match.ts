@@ -3,7 +3,7 @@ import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { matchHash } from '../../matching/match.js';
 import type { HashIndex, Match } from '../../matching/types.js';
-import { isKnownVariant } from '../../methods/match.js';
+import { wholePictureMatches } from '../../methods/match.js';
 import { DEFAULT_METHOD } from '../../methods/methods.js';
 import { hashFiles } from '../../sharp/batch.js';
 import { intOption, parseCommandArgs } from '../args.js';
@@ -11,7 +11,7 @@ import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { loadKnownIndex } from '../known.js';
-import { matchFilesWithMethod, methodOption } from '../methods.js';
+import { lowQualityNote, matchFilesWithMethod, methodOption } from '../methods.js';
 import { writeLine } from '../output.js';
 import { runVideoMatch, withoutVideoFlag } from '../video.js';
 
@@ -133,19 +133,17 @@ const matchCommand: Command = {
           continue;
         }
         const hash = r.result.hashes[index.algorithm]!;
-        const result = withoutStoredVariants(
-          matchHash(index, hash, {
-            minQuality,
-            ...(maxDistance === undefined ? {} : { maxDistance }),
-            ...(r.result.dihedral ? { variants: r.result.dihedral } : {}),
-          }),
-        );
+        const plain = matchHash(index, hash, {
+          minQuality,
+          ...(maxDistance === undefined ? {} : { maxDistance }),
+          ...(r.result.dihedral ? { variants: r.result.dihedral } : {}),
+        });
+        // An index built with --method pdq-max also holds crops: plain matching ignores them.
+        const result = { ...plain, matches: wholePictureMatches(plain.matches) };
         if (result.matches.length > 0) matchedImages++;
         if (result.skipped) {
           batch.progress.clear();
-          io.stderr.write(
-            `imprint match: ${r.path}: not matched: PDQ quality ${hash.quality} is below --min-quality ${minQuality}\n`,
-          );
+          io.stderr.write(lowQualityNote(r.path, hash.quality, minQuality));
         }
         if (values.json) {
           await writeLine(
@@ -195,17 +193,6 @@ function parse(args: string[]) {
     recursive: { type: 'boolean', short: 'r' },
     'auto-orient': { type: 'boolean' },
   } as const);
-}
-
-/**
- * Plain matching compares whole pictures: the crops a method stored for a known image (an index
- * built with --method pdq-max) are not matches of their own.
- */
-function withoutStoredVariants<R extends { matches: readonly Match<unknown>[] }>(result: R): R {
-  const matches = result.matches
-    .map((m) => ({ ...m, metadata: m.metadata.filter((v) => !isKnownVariant(v)) }))
-    .filter((m) => m.metadata.length > 0);
-  return { ...result, matches };
 }
 
 function matchRecord(m: Match<unknown>): Record<string, unknown> {
