@@ -53,38 +53,31 @@ export async function main(argv: string[]): Promise<void> {
   const all: MatchBenchResult[] = [];
   const progress = (line: string) => process.stderr.write(`  ${line}\n`);
   const naiveDistance = (a: string, b: string) => hammingDistance(a, b);
+  const measure = async (data: Parameters<typeof runMatchBenchmark>[0], radius: number) => {
+    const results = await runMatchBenchmark(data, {
+      radius,
+      methods,
+      budgetMs,
+      naiveDistance,
+      onProgress: progress,
+    });
+    process.stdout.write(`\n${formatMatchTable(results)}\n`);
+    all.push(...results);
+  };
 
   for (const bits of bitsList) {
     // PDQ's threshold for 256 bits; 10 is the usual pHash/dHash threshold for 64.
     const radius = values.radius ? Number(values.radius) : bits === 256 ? 31 : 10;
     for (const n of sizes) {
       process.stderr.write(`random ${bits}-bit, n=${n}, radius ${radius}\n`);
-      const data = randomMatchData(n, bits, Math.min(queries, n), radius);
-      const results = await runMatchBenchmark(data, {
-        radius,
-        methods,
-        budgetMs,
-        naiveDistance,
-        onProgress: progress,
-      });
-      process.stdout.write(`\n${formatMatchTable(results)}\n`);
-      all.push(...results);
+      await measure(randomMatchData(n, bits, Math.min(queries, n), radius), radius);
     }
   }
   if (!values['no-clustered'] && bitsList.includes(256)) {
     const photos = await photoHashes();
     for (const n of values['clustered-sizes'].split(',').map(Number)) {
       process.stderr.write(`clustered PDQ, n=${n}, radius 31 (${photos.list.length} edited photos)\n`);
-      const data = clusteredData(photos, n);
-      const results = await runMatchBenchmark(data, {
-        radius: 31,
-        methods,
-        budgetMs,
-        naiveDistance,
-        onProgress: progress,
-      });
-      process.stdout.write(`\n${formatMatchTable(results)}\n`);
-      all.push(...results);
+      await measure(clusteredData(photos, n), 31);
     }
   }
   const dir = new URL('./results/', import.meta.url).pathname;
