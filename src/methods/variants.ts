@@ -47,9 +47,10 @@ export const VARIANTS_VERSION = 9;
 /**
  * Longest side of the working copy derived hashes are computed on. PDQ's box filter is
  * ceil(side / 128) px wide, so a copy of another size is filtered differently from the image the
- * known hash was made from: on fixture photos a mirror image hashed from a 512 px copy was 8-36
- * bits from the original's hash (0-2 from a full-size copy). 1024 keeps that to 0-6 bits up to
- * 1440 px (20 for a smooth 3000 px photo) at a quarter of the full-size cost.
+ * known hash was made from: fixture photos mirrored or turned 90 degrees came out 0-32 bits from
+ * their original's hash through a 512 px copy, 0 through 1024 px (they are at most 720 px), and
+ * 4-20 bits when enlarged to 3000 px (0 at full size), at a quarter of the full-size cost
+ * (`npx tsx bench/working-side.ts`).
  */
 export const WORKING_SIDE = 1024;
 
