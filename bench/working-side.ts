@@ -7,7 +7,7 @@
  *   npx tsx bench/working-side.ts [--sides 512,1024,full]
  */
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { pdqHash } from '../src/algorithms/pdq.js';
 import { hammingBytes } from '../src/core/hash.js';
 import { DIHEDRAL_COPIES, dihedralCopy, workingCopy } from '../src/methods/raster.js';
@@ -34,7 +34,7 @@ for (const enlargeTo of [undefined, 3000]) {
       : await source.toBuffer();
     const known = pdqHash(await decodeImage(original)).hash.bytes;
     const cells: string[] = [];
-    for (const edit of [(s: sharp.Sharp) => s.flop(), (s: sharp.Sharp) => s.rotate(90)]) {
+    for (const edit of [(s: Sharp) => s.flop(), (s: Sharp) => s.rotate(90)]) {
       const upload = await decodeImage(await edit(sharp(original)).jpeg({ quality: 90 }).toBuffer());
       for (const side of sides) {
         const working = workingCopy(upload, side);
