@@ -12,7 +12,9 @@ import {
   type KnownVariantMetadata,
   knownEntriesFor,
   matchWithMethod,
+  methodForStored,
   queryHashesFor,
+  storedFamilies,
 } from '../methods/match.js';
 import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
@@ -104,6 +106,8 @@ export async function matchFilesWithMethod(
 ): Promise<{ matched: number; failed: boolean }> {
   const batch = new BatchReport('match', io);
   const minQuality = options.minQuality ?? method.minQuality ?? PDQ_MIN_QUALITY;
+  // Upload variants that could only meet hashes this index does not hold are not computed.
+  const applied = methodForStored(method, storedFamilies(index));
   let matched = 0;
   // Decoding and hashing run ahead in a bounded pipeline; matching and printing stay in order.
   const hashed = async (path: string) => {
@@ -112,7 +116,7 @@ export async function matchFilesWithMethod(
       signal: io.signal,
     });
     const variants = new ImageVariants(image);
-    return { exact: variants.exact, queries: queryHashesFor(method, variants) };
+    return { exact: variants.exact, queries: queryHashesFor(applied, variants) };
   };
   const uploads = mapFiles(batch.paths(inputs, options.recursive), hashed, { signal: io.signal });
   for await (const r of untilAborted(uploads)) {
@@ -125,7 +129,7 @@ export async function matchFilesWithMethod(
     const { exact, queries } = r.value;
     const matches = matchWithMethod(
       index as HashIndex<unknown | KnownVariantMetadata<unknown>>,
-      method,
+      applied,
       queries,
       {
         ...(options.threshold === undefined ? {} : { threshold: options.threshold }),

@@ -13,6 +13,7 @@ import * as frame from '../methods/frame.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
+  knownGate,
   knownHashesFor,
   matchWithMethod,
   queryHashesFor,
@@ -20,6 +21,7 @@ import {
 } from '../methods/match.js';
 import type { MatchMethod } from '../methods/types.js';
 import {
+  BAND_CUTS,
   CROP_ANCHORS,
   CROP_SCALES,
   DEROTATE_ANGLES,
@@ -27,7 +29,6 @@ import {
   ENLARGE_FACTORS,
   ImageVariants,
   VARIANTS_VERSION,
-  type VariantFamily,
   type VariantHash,
   WORKING_SIDE,
 } from '../methods/variants.js';
@@ -37,12 +38,13 @@ import { addScore, emptyHistogram, NO_SCORE } from './metrics.js';
 import { seedOf } from './random.js';
 import {
   comparedPairs,
-  hashKey,
+  familyKeys,
   type KnownFamily,
   methodScores,
   minDistanceByOriginal,
   packHashes,
   packKnownFamily,
+  parseKey,
 } from './score.js';
 import { applyTransform, type Transform } from './transforms.js';
 
@@ -146,7 +148,18 @@ interface HashStore {
 }
 
 function keysOf(methods: readonly MatchMethod[], side: 'knownFamilies' | 'queryFamilies'): string[] {
-  return [...new Set(methods.flatMap((m) => m[side].map((f) => hashKey(m, f))))].sort();
+  return [...new Set(methods.flatMap((m) => m[side].flatMap((f) => familyKeys(m, f))))].sort();
+}
+
+/**
+ * Least quality of a derived PDQ hash kept for an original: the lowest gate of the methods that
+ * store derived hashes (every one of them uses the same 20 today; see knownGate).
+ */
+function knownDerivedGate(methods: readonly MatchMethod[]): number {
+  return Math.min(
+    PDQ_MIN_QUALITY,
+    ...methods.filter((m) => m.knownFamilies.some((f) => f !== 'plain')).map(knownGate),
+  );
 }
 
 function bitsOf(key: string): number {
@@ -155,23 +168,28 @@ function bitsOf(key: string): number {
 }
 
 /**
- * The hashes of one image for every key. PDQ hashes below quality 50 are left out (the plain hash
- * of an original is kept: originals below 50 are excluded up front); a hash an algorithm refuses
- * (e.g. a uniform image) is simply absent.
+ * The hashes of one image for every key (a labelled key holds that label's hash only). For an
+ * original (`knownGate` set), derived PDQ hashes below the gate are left out, as knownHashesFor
+ * does (its plain hash is kept: originals below 50 are excluded up front); uploads keep every hash
+ * and are gated per method when scored. A hash an algorithm refuses (a uniform image) is absent.
  */
 function hashesFor(
   image: PixelImage,
   variants: ImageVariants,
   keys: readonly string[],
-  query: boolean,
+  knownGate: number | undefined,
 ): Families {
   const out: Families = {};
   for (const key of keys) {
-    const [algorithm, family] = key.split(':') as [string, VariantFamily];
+    const { algorithm, family, label } = parseKey(key);
     if (algorithm === 'pdq') {
       out[key] = variants
         .get(family)
-        .filter((v) => query || v.family === 'plain' || (v.hash.quality ?? 100) >= PDQ_MIN_QUALITY)
+        .filter(
+          (v) =>
+            (label === undefined || v.label === label) &&
+            (knownGate === undefined || v.family === 'plain' || (v.hash.quality ?? 100) >= knownGate),
+        )
         .map((v) => v.hash);
       continue;
     }
@@ -222,11 +240,21 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   }
   const knownKeys = keysOf(methods, 'knownFamilies');
   const queryKeys = keysOf(methods, 'queryFamilies');
-  const key = cacheKey(originals, transforms, seed, knownKeys, queryKeys);
+  const derivedGate = knownDerivedGate(methods);
+  const key = cacheKey(originals, transforms, seed, knownKeys, queryKeys, derivedGate);
   let store = options.cacheFile ? readCache(options.cacheFile, key) : undefined;
   const fromCache = store !== undefined;
   if (!store) {
-    store = await hashEverything(originals, transforms, seed, knownKeys, queryKeys, signal, progress);
+    store = await hashEverything(
+      originals,
+      transforms,
+      seed,
+      knownKeys,
+      queryKeys,
+      derivedGate,
+      signal,
+      progress,
+    );
     if (options.cacheFile) writeCache(options.cacheFile, key, store);
   }
 
@@ -336,11 +364,12 @@ async function hashEverything(
   seed: number,
   knownKeys: readonly string[],
   queryKeys: readonly string[],
+  derivedGate: number,
   signal: AbortSignal | undefined,
   progress: (phase: string, done: number, total: number) => void,
 ): Promise<HashStore> {
   const known: Families[] = originals.map((o) =>
-    hashesFor(o.image, new ImageVariants(o.image), knownKeys, false),
+    hashesFor(o.image, new ImageVariants(o.image), knownKeys, derivedGate),
   );
   const queries: (Families | null)[][] = transforms.map(() => []);
   // The copies of the next original are made (in libvips' threads) while this one is hashed.
@@ -367,7 +396,7 @@ async function hashEverything(
         return;
       }
       try {
-        queries[t]![i] = hashesFor(image, new ImageVariants(image), queryKeys, true);
+        queries[t]![i] = hashesFor(image, new ImageVariants(image), queryKeys, undefined);
       } catch {
         queries[t]![i] = null; // e.g. a copy too small to hash
       }
@@ -503,9 +532,11 @@ function cacheKey(
   seed: number,
   knownKeys: readonly string[],
   queryKeys: readonly string[],
+  derivedGate: number,
 ): string {
   return JSON.stringify({
     version: 2,
+    derivedGate,
     originals: originals.map((o) => `${o.name}:${o.image.bytes.length}`),
     transforms: transforms.map((t) => t.name),
     seed,
@@ -519,6 +550,7 @@ function cacheKey(
       DEROTATE_ANGLES,
       ENLARGE_BELOW,
       ENLARGE_FACTORS,
+      BAND_CUTS,
       frame: { ...frame },
     },
   });

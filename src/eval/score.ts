@@ -6,8 +6,8 @@
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';
 import { popcount32 } from '../core/hash.js';
-import type { MatchMethod } from '../methods/types.js';
-import type { VariantFamily } from '../methods/variants.js';
+import type { MatchMethod, MatchRule } from '../methods/types.js';
+import { FAMILY_LABELS, type VariantFamily } from '../methods/variants.js';
 import { NO_SCORE } from './metrics.js';
 
 /** 32-bit words per hash of `bits` bits. */
@@ -100,6 +100,40 @@ export function hashKey(method: MatchMethod, family: VariantFamily): string {
   return `${method.algorithm ?? 'pdq'}:${family}`;
 }
 
+/**
+ * The keys a family's hashes are kept under: one per label for a family with fixed labels
+ * (`pdq:bands#top 0.1`, ...), so that same-label rules compare them label by label; else one.
+ */
+export function familyKeys(method: MatchMethod, family: VariantFamily): string[] {
+  const labels = (method.algorithm ?? 'pdq') === 'pdq' ? FAMILY_LABELS[family] : undefined;
+  const key = hashKey(method, family);
+  return labels ? labels.map((label) => `${key}#${label}`) : [key];
+}
+
+/** Splits a key into algorithm, family and (for labelled families) label. */
+export function parseKey(key: string): { algorithm: string; family: VariantFamily; label?: string } {
+  const colon = key.indexOf(':');
+  const hash = key.indexOf('#');
+  const algorithm = key.slice(0, colon);
+  const family = key.slice(colon + 1, hash < 0 ? undefined : hash) as VariantFamily;
+  return hash < 0 ? { algorithm, family } : { algorithm, family, label: key.slice(hash + 1) };
+}
+
+/** The (query key, known key) pairs one rule compares: label by label, or every key with every key. */
+function ruleKeyPairs(method: MatchMethod, rule: MatchRule): [string, string][] {
+  const queries = familyKeys(method, rule.query);
+  const knowns = familyKeys(method, rule.known);
+  if (rule.sameLabel) {
+    if (queries.length !== knowns.length || queries.length < 2) {
+      throw new Error(
+        `Rule ${rule.query} -> ${rule.known} compares by label, but the families have no common labels`,
+      );
+    }
+    return queries.map((q, n) => [q, knowns[n]!]);
+  }
+  return queries.flatMap((q) => knowns.map((k): [string, string] => [q, k]));
+}
+
 /** The upload quality gate of a method (PDQ only; other algorithms have no quality). */
 export function queryGate(method: MatchMethod): number {
   return (method.algorithm ?? 'pdq') === 'pdq' ? (method.minQuality ?? PDQ_MIN_QUALITY) : 0;
@@ -123,11 +157,11 @@ export function comparedPairs(methods: readonly MatchMethod[]): ComparedPair[] {
   const seen = new Map<string, ComparedPair>();
   for (const m of methods) {
     for (const r of m.rules) {
-      const query = hashKey(m, r.query);
-      const known = hashKey(m, r.known);
-      const gate = queryGate(m);
-      const id = pairId(query, known, gate);
-      seen.set(id, { query, known, gate, id });
+      for (const [query, known] of ruleKeyPairs(m, r)) {
+        const gate = queryGate(m);
+        const id = pairId(query, known, gate);
+        seen.set(id, { query, known, gate, id });
+      }
     }
   }
   return [...seen.values()];
@@ -145,13 +179,13 @@ export function methodScores(
 ): void {
   out.fill(NO_SCORE);
   for (const rule of method.rules) {
-    const d = pairDistances.get(
-      pairId(hashKey(method, rule.query), hashKey(method, rule.known), queryGate(method)),
-    );
-    if (!d) continue;
-    for (let j = 0; j < out.length; j++) {
-      const s = d[j]! - rule.slack;
-      if (s < out[j]!) out[j] = s;
+    for (const [query, known] of ruleKeyPairs(method, rule)) {
+      const d = pairDistances.get(pairId(query, known, queryGate(method)));
+      if (!d) continue;
+      for (let j = 0; j < out.length; j++) {
+        const s = d[j]! - rule.slack;
+        if (s < out[j]!) out[j] = s;
+      }
     }
   }
 }

@@ -321,6 +321,10 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     return true;
   }
 
+  *ids(): IterableIterator<number> {
+    for (let id = 0; id < this.#count; id++) if (this.#isLive(id)) yield id;
+  }
+
   /** The id of the live entry holding exactly this hash, or -1. */
   idOf(hash: Hash): number {
     this.#check(hash);

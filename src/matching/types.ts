@@ -72,4 +72,6 @@ export interface HashIndex<M> {
   hashOf(id: number): Hash;
   /** The metadata of a live entry (ERR_INVALID_ARGUMENT for an unknown or removed id). */
   metadataOf(id: number): readonly M[];
+  /** The ids of the live entries, in id order. */
+  ids(): IterableIterator<number>;
 }

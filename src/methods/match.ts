@@ -63,7 +63,9 @@ function usable(v: VariantHash, minQuality: number): boolean {
 
 /**
  * The hashes to store for a known image: its exact PDQ hash, plus the derived families an
- * index-side method needs (derived hashes below PDQ quality 50 are left out: they match noise).
+ * index-side method needs. Derived hashes below the method's upload gate are left out, as the
+ * upload's would be: a crop or band of a picture is often flatter than the whole (a sky), and
+ * storing it down to the same gate as uploads is what lets the comparison happen at all.
  *
  * @example
  * ```ts
@@ -72,7 +74,12 @@ function usable(v: VariantHash, minQuality: number): boolean {
  */
 export function knownHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
   const variants = variantsOf(image);
-  return method.knownFamilies.flatMap((f) => variants.get(f)).filter((v) => usable(v, PDQ_MIN_QUALITY));
+  return method.knownFamilies.flatMap((f) => variants.get(f)).filter((v) => usable(v, knownGate(method)));
+}
+
+/** Least PDQ quality of a derived hash stored for a known image: the method's upload gate. */
+export function knownGate(method: MatchMethod): number {
+  return method.minQuality ?? PDQ_MIN_QUALITY;
 }
 
 /**
@@ -109,6 +116,44 @@ export function knownEntriesFor<M>(
 export function queryHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
   const variants = variantsOf(image);
   return method.queryFamilies.flatMap((f) => variants.get(f));
+}
+
+/**
+ * The derived families an index holds besides plain hashes (crops, bands: what an index-side
+ * method stored with {@link knownEntriesFor}); empty for a plain list made by anyone.
+ *
+ * @example
+ * ```ts
+ * const method = methodForStored(getMethod('pdq-max'), storedFamilies(index));
+ * ```
+ */
+export function storedFamilies(index: HashIndex<unknown>): Set<VariantFamily> {
+  const families = new Set<VariantFamily>();
+  for (const id of index.ids()) {
+    for (const value of index.metadataOf(id)) if (isKnownVariant(value)) families.add(value.family);
+  }
+  return families;
+}
+
+/**
+ * The method without the comparisons that would meet nothing in an index holding only these
+ * derived families (and plain hashes): the same matches, without hashing upload variants that
+ * only meet hashes the index does not have (on a plain list, pdq-max hashes as pdq-plus does).
+ *
+ * @example
+ * ```ts
+ * const method = methodForStored(getMethod('pdq-max'), new Set()); // plain list: no bands hashed
+ * ```
+ */
+export function methodForStored(method: MatchMethod, stored: ReadonlySet<VariantFamily>): MatchMethod {
+  const rules = method.rules.filter((r) => r.known === 'plain' || stored.has(r.known));
+  const used = new Set<VariantFamily>(['plain', ...rules.map((r) => r.query)]);
+  return {
+    ...method,
+    knownFamilies: method.knownFamilies.filter((f) => f === 'plain' || stored.has(f)),
+    queryFamilies: method.queryFamilies.filter((f) => used.has(f)),
+    rules,
+  };
 }
 
 /** Options for {@link matchWithMethod}. */
@@ -165,8 +210,11 @@ export function matchWithMethod<M>(
     if (reach < 0) continue;
     for (const hit of index.query(q.hash, { maxDistance: reach })) {
       for (const value of hit.metadata) {
-        const family: VariantFamily = isKnownVariant<M>(value) ? value.family : 'plain';
-        const rule = slacks.find((r) => r.known === family);
+        const variant = isKnownVariant<M>(value);
+        const family: VariantFamily = variant ? value.family : 'plain';
+        const rule = slacks.find(
+          (r) => r.known === family && (!r.sameLabel || (variant && value.label === q.label)),
+        );
         if (!rule) continue;
         const score = hit.distance - rule.slack;
         if (score > threshold) continue;
@@ -211,7 +259,7 @@ export function scoreAgainst(
     for (const q of queryHashes) {
       if (q.family !== rule.query || (q.hash.quality ?? 100) < minQuality) continue;
       for (const k of knownHashes) {
-        if (k.family !== rule.known) continue;
+        if (k.family !== rule.known || (rule.sameLabel && k.label !== q.label)) continue;
         best = Math.min(best, hammingBytes(q.hash.bytes, k.hash.bytes) - rule.slack);
       }
     }

@@ -7,8 +7,12 @@ import { ImprintError } from '../core/errors.js';
 import type { MatchMethod, MatchRule } from './types.js';
 import type { VariantFamily } from './variants.js';
 
-function rules(pairs: readonly (readonly [VariantFamily, VariantFamily, number?])[]): MatchRule[] {
-  return pairs.map(([query, known, slack]) => ({ query, known, slack: slack ?? 0 }));
+type RuleSpec = readonly [VariantFamily, VariantFamily, number?, 'same label'?];
+
+function rules(pairs: readonly RuleSpec[]): MatchRule[] {
+  return pairs.map(([query, known, slack, same]) =>
+    same ? { query, known, slack: slack ?? 0, sameLabel: true } : { query, known, slack: slack ?? 0 },
+  );
 }
 
 /**
@@ -25,12 +29,20 @@ const THRESHOLD = 31;
  * distance is where its own true pairs level off on the development corpus, no further: turned
  * copies, derotated copies, filled frames, enlarged small uploads and stored crops 20 (rotations
  * and mirrors are all within 20; 5-degree rotations 98%); trimmed frames 28 (a stray line of frame
- * moves a smooth picture's hash a lot). Slack = that distance - 31. The closest false pairs each
+ * moves a smooth picture's hash a lot); bands 20 (a band meets only the same band). Slack = that distance - 31. The closest false pairs each
  * comparison makes, and the margin these distances keep from them, are in the evaluation report.
  */
-const SLACK = { dihedral: -11, trim: -3, fill: -11, derotate: -11, crops: -11, enlarged: -11 } as const;
+const SLACK = {
+  dihedral: -11,
+  trim: -3,
+  fill: -11,
+  derotate: -11,
+  crops: -11,
+  enlarged: -11,
+  bands: -11,
+} as const;
 
-const PLUS_RULES: readonly (readonly [VariantFamily, VariantFamily, number?])[] = [
+const PLUS_RULES: readonly RuleSpec[] = [
   ['plain', 'plain'],
   ['dihedral', 'plain', SLACK.dihedral],
   ['trim', 'plain', SLACK.trim],
@@ -128,6 +140,20 @@ export const METHODS: readonly MatchMethod[] = [
     minQuality: QUERY_QUALITY,
   },
   {
+    name: 'pdq-bands',
+    side: 'index-side',
+    summary:
+      'pdq-q20 + both pictures with their top or bottom 10/20/30% cut off, each band met by the same band (6 stored, 6 more per upload)',
+    knownFamilies: ['plain', 'bands'],
+    queryFamilies: ['plain', 'bands'],
+    rules: rules([
+      ['plain', 'plain'],
+      ['bands', 'bands', SLACK.bands, 'same label'],
+    ]),
+    threshold: THRESHOLD,
+    minQuality: QUERY_QUALITY,
+  },
+  {
     name: 'pdq-plus',
     side: 'query-side',
     summary:
@@ -141,10 +167,14 @@ export const METHODS: readonly MatchMethod[] = [
   {
     name: 'pdq-max',
     side: 'index-side',
-    summary: 'pdq-plus + pdq-crops, for lists built by imprint from the images',
-    knownFamilies: ['plain', 'crops'],
-    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged'],
-    rules: rules([...PLUS_RULES, ['plain', 'crops', SLACK.crops]]),
+    summary: 'pdq-plus + pdq-crops + pdq-bands, for lists built by imprint from the images',
+    knownFamilies: ['plain', 'crops', 'bands'],
+    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands'],
+    rules: rules([
+      ...PLUS_RULES,
+      ['plain', 'crops', SLACK.crops],
+      ['bands', 'bands', SLACK.bands, 'same label'],
+    ]),
     threshold: THRESHOLD,
     minQuality: QUERY_QUALITY,
   },

@@ -15,6 +15,11 @@ export interface MatchRule {
   readonly query: VariantFamily;
   readonly known: VariantFamily;
   readonly slack: number;
+  /**
+   * Compare a query hash only with the known hash of the same label (the same band of both
+   * pictures), not with every hash of the family: fewer comparisons, fewer chances of a false pair.
+   */
+  readonly sameLabel?: boolean;
 }
 
 /** A matching method: which hashes each side computes, and which comparisons count. */

@@ -38,11 +38,12 @@ export const VARIANT_FAMILIES = [
   'crops',
   'derotate',
   'enlarged',
+  'bands',
 ] as const;
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 9;
+export const VARIANTS_VERSION = 10;
 
 /**
  * Longest side of the working copy derived hashes are computed on. PDQ's box filter is
@@ -83,6 +84,22 @@ export const ENLARGE_FACTORS: readonly number[] = [2, 4];
  * 6 either way. PDQ moves about 30 bits for 1 degree of rotation, so the grid must be this fine.
  */
 export const DEROTATE_ANGLES: readonly number[] = [-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6];
+
+/**
+ * Fractions of the height cut off the top, and separately off the bottom, for `bands`. Both sides
+ * cut the same bands, and a band is compared only with the same band of the other side, so a bar
+ * or mark over the picture's top or bottom edge (a caption bar, a reposter's corner mark) is cut
+ * away whole by the first band at least as deep, leaving the same rows of both pictures.
+ */
+export const BAND_CUTS: readonly number[] = [0.1, 0.2, 0.3];
+
+/** The labels of the `bands` family, in order (`top 0.1` = the top tenth cut off). */
+export const BAND_LABELS: readonly string[] = (['top', 'bottom'] as const).flatMap((edge) =>
+  BAND_CUTS.map((cut) => `${edge} ${cut}`),
+);
+
+/** Families whose members have fixed labels, the same for every image (so they can be compared label by label). */
+export const FAMILY_LABELS: Partial<Record<VariantFamily, readonly string[]>> = { bands: BAND_LABELS };
 
 /** One derived hash and what it is. */
 export interface VariantHash {
@@ -184,6 +201,12 @@ export class ImageVariants {
         }));
       case 'derotate':
         return derotated(this.working);
+      case 'bands':
+        return bandBoxes(this.working).map(({ label, box }) => ({
+          family,
+          label,
+          hash: hashOf(cropTo(this.working, box)),
+        }));
       case 'enlarged':
         if (Math.max(this.working.width, this.working.height) >= ENLARGE_BELOW) return [];
         return ENLARGE_FACTORS.map((factor) => ({
@@ -230,6 +253,16 @@ export function cropBoxes(image: { width: number; height: number }): { label: st
     }
   }
   return out;
+}
+
+/** The `bands` rectangles of an image, labelled as {@link BAND_LABELS}. */
+export function bandBoxes(image: { width: number; height: number }): { label: string; box: Box }[] {
+  const { width, height } = image;
+  return BAND_LABELS.map((label, n) => {
+    const cut = Math.round(height * BAND_CUTS[n % BAND_CUTS.length]!);
+    const top = n < BAND_CUTS.length ? cut : 0;
+    return { label, box: { left: 0, top, width, height: height - cut } };
+  });
 }
 
 /**

@@ -59,6 +59,7 @@ function build(index: HashIndex<number>, s: Scenario): BruteForce<number> {
   if (s.bulk[0]) expect(index.add(s.bulk[0])).toBe(model.add(s.bulk[0])); // no metadata: same entry
   removeSome(s.lateRemovals);
   expect(index.size).toBe(model.size);
+  expect([...index.ids()]).toEqual(model.entries.flatMap((e, id) => (e.alive ? [id] : [])));
   return model;
 }
 

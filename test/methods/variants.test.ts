@@ -3,6 +3,8 @@ import { hammingDistance } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { cropTo, rotateWindow } from '../../src/methods/raster.js';
 import {
+  BAND_LABELS,
+  bandBoxes,
   CROP_ANCHORS,
   CROP_SCALES,
   cornersAlike,
@@ -102,5 +104,29 @@ describe('ImageVariants', () => {
     const small = cropTo(rocket, { left: 200, top: 100, width: 144, height: 96 });
     expect(new ImageVariants(small).get('enlarged').map((v) => v.label)).toEqual(['x2', 'x4']);
     expect(new ImageVariants(rocket).get('enlarged')).toEqual([]);
+  });
+
+  it('cuts the same bands off the top and the bottom of every image, labelled alike', () => {
+    const boxes = bandBoxes({ width: 288, height: 192 });
+    expect(boxes.map((b) => b.label)).toEqual(BAND_LABELS);
+    expect(boxes.map((b) => [b.box.top, b.box.height])).toEqual([
+      [19, 173],
+      [38, 154],
+      [58, 134],
+      [0, 173],
+      [0, 154],
+      [0, 134],
+    ]);
+    for (const b of boxes) expect([b.box.left, b.box.width]).toEqual([0, 288]);
+    // The band is the same rows of the picture whatever covers the rows cut off.
+    const covered = { ...rocket, data: rocket.data.slice() };
+    const rowBytes = rocket.width * rocket.channels;
+    for (let y = 0; y < Math.round(rocket.height * 0.25); y++) {
+      covered.data.fill(y % 16 < 8 ? 0 : 255, y * rowBytes, (y + 1) * rowBytes); // stripes
+    }
+    const [mine, theirs] = [rocket, covered].map((image) => new ImageVariants(image).get('bands'));
+    const top = (list: typeof mine, label: string) => list.find((v) => v.label === label)!.hash;
+    expect(hammingDistance(top(mine, 'top 0.3'), top(theirs, 'top 0.3'))).toBe(0);
+    expect(hammingDistance(top(mine, 'top 0.1'), top(theirs, 'top 0.1'))).toBeGreaterThan(0);
   });
 });

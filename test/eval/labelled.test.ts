@@ -1,0 +1,92 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countAtMost } from '../../src/eval/metrics.js';
+import { seedOf } from '../../src/eval/random.js';
+import { type EvalResult, runEvaluation } from '../../src/eval/run.js';
+import { familyKeys, parseKey } from '../../src/eval/score.js';
+import { applyTransform, TRANSFORMS } from '../../src/eval/transforms.js';
+import { knownHashesFor, queryHashesFor, scoreAgainst } from '../../src/methods/match.js';
+import { getMethod } from '../../src/methods/methods.js';
+import { BAND_LABELS, ImageVariants } from '../../src/methods/variants.js';
+import { decodeImage } from '../../src/sharp/decode.js';
+import { fixture } from '../helpers.js';
+
+// The evaluation keeps a labelled family's hashes under one key per label so a same-label rule
+// compares band with band; its scores must be the library's pairwise definition (scoreAgainst).
+const PHOTOS = ['astronaut.jpg', 'chelsea-cat.jpg', 'coffee.jpg', 'rocket.jpg'];
+const TRANSFORM_NAMES = ['caption-over', 'watermark'];
+const SEED = 11;
+const METHOD_NAMES = ['pdq-bands', 'pdq-max'];
+
+let dir: string;
+let result: EvalResult;
+
+beforeAll(async () => {
+  sharp.cache(false);
+  dir = mkdtempSync(join(tmpdir(), 'imprint-eval-labelled-'));
+  for (const p of PHOTOS) copyFileSync(fixture('photos', p), join(dir, p));
+  result = await runEvaluation({
+    dir,
+    methods: METHOD_NAMES.map(getMethod),
+    transforms: TRANSFORM_NAMES.map((n) => TRANSFORMS.find((t) => t.name === n)!),
+    seed: SEED,
+    costSample: 1,
+  });
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('imprint eval with same-label rules', () => {
+  it('keeps a labelled family under one key per label', () => {
+    const keys = familyKeys(getMethod('pdq-bands'), 'bands');
+    expect(keys).toEqual(BAND_LABELS.map((l) => `pdq:bands#${l}`));
+    expect(parseKey(keys[1]!)).toEqual({ algorithm: 'pdq', family: 'bands', label: BAND_LABELS[1] });
+    expect(parseKey('phash:plain')).toEqual({ algorithm: 'phash', family: 'plain' });
+  });
+
+  it('scores every copy against every original exactly as scoreAgainst does', async () => {
+    const originals = await Promise.all(PHOTOS.map((p) => decodeImage(join(dir, p))));
+    const knownVariants = originals.map((o) => new ImageVariants(o));
+    for (const [t, name] of TRANSFORM_NAMES.entries()) {
+      const transform = TRANSFORMS.find((x) => x.name === name)!;
+      const copies = await Promise.all(
+        originals.map(async (o, i) =>
+          decodeImage(
+            await applyTransform(
+              transform,
+              { bytes: o.bytes, width: o.width, height: o.height },
+              seedOf(SEED, PHOTOS[i]!, name),
+            ),
+          ),
+        ),
+      );
+      for (const [m, methodName] of METHOD_NAMES.entries()) {
+        const method = getMethod(methodName);
+        const cell = result.scores[m]![t]!;
+        const others: number[] = [];
+        copies.forEach((copy, i) => {
+          const query = queryHashesFor(method, new ImageVariants(copy));
+          const scores = knownVariants.map((k) => scoreAgainst(method, query, knownHashesFor(method, k)));
+          expect(cell.own[i], `${methodName} ${name} ${PHOTOS[i]}`).toBe(scores[i]);
+          others.push(...scores.filter((_, j) => j !== i));
+        });
+        // The whole histogram of false pairs, not a few points of it.
+        for (let threshold = 0; threshold <= 256; threshold++) {
+          expect(countAtMost(cell.others, threshold), `${methodName} ${name} at ${threshold}`).toBe(
+            others.filter((s) => s <= threshold).length,
+          );
+        }
+      }
+    }
+  });
+
+  it('finds a caption bar over the picture and a corner mark by the bands', () => {
+    const bands = result.methods.findIndex((m) => m.name === 'pdq-bands');
+    for (const t of [0, 1]) {
+      for (const score of result.scores[bands]![t]!.own) expect(score).toBeLessThanOrEqual(20);
+    }
+  });
+});
