@@ -51,6 +51,11 @@ export const EDGE_WIDTH = 3;
  */
 export const MIN_SIDE_SHARE = 0.25;
 
+/** Lines outside a found edge (and the edge line itself) whose share of frame is measured. */
+export const REFINE_LINES = 2;
+/** Least difference between a picture pixel and the frame colour for it to measure the blend. */
+export const REFINE_CONTRAST = 24;
+
 type Side = 'top' | 'bottom' | 'left' | 'right';
 const SIDES: readonly Side[] = ['top', 'bottom', 'left', 'right'];
 
@@ -118,6 +123,102 @@ function insetBox(box: { top: number; bottom: number; left: number; right: numbe
   const bottom = box.bottom - inset(box.bottom < image.height);
   const right = box.right - inset(box.right < image.width);
   return { left, top, width: right - left, height: bottom - top };
+}
+
+/**
+ * The box with every framed side moved to where the picture really starts, to a fraction of a
+ * pixel. A resized screenshot puts the picture's edge between pixels: the lines there are a blend
+ * of frame and picture, and a box rounded either way keeps a stray line of frame or loses one of
+ * picture, which moves a smooth picture's hash some 20 bits. For the last {@link REFINE_LINES}
+ * lines outside the box and its first line inside, the share of frame in the line is measured
+ * against the frame colour (further out) and the picture (further in), and the edge placed at
+ * their sum. Sides the box touches, or too close to the image's edge to measure, are kept.
+ *
+ * @example
+ * ```ts
+ * const box = findPictureBox(upload);
+ * const exact = box && refineBox(upload, box); // cut out with resampleWindow
+ * ```
+ */
+export function refineBox(image: PixelImage, box: Box): Box {
+  const depth: Record<Side, number> = {
+    top: box.top,
+    bottom: image.height - box.top - box.height,
+    left: box.left,
+    right: image.width - box.left - box.width,
+  };
+  const edge = { ...depth };
+  for (const side of SIDES) {
+    const inside = depth[side];
+    const lines = Math.min(REFINE_LINES, inside - 1);
+    const picture = inside + 2;
+    const along = side === 'top' || side === 'bottom' ? box.width : box.height;
+    if (lines < 1 || picture >= inside + (side === 'top' || side === 'bottom' ? box.height : box.width))
+      continue;
+    const from = side === 'top' || side === 'bottom' ? box.left : box.top;
+    const frame = inside - lines - 1;
+    let at = inside - lines;
+    for (let line = inside - lines; line <= inside; line++) {
+      at += frameShare(image, side, line, frame, picture, from, from + along);
+    }
+    edge[side] = at;
+  }
+  return {
+    left: edge.left,
+    top: edge.top,
+    width: image.width - edge.right - edge.left,
+    height: image.height - edge.bottom - edge.top,
+  };
+}
+
+/** Sample `c` at position `along` of the line `line` lines in from the image's `side`. */
+function sampleAt(image: PixelImage, side: Side, line: number, along: number, c: number): number {
+  const x = side === 'left' ? line : side === 'right' ? image.width - 1 - line : along;
+  const y = side === 'top' ? line : side === 'bottom' ? image.height - 1 - line : along;
+  return image.data[(y * image.width + x) * image.channels + c]!;
+}
+
+/**
+ * How much of `line` is frame (0..1): each pixel's position between the frame colour (the median
+ * of line `frame`) and the picture (line `picture`, a little further in), weighted by how far apart
+ * those two are, so flat stretches where picture and frame look alike do not count.
+ */
+function frameShare(
+  image: PixelImage,
+  side: Side,
+  line: number,
+  frame: number,
+  picture: number,
+  from: number,
+  to: number,
+): number {
+  const channels = image.channels >= 3 ? 3 : 1;
+  const colour: number[] = [];
+  const values: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    values.length = 0;
+    for (let a = from; a < to; a++) values.push(sampleAt(image, side, frame, a, c));
+    values.sort((p, q) => p - q);
+    colour.push(values[values.length >> 1]!);
+  }
+  let sum = 0;
+  let weight = 0;
+  for (let a = from; a < to; a++) {
+    // Summed over channels, each signed by which side of the frame colour the picture lies on: a
+    // channel picked by its own value would be biased towards the picture.
+    let contrast = 0;
+    let moved = 0;
+    for (let c = 0; c < channels; c++) {
+      const p = sampleAt(image, side, picture, a, c);
+      const sign = p >= colour[c]! ? 1 : -1;
+      contrast += sign * (p - colour[c]!);
+      moved += sign * (p - sampleAt(image, side, line, a, c));
+    }
+    if (contrast < REFINE_CONTRAST) continue;
+    sum += moved;
+    weight += contrast;
+  }
+  return weight === 0 ? 0 : Math.max(0, Math.min(1, sum / weight));
 }
 
 /**

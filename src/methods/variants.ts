@@ -16,7 +16,7 @@
 import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
-import { findPictureBoxes } from './frame.js';
+import { findPictureBoxes, refineBox } from './frame.js';
 import {
   type Box,
   cropTo,
@@ -24,6 +24,7 @@ import {
   dihedralCopy,
   enlarge,
   fillOutside,
+  resampleWindow,
   rotateWindow,
   sizeBeforeRotation,
   workingCopy,
@@ -184,11 +185,17 @@ export class ImageVariants {
           hash: hashOf(dihedralCopy(this.working, kind)),
         }));
       case 'trim':
-        return this.#pictureBoxes().map((box) => ({
-          family,
-          label: boxLabel(box),
-          hash: hashOf(cropTo(this.working, box)),
-        }));
+        // Cut out to a fraction of a pixel (refineBox): rounding the edges of a resized screenshot's
+        // picture keeps or loses a line, which smooth pictures feel.
+        return this.#pictureBoxes().map((box) => {
+          const exact = refineBox(this.working, box);
+          const size = (v: number) => Math.max(1, Math.round(v));
+          return {
+            family,
+            label: boxLabel(exact),
+            hash: hashOf(resampleWindow(this.working, exact, size(exact.width), size(exact.height))),
+          };
+        });
       case 'fill': {
         const box = this.#pictureBox();
         return box ? [{ family, label: boxLabel(box), hash: hashOf(fillOutside(this.working, box)) }] : [];
@@ -226,8 +233,10 @@ function sameBox(a: Box, b: Box | undefined): boolean {
   return !!b && a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
 }
 
+/** `left,top widthxheight`, to a tenth of a pixel. */
 function boxLabel(box: Box): string {
-  return `${box.left},${box.top} ${box.width}x${box.height}`;
+  const n = (v: number) => String(Math.round(v * 10) / 10);
+  return `${n(box.left)},${n(box.top)} ${n(box.width)}x${n(box.height)}`;
 }
 
 /**

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { makeRandom } from '../../src/eval/random.js';
-import { EDGE_INSET, findPictureBox, findPictureBoxes } from '../../src/methods/frame.js';
+import { EDGE_INSET, findPictureBox, findPictureBoxes, refineBox } from '../../src/methods/frame.js';
+import { type Box, workingCopy } from '../../src/methods/raster.js';
 
 /** A busy RGB "picture": seeded noise, never close to one colour along a line. */
 function picture(width: number, height: number, seed: number): PixelImage {
@@ -177,5 +178,48 @@ describe('findPictureBox', () => {
     expect(findPictureBox({ width: 60, height: 60, channels: 4, data: rgbaData })).toEqual(
       expectedBox(10, 10, 40, 40),
     );
+  });
+});
+
+describe('refineBox', () => {
+  const near = (got: Box, want: Box, tolerance: number) => {
+    for (const k of ['left', 'top', 'width', 'height'] as const) {
+      expect(Math.abs(got[k] - want[k]), `${k}: ${got[k]} vs ${want[k]}`).toBeLessThanOrEqual(tolerance);
+    }
+  };
+
+  it('puts back the lines the finder gives up past a sharp edge', () => {
+    for (const colour of [
+      [0, 0, 0],
+      [255, 255, 255],
+    ] as [number, number, number][]) {
+      const image = framed(picture(300, 200, 5), 41, 31, 400, 300, colour);
+      const box = findPictureBox(image)!;
+      expect(box).toEqual(expectedBox(41, 31, 300, 200));
+      near(refineBox(image, box), { left: 41, top: 31, width: 300, height: 200 }, 0.25);
+    }
+  });
+
+  it('finds an edge that falls between pixels once the framed picture is resized', () => {
+    // Shrunk by area averaging: the picture's edges land at fractions of a pixel (41 x 0.8 = 32.8).
+    const image = framed(picture(300, 200, 6), 41, 31, 401, 301, [255, 255, 255]);
+    const small = workingCopy(image, 321);
+    const sx = small.width / image.width;
+    const sy = small.height / image.height;
+    const truth = { left: 41 * sx, top: 31 * sy, width: 300 * sx, height: 200 * sy };
+    const box = findPictureBox(small)!;
+    const refined = refineBox(small, box);
+    near(refined, truth, 0.3);
+    // Closer than the finder's whole-pixel box, on every side.
+    expect(Math.abs(refined.left - truth.left)).toBeLessThan(Math.abs(box.left - truth.left));
+    expect(Math.abs(refined.top - truth.top)).toBeLessThan(Math.abs(box.top - truth.top));
+  });
+
+  it('keeps the sides that were not framed', () => {
+    const image = framed(picture(300, 200, 7), 0, 40, 300, 280, [0, 0, 0]);
+    const box = findPictureBox(image)!;
+    const refined = refineBox(image, box);
+    expect([refined.left, refined.width]).toEqual([0, 300]);
+    near(refined, { left: 0, top: 40, width: 300, height: 200 }, 0.25);
   });
 });

@@ -143,7 +143,7 @@ describe('matching methods', () => {
         queryHashesFor(getMethod('pdq-trim'), framed),
       );
       expect(trimmed[0]?.metadata).toBe(p.name);
-      expect(trimmed[0]?.query).toMatch(/^\d+,\d+ \d+x\d+$/); // the trim box
+      expect(trimmed[0]?.query).toMatch(/^[\d.]+,[\d.]+ [\d.]+x[\d.]+$/); // the trim box
     }
   });
 

@@ -8,6 +8,7 @@ import {
   dihedralCopy,
   enlarge,
   fillOutside,
+  resampleWindow,
   rotateWindow,
   sizeBeforeRotation,
   workingCopy,
@@ -134,5 +135,41 @@ describe('raster operations', () => {
         return flat.channels === 3 && flat.data.every((x) => x === v);
       }),
     );
+  });
+});
+
+describe('resampleWindow', () => {
+  const image = (width: number, height: number, channels: 1 | 3): PixelImage => ({
+    width,
+    height,
+    channels,
+    data: Uint8Array.from({ length: width * height * channels }, (_, i) => (i * 37 + (i >> 5)) & 255),
+  });
+
+  it('is a plain crop for a whole-pixel window at its own size', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 2, max: 40 }),
+        fc.constantFrom<1 | 3>(1, 3),
+        fc.nat(),
+        (width, height, channels, seed) => {
+          const img = image(width, height, channels);
+          const left = seed % width;
+          const top = (seed >> 8) % height;
+          const box = { left, top, width: width - left, height: height - top };
+          expect(resampleWindow(img, box, box.width, box.height)).toEqual(cropTo(img, box));
+        },
+      ),
+    );
+  });
+
+  it('averages the fractions of pixels a window edge cuts', () => {
+    const row: PixelImage = { width: 4, height: 1, channels: 1, data: Uint8Array.from([0, 100, 200, 40]) };
+    // [0.5, 2.5) into 2 pixels: 0.5 * 0 + 0.5 * 100, then 0.5 * 100 + 0.5 * 200.
+    expect([...resampleWindow(row, { left: 0.5, top: 0, width: 2, height: 1 }, 2, 1).data]).toEqual([
+      50, 150,
+    ]);
+    expect([...resampleWindow(row, { left: 1.5, top: 0, width: 2, height: 1 }, 1, 1).data]).toEqual([135]); // (50 + 200 + 20) / 2
   });
 });
