@@ -23,7 +23,8 @@ Options:
   --images <dir>         hash the images under <dir> (recursively) instead, each with its file name
                          as metadata, storing whatever extra hashes --method needs (PDQ)
   --method <name>        with --images: the matching method to store hashes for (default pdq: the
-                         plain hash only; pdq-crops and pdq-max also store crops; see imprint eval)
+                         plain hash only; pdq-crops stores crops, pdq-bands bands, pdq-max both;
+                         see imprint eval)
   -o, --output <file>    the index file to write
   --algo <name>          algorithm of the list (default pdq)
   --flat                 a flat index without multi-index tables (smaller; fine for small lists)

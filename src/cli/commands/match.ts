@@ -41,8 +41,9 @@ Options:
   --dihedral             plain PDQ, also matching rotated (90/180/270) and mirrored copies
   --method <name>        pdq (plain PDQ at 31, the reference's matching), pdq-q20, pdq-dihedral,
                          pdq-trim, pdq-derotate, pdq-enlarge, pdq-plus (these work with any list),
-                         pdq-crops, pdq-max (default: pdq-plus, plus the crops an index built with
-                         'imprint index build --images --method pdq-max' stores); --max-distance sets a
+                         pdq-crops, pdq-bands, pdq-max (default: pdq-plus, plus the crops and bands
+                         an index built with 'imprint index build --images --method pdq-max'
+                         stores); --max-distance sets a
                          method's threshold (its derived comparisons stay that much stricter)
   --json                 NDJSON output, one object per image
   -r, --recursive        match the images in directories
@@ -138,7 +139,7 @@ const matchCommand: Command = {
           ...(maxDistance === undefined ? {} : { maxDistance }),
           ...(r.result.dihedral ? { variants: r.result.dihedral } : {}),
         });
-        // An index built with --method pdq-max also holds crops: plain matching ignores them.
+        // An index built with --method pdq-max also holds crops and bands: plain matching ignores them.
         const result = { ...plain, matches: wholePictureMatches(plain.matches) };
         if (result.matches.length > 0) matchedImages++;
         if (result.skipped) {
