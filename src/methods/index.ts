@@ -3,9 +3,16 @@
  * for uploads, and how to match them. Pure core: pixels in, hashes and matches out.
  */
 
-export { findPictureBox, findPictureBoxes } from './frame.js';
+export { findPictureBox, findPictureBoxes, refineBox } from './frame.js';
 export * from './match.js';
 export * from './methods.js';
-export type { Box } from './raster.js';
+export { type Box, resampleWindow } from './raster.js';
 export * from './types.js';
-export { ImageVariants, VARIANT_FAMILIES, type VariantFamily, type VariantHash } from './variants.js';
+export {
+  BAND_CUTS,
+  BAND_LABELS,
+  ImageVariants,
+  VARIANT_FAMILIES,
+  type VariantFamily,
+  type VariantHash,
+} from './variants.js';

@@ -29,5 +29,9 @@ describe('imprint demo (npm start)', () => {
       expect(table.get(edit)!.plain, edit).toBe(0);
       expect(table.get(edit)!.method, edit).toBe(table.get(edit)!.of);
     }
+    // A caption bar laid over the picture: the bands the default method stores cut it away.
+    const caption = table.get('caption bar over the top')!;
+    expect(caption.plain).toBeLessThan(caption.of);
+    expect(caption.method).toBe(caption.of);
   }, 90_000);
 });
