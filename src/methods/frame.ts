@@ -6,7 +6,9 @@
  * - a near-uniform line (at least {@link UNIFORM_SHARE} of its pixels within {@link COLOUR_TOLERANCE}
  *   of its median colour) starts or continues a frame layer of that colour, or
  * - a line mostly (at least {@link LAYER_SHARE}) in the colour of the layer being peeled continues
- *   it: text and small icons on a caption bar or a screenshot background cover less than that.
+ *   it: text and small icons on a caption bar or a screenshot background cover less than that,
+ *   unless most of it changed at once from the line before: that is a picture's edge, even when
+ *   the picture is within the colour tolerance of the frame (dark on a dark background).
  *
  * Pictures whose own edges are flat (a clear sky) get peeled too; that is why the methods hash
  * both the trimmed and the untrimmed image, and trim the known images the same way.
@@ -270,6 +272,9 @@ function peelLayer(
   for (let depth = start + 1; length - depth >= minLength; depth++) {
     const line = lineAt(depth);
     if (shareNear(line, channels, colour) >= LAYER_SHARE * n) {
+      // A picture close to the layer's colour (dark on a dark background) is within its tolerance,
+      // but still starts with an abrupt change along most of the line.
+      if (shareChanged(last, line, channels) >= EDGE_SHARE * n) return depth;
       last = line;
       continue;
     }

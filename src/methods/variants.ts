@@ -44,7 +44,7 @@ export const VARIANT_FAMILIES = [
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 11;
+export const VARIANTS_VERSION = 12;
 
 /**
  * Longest side of the working copy derived hashes are computed on. PDQ's box filter is

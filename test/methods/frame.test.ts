@@ -137,6 +137,18 @@ describe('findPictureBox', () => {
     expect(findPictureBox(image)).toEqual({ left: 0, top: 60 + EDGE_INSET, width, height: 100 - EDGE_INSET });
   });
 
+  it('finds a dark picture on a dark background, within the colour tolerance but with a sharp edge', () => {
+    // The picture's top rows are 10-14 levels above the background: "in its colour" by the
+    // tolerance, yet every pixel changes at once where the picture starts.
+    const inner = picture(300, 200, 9);
+    const random = makeRandom(10);
+    for (let i = 0; i < 300 * 40 * 3; i++) inner.data[i] = 30 + Math.floor(random() * 5);
+    const image = framed(inner, 50, 60, 400, 300, [20, 20, 20]);
+    // The background ends where the picture starts, not where its dark band ends (peeling every
+    // layer then takes that flat band too, as for any picture with a flat edge of its own).
+    expect(findPictureBoxes(image).outer).toEqual(expectedBox(50, 60, 300, 200));
+  });
+
   it('findPictureBoxes gives, in one pass, what findPictureBox gives with all rounds and with one', () => {
     fc.assert(
       fc.property(
