@@ -76,17 +76,22 @@ export function findPictureBox(image: PixelImage, rounds = Number.POSITIVE_INFIN
 }
 
 /**
- * The picture's box inside every layer of a frame and inside its outermost layer only, in one
- * pass (the second is the first round of the first); each undefined when there is no frame.
+ * The picture's box inside every layer of a frame, inside its outermost layer only, and before the
+ * last round of peeling (when there were more than two), in one pass: the others are rounds of the
+ * first. Each is undefined when there is no frame (or no such round).
  *
  * @example
  * ```ts
- * const { all, outer } = findPictureBoxes(uploadPixels);
+ * const { all, outer, previous } = findPictureBoxes(uploadPixels);
  * ```
  */
-export function findPictureBoxes(image: PixelImage): { all: Box | undefined; outer: Box | undefined } {
+export function findPictureBoxes(image: PixelImage): {
+  all: Box | undefined;
+  outer: Box | undefined;
+  previous: Box | undefined;
+} {
   const boxes = peelRounds(image, Number.POSITIVE_INFINITY);
-  return { all: boxes.at(-1), outer: boxes[0] };
+  return { all: boxes.at(-1), outer: boxes[0], previous: boxes.length > 2 ? boxes.at(-2) : undefined };
 }
 
 /** The box after each round of peeling that changed it (empty when nothing was peeled). */

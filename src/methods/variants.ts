@@ -5,11 +5,12 @@
  *
  * `plain` is the reference-exact PDQ hash of the whole image, the one every shared list holds.
  * `dihedral` are the hashes of the image's 7 rotations by 90 degrees and mirror images. `trim` is
- * the picture found inside a frame (frame.ts: inside every layer of it, and inside its outermost
- * layer only); `fill` keeps the canvas but paints the frame over with the picture's edge pixels,
- * for bars laid OVER a picture (a caption bar hides its top, so the picture is the whole canvas).
- * `crops` are sub-pictures, `derotate` the image turned back by small angles, `enlarged` a small
- * upload enlarged 2 and 4 times. All but `plain` and `dihedral` are derived on a working copy (at
+ * the picture found inside a frame (frame.ts: inside every layer of it, before its last round, and
+ * inside its outermost layer only), cut out to a fraction of a pixel; `fill` keeps the canvas but
+ * paints the frame over with the picture's edge pixels, for bars laid OVER a picture (a caption
+ * bar hides its top, so the picture is the whole canvas). `crops` are sub-pictures, `bands` the
+ * picture with its top or bottom cut off, `derotate` the image turned back by small angles,
+ * `enlarged` a small upload enlarged 2 and 4 times. All but `plain` and `dihedral` are derived on a working copy (at
  * most {@link WORKING_SIDE} px, alpha dropped): PDQ sees a 64x64 box-filtered picture anyway, and
  * derived hashes only need to agree with each other and with `plain` within a few bits.
  */
@@ -44,7 +45,7 @@ export const VARIANT_FAMILIES = [
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 12;
+export const VARIANTS_VERSION = 13;
 
 /**
  * Longest side of the working copy derived hashes are computed on. PDQ's box filter is
@@ -155,14 +156,17 @@ export class ImageVariants {
   #boxes: Box[] | undefined;
 
   /**
-   * Where the picture may be: the box found by peeling every frame layer, and the box inside the
-   * outermost layer only. The first finds a picture inside a screenshot's nested chrome; the second
-   * survives a picture whose own flat edge (a clear sky) would be peeled as more frame.
+   * Where the picture may be: the box found by peeling every frame layer, the box before the last
+   * round of peeling, and the box inside the outermost layer only. The first finds a picture inside
+   * a screenshot's nested chrome; the others survive a picture whose own flat edge (a clear sky, a
+   * dark strip along its bottom) would be peeled as more frame, late or early.
    */
   #pictureBoxes(): Box[] {
     if (!this.#boxes) {
-      const { all, outer } = findPictureBoxes(this.working);
-      this.#boxes = [all, outer].filter((b, i, list): b is Box => !!b && (i === 0 || !sameBox(b, list[0])));
+      const { all, outer, previous } = findPictureBoxes(this.working);
+      this.#boxes = [all, previous, outer].filter(
+        (b, i, list): b is Box => !!b && !list.slice(0, i).some((earlier) => sameBox(b, earlier)),
+      );
     }
     return this.#boxes;
   }
