@@ -76,47 +76,98 @@ export function findPictureBox(image: PixelImage, rounds = Number.POSITIVE_INFIN
 }
 
 /**
- * The picture's box inside every layer of a frame, inside its outermost layer only, and before the
- * last round of peeling (when there were more than two), in one pass: the others are rounds of the
- * first. Each is undefined when there is no frame (or no such round).
+ * Where the picture may be, in one pass: inside every layer of a frame (`all`), inside its
+ * outermost layer only (`outer`), before the last round of peeling when there were more than two
+ * (`previous`), and inside the layers of the frame's main colour only (`canvas`, see canvasBox).
+ * Each is undefined when there is no frame (or no such round).
  *
  * @example
  * ```ts
- * const { all, outer, previous } = findPictureBoxes(uploadPixels);
+ * const { all, outer, previous, canvas } = findPictureBoxes(uploadPixels);
  * ```
  */
 export function findPictureBoxes(image: PixelImage): {
   all: Box | undefined;
   outer: Box | undefined;
   previous: Box | undefined;
+  canvas: Box | undefined;
 } {
-  const boxes = peelRounds(image, Number.POSITIVE_INFINITY);
-  return { all: boxes.at(-1), outer: boxes[0], previous: boxes.length > 2 ? boxes.at(-2) : undefined };
+  const { found: boxes, layers } = peelLayers(image, Number.POSITIVE_INFINITY);
+  return {
+    all: boxes.at(-1),
+    outer: boxes[0],
+    previous: boxes.length > 2 ? boxes.at(-2) : undefined,
+    canvas: canvasBox(image, layers),
+  };
 }
 
 /** The box after each round of peeling that changed it (empty when nothing was peeled). */
 function peelRounds(image: PixelImage, rounds: number): Box[] {
+  return peelLayers(image, rounds).found;
+}
+
+/** One peeled layer: its side, the box edge after it, its colour and its area in pixels. */
+interface Layer {
+  readonly side: Side;
+  readonly edge: number;
+  readonly colour: readonly number[];
+  readonly area: number;
+}
+
+function peelLayers(image: PixelImage, rounds: number): { found: Box[]; layers: Layer[] } {
   const box = { top: 0, bottom: image.height, left: 0, right: image.width }; // bottom/right exclusive
   const minHeight = Math.max(8, Math.ceil(image.height * MIN_SIDE_SHARE));
   const minWidth = Math.max(8, Math.ceil(image.width * MIN_SIDE_SHARE));
   const found: Box[] = [];
+  const layers: Layer[] = [];
   // A side that cannot be peeled now may become peelable once the others are (a header bar
   // crosses the left margin until the top is peeled), so go round until nothing changes.
   let changed = true;
   for (let round = 0; changed && round < rounds; round++) {
     changed = false;
     for (const side of SIDES) {
-      const depth = peelLayer(image, box, side, side === 'top' || side === 'bottom' ? minHeight : minWidth);
+      const horizontal = side === 'top' || side === 'bottom';
+      const { depth, colour } = peelLayer(image, box, side, horizontal ? minHeight : minWidth);
       if (depth === 0) continue;
       if (side === 'top') box.top += depth;
       else if (side === 'bottom') box.bottom -= depth;
       else if (side === 'left') box.left += depth;
       else box.right -= depth;
+      const length = horizontal ? box.right - box.left : box.bottom - box.top;
+      layers.push({ side, edge: box[side], colour, area: depth * length });
       changed = true;
     }
     if (changed) found.push(insetBox(box, image));
   }
-  return found;
+  return { found, layers };
+}
+
+/**
+ * The box inside the layers of the frame's main colour only (the colour covering the most peeled
+ * area: a screenshot's background), each side stopping after its last layer of that colour; a
+ * side with no such layer keeps all its layers. Layers peeled inside the background are usually
+ * the picture's own flat strips. Undefined when there was no frame.
+ */
+function canvasBox(image: PixelImage, layers: readonly Layer[]): Box | undefined {
+  if (layers.length === 0) return undefined;
+  let main = layers[0]!.colour;
+  let best = -1;
+  for (const candidate of layers) {
+    const area = layers
+      .filter((l) => !colourMoved(l.colour, candidate.colour))
+      .reduce((sum, l) => sum + l.area, 0);
+    if (area > best) {
+      best = area;
+      main = candidate.colour;
+    }
+  }
+  const box = { top: 0, bottom: image.height, left: 0, right: image.width };
+  for (const side of SIDES) {
+    const own = layers.filter((l) => l.side === side);
+    const last = own.filter((l) => !colourMoved(l.colour, main)).at(-1) ?? own.at(-1);
+    if (last) box[side] = last.edge;
+  }
+  return insetBox(box, image);
 }
 
 /**
@@ -239,7 +290,8 @@ function peelLayer(
   box: { top: number; bottom: number; left: number; right: number },
   side: Side,
   minLength: number,
-): number {
+): { depth: number; colour: number[] } {
+  const none = { depth: 0, colour: [] };
   const channels = image.channels >= 3 ? 3 : 1;
   const horizontal = side === 'top' || side === 'bottom';
   const length = horizontal ? box.bottom - box.top : box.right - box.left;
@@ -260,7 +312,7 @@ function peelLayer(
   let start = 0;
   let colour = uniform(lineAt(0));
   while (!colour) {
-    if (++start >= EDGE_WIDTH || length - start < minLength) return 0;
+    if (++start >= EDGE_WIDTH || length - start < minLength) return none;
     colour = uniform(lineAt(start));
   }
   // Blended lines can be near the layer's colour yet not in it (a light-blue line between a blue
@@ -279,7 +331,7 @@ function peelLayer(
     if (shareNear(line, channels, colour) >= LAYER_SHARE * n) {
       // A picture close to the layer's colour (dark on a dark background) is within its tolerance,
       // but still starts with an abrupt change along most of the line.
-      if (shareChanged(last, line, channels) >= EDGE_SHARE * n) return depth;
+      if (shareChanged(last, line, channels) >= EDGE_SHARE * n) return { depth, colour };
       last = line;
       continue;
     }
@@ -295,11 +347,11 @@ function peelLayer(
       const next = ahead === depth ? line : lineAt(ahead);
       const changed = shareChanged(last, next, channels);
       const picture = n - shareNear(next, channels, colour);
-      if (changed >= EDGE_SHARE * n && changed >= EDGE_ABRUPT * picture) return ahead;
+      if (changed >= EDGE_SHARE * n && changed >= EDGE_ABRUPT * picture) return { depth: ahead, colour };
     }
-    return 0;
+    return none;
   }
-  return 0;
+  return none;
 }
 
 /** True when two colours differ by more than {@link EDGE_TOLERANCE} in some channel. */

@@ -5,8 +5,9 @@
  *
  * `plain` is the reference-exact PDQ hash of the whole image, the one every shared list holds.
  * `dihedral` are the hashes of the image's 7 rotations by 90 degrees and mirror images. `trim` is
- * the picture found inside a frame (frame.ts: inside every layer of it, before its last round, and
- * inside its outermost layer only), cut out to a fraction of a pixel; `fill` keeps the canvas but
+ * the picture found inside a frame (frame.ts: inside every layer of it, before its last round,
+ * inside the layers of its main colour, and inside its outermost layer only), cut out to a
+ * fraction of a pixel; `fill` keeps the canvas but
  * paints the frame over with the picture's edge pixels, for bars laid OVER a picture (a caption
  * bar hides its top, so the picture is the whole canvas). `crops` are sub-pictures, `bands` the
  * picture with its top or bottom cut off, `derotate` the image turned back by small angles,
@@ -45,7 +46,7 @@ export const VARIANT_FAMILIES = [
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 13;
+export const VARIANTS_VERSION = 14;
 
 /**
  * Longest side of the working copy derived hashes are computed on. PDQ's box filter is
@@ -157,14 +158,15 @@ export class ImageVariants {
 
   /**
    * Where the picture may be: the box found by peeling every frame layer, the box before the last
-   * round of peeling, and the box inside the outermost layer only. The first finds a picture inside
-   * a screenshot's nested chrome; the others survive a picture whose own flat edge (a clear sky, a
-   * dark strip along its bottom) would be peeled as more frame, late or early.
+   * round of peeling, the box inside the layers of the frame's main colour, and the box inside the
+   * outermost layer only (duplicates dropped). The first finds a picture inside a screenshot's
+   * nested chrome; the others survive a picture whose own flat edge (a clear sky, a dark strip
+   * along its bottom) would be peeled as more frame.
    */
   #pictureBoxes(): Box[] {
     if (!this.#boxes) {
-      const { all, outer, previous } = findPictureBoxes(this.working);
-      this.#boxes = [all, previous, outer].filter(
+      const { all, outer, previous, canvas } = findPictureBoxes(this.working);
+      this.#boxes = [all, previous, canvas, outer].filter(
         (b, i, list): b is Box => !!b && !list.slice(0, i).some((earlier) => sameBox(b, earlier)),
       );
     }

@@ -150,6 +150,18 @@ describe('findPictureBox', () => {
     expect(findPictureBoxes(image).outer).toEqual(expectedBox(50, 60, 300, 200));
   });
 
+  it("stops inside the frame's main colour: a picture's own flat strip, peeled late, is kept by the canvas box", () => {
+    // A screenshot-like canvas: white background, a blue header bar, the picture with a dark strip
+    // along its bottom (a colour of its own, so peeling every layer takes it as frame).
+    const inner = picture(200, 120, 12);
+    rect(inner, 0, 108, 200, 12, [10, 30, 80]);
+    const image = framed(inner, 40, 70, 280, 230, [255, 255, 255]);
+    rect(image, 0, 0, 280, 30, [30, 90, 200]);
+    const { all, canvas } = findPictureBoxes(image);
+    expect(all!.height).toBeLessThan(120 - 2 * EDGE_INSET - 5); // the strip went with the frame
+    expect(canvas).toEqual(expectedBox(40, 70, 200, 120));
+  });
+
   it('findPictureBoxes gives, in one pass, what findPictureBox gives with all rounds, one, and all but the last', () => {
     fc.assert(
       fc.property(
@@ -174,7 +186,7 @@ describe('findPictureBox', () => {
             !isDeepStrictEqual(findPictureBox(image, rounds + 1), findPictureBox(image, rounds))
           )
             rounds++;
-          expect(findPictureBoxes(image)).toEqual({
+          expect(findPictureBoxes(image)).toMatchObject({
             all: findPictureBox(image),
             outer: findPictureBox(image, 1),
             previous: rounds > 2 ? findPictureBox(image, rounds - 1) : undefined,
