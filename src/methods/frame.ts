@@ -207,13 +207,14 @@ export function refineBox(image: PixelImage, box: Box): Box {
   };
   const edge = { ...depth };
   for (const side of SIDES) {
-    const inside = depth[side];
+    const horizontal = side === 'top' || side === 'bottom';
+    const inside = depth[side]; // the box's first line, counted from the image's edge
     const lines = Math.min(REFINE_LINES, inside - 1);
-    const picture = inside + 2;
-    const along = side === 'top' || side === 'bottom' ? box.width : box.height;
-    if (lines < 1 || picture >= inside + (side === 'top' || side === 'bottom' ? box.height : box.width))
-      continue;
-    const from = side === 'top' || side === 'bottom' ? box.left : box.top;
+    const picture = inside + 2; // a line of picture past the blend, still inside the box
+    const [from, along, across] = horizontal
+      ? [box.left, box.width, box.height]
+      : [box.top, box.height, box.width];
+    if (lines < 1 || picture >= inside + across) continue;
     const frame = inside - lines - 1;
     let at = inside - lines;
     for (let line = inside - lines; line <= inside; line++) {
