@@ -177,6 +177,11 @@ export class ImageVariants {
     return this.#pictureBoxes()[0];
   }
 
+  /** The hashes of labelled whole-pixel rectangles of the working copy. */
+  #cutOut(family: VariantFamily, boxes: readonly { label: string; box: Box }[]): VariantHash[] {
+    return boxes.map(({ label, box }) => ({ family, label, hash: hashOf(cropTo(this.working, box)) }));
+  }
+
   #compute(family: VariantFamily): VariantHash[] {
     switch (family) {
       case 'plain':
@@ -207,19 +212,11 @@ export class ImageVariants {
         return box ? [{ family, label: boxLabel(box), hash: hashOf(fillOutside(this.working, box)) }] : [];
       }
       case 'crops':
-        return cropBoxes(this.working).map(({ label, box }) => ({
-          family,
-          label,
-          hash: hashOf(cropTo(this.working, box)),
-        }));
+        return this.#cutOut(family, cropBoxes(this.working));
       case 'derotate':
         return derotated(this.working);
       case 'bands':
-        return bandBoxes(this.working).map(({ label, box }) => ({
-          family,
-          label,
-          hash: hashOf(cropTo(this.working, box)),
-        }));
+        return this.#cutOut(family, bandBoxes(this.working));
       case 'enlarged':
         if (Math.max(this.working.width, this.working.height) >= ENLARGE_BELOW) return [];
         return ENLARGE_FACTORS.map((factor) => ({
