@@ -55,7 +55,7 @@ export const MIN_SIDE_SHARE = 0.25;
 
 /** Lines outside a found edge (and the edge line itself) whose share of frame is measured. */
 export const REFINE_LINES = 2;
-/** Least difference between a picture pixel and the frame colour for it to measure the blend. */
+/** Least difference (summed over channels) between a picture pixel and the frame colour for it to measure the blend. */
 export const REFINE_CONTRAST = 24;
 
 type Side = 'top' | 'bottom' | 'left' | 'right';
@@ -72,7 +72,7 @@ const SIDES: readonly Side[] = ['top', 'bottom', 'left', 'right'];
  * ```
  */
 export function findPictureBox(image: PixelImage, rounds = Number.POSITIVE_INFINITY): Box | undefined {
-  return peelRounds(image, rounds).at(-1);
+  return peelLayers(image, rounds).found.at(-1);
 }
 
 /**
@@ -99,11 +99,6 @@ export function findPictureBoxes(image: PixelImage): {
     previous: boxes.length > 2 ? boxes.at(-2) : undefined,
     canvas: canvasBox(image, layers),
   };
-}
-
-/** The box after each round of peeling that changed it (empty when nothing was peeled). */
-function peelRounds(image: PixelImage, rounds: number): Box[] {
-  return peelLayers(image, rounds).found;
 }
 
 /** One peeled layer: its side, the box edge after it, its colour and its area in pixels. */
@@ -215,10 +210,11 @@ export function refineBox(image: PixelImage, box: Box): Box {
       ? [box.left, box.width, box.height]
       : [box.top, box.height, box.width];
     if (lines < 1 || picture >= inside + across) continue;
-    const frame = inside - lines - 1;
+    const frame = lineOf(image, side, inside - lines - 1, from, from + along);
+    const colour = medianColour(frame, image.channels >= 3 ? 3 : 1);
     let at = inside - lines;
     for (let line = inside - lines; line <= inside; line++) {
-      at += frameShare(image, side, line, frame, picture, from, from + along);
+      at += frameShare(image, side, line, colour, picture, from, from + along);
     }
     edge[side] = at;
   }
@@ -230,6 +226,14 @@ export function refineBox(image: PixelImage, box: Box): Box {
   };
 }
 
+/** Colour samples of the line `line` lines in from the image's `side`, from `from` to `to` along it. */
+function lineOf(image: PixelImage, side: Side, line: number, from: number, to: number): Uint8Array {
+  if (side === 'top') return readRow(image, line, from, to);
+  if (side === 'bottom') return readRow(image, image.height - 1 - line, from, to);
+  if (side === 'left') return readColumn(image, line, from, to);
+  return readColumn(image, image.width - 1 - line, from, to);
+}
+
 /** Sample `c` at position `along` of the line `line` lines in from the image's `side`. */
 function sampleAt(image: PixelImage, side: Side, line: number, along: number, c: number): number {
   const x = side === 'left' ? line : side === 'right' ? image.width - 1 - line : along;
@@ -238,28 +242,20 @@ function sampleAt(image: PixelImage, side: Side, line: number, along: number, c:
 }
 
 /**
- * How much of `line` is frame (0..1): each pixel's position between the frame colour (the median
- * of line `frame`) and the picture (line `picture`, a little further in), weighted by how far apart
- * those two are, so flat stretches where picture and frame look alike do not count.
+ * How much of `line` is frame (0..1): each pixel's position between the frame colour and the
+ * picture (line `picture`, a little further in), weighted by how far apart those two are, so flat
+ * stretches where picture and frame look alike do not count.
  */
 function frameShare(
   image: PixelImage,
   side: Side,
   line: number,
-  frame: number,
+  colour: readonly number[],
   picture: number,
   from: number,
   to: number,
 ): number {
   const channels = image.channels >= 3 ? 3 : 1;
-  const colour: number[] = [];
-  const values: number[] = [];
-  for (let c = 0; c < channels; c++) {
-    values.length = 0;
-    for (let a = from; a < to; a++) values.push(sampleAt(image, side, frame, a, c));
-    values.sort((p, q) => p - q);
-    colour.push(values[values.length >> 1]!);
-  }
   let sum = 0;
   let weight = 0;
   for (let a = from; a < to; a++) {
@@ -296,12 +292,15 @@ function peelLayer(
   const channels = image.channels >= 3 ? 3 : 1;
   const horizontal = side === 'top' || side === 'bottom';
   const length = horizontal ? box.bottom - box.top : box.right - box.left;
-  const lineAt = (depth: number): Uint8Array => {
-    if (side === 'top') return readRow(image, box.top + depth, box.left, box.right);
-    if (side === 'bottom') return readRow(image, box.bottom - 1 - depth, box.left, box.right);
-    if (side === 'left') return readColumn(image, box.left + depth, box.top, box.bottom);
-    return readColumn(image, box.right - 1 - depth, box.top, box.bottom);
-  };
+  // Lines are counted from the image's edge on this side; the box's own edge is `peeled` lines in.
+  const peeled = {
+    top: box.top,
+    bottom: image.height - box.bottom,
+    left: box.left,
+    right: image.width - box.right,
+  }[side];
+  const [from, to] = horizontal ? [box.left, box.right] : [box.top, box.bottom];
+  const lineAt = (depth: number): Uint8Array => lineOf(image, side, peeled + depth, from, to);
   // The layer starts with a near-uniform line, possibly after the blurred edge of the previous
   // layer: a blended line is uniform too, in a colour of its own, so when the next line is uniform
   // in another colour the layer starts there.

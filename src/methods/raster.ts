@@ -55,8 +55,11 @@ export function resampleWindow(image: PixelImage, box: Box, width: number, heigh
   const out = new Uint8Array(width * height * channels);
   // Each output pixel averages the source rectangle it covers (fractional edges weighted). The
   // column weights are the same for every row, so they are worked out once.
-  const xs = columnWeights(box.left, box.width, width, image.width);
-  const ys = spans(box.top, box.height, height);
+  // Only the part of the window inside the image is read (callers' windows lie inside it).
+  const left = Math.max(0, box.left);
+  const top = Math.max(0, box.top);
+  const xs = columnWeights(left, Math.min(image.width, box.left + box.width) - left, width);
+  const ys = spans(top, Math.min(image.height, box.top + box.height) - top, height);
   const acc = new Float64Array(width * channels);
   const stride = image.channels;
   const data = image.data;
@@ -66,7 +69,7 @@ export function resampleWindow(image: PixelImage, box: Box, width: number, heigh
     let area = 0;
     for (let y = Math.floor(y0); y < Math.ceil(y1); y++) {
       const wy = Math.min(y + 1, y1) - Math.max(y, y0);
-      const row = Math.max(0, Math.min(image.height - 1, y)) * image.width;
+      const row = y * image.width;
       for (let ox = 0; ox < width; ox++) {
         const a = ox * channels;
         const end = xs.end[ox]!;
@@ -92,11 +95,8 @@ export function resampleWindow(image: PixelImage, box: Box, width: number, heigh
   return { width, height, channels, data: out };
 }
 
-/**
- * For each output column: the source columns it covers (clamped to the image's `limit` columns)
- * and each one's covered width.
- */
-function columnWeights(start: number, length: number, target: number, limit: number) {
+/** For each output column: the source columns it covers and each one's covered width. */
+function columnWeights(start: number, length: number, target: number) {
   const columns = spans(start, length, target);
   const first = new Int32Array(target);
   const end = new Int32Array(target);
@@ -104,16 +104,11 @@ function columnWeights(start: number, length: number, target: number, limit: num
   const span = new Float64Array(target);
   const weights: number[] = [];
   columns.forEach(({ from, to }, ox) => {
-    first[ox] = Math.max(0, Math.floor(from));
-    end[ox] = Math.min(limit, Math.ceil(to));
+    first[ox] = Math.floor(from);
+    end[ox] = Math.ceil(to);
     offset[ox] = weights.length;
-    let covered = 0;
-    for (let x = first[ox]!; x < end[ox]!; x++) {
-      const w = Math.min(x + 1, to) - Math.max(x, from);
-      weights.push(w);
-      covered += w;
-    }
-    span[ox] = from >= 0 && to <= limit ? to - from : covered;
+    span[ox] = to - from;
+    for (let x = first[ox]!; x < end[ox]!; x++) weights.push(Math.min(x + 1, to) - Math.max(x, from));
   });
   return { start: first, end, offset, span, weight: Float64Array.from(weights) };
 }
