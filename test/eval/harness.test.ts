@@ -1,20 +1,16 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdqHash } from '../../src/algorithms/pdq.js';
 import { hammingDistance } from '../../src/core/hash.js';
 import { countAtMost, MIN_SCORE } from '../../src/eval/metrics.js';
-import { seedOf } from '../../src/eval/random.js';
 import { buildReport } from '../../src/eval/report.js';
 import { type EvalResult, runEvaluation } from '../../src/eval/run.js';
-import { applyTransform, TRANSFORMS } from '../../src/eval/transforms.js';
+import { TRANSFORMS } from '../../src/eval/transforms.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { DIHEDRAL_COPIES, dihedralCopy, workingCopy } from '../../src/methods/raster.js';
 import { WORKING_SIDE } from '../../src/methods/variants.js';
-import { decodeImage } from '../../src/sharp/decode.js';
-import { fixture } from '../helpers.js';
+import { alteredCopies, photoFolder } from './fixture-eval.js';
 
 // Six benign photos, three transforms: small enough for npm test, big enough to check the arithmetic.
 const PHOTOS = [
@@ -33,8 +29,7 @@ let result: EvalResult;
 
 beforeAll(async () => {
   sharp.cache(false);
-  dir = mkdtempSync(join(tmpdir(), 'imprint-eval-'));
-  for (const p of PHOTOS) copyFileSync(fixture('photos', p), join(dir, p));
+  dir = photoFolder(PHOTOS, 'imprint-eval-');
   result = await runEvaluation({
     dir,
     methods: [getMethod('pdq'), getMethod('pdq-dihedral')],
@@ -50,19 +45,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Every copy's hashes and every original's, recomputed here the direct way. */
 async function bruteForce(transformName: string) {
-  const transform = TRANSFORMS.find((t) => t.name === transformName)!;
-  const originals = await Promise.all(PHOTOS.map((p) => decodeImage(join(dir, p))));
-  const copies = await Promise.all(
-    originals.map(async (o, i) =>
-      decodeImage(
-        await applyTransform(
-          transform,
-          { bytes: o.bytes, width: o.width, height: o.height },
-          seedOf(SEED, PHOTOS[i]!, transformName),
-        ),
-      ),
-    ),
-  );
+  const { originals, copies } = await alteredCopies(dir, PHOTOS, transformName, SEED);
   return {
     known: originals.map((o) => pdqHash(o).hash),
     copies: copies.map((c) => pdqHash(c)),

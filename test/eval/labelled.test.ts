@@ -1,18 +1,14 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countAtMost } from '../../src/eval/metrics.js';
-import { seedOf } from '../../src/eval/random.js';
 import { type EvalResult, runEvaluation } from '../../src/eval/run.js';
 import { familyKeys, parseKey } from '../../src/eval/score.js';
-import { applyTransform, TRANSFORMS } from '../../src/eval/transforms.js';
+import { TRANSFORMS } from '../../src/eval/transforms.js';
 import { knownHashesFor, queryHashesFor, scoreAgainst } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { BAND_LABELS, ImageVariants } from '../../src/methods/variants.js';
-import { decodeImage } from '../../src/sharp/decode.js';
-import { fixture } from '../helpers.js';
+import { alteredCopies, photoFolder } from './fixture-eval.js';
 
 // The evaluation keeps a labelled family's hashes under one key per label so a same-label rule
 // compares band with band; its scores must be the library's pairwise definition (scoreAgainst).
@@ -26,8 +22,7 @@ let result: EvalResult;
 
 beforeAll(async () => {
   sharp.cache(false);
-  dir = mkdtempSync(join(tmpdir(), 'imprint-eval-labelled-'));
-  for (const p of PHOTOS) copyFileSync(fixture('photos', p), join(dir, p));
+  dir = photoFolder(PHOTOS, 'imprint-eval-labelled-');
   result = await runEvaluation({
     dir,
     methods: METHOD_NAMES.map(getMethod),
@@ -48,21 +43,9 @@ describe('imprint eval with same-label rules', () => {
   });
 
   it('scores every copy against every original exactly as scoreAgainst does', async () => {
-    const originals = await Promise.all(PHOTOS.map((p) => decodeImage(join(dir, p))));
-    const knownVariants = originals.map((o) => new ImageVariants(o));
     for (const [t, name] of TRANSFORM_NAMES.entries()) {
-      const transform = TRANSFORMS.find((x) => x.name === name)!;
-      const copies = await Promise.all(
-        originals.map(async (o, i) =>
-          decodeImage(
-            await applyTransform(
-              transform,
-              { bytes: o.bytes, width: o.width, height: o.height },
-              seedOf(SEED, PHOTOS[i]!, name),
-            ),
-          ),
-        ),
-      );
+      const { originals, copies } = await alteredCopies(dir, PHOTOS, name, SEED);
+      const knownVariants = originals.map((o) => new ImageVariants(o));
       for (const [m, methodName] of METHOD_NAMES.entries()) {
         const method = getMethod(methodName);
         const cell = result.scores[m]![t]!;
