@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { PDQ_STABLE_MARGIN, type StableBits } from '../algorithms/pdq-stable.js';
 import { getAlgorithm } from '../algorithms/registry.js';
 import { ImprintError } from '../core/errors.js';
 import { type Hash, hammingDistance, hashFromHex, hashToHex } from '../core/hash.js';
@@ -42,6 +43,7 @@ import {
   type KnownFamily,
   methodScores,
   minDistanceByOriginal,
+  minStableScoreByOriginal,
   packHashes,
   packKnownFamily,
   parseKey,
@@ -139,7 +141,9 @@ export interface EvalResult {
 }
 
 /** Hashes of one image by key (`pdq:plain`, `pdq:trim`, `phash:plain`, see {@link hashKey}). */
-type Families = Record<string, Hash[]>;
+/** A hash as the evaluation keeps it: with its stable bits (PDQ only), for rules on stable bits. */
+type EvalHash = Hash & { readonly stable?: StableBits };
+type Families = Record<string, EvalHash[]>;
 
 /** The hashes of the run: known families per original, query families per (transform, original). */
 interface HashStore {
@@ -190,7 +194,7 @@ function hashesFor(
             (label === undefined || v.label === label) &&
             (knownGate === undefined || v.family === 'plain' || (v.hash.quality ?? 100) >= knownGate),
         )
-        .map((v) => v.hash);
+        .map((v) => ({ ...v.hash, stable: v.stable }));
       continue;
     }
     try {
@@ -300,11 +304,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
       }
       for (const p of pairs) {
         const hashes = (query[p.query] ?? []).filter((h) => (h.quality ?? 100) >= p.gate);
-        minDistanceByOriginal(
-          packHashes(hashes, bitsOf(p.query)),
-          known.get(p.known)!,
-          pairDistances.get(p.id)!,
-        );
+        const packed = packHashes(hashes, bitsOf(p.query));
+        const out = pairDistances.get(p.id)!;
+        if (p.stable) minStableScoreByOriginal(packed, stableOf(hashes), known.get(p.known)!, out);
+        else minDistanceByOriginal(packed, known.get(p.known)!, out);
       }
       methods.forEach((method, m) => {
         methodScores(method, pairDistances, row);
@@ -535,8 +538,9 @@ function cacheKey(
   derivedGate: number,
 ): string {
   return JSON.stringify({
-    version: 2,
+    version: 3,
     derivedGate,
+    stableMargin: PDQ_STABLE_MARGIN,
     originals: originals.map((o) => `${o.name}:${o.image.bytes.length}`),
     transforms: transforms.map((t) => t.name),
     seed,
@@ -556,12 +560,20 @@ function cacheKey(
   });
 }
 
-type CachedFamilies = Record<string, [string, number | null][]>;
+/** hex, quality, and for PDQ the stable-bit mask in hex with its count. */
+type CachedHash = [string, number | null, string?, number?];
+type CachedFamilies = Record<string, CachedHash[]>;
 
 function encodeFamilies(f: Families): CachedFamilies {
   const out: CachedFamilies = {};
-  for (const [key, hashes] of Object.entries(f))
-    out[key] = hashes.map((h) => [hashToHex(h), h.quality ?? null]);
+  for (const [key, hashes] of Object.entries(f)) {
+    out[key] = hashes.map((h): CachedHash => {
+      const quality = h.quality ?? null;
+      return h.stable
+        ? [hashToHex(h), quality, bytesToHex(h.stable.mask), h.stable.count]
+        : [hashToHex(h), quality];
+    });
+  }
   return out;
 }
 
@@ -569,9 +581,27 @@ function decodeFamilies(f: CachedFamilies): Families {
   const out: Families = {};
   for (const [key, hashes] of Object.entries(f)) {
     const algorithm = key.slice(0, key.indexOf(':'));
-    out[key] = hashes.map(([hex, q]) => hashFromHex(algorithm, bitsOf(key), hex, q ?? undefined));
+    out[key] = hashes.map(([hex, q, mask, count]) => {
+      const hash = hashFromHex(algorithm, bitsOf(key), hex, q ?? undefined);
+      return mask === undefined ? hash : { ...hash, stable: { mask: hexToBytes(mask), count: count ?? 0 } };
+    });
   }
   return out;
+}
+
+function bytesToHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** The stable bits of query hashes, for {@link minStableScoreByOriginal} (none: compare nothing). */
+function stableOf(hashes: readonly EvalHash[]): StableBits[] {
+  return hashes.map((h) => h.stable ?? { mask: new Uint8Array(32), count: 0 });
 }
 
 function readCache(file: string, key: string): HashStore | undefined {

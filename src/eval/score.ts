@@ -4,6 +4,7 @@
  * some method compares, then each method's score as the minimum over its rules.
  */
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { PDQ_MIN_STABLE_BITS, type StableBits } from '../algorithms/pdq-stable.js';
 import type { Hash } from '../core/hash.js';
 import { popcount32 } from '../core/hash.js';
 import type { MatchMethod, MatchRule } from '../methods/types.js';
@@ -95,6 +96,33 @@ export function minDistanceByOriginal(query: Uint32Array, known: KnownFamily, ou
   }
 }
 
+/**
+ * As {@link minDistanceByOriginal}, for a rule on stable bits: for each original, the smallest
+ * {@link stableDistance} between a query hash (on its own stable bits) and any of its known hashes.
+ */
+export function minStableScoreByOriginal(
+  query: Uint32Array,
+  stable: readonly StableBits[],
+  known: KnownFamily,
+  out: Float64Array,
+): void {
+  out.fill(NO_SCORE);
+  const { words, owners } = known;
+  const nk = owners.length;
+  stable.forEach((s, q) => {
+    if (s.count < PDQ_MIN_STABLE_BITS) return;
+    const qo = q * 8;
+    const mask = packHashes([{ algorithm: 'pdq', bits: 256, bytes: s.mask }], 256);
+    for (let k = 0, ko = 0; k < nk; k++, ko += 8) {
+      let d = 0;
+      for (let w = 0; w < 8; w++) d += popcount32((query[qo + w]! ^ words[ko + w]!) & mask[w]!);
+      const score = Math.ceil((d * 256) / s.count);
+      const j = owners[k]!;
+      if (score < out[j]!) out[j] = score;
+    }
+  });
+}
+
 /** Names a family of one algorithm's hashes in the run: `pdq:trim`, `phash:plain`. */
 export function hashKey(method: MatchMethod, family: VariantFamily): string {
   return `${method.algorithm ?? 'pdq'}:${family}`;
@@ -144,12 +172,14 @@ export interface ComparedPair {
   readonly query: string;
   readonly known: string;
   readonly gate: number;
-  /** `query|known|gate`, the key of {@link methodScores}' distances. */
+  /** Compared on the query's stable bits (a rule with `stableBits`). */
+  readonly stable: boolean;
+  /** `query|known|gate[|stable]`, the key of {@link methodScores}' distances. */
   readonly id: string;
 }
 
-function pairId(query: string, known: string, gate: number): string {
-  return `${query}|${known}|${gate}`;
+function pairId(query: string, known: string, gate: number, stable: boolean): string {
+  return `${query}|${known}|${gate}${stable ? '|stable' : ''}`;
 }
 
 /** Every comparison some method needs. */
@@ -159,8 +189,9 @@ export function comparedPairs(methods: readonly MatchMethod[]): ComparedPair[] {
     for (const r of m.rules) {
       for (const [query, known] of ruleKeyPairs(m, r)) {
         const gate = queryGate(m);
-        const id = pairId(query, known, gate);
-        seen.set(id, { query, known, gate, id });
+        const stable = r.stableBits === true;
+        const id = pairId(query, known, gate, stable);
+        seen.set(id, { query, known, gate, stable, id });
       }
     }
   }
@@ -180,7 +211,7 @@ export function methodScores(
   out.fill(NO_SCORE);
   for (const rule of method.rules) {
     for (const [query, known] of ruleKeyPairs(method, rule)) {
-      const d = pairDistances.get(pairId(query, known, queryGate(method)));
+      const d = pairDistances.get(pairId(query, known, queryGate(method), rule.stableBits === true));
       if (!d) continue;
       for (let j = 0; j < out.length; j++) {
         const s = d[j]! - rule.slack;

@@ -3,11 +3,12 @@
  * how to turn index hits for those hashes into one verdict per known image.
  */
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { stableDistance, stableSearchRadius } from '../algorithms/pdq-stable.js';
 import { invalidArgument } from '../core/errors.js';
 import { type Hash, hammingBytes } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import type { HashIndex, IndexEntry, Match } from '../matching/types.js';
-import type { MatchMethod } from './types.js';
+import type { MatchMethod, MatchRule } from './types.js';
 import { ImageVariants, type VariantFamily, type VariantHash } from './variants.js';
 
 /**
@@ -172,6 +173,11 @@ export interface MethodMatch<M> {
   readonly score: number;
   /** Hamming distance of the comparison that gave the best score. */
   readonly distance: number;
+  /**
+   * Bits that comparison counted: 256, or the upload's stable bits for a rule on stable bits
+   * (its score is then the differing stable bits scaled to 256).
+   */
+  readonly comparedBits: number;
   /** The stored hash that comparison met (the known image's plain hash, or a stored crop). */
   readonly hash: Hash;
   /** Query hash and known hash of that comparison, e.g. `trim` and `plain`. */
@@ -206,27 +212,29 @@ export function matchWithMethod<M>(
     if ((q.hash.quality ?? 100) < minQuality) continue;
     const slacks = method.rules.filter((r) => r.query === q.family);
     if (slacks.length === 0) continue;
-    const reach = threshold + Math.max(...slacks.map((r) => r.slack));
+    const reach = Math.max(...slacks.map((r) => searchRadius(r, q, threshold)));
     if (reach < 0) continue;
     for (const hit of index.query(q.hash, { maxDistance: reach })) {
       for (const value of hit.metadata) {
         const variant = isKnownVariant<M>(value);
         const family: VariantFamily = variant ? value.family : 'plain';
-        const rule = slacks.find(
-          (r) => r.known === family && (!r.sameLabel || (variant && value.label === q.label)),
-        );
-        if (!rule) continue;
-        const score = hit.distance - rule.slack;
-        if (score > threshold) continue;
+        let found: { score: number; bits: number } | undefined;
+        for (const rule of slacks) {
+          if (rule.known !== family || (rule.sameLabel && !(variant && value.label === q.label))) continue;
+          const scored = ruleScore(rule, q, hit.hash.bytes, hit.distance);
+          if (!found || scored.score < found.score) found = scored;
+        }
+        if (!found || found.score > threshold) continue;
         const item = isKnownVariant<M>(value) ? value.variantOf : (value as M);
         const key = typeof item === 'object' && item !== null ? JSON.stringify(item) : item;
         const previous = best.get(key);
-        if (!previous || score < previous.score) {
+        if (!previous || found.score < previous.score) {
           const known = isKnownVariant<M>(value) ? `${value.family}:${value.label}` : 'plain';
           best.set(key, {
             metadata: item,
-            score,
+            score: found.score,
             distance: hit.distance,
+            comparedBits: found.bits,
             hash: hit.hash,
             query: q.label,
             known,
@@ -260,9 +268,27 @@ export function scoreAgainst(
       if (q.family !== rule.query || (q.hash.quality ?? 100) < minQuality) continue;
       for (const k of knownHashes) {
         if (k.family !== rule.known || (rule.sameLabel && k.label !== q.label)) continue;
-        best = Math.min(best, hammingBytes(q.hash.bytes, k.hash.bytes) - rule.slack);
+        const distance = hammingBytes(q.hash.bytes, k.hash.bytes);
+        best = Math.min(best, ruleScore(rule, q, k.hash.bytes, distance).score);
       }
     }
   }
   return best;
+}
+
+/** How far the index must be searched for a query hash so that no match of the rule is missed. */
+function searchRadius(rule: MatchRule, q: VariantHash, threshold: number): number {
+  const score = threshold + rule.slack;
+  return rule.stableBits ? stableSearchRadius(q.stable, score) : score;
+}
+
+/** A rule's score for one query hash against one known hash (`distance` is their Hamming distance). */
+function ruleScore(
+  rule: MatchRule,
+  q: VariantHash,
+  known: Uint8Array,
+  distance: number,
+): { score: number; bits: number } {
+  if (!rule.stableBits) return { score: distance - rule.slack, bits: q.hash.bits };
+  return { score: stableDistance(q.hash.bytes, q.stable, known) - rule.slack, bits: q.stable.count };
 }

@@ -3,16 +3,20 @@
  * offer. Every method keeps plain PDQ's distance 31 for the plain comparison; each derived
  * comparison gets its own, stricter, distance (see SLACK). The README has the measured figures.
  */
+import { PDQ_STABLE_MARGIN } from '../algorithms/pdq-stable.js';
 import { ImprintError } from '../core/errors.js';
 import type { MatchMethod, MatchRule } from './types.js';
 import type { VariantFamily } from './variants.js';
 
-type RuleSpec = readonly [VariantFamily, VariantFamily, number?, 'same label'?];
+type RuleSpec = readonly [VariantFamily, VariantFamily, number?, ('same label' | 'stable bits')?];
 
 function rules(pairs: readonly RuleSpec[]): MatchRule[] {
-  return pairs.map(([query, known, slack, same]) =>
-    same ? { query, known, slack: slack ?? 0, sameLabel: true } : { query, known, slack: slack ?? 0 },
-  );
+  return pairs.map(([query, known, slack, how]) => {
+    const rule = { query, known, slack: slack ?? 0 };
+    if (how === 'same label') return { ...rule, sameLabel: true };
+    if (how === 'stable bits') return { ...rule, stableBits: true };
+    return rule;
+  });
 }
 
 /**
@@ -45,8 +49,15 @@ const SLACK = {
   bands: -11,
 } as const;
 
+/**
+ * The whole upload compared on the bits it is sure of (pdq-stable.ts), at plain PDQ's own
+ * distance scaled to the bits compared: no slack.
+ */
+const STABLE_RULE: RuleSpec = ['plain', 'plain', 0, 'stable bits'];
+
 const PLUS_RULES: readonly RuleSpec[] = [
   ['plain', 'plain'],
+  STABLE_RULE,
   ['dihedral', 'plain', SLACK.dihedral],
   ['trim', 'plain', SLACK.trim],
   ['fill', 'plain', SLACK.fill],
@@ -130,6 +141,16 @@ export const METHODS: readonly MatchMethod[] = [
     minQuality: QUERY_QUALITY,
   },
   {
+    name: 'pdq-stable',
+    side: 'query-side',
+    summary: `pdq-q20 + the upload compared on the bits it is sure of (DCT coefficient >= ${PDQ_STABLE_MARGIN} from the median), scaled to 256`,
+    knownFamilies: ['plain'],
+    queryFamilies: ['plain'],
+    rules: rules([['plain', 'plain'], STABLE_RULE]),
+    threshold: THRESHOLD,
+    minQuality: QUERY_QUALITY,
+  },
+  {
     name: 'pdq-crops',
     side: 'index-side',
     summary: 'pdq-q20 + 10-13 stored crops of every known image (80% and 90%, centred and at the corners)',
@@ -160,7 +181,7 @@ export const METHODS: readonly MatchMethod[] = [
     name: 'pdq-plus',
     side: 'query-side',
     summary:
-      'pdq-dihedral + pdq-trim + pdq-derotate + pdq-enlarge: the most that works with any plain PDQ list',
+      'pdq-dihedral + pdq-trim + pdq-derotate + pdq-enlarge + pdq-stable: the most that works with any plain PDQ list',
     knownFamilies: ['plain'],
     queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged'],
     rules: rules(PLUS_RULES),

@@ -20,6 +20,11 @@ export interface MatchRule {
    * pictures), not with every hash of the family: fewer comparisons, fewer chances of a false pair.
    */
   readonly sameLabel?: boolean;
+  /**
+   * Count only the bits the query hash is sure of (pdq-stable.ts), scaled to the whole hash: a
+   * picture that varies in one direction only has most of its 256 bits at the mercy of rounding.
+   */
+  readonly stableBits?: boolean;
 }
 
 /** A matching method: which hashes each side computes, and which comparisons count. */

@@ -16,6 +16,7 @@
  * derived hashes only need to agree with each other and with `plain` within a few bits.
  */
 import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
+import { pdqStableBits, type StableBits } from '../algorithms/pdq-stable.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { findPictureBoxes, refineBox } from './frame.js';
@@ -110,6 +111,8 @@ export interface VariantHash {
   /** Which member of the family (e.g. `rot90`, `crop 0.9 @0,0`, `-3deg`). */
   readonly label: string;
   readonly hash: Hash;
+  /** The bits of `hash` the image is sure of (see pdq-stable.ts), for comparisons on stable bits. */
+  readonly stable: StableBits;
 }
 
 /**
@@ -179,13 +182,13 @@ export class ImageVariants {
 
   /** The hashes of labelled whole-pixel rectangles of the working copy. */
   #cutOut(family: VariantFamily, boxes: readonly { label: string; box: Box }[]): VariantHash[] {
-    return boxes.map(({ label, box }) => ({ family, label, hash: hashOf(cropTo(this.working, box)) }));
+    return boxes.map(({ label, box }) => ({ family, label, ...hashOf(cropTo(this.working, box)) }));
   }
 
   #compute(family: VariantFamily): VariantHash[] {
     switch (family) {
       case 'plain':
-        return [{ family, label: 'plain', hash: this.exact.hash }];
+        return [{ family, label: 'plain', ...hashed(this.exact) }];
       case 'dihedral':
         // The copies themselves, not PDQ's DCT shortcut (pdqDihedral): the shortcut is exact only
         // when the box filter is symmetric, and with an even window (a side of 129-256 px, ...)
@@ -193,7 +196,7 @@ export class ImageVariants {
         return DIHEDRAL_COPIES.map((kind) => ({
           family,
           label: kind,
-          hash: hashOf(dihedralCopy(this.working, kind)),
+          ...hashOf(dihedralCopy(this.working, kind)),
         }));
       case 'trim':
         // Cut out to a fraction of a pixel (refineBox): rounding the edges of a resized screenshot's
@@ -204,12 +207,12 @@ export class ImageVariants {
           return {
             family,
             label: boxLabel(exact),
-            hash: hashOf(resampleWindow(this.working, exact, size(exact.width), size(exact.height))),
+            ...hashOf(resampleWindow(this.working, exact, size(exact.width), size(exact.height))),
           };
         });
       case 'fill': {
         const box = this.#pictureBox();
-        return box ? [{ family, label: boxLabel(box), hash: hashOf(fillOutside(this.working, box)) }] : [];
+        return box ? [{ family, label: boxLabel(box), ...hashOf(fillOutside(this.working, box)) }] : [];
       }
       case 'crops':
         return this.#cutOut(family, cropBoxes(this.working));
@@ -222,14 +225,18 @@ export class ImageVariants {
         return ENLARGE_FACTORS.map((factor) => ({
           family,
           label: `x${factor}`,
-          hash: hashOf(enlarge(this.working, factor)),
+          ...hashOf(enlarge(this.working, factor)),
         }));
     }
   }
 }
 
-function hashOf(image: PixelImage): Hash {
-  return pdqHash(image).hash;
+function hashOf(image: PixelImage): { hash: Hash; stable: StableBits } {
+  return hashed(pdqHash(image));
+}
+
+function hashed(result: PdqResult): { hash: Hash; stable: StableBits } {
+  return { hash: result.hash, stable: pdqStableBits(result.dct) };
 }
 
 function sameBox(a: Box, b: Box | undefined): boolean {
@@ -291,7 +298,7 @@ function derotated(image: PixelImage): VariantHash[] {
     const size = sizeBeforeRotation(image.width, image.height, angle);
     if (!size || size.width < 16 || size.height < 16) continue;
     const hash = hashOf(rotateWindow(image, -angle, size.width, size.height, 128));
-    out.push({ family: 'derotate', label: `${-angle}deg`, hash });
+    out.push({ family: 'derotate', label: `${-angle}deg`, ...hash });
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countAtMost } from '../../src/eval/metrics.js';
@@ -11,11 +12,12 @@ import { BAND_LABELS, ImageVariants } from '../../src/methods/variants.js';
 import { alteredCopies, photoFolder } from './fixture-eval.js';
 
 // The evaluation keeps a labelled family's hashes under one key per label so a same-label rule
-// compares band with band; its scores must be the library's pairwise definition (scoreAgainst).
+// compares band with band, and compares stable-bit rules on the upload's own stable bits; its
+// scores must be the library's pairwise definition (scoreAgainst).
 const PHOTOS = ['astronaut.jpg', 'chelsea-cat.jpg', 'coffee.jpg', 'rocket.jpg'];
 const TRANSFORM_NAMES = ['caption-over', 'watermark'];
 const SEED = 11;
-const METHOD_NAMES = ['pdq-bands', 'pdq-max'];
+const METHOD_NAMES = ['pdq-bands', 'pdq-stable', 'pdq-max'];
 
 let dir: string;
 let result: EvalResult;
@@ -23,14 +25,19 @@ let result: EvalResult;
 beforeAll(async () => {
   sharp.cache(false);
   dir = photoFolder(PHOTOS, 'imprint-eval-labelled-');
-  result = await runEvaluation({
+  result = await runEvaluation(evalOptions());
+}, 120_000);
+
+function evalOptions() {
+  return {
     dir,
     methods: METHOD_NAMES.map(getMethod),
     transforms: TRANSFORM_NAMES.map((n) => TRANSFORMS.find((t) => t.name === n)!),
     seed: SEED,
     costSample: 1,
-  });
-}, 120_000);
+    cacheFile: join(dir, 'cache.json'),
+  };
+}
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,6 +71,13 @@ describe('imprint eval with same-label rules', () => {
         }
       }
     }
+  });
+
+  it('scores the same from its hash cache (stable bits included)', async () => {
+    const again = await runEvaluation(evalOptions());
+    expect(result.fromCache).toBe(false);
+    expect(again.fromCache).toBe(true);
+    expect(again.scores).toEqual(result.scores);
   });
 
   it('finds a caption bar over the picture and a corner mark by the bands', () => {
