@@ -147,7 +147,7 @@ describe('PDQ stable bits', () => {
       fc.property(scenario, ({ queries, near, far, threshold }) => {
         const known = [...near, ...far];
         const index = new MihIndex<string>({ algorithm: 'pdq', bits: 256 });
-        known.forEach((h, j) => index.add(h, `k${j}`));
+        for (const [j, h] of known.entries()) index.add(h, `k${j}`);
         const hashes: VariantHash[] = queries.map((q) => ({
           family: 'plain',
           label: 'plain',
