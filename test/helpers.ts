@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { PixelImage } from '../src/core/pixels.js';
 
 /** Absolute path of a file under fixtures/. */
 export function fixture(...parts: string[]): string {
@@ -11,4 +12,22 @@ export function fixtureLines(...parts: string[]): string[] {
   return readFileSync(fixture(...parts), 'utf8')
     .split('\n')
     .filter((l) => l.length > 0);
+}
+
+/**
+ * Stripes that vary from left to right, their contrast swelling by `modulation` from top to bottom
+ * (a smooth wallpaper's kind of picture). PDQ's DCT leaves out the zero frequency, so with no
+ * modulation every coefficient is 0 and the hash is rounding noise; with a little, the vertical
+ * swell is all the hash can rest on.
+ */
+export function stripes(width: number, height: number, modulation: number): PixelImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const wave = 90 * Math.sin(x / 9) + 30 * Math.sin(x / 2.3);
+      const v = Math.round(128 + wave * (1 + modulation * Math.sin(y / 20)));
+      data.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3);
+    }
+  }
+  return { width, height, channels: 3, data };
 }

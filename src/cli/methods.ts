@@ -160,6 +160,7 @@ export async function matchFilesWithMethod(
             // A list, as in plain matching: one known image's metadata.
             metadata: [m.metadata],
             score: m.score,
+            comparedBits: m.comparedBits,
             query: m.query,
             known: m.known,
           })),

@@ -180,7 +180,10 @@ export interface MethodMatch<M> {
   readonly comparedBits: number;
   /** The stored hash that comparison met (the known image's plain hash, or a stored crop). */
   readonly hash: Hash;
-  /** Query hash and known hash of that comparison, e.g. `trim` and `plain`. */
+  /**
+   * Query hash and known hash of that comparison, e.g. `trim` and `plain`; `plain (118 stable bits)`
+   * for the upload compared on its stable bits.
+   */
   readonly query: string;
   readonly known: string;
 }
@@ -236,7 +239,7 @@ export function matchWithMethod<M>(
             distance: hit.distance,
             comparedBits: found.bits,
             hash: hit.hash,
-            query: q.label,
+            query: found.bits === q.hash.bits ? q.label : `${q.label} (${found.bits} stable bits)`,
             known,
           });
         }

@@ -1,16 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdqHash } from '../../src/algorithms/pdq.js';
 import { type CliIo, UsageError } from '../../src/cli/command.js';
 import { commands } from '../../src/cli/commands/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { hashToHex } from '../../src/core/hash.js';
 import { knownHashesFor } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
-import { fixture } from '../helpers.js';
+import { fixture, stripes } from '../helpers.js';
 
 /** Runs the CLI in-process with captured streams (paths given absolute: tests cannot chdir). */
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -166,6 +168,25 @@ describe('index build --images --method and match --method', () => {
     expect(JSON.parse(cropped.stdout).matches.map((m: { metadata: unknown[] }) => m.metadata)).toEqual([
       ['coffee.jpg'],
     ]);
+  });
+
+  it('finds a re-encoded smooth picture on its stable bits, against a plain list', async () => {
+    const picture = stripes(288, 192, 0.1);
+    const raw = { raw: { width: picture.width, height: picture.height, channels: 3 as const } };
+    const known = join(dir, 'stripes.png');
+    const upload = join(dir, 'stripes-q30.jpg');
+    await sharp(picture.data, raw).png().toFile(known);
+    await sharp(picture.data, raw).jpeg({ quality: 30 }).toFile(upload);
+    const list = join(dir, 'stripes.csv');
+    writeFileSync(list, `${hashToHex(pdqHash(await decodeImage(known)).hash)},stripes.png\n`);
+    const plain = await cli(['match', '--list', list, '--method', 'pdq', '--json', upload], dir);
+    expect(JSON.parse(plain.stdout).matches).toEqual([]);
+    const stable = await cli(['match', '--list', list, '--json', upload], dir);
+    const [match] = JSON.parse(stable.stdout).matches;
+    expect(match.distance).toBeGreaterThan(31);
+    expect(match.comparedBits).toBeLessThan(256);
+    expect(match.score).toBeLessThanOrEqual(31);
+    expect(match.query).toBe(`plain (${match.comparedBits} stable bits)`);
   });
 
   it('refuses unknown methods and flags that do not combine', async () => {

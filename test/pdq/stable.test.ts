@@ -16,7 +16,7 @@ import { matchWithMethod, scoreAgainst } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
 import type { VariantHash } from '../../src/methods/variants.js';
 import { decodeImage } from '../../src/sharp/decode.js';
-import { fixture } from '../helpers.js';
+import { fixture, stripes } from '../helpers.js';
 import { hashArb, variantsArb } from '../matching/model.js';
 
 /** Bit k of a PDQ hash, read the way the reference writes it (bit 16i+j = coefficient B[i][j]). */
@@ -31,23 +31,6 @@ function count(mask: Uint8Array): number {
   let n = 0;
   for (let k = 0; k < 256; k++) n += bitOf(mask, k);
   return n;
-}
-
-/**
- * Stripes that vary from left to right, their contrast swelling by `modulation` from top to bottom.
- * PDQ's DCT leaves out the zero frequency, so with no modulation every coefficient is 0 and the hash
- * is rounding noise; with a little, the vertical swell is all the hash can rest on.
- */
-function stripes(width: number, height: number, modulation: number): PixelImage {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const wave = 90 * Math.sin(x / 9) + 30 * Math.sin(x / 2.3);
-      const v = Math.round(128 + wave * (1 + modulation * Math.sin(y / 20)));
-      data.fill(v, (y * width + x) * 3, (y * width + x) * 3 + 3);
-    }
-  }
-  return { width, height, channels: 3, data };
 }
 
 async function jpeg(image: PixelImage, quality: number): Promise<PixelImage> {
