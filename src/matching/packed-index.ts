@@ -1,5 +1,5 @@
 import { ImprintError, invalidArgument } from '../core/errors.js';
-import type { Hash } from '../core/hash.js';
+import { type Hash, popcount32 } from '../core/hash.js';
 import { DedupTable, hashWords, hashWordsPadded } from './dedup-table.js';
 import { createKernel, type Kernel, type KernelChoice } from './kernel.js';
 import { type EncodedMetadata, MetadataStore } from './metadata-store.js';
@@ -345,22 +345,32 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   query(hash: Hash, options: QueryOptions = {}): Match<M>[] {
     const max = this.#maxDistance(options);
     this.#check(hash);
+    const masked = this.#maskFilter(options);
     this.#packQuery(hash);
     const keys = new KeyList();
-    this.#search(max, options.strategy, (id, d) => keys.push(id, d));
+    this.#search(
+      max,
+      options.strategy,
+      masked((id, d) => keys.push(id, d)),
+    );
     return keys.sorted().map((key) => this.#match(key, undefined));
   }
 
   queryAny(hashes: readonly Hash[], options: QueryOptions = {}): Match<M>[] {
     const max = this.#maxDistance(options);
     for (const h of hashes) this.#check(h);
+    const masked = this.#maskFilter(options);
     const best = new Map<number, { distance: number; variant: number }>();
     hashes.forEach((h, variant) => {
       this.#packQuery(h);
-      this.#search(max, options.strategy, (id, distance) => {
-        const prev = best.get(id);
-        if (!prev || distance < prev.distance) best.set(id, { distance, variant });
-      });
+      this.#search(
+        max,
+        options.strategy,
+        masked((id, distance) => {
+          const prev = best.get(id);
+          if (!prev || distance < prev.distance) best.set(id, { distance, variant });
+        }),
+      );
     });
     const keys = new KeyList();
     for (const [id, { distance }] of best) keys.push(id, distance);
@@ -371,12 +381,17 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   queryBatch(hashes: readonly Hash[], options: QueryOptions = {}): BatchMatches {
     const max = this.#maxDistance(options);
     for (const h of hashes) this.#check(h);
+    const masked = this.#maskFilter(options);
     const out = new BatchBuilder();
     const keys = new KeyList();
     hashes.forEach((h, i) => {
       this.#packQuery(h);
       keys.clear();
-      this.#search(max, options.strategy, (id, d) => keys.push(id, d));
+      this.#search(
+        max,
+        options.strategy,
+        masked((id, d) => keys.push(id, d)),
+      );
       for (const key of keys.sorted()) out.push(i, key % 2 ** 32, Math.floor(key / 2 ** 32));
     });
     return out.finish();
@@ -385,6 +400,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   nearest(hash: Hash, k: number, options: QueryOptions = {}): Match<M>[] {
     this.#check(hash);
     if (!Number.isInteger(k) || k < 0) throw invalidArgument('a non-negative integer', 'k', k);
+    if (options.mask) throw invalidArgument('no mask (nearest ranks by the full distance)', 'mask', 'a mask');
     const limit = options.maxDistance === undefined ? this.bits : this.#maxDistance(options);
     if (k === 0) return [];
     this.#packQuery(hash);
@@ -408,6 +424,33 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   }
 
   // ---- search ----
+
+  /**
+   * Wraps a hit callback so that only entries within the mask's distance reach it (identity
+   * without a mask). The mask is packed once; each hit is checked against the stored words.
+   */
+  #maskFilter(
+    options: QueryOptions,
+  ): (hit: (id: number, d: number) => void) => (id: number, d: number) => void {
+    const mask = options.mask;
+    if (!mask) return (hit) => hit;
+    if (mask.bits.length !== Math.ceil(this.bits / 8)) {
+      throw invalidArgument(`a ${Math.ceil(this.bits / 8)}-byte mask`, 'mask', `${mask.bits.length} bytes`);
+    }
+    if (!Number.isInteger(mask.maxDistance) || mask.maxDistance < 0) {
+      throw invalidArgument('a non-negative integer', 'mask.maxDistance', mask.maxDistance);
+    }
+    const words = new Uint32Array(this.#words);
+    packHash({ algorithm: this.algorithm, bits: this.bits, bytes: mask.bits }, words, 0);
+    return (hit) => (id, d) => {
+      const u = this.#u32();
+      const p = (this.#packed >>> 2) + id * this.#words;
+      const qw = this.#q >>> 2;
+      let differing = 0;
+      for (let w = 0; w < this.#hashWords; w++) differing += popcount32((u[p + w]! ^ u[qw + w]!) & words[w]!);
+      if (differing <= mask.maxDistance) hit(id, d);
+    };
+  }
 
   /** Calls `hit` for every live id within `max` of the query in the scratch area. */
   #search(

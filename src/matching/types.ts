@@ -24,6 +24,13 @@ export interface QueryOptions {
    * The results are identical whatever the choice.
    */
   strategy?: 'auto' | 'mih' | 'scan';
+  /**
+   * Also require at most `maxDistance` differing bits among the bits set in `bits` (a mask in the
+   * hash's byte layout): how a PDQ upload is compared on the bits it is sure of. Checked inside
+   * the index, so a wide search radius does not build a result for every entry it passes.
+   * `query`, `queryAny` and `queryBatch` honour it; `nearest` refuses it.
+   */
+  mask?: { readonly bits: Uint8Array; readonly maxDistance: number };
 }
 
 /**

@@ -7,7 +7,7 @@ import { stableDistance, stableSearchRadius } from '../algorithms/pdq-stable.js'
 import { invalidArgument } from '../core/errors.js';
 import { type Hash, hammingBytes } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
-import type { HashIndex, IndexEntry, Match } from '../matching/types.js';
+import type { HashIndex, IndexEntry, Match, QueryOptions } from '../matching/types.js';
 import type { MatchMethod, MatchRule } from './types.js';
 import { ImageVariants, type VariantFamily, type VariantHash } from './variants.js';
 
@@ -213,35 +213,46 @@ export function matchWithMethod<M>(
   for (const q of queryHashes) {
     // Each hash is judged by its own quality: a flat screenshot can frame a detailed picture.
     if ((q.hash.quality ?? 100) < minQuality) continue;
-    const slacks = method.rules.filter((r) => r.query === q.family);
-    if (slacks.length === 0) continue;
-    const reach = Math.max(...slacks.map((r) => searchRadius(r, q, threshold)));
-    if (reach < 0) continue;
-    for (const hit of index.query(q.hash, { maxDistance: reach })) {
-      for (const value of hit.metadata) {
-        const variant = isKnownVariant<M>(value);
-        const family: VariantFamily = variant ? value.family : 'plain';
-        let found: { score: number; bits: number } | undefined;
-        for (const rule of slacks) {
-          if (rule.known !== family || (rule.sameLabel && !(variant && value.label === q.label))) continue;
-          const scored = ruleScore(rule, q, hit.hash.bytes, hit.distance);
-          if (!found || scored.score < found.score) found = scored;
-        }
-        if (!found || found.score > threshold) continue;
-        const item = isKnownVariant<M>(value) ? value.variantOf : (value as M);
-        const key = typeof item === 'object' && item !== null ? JSON.stringify(item) : item;
-        const previous = best.get(key);
-        if (!previous || found.score < previous.score) {
-          const known = isKnownVariant<M>(value) ? `${value.family}:${value.label}` : 'plain';
-          best.set(key, {
-            metadata: item,
-            score: found.score,
-            distance: hit.distance,
-            comparedBits: found.bits,
-            hash: hit.hash,
-            query: found.bits === q.hash.bits ? q.label : `${q.label} (${found.bits} stable bits)`,
-            known,
-          });
+    // Whole-hash rules and stable-bit rules search the index separately: a stable-bit search
+    // filters by the upload's mask inside the index, which whole-hash matches need not pass.
+    for (const stable of [false, true]) {
+      const rules = method.rules.filter((r) => r.query === q.family && (r.stableBits === true) === stable);
+      if (rules.length === 0) continue;
+      const reach = Math.max(...rules.map((r) => searchRadius(r, q, threshold)));
+      if (reach < 0) continue;
+      const options: QueryOptions = { maxDistance: reach };
+      if (stable) {
+        // The least strict stable-bit rule's allowance, in differing stable bits.
+        const slack = Math.max(...rules.map((r) => r.slack));
+        const allowed = Math.floor(((threshold + slack) * q.stable.count) / q.hash.bits);
+        options.mask = { bits: q.stable.mask, maxDistance: allowed };
+      }
+      for (const hit of index.query(q.hash, options)) {
+        for (const value of hit.metadata) {
+          const variant = isKnownVariant<M>(value);
+          const family: VariantFamily = variant ? value.family : 'plain';
+          let found: { score: number; bits: number } | undefined;
+          for (const rule of rules) {
+            if (rule.known !== family || (rule.sameLabel && !(variant && value.label === q.label))) continue;
+            const scored = ruleScore(rule, q, hit.hash.bytes, hit.distance);
+            if (!found || scored.score < found.score) found = scored;
+          }
+          if (!found || found.score > threshold) continue;
+          const item = isKnownVariant<M>(value) ? value.variantOf : (value as M);
+          const key = typeof item === 'object' && item !== null ? JSON.stringify(item) : item;
+          const previous = best.get(key);
+          if (!previous || found.score < previous.score) {
+            const known = isKnownVariant<M>(value) ? `${value.family}:${value.label}` : 'plain';
+            best.set(key, {
+              metadata: item,
+              score: found.score,
+              distance: hit.distance,
+              comparedBits: found.bits,
+              hash: hit.hash,
+              query: stable ? `${q.label} (${found.bits} stable bits)` : q.label,
+              known,
+            });
+          }
         }
       }
     }

@@ -33,6 +33,8 @@ function scenarioArb(bits: number, maxRadius: number) {
       radii: fc.array(fc.nat({ max: maxRadius }), { minLength: 1, maxLength: 4 }),
       k: fc.nat({ max: 12 }),
       mergeThreshold: fc.constantFrom(0, 2, 1000),
+      mask: fc.uint8Array({ minLength: Math.ceil(bits / 8), maxLength: Math.ceil(bits / 8) }),
+      maskRadius: fc.nat({ max: maxRadius }),
     }),
   );
 }
@@ -63,12 +65,27 @@ function build(index: HashIndex<number>, s: Scenario): BruteForce<number> {
   return model;
 }
 
+/** Differing bits of two hashes among the bits set in `mask`, bit by bit. */
+function maskedDistance(a: Hash, b: Hash, mask: Uint8Array): number {
+  let d = 0;
+  for (let i = 0; i < mask.length; i++) {
+    for (let bit = 0; bit < 8; bit++) d += (((a.bytes[i]! ^ b.bytes[i]!) & mask[i]!) >> bit) & 1;
+  }
+  return d;
+}
+
 function checkQueries(index: HashIndex<number>, model: BruteForce<number>, s: Scenario, bits: number): void {
+  const mask = { bits: s.mask, maxDistance: s.maskRadius };
+  const withinMask = (q: Hash) => (row: { id: number }) =>
+    maskedDistance(q, model.entries[row.id]!.hash, s.mask) <= s.maskRadius;
   for (const q of s.queries) {
     for (const r of s.radii) {
       const expected = model.query(q, r);
       for (const strategy of STRATEGIES) {
         expect(rows(index.query(q, { maxDistance: r, strategy }))).toEqual(expected);
+        expect(rows(index.query(q, { maxDistance: r, strategy, mask }))).toEqual(
+          expected.filter(withinMask(q)),
+        );
       }
       expect(rows(index.nearest(q, s.k, { maxDistance: r }))).toEqual(model.nearest(q, s.k, r));
       expect(rows(index.nearest(q, s.k, { maxDistance: r, strategy: 'mih' }))).toEqual(
@@ -86,6 +103,22 @@ function checkQueries(index: HashIndex<number>, model: BruteForce<number>, s: Sc
         .map(dropUndefinedVariant),
     );
   }
+  if (s.queries.length === 1) {
+    const q = s.queries[0]!;
+    expect(rows(index.queryAny(s.queries, { maxDistance: r, mask }))).toEqual(
+      model.query(q, r).filter(withinMask(q)),
+    );
+  }
+  const maskedBatch = index.queryBatch(s.queries, { maxDistance: r, mask });
+  expect([...maskedBatch.ids]).toEqual(
+    s.queries.flatMap((q) =>
+      model
+        .query(q, r)
+        .filter(withinMask(q))
+        .map((row) => row.id),
+    ),
+  );
+  if (s.queries.length > 0) expect(() => index.nearest(s.queries[0]!, 1, { mask })).toThrow(/mask/);
   const batch = index.queryBatch(s.queries, { maxDistance: r });
   const flat: [number, number, number][] = [];
   s.queries.forEach((q, i) => {

@@ -40,7 +40,8 @@ Options:
                          20 for the other methods; 0 = all)
   --dihedral             plain PDQ, also matching rotated (90/180/270) and mirrored copies
   --method <name>        pdq (plain PDQ at 31, the reference's matching), pdq-q20, pdq-dihedral,
-                         pdq-trim, pdq-derotate, pdq-enlarge, pdq-plus (these work with any list),
+                         pdq-trim, pdq-derotate, pdq-enlarge, pdq-stable (the upload compared on
+                         the bits it is sure of), pdq-plus (these work with any list),
                          pdq-crops, pdq-bands, pdq-max (default: pdq-plus, plus the crops and bands
                          an index built with 'imprint index build --images --method pdq-max'
                          stores); --max-distance sets a
