@@ -8,15 +8,17 @@ import { ImprintError } from '../core/errors.js';
 import type { MatchMethod, MatchRule } from './types.js';
 import type { VariantFamily } from './variants.js';
 
-type RuleSpec = readonly [VariantFamily, VariantFamily, number?, ('same label' | 'stable bits')?];
+type RuleFlag = 'same label' | 'stable bits';
+type RuleSpec = readonly [VariantFamily, VariantFamily, number?, ...RuleFlag[]];
 
 function rules(pairs: readonly RuleSpec[]): MatchRule[] {
-  return pairs.map(([query, known, slack, how]) => {
-    const rule = { query, known, slack: slack ?? 0 };
-    if (how === 'same label') return { ...rule, sameLabel: true };
-    if (how === 'stable bits') return { ...rule, stableBits: true };
-    return rule;
-  });
+  return pairs.map(([query, known, slack, ...flags]) => ({
+    query,
+    known,
+    slack: slack ?? 0,
+    ...(flags.includes('same label') ? { sameLabel: true } : {}),
+    ...(flags.includes('stable bits') ? { stableBits: true } : {}),
+  }));
 }
 
 /**
