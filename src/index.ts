@@ -16,6 +16,7 @@ export * from './algorithms/compute.js';
 export * from './algorithms/exact.js';
 export * from './algorithms/imagehash/index.js';
 export * from './algorithms/pdq.js';
+export * from './algorithms/pdq-stable.js';
 export * from './algorithms/registry.js';
 export * from './algorithms/sized-algorithms.js';
 export * from './algorithms/types.js';
