@@ -570,7 +570,7 @@ function encodeFamilies(f: Families): CachedFamilies {
     out[key] = hashes.map((h): CachedHash => {
       const quality = h.quality ?? null;
       return h.stable
-        ? [hashToHex(h), quality, bytesToHex(h.stable.mask), h.stable.count]
+        ? [hashToHex(h), quality, hashToHex({ ...h, bytes: h.stable.mask }), h.stable.count]
         : [hashToHex(h), quality];
     });
   }
@@ -583,19 +583,10 @@ function decodeFamilies(f: CachedFamilies): Families {
     const algorithm = key.slice(0, key.indexOf(':'));
     out[key] = hashes.map(([hex, q, mask, count]) => {
       const hash = hashFromHex(algorithm, bitsOf(key), hex, q ?? undefined);
-      return mask === undefined ? hash : { ...hash, stable: { mask: hexToBytes(mask), count: count ?? 0 } };
+      if (mask === undefined) return hash;
+      return { ...hash, stable: { mask: hashFromHex(algorithm, hash.bits, mask).bytes, count: count ?? 0 } };
     });
   }
-  return out;
-}
-
-function bytesToHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
 
