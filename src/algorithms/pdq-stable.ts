@@ -72,7 +72,14 @@ export function stableDistance(query: Uint8Array, stable: StableBits, known: Uin
   return Math.ceil((maskedDistance(query, known, stable.mask) * PDQ_BITS) / stable.count);
 }
 
-/** Differing bits of two hashes among the bits set in `mask`. */
+/**
+ * Differing bits of two hashes among the bits set in `mask` (all three in the same byte layout).
+ *
+ * @example
+ * ```ts
+ * maskedDistance(upload.hash.bytes, known.bytes, pdqStableBits(upload.dct).mask); // <= the full distance
+ * ```
+ */
 export function maskedDistance(a: Uint8Array, b: Uint8Array, mask: Uint8Array): number {
   let d = 0;
   for (let i = 0; i < a.length; i += 4) {
@@ -88,7 +95,18 @@ export function maskedDistance(a: Uint8Array, b: Uint8Array, mask: Uint8Array): 
 
 /**
  * Largest full Hamming distance a known hash can have from the query and still be within
- * `score` on the stable bits: the index is searched this wide, then each hit is checked.
+ * `score` on the stable bits: the index is searched this wide, then each hit is checked
+ * (-1 when nothing can be within it: too few stable bits, or a negative score).
+ *
+ * @example
+ * ```ts
+ * const stable = pdqStableBits(upload.dct);
+ * const allowed = Math.floor((31 * stable.count) / 256); // differing stable bits that still match
+ * index.query(upload.hash, {
+ *   maxDistance: stableSearchRadius(stable, 31),
+ *   mask: { bits: stable.mask, maxDistance: allowed },
+ * });
+ * ```
  */
 export function stableSearchRadius(stable: StableBits, score: number): number {
   if (stable.count < PDQ_MIN_STABLE_BITS || score < 0) return -1;
