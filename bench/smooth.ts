@@ -1,0 +1,89 @@
+/**
+ * False pairs on smooth pictures, where PDQ is weakest: random stripes, gradients and rings
+ * (seeded), every one compared with every other under each matching method. Every pair is two
+ * different pictures, so every match is a false one; the ratio is against plain PDQ at 31 in the
+ * same run. The development corpus (`imprint eval`) has few such pictures, so this is where a
+ * method that trusts too few bits shows it. Not part of `npm test`.
+ *
+ *   npm run bench:smooth -- [--count 400] [--seeds 3,4] [--methods pdq,pdq-q20,...]
+ */
+import { parseArgs } from 'node:util';
+import type { PixelImage } from '../src/core/pixels.js';
+import { knownHashesFor, queryHashesFor, scoreAgainst } from '../src/methods/match.js';
+import { getMethod, METHODS } from '../src/methods/methods.js';
+import { ImageVariants } from '../src/methods/variants.js';
+import { prng } from '../src/node/match-bench.js';
+
+const WIDTH = 288;
+const HEIGHT = 192;
+
+/** Picture `i` of a seeded set: stripes, a gradient or rings (by i mod 3), contrast swelling down the picture. */
+function smoothPicture(i: number, random: () => number): PixelImage {
+  const data = new Uint8Array(WIDTH * HEIGHT * 3);
+  const period = 2 + random() * 20;
+  const fine = 0.5 + random() * 5;
+  const phase = random() * 6;
+  const swell = random() * 0.3;
+  const swellPeriod = 10 + random() * 60;
+  const slant = random() * 0.4 - 0.2;
+  const colour = [random(), random(), random()].map((x) => 60 + x * 120);
+  const centre = WIDTH * random();
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      let t: number;
+      if (i % 3 === 0) t = Math.sin((x + slant * y) / period + phase) + 0.4 * Math.sin(x / fine);
+      else if (i % 3 === 1)
+        t = (x / WIDTH) * Math.cos(phase) + (y / HEIGHT) * Math.sin(phase) + 0.2 * Math.sin(x / period);
+      else t = Math.sin(Math.hypot(x - centre, y - HEIGHT / 2) / (period * 3) + phase);
+      const m = 1 + swell * Math.sin(y / swellPeriod);
+      for (let c = 0; c < 3; c++) {
+        data[(y * WIDTH + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(colour[c]! + 60 * t * m)));
+      }
+    }
+  }
+  return { width: WIDTH, height: HEIGHT, channels: 3, data };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      count: { type: 'string', default: '400' },
+      seeds: { type: 'string', default: '3,4' },
+      methods: { type: 'string', default: METHODS.map((m) => m.name).join(',') },
+    },
+  });
+  const count = Number(values.count);
+  const seeds = values.seeds.split(',').map(Number);
+  const methods = values.methods.split(',').map(getMethod);
+  process.stdout.write(
+    `False pairs among ${count} smooth pictures per seed (${(count * (count - 1)).toLocaleString('en')} ordered pairs each)\n\n`,
+  );
+  process.stdout.write(`| method | ${seeds.map((s) => `seed ${s}`).join(' | ')} | all | x plain PDQ |\n`);
+  process.stdout.write(`| --- | ${seeds.map(() => '---:').join(' | ')} | ---: | ---: |\n`);
+  const sets = seeds.map((seed) => {
+    const random32 = prng(seed);
+    const random = () => random32() / 2 ** 32;
+    return Array.from({ length: count }, (_, i) => new ImageVariants(smoothPicture(i, random)));
+  });
+  let plain: number | undefined;
+  for (const method of methods) {
+    const perSeed = sets.map((pictures) => {
+      const queries = pictures.map((p) => queryHashesFor(method, p));
+      const known = pictures.map((p) => knownHashesFor(method, p));
+      let falsePairs = 0;
+      for (let i = 0; i < count; i++) {
+        for (let j = 0; j < count; j++) {
+          if (i !== j && scoreAgainst(method, queries[i]!, known[j]!) <= method.threshold) falsePairs++;
+        }
+      }
+      return falsePairs;
+    });
+    const all = perSeed.reduce((a, b) => a + b, 0);
+    if (method.name === 'pdq') plain = all;
+    const ratio = plain ? `${(all / plain).toFixed(1)}x` : '-';
+    process.stdout.write(`| \`${method.name}\` | ${perSeed.join(' | ')} | ${all} | ${ratio} |\n`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));
