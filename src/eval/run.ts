@@ -12,6 +12,7 @@ import type { PixelImage } from '../core/pixels.js';
 import { MihIndex } from '../matching/mih-index.js';
 import * as frame from '../methods/frame.js';
 import {
+  DERIVED_MIN_STABLE_BITS,
   type KnownVariantMetadata,
   knownEntriesFor,
   knownGate,
@@ -269,7 +270,13 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     known.set(
       k,
       packKnownFamily(
-        store.known.map((h) => h[k] ?? []),
+        // As knownHashesFor stores them: derived hashes need their stable bits (gated here, not
+        // when hashing, so the hash cache does not depend on the floor).
+        store.known.map((h) =>
+          parseKey(k).family === 'plain'
+            ? (h[k] ?? [])
+            : (h[k] ?? []).filter((x) => stableCount(x) >= DERIVED_MIN_STABLE_BITS),
+        ),
         bitsOf(k),
       ),
     );
@@ -303,7 +310,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         continue;
       }
       for (const p of pairs) {
-        const hashes = (query[p.query] ?? []).filter((h) => (h.quality ?? 100) >= p.gate);
+        const derived = parseKey(p.query).family !== 'plain';
+        const hashes = (query[p.query] ?? []).filter(
+          (h) => (h.quality ?? 100) >= p.gate && (!derived || stableCount(h) >= DERIVED_MIN_STABLE_BITS),
+        );
         const packed = packHashes(hashes, bitsOf(p.query));
         const out = pairDistances.get(p.id)!;
         if (p.stable) minStableScoreByOriginal(packed, stableOf(hashes), known.get(p.known)!, out);
@@ -588,6 +598,11 @@ function decodeFamilies(f: CachedFamilies): Families {
     });
   }
   return out;
+}
+
+/** Stable bits of a PDQ hash (other algorithms have none to count: all of their bits). */
+function stableCount(h: EvalHash): number {
+  return h.stable?.count ?? h.bits;
 }
 
 /** The stable bits of query hashes, for {@link minStableScoreByOriginal} (none: compare nothing). */

@@ -58,15 +58,29 @@ function variantsOf(image: PixelImage | ImageVariants): ImageVariants {
   return image instanceof ImageVariants ? image : new ImageVariants(image);
 }
 
-function usable(v: VariantHash, minQuality: number): boolean {
-  return v.family === 'plain' || (v.hash.quality ?? 100) >= minQuality;
+/**
+ * Fewest stable bits (pdq-stable.ts) a derived hash (turned, trimmed, cropped, banded, ...) needs
+ * to be compared at all, on either side. A smooth picture's turned copy or crop looks like other
+ * smooth pictures: among 2 x 400 random stripes, gradients and rings (`npm run bench:smooth`)
+ * `pdq-max` made 76 false pairs against plain PDQ's 16 with no such floor, 49 with this one. A
+ * higher floor trades recall of smooth pictures for fewer false pairs; measured on the
+ * development corpus and that bench: 80 -> 29 false pairs, rotations 99.1%; 96 -> 20, rotations
+ * 98.5% (100% at 64).
+ */
+export const DERIVED_MIN_STABLE_BITS = 64;
+
+/** Whether a hash may be compared: plain hashes always, derived ones above both floors. */
+export function usableHash(v: VariantHash, minQuality: number): boolean {
+  if (v.family === 'plain') return true;
+  return (v.hash.quality ?? 100) >= minQuality && v.stable.count >= DERIVED_MIN_STABLE_BITS;
 }
 
 /**
  * The hashes to store for a known image: its exact PDQ hash, plus the derived families an
- * index-side method needs. Derived hashes below the method's upload gate are left out, as the
- * upload's would be: a crop or band of a picture is often flatter than the whole (a sky), and
- * storing it down to the same gate as uploads is what lets the comparison happen at all.
+ * index-side method needs. Derived hashes below the method's upload gate (or with fewer than
+ * {@link DERIVED_MIN_STABLE_BITS} stable bits) are left out, as the upload's would be: a crop or
+ * band of a picture is often flatter than the whole (a sky), and storing it down to the same gate
+ * as uploads is what lets the comparison happen at all.
  *
  * @example
  * ```ts
@@ -75,7 +89,7 @@ function usable(v: VariantHash, minQuality: number): boolean {
  */
 export function knownHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
   const variants = variantsOf(image);
-  return method.knownFamilies.flatMap((f) => variants.get(f)).filter((v) => usable(v, knownGate(method)));
+  return method.knownFamilies.flatMap((f) => variants.get(f)).filter((v) => usableHash(v, knownGate(method)));
 }
 
 /** Least PDQ quality of a derived hash stored for a known image: the method's upload gate. */
@@ -212,7 +226,7 @@ export function matchWithMethod<M>(
   const best = new Map<unknown, MethodMatch<M>>();
   for (const q of queryHashes) {
     // Each hash is judged by its own quality: a flat screenshot can frame a detailed picture.
-    if ((q.hash.quality ?? 100) < minQuality) continue;
+    if ((q.hash.quality ?? 100) < minQuality || !usableHash(q, minQuality)) continue;
     // Whole-hash rules and stable-bit rules search the index separately: a stable-bit search
     // filters by the upload's mask inside the index, which whole-hash matches need not pass.
     for (const stable of [false, true]) {
@@ -279,7 +293,8 @@ export function scoreAgainst(
   let best = Number.POSITIVE_INFINITY;
   for (const rule of method.rules) {
     for (const q of queryHashes) {
-      if (q.family !== rule.query || (q.hash.quality ?? 100) < minQuality) continue;
+      if (q.family !== rule.query || (q.hash.quality ?? 100) < minQuality || !usableHash(q, minQuality))
+        continue;
       for (const k of knownHashes) {
         if (k.family !== rule.known || (rule.sameLabel && k.label !== q.label)) continue;
         const distance = hammingBytes(q.hash.bytes, k.hash.bytes);

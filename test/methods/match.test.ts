@@ -4,6 +4,7 @@ import type { PixelImage } from '../../src/core/pixels.js';
 import { FlatIndex } from '../../src/matching/flat-index.js';
 import { matchHash } from '../../src/matching/match.js';
 import {
+  DERIVED_MIN_STABLE_BITS,
   isKnownVariant,
   type KnownVariantMetadata,
   knownEntriesFor,
@@ -19,7 +20,7 @@ import {
 import { getMethod, METHODS } from '../../src/methods/methods.js';
 import { ImageVariants } from '../../src/methods/variants.js';
 import { decodeImage } from '../../src/sharp/decode.js';
-import { fixture } from '../helpers.js';
+import { fixture, stripes } from '../helpers.js';
 
 const NAMES = [
   'astronaut.jpg',
@@ -211,6 +212,28 @@ describe('matching methods', () => {
         }
       }
     }
+  });
+
+  it('compares derived hashes only with enough stable bits, on both sides', () => {
+    // Stripes that vary left to right only: PDQ's DCT is all rounding noise, no bit is stable.
+    const flat = new ImageVariants(stripes(288, 192, 0));
+    expect(flat.get('crops').every((v) => v.stable.count < DERIVED_MIN_STABLE_BITS)).toBe(true);
+    const crops = getMethod('pdq-crops');
+    expect(knownHashesFor(crops, flat).map((v) => v.family)).toEqual(['plain']);
+    expect(knownHashesFor(crops, photos[0]!.image).length).toBeGreaterThan(1);
+    // The upload's turned copies are not compared either: only the plain rule scores.
+    const dihedral = getMethod('pdq-dihedral');
+    const query = queryHashesFor(dihedral, flat);
+    expect(query.some((v) => v.family === 'dihedral')).toBe(true);
+    const known = knownHashesFor(dihedral, flat);
+    const plainOnly = { ...dihedral, rules: dihedral.rules.filter((r) => r.query === 'plain') };
+    expect(scoreAgainst(dihedral, query, known)).toBe(scoreAgainst(plainOnly, query, known));
+    const index = new FlatIndex<Meta>();
+    index.addAll(knownEntriesFor(dihedral, flat, 'flat'));
+    const viaTurned = matchWithMethod(index, dihedral, query, { threshold: 256 }).filter(
+      (m) => m.query !== 'plain',
+    );
+    expect(viaTurned).toEqual([]);
   });
 
   it('scoreAgainst is the minimum distance minus slack over the rules', () => {
