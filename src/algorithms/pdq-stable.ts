@@ -11,9 +11,10 @@ import { PDQ_BITS } from './pdq.js';
 
 /**
  * Least distance between a DCT coefficient and the median for its bit to count as stable. Measured
- * on the development corpus over 14 photometric edits and re-encodes: bits whose coefficient is
- * closer than 4 flip in 8-34% of copies (the closer, the more), bits from 4 to 6 in 5-6%, bits
- * beyond 30 in 0.2% or less (`imprint eval`; the closing note of issue 5 has the table).
+ * on the development corpus's altered copies (14 photometric edits and re-encodes, by a probe the
+ * closing note of issue 5 describes): bits whose coefficient is closer than 4 flip in 8-34% of
+ * copies (the closer, the more), bits from 4 to 6 in 5-6%, bits beyond 30 in 0.2% or less. Picked
+ * from 3-6 on that corpus: 5 and 6 made false pairs there.
  */
 export const PDQ_STABLE_MARGIN = 4;
 
