@@ -51,6 +51,50 @@ export class JsKernel implements Kernel {
     this.#slots = slots;
   }
 
+  scanMasked(
+    q: number,
+    mask: number,
+    start: number,
+    end: number,
+    max: number,
+    maskMax: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number {
+    const m = this.#u32;
+    const qw = q >>> 2;
+    const mw = mask >>> 2;
+    const oi = outIds >>> 2;
+    const od = outDist >>> 2;
+    const words = this.#words;
+    let n = 0;
+    let id = start;
+    this.#hits = 0;
+    if (id >= end) return end;
+    if (cap === 0) return start;
+    for (; id < end; id++) {
+      const p = this.#packed + id * words;
+      let d = 0;
+      let dm = 0;
+      for (let w = 0; w < words && d <= max && dm <= maskMax; w++) {
+        const x = m[p + w]! ^ m[qw + w]!;
+        d += popcount32(x);
+        dm += popcount32(x & m[mw + w]!);
+      }
+      if (d > max || dm > maskMax) continue;
+      m[oi + n] = id;
+      m[od + n] = d;
+      n++;
+      if (n === cap) {
+        id++;
+        break;
+      }
+    }
+    this.#hits = n;
+    return id;
+  }
+
   hits(): number {
     return this.#hits;
   }

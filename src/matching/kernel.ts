@@ -34,6 +34,21 @@ export interface Kernel {
     outDist: number,
     cap: number,
   ): number;
+  /**
+   * As {@link Kernel.scan}, keeping only ids that also differ from the query in at most `maskMax`
+   * of the bits set in the mask at `mask` (packed as a hash is).
+   */
+  scanMasked(
+    q: number,
+    mask: number,
+    start: number,
+    end: number,
+    max: number,
+    maskMax: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number;
   hits(): number;
   /** MIH query over the posted ids; returns the hit count, or -1 when more than `cap`. */
   mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number;
@@ -75,6 +90,17 @@ interface WasmExports {
     start: number,
     end: number,
     max: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number;
+  scanMasked(
+    q: number,
+    mask: number,
+    start: number,
+    end: number,
+    max: number,
+    maskMax: number,
     outIds: number,
     outDist: number,
     cap: number,
@@ -125,6 +151,20 @@ class WasmKernel implements Kernel {
     cap: number,
   ): number {
     return this.#exports.scan(q, start, end, max, outIds, outDist, cap) >>> 0;
+  }
+
+  scanMasked(
+    q: number,
+    mask: number,
+    start: number,
+    end: number,
+    max: number,
+    maskMax: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number {
+    return this.#exports.scanMasked(q, mask, start, end, max, maskMax, outIds, outDist, cap) >>> 0;
   }
 
   hits(): number {

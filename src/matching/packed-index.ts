@@ -139,6 +139,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   #view: Uint32Array;
   // memory layout, in bytes (see wasm/kernel.wat)
   readonly #q = 64;
+  readonly #m: number; // a query mask (QueryOptions.mask), right after the query
   readonly #outIds: number;
   readonly #outDist: number;
   readonly #offsets: number;
@@ -184,7 +185,8 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     this.#words = this.#stride / 4;
     this.#hashWords = wordsFor(this.bits);
     this.#slots = mih ? slotsFor(this.bits) : 0;
-    this.#outIds = align(this.#q + this.#stride, 64);
+    this.#m = this.#q + this.#stride;
+    this.#outIds = align(this.#m + this.#stride, 64);
     this.#outDist = this.#outIds + OUT_CAP * 4;
     this.#offsets = this.#outDist + OUT_CAP * 4;
     this.#postings = align(this.#offsets + this.#slots * TABLE_WORDS * 4, 64);
@@ -345,32 +347,25 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   query(hash: Hash, options: QueryOptions = {}): Match<M>[] {
     const max = this.#maxDistance(options);
     this.#check(hash);
-    const masked = this.#maskFilter(options);
+    const mask = this.#packMask(options);
     this.#packQuery(hash);
     const keys = new KeyList();
-    this.#search(
-      max,
-      options.strategy,
-      masked((id, d) => keys.push(id, d)),
-    );
+    this.#search(max, options.strategy, (id, d) => keys.push(id, d), mask);
     return keys.sorted().map((key) => this.#match(key, undefined));
   }
 
   queryAny(hashes: readonly Hash[], options: QueryOptions = {}): Match<M>[] {
     const max = this.#maxDistance(options);
     for (const h of hashes) this.#check(h);
-    const masked = this.#maskFilter(options);
+    const mask = this.#packMask(options);
     const best = new Map<number, { distance: number; variant: number }>();
     hashes.forEach((h, variant) => {
       this.#packQuery(h);
-      this.#search(
-        max,
-        options.strategy,
-        masked((id, distance) => {
-          const prev = best.get(id);
-          if (!prev || distance < prev.distance) best.set(id, { distance, variant });
-        }),
-      );
+      const hit = (id: number, distance: number): void => {
+        const prev = best.get(id);
+        if (!prev || distance < prev.distance) best.set(id, { distance, variant });
+      };
+      this.#search(max, options.strategy, hit, mask);
     });
     const keys = new KeyList();
     for (const [id, { distance }] of best) keys.push(id, distance);
@@ -381,17 +376,13 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   queryBatch(hashes: readonly Hash[], options: QueryOptions = {}): BatchMatches {
     const max = this.#maxDistance(options);
     for (const h of hashes) this.#check(h);
-    const masked = this.#maskFilter(options);
+    const mask = this.#packMask(options);
     const out = new BatchBuilder();
     const keys = new KeyList();
     hashes.forEach((h, i) => {
       this.#packQuery(h);
       keys.clear();
-      this.#search(
-        max,
-        options.strategy,
-        masked((id, d) => keys.push(id, d)),
-      );
+      this.#search(max, options.strategy, (id, d) => keys.push(id, d), mask);
       for (const key of keys.sorted()) out.push(i, key % 2 ** 32, Math.floor(key / 2 ** 32));
     });
     return out.finish();
@@ -426,56 +417,97 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   // ---- search ----
 
   /**
-   * Wraps a hit callback so that only entries within the mask's distance reach it (identity
-   * without a mask). The mask is packed once; each hit is checked against the stored words.
+   * Checks the query option's mask and writes it to the mask scratch area; returns the most
+   * differing bits it allows under it, or undefined without a mask.
    */
-  #maskFilter(
-    options: QueryOptions,
-  ): (hit: (id: number, d: number) => void) => (id: number, d: number) => void {
+  #packMask(options: QueryOptions): number | undefined {
     const mask = options.mask;
-    if (!mask) return (hit) => hit;
+    if (!mask) return undefined;
     if (mask.bits.length !== Math.ceil(this.bits / 8)) {
       throw invalidArgument(`a ${Math.ceil(this.bits / 8)}-byte mask`, 'mask', `${mask.bits.length} bytes`);
     }
     if (!Number.isInteger(mask.maxDistance) || mask.maxDistance < 0) {
       throw invalidArgument('a non-negative integer', 'mask.maxDistance', mask.maxDistance);
     }
-    const words = new Uint32Array(this.#words);
-    packHash({ algorithm: this.algorithm, bits: this.bits, bytes: mask.bits }, words, 0);
-    return (hit) => (id, d) => {
-      const u = this.#u32();
-      const p = (this.#packed >>> 2) + id * this.#words;
-      const qw = this.#q >>> 2;
-      let differing = 0;
-      for (let w = 0; w < this.#hashWords; w++) differing += popcount32((u[p + w]! ^ u[qw + w]!) & words[w]!);
-      if (differing <= mask.maxDistance) hit(id, d);
-    };
+    const u = this.#u32();
+    const mw = this.#m >>> 2;
+    packHash({ algorithm: this.algorithm, bits: this.bits, bytes: mask.bits }, u, mw);
+    for (let w = this.#hashWords; w < this.#words; w++) u[mw + w] = 0;
+    return mask.maxDistance;
   }
 
-  /** Calls `hit` for every live id within `max` of the query in the scratch area. */
+  /** Differing bits under the mask in the scratch area between entry `id` and the query. */
+  #maskedDistance(id: number): number {
+    const u = this.#u32();
+    const p = (this.#packed >>> 2) + id * this.#words;
+    const qw = this.#q >>> 2;
+    const mw = this.#m >>> 2;
+    let d = 0;
+    for (let w = 0; w < this.#hashWords; w++) d += popcount32((u[p + w]! ^ u[qw + w]!) & u[mw + w]!);
+    return d;
+  }
+
+  /**
+   * Calls `hit` for every live id within `max` of the query in the scratch area and, with a mask
+   * (`maskMax` set), within `maskMax` of it on the mask's bits.
+   */
   #search(
     max: number,
     strategy: QueryOptions['strategy'],
     hit: (id: number, distance: number) => void,
+    maskMax?: number,
   ): void {
     if (this.#useMih(max, strategy)) {
       const r = Math.floor(max / this.#slots);
       const n = this.#kernel.mih(this.#q, max, r, this.#outIds, this.#outDist, OUT_CAP);
       if (n >= 0) {
-        this.#emit(n, hit);
-        this.#scanRange(this.#main, this.#count, max, hit);
+        const within =
+          maskMax === undefined
+            ? hit
+            : (id: number, d: number) => {
+                if (this.#maskedDistance(id) <= maskMax) hit(id, d);
+              };
+        this.#emit(n, within);
+        this.#scanRange(this.#main, this.#count, max, hit, maskMax);
         return;
       }
       // More hits than the output buffer holds: a flat scan pages through them.
     }
-    this.#scanRange(0, this.#count, max, hit);
+    this.#scanRange(0, this.#count, max, hit, maskMax);
   }
 
-  #scanRange(start: number, end: number, max: number, hit: (id: number, distance: number) => void): void {
+  #scanRange(
+    start: number,
+    end: number,
+    max: number,
+    hit: (id: number, distance: number) => void,
+    maskMax?: number,
+  ): void {
+    // The kernel's masked scan pays off when the radius lets most entries through (a hash with few
+    // stable bits); below half the bits, few pass the plain scan and are checked here.
+    const inKernel = maskMax !== undefined && 2 * max >= this.bits;
+    const within =
+      maskMax === undefined || inKernel
+        ? hit
+        : (id: number, d: number) => {
+            if (this.#maskedDistance(id) <= maskMax) hit(id, d);
+          };
     let at = start;
     while (at < end) {
-      at = this.#kernel.scan(this.#q, at, end, max, this.#outIds, this.#outDist, OUT_CAP);
-      this.#emit(this.#kernel.hits(), hit);
+      at = inKernel
+        ? this.#kernel.scanMasked(
+            this.#q,
+            this.#m,
+            at,
+            end,
+            max,
+            maskMax,
+            this.#outIds,
+            this.#outDist,
+            OUT_CAP,
+          )
+        : this.#kernel.scan(this.#q, at, end, max, this.#outIds, this.#outDist, OUT_CAP);
+      this.#emit(this.#kernel.hits(), within);
     }
   }
 

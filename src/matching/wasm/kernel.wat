@@ -127,7 +127,49 @@
     (global.set $hits (local.get $n))
     (local.get $id))
 
-  ;; True when some slot before $s of the hashes at $p and $q differs in at most $r bits: the
+;; Flat scan as `scan`, keeping ids within $max of the query at $q that also differ from it in
+  ;; at most $maskMax of the bits set in the mask at $m (stored as a hash is). For a PDQ upload
+  ;; compared on the bits it is sure of: the full radius is then wide, and this check is the filter.
+  (func (export "scanMasked")
+    (param $q i32) (param $m i32) (param $start i32) (param $end i32) (param $max i32)
+    (param $maskMax i32) (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
+    (local $id i32) (local $p i32) (local $d i32) (local $dm i32) (local $n i32) (local $l i32)
+    (local $x i64)
+    (local.set $id (local.get $start))
+    (global.set $hits (i32.const 0))
+    (if (i32.ge_u (local.get $id) (local.get $end)) (then (return (local.get $end))))
+    (if (i32.eqz (local.get $cap)) (then (return (local.get $start))))
+    (local.set $p (i32.add (global.get $packed) (i32.mul (local.get $id) (global.get $stride))))
+    (block $done
+      (loop $each
+        (local.set $d (i32.const 0))
+        (local.set $dm (i32.const 0))
+        (local.set $l (i32.const 0))
+        (block $next
+          ;; lane by lane, leaving as soon as either distance is past its bound
+          (loop $lane
+            (local.set $x (i64.xor
+              (i64.load (i32.add (local.get $p) (local.get $l)))
+              (i64.load (i32.add (local.get $q) (local.get $l)))))
+            (local.set $d (i32.add (local.get $d) (i32.wrap_i64 (i64.popcnt (local.get $x)))))
+            (local.set $dm (i32.add (local.get $dm) (i32.wrap_i64 (i64.popcnt
+              (i64.and (local.get $x) (i64.load (i32.add (local.get $m) (local.get $l))))))))
+            (br_if $next (i32.gt_u (local.get $d) (local.get $max)))
+            (br_if $next (i32.gt_u (local.get $dm) (local.get $maskMax)))
+            (local.set $l (i32.add (local.get $l) (i32.const 8)))
+            (br_if $lane (i32.lt_u (local.get $l) (global.get $stride))))
+          (i32.store (i32.add (local.get $outIds) (i32.shl (local.get $n) (i32.const 2))) (local.get $id))
+          (i32.store (i32.add (local.get $outDist) (i32.shl (local.get $n) (i32.const 2))) (local.get $d))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (if (i32.eq (local.get $n) (local.get $cap))
+            (then (local.set $id (i32.add (local.get $id) (i32.const 1))) (br $done))))
+        (local.set $id (i32.add (local.get $id) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (global.get $stride)))
+        (br_if $each (i32.lt_u (local.get $id) (local.get $end)))))
+    (global.set $hits (local.get $n))
+    (local.get $id))
+
+    ;; True when some slot before $s of the hashes at $p and $q differs in at most $r bits: the
   ;; candidate was then already found through that earlier slot.
   (func $seenEarlier (param $s i32) (param $p i32) (param $q i32) (param $r i32) (result i32)
     (local $t i32) (local $off i32)
