@@ -91,7 +91,7 @@ describe('masked scan (both kernels)', () => {
           const u = new Uint32Array(kernel.buffer);
           u.set(s.query, q / 4);
           u.set(s.mask, m / 4);
-          s.hashes.forEach((h, id) => u.set(h, (packed + id * stride) / 4));
+          for (const [id, h] of s.hashes.entries()) u.set(h, (packed + id * stride) / 4);
           const got: [number, number][] = [];
           let at = 0;
           do {
