@@ -141,9 +141,9 @@ export interface EvalResult {
   readonly fromCache: boolean;
 }
 
-/** Hashes of one image by key (`pdq:plain`, `pdq:trim`, `phash:plain`, see {@link hashKey}). */
 /** A hash as the evaluation keeps it: with its stable bits (PDQ only), for rules on stable bits. */
 type EvalHash = Hash & { readonly stable?: StableBits };
+/** Hashes of one image by key (`pdq:plain`, `pdq:trim`, `phash:plain`, see {@link hashKey}). */
 type Families = Record<string, EvalHash[]>;
 
 /** The hashes of the run: known families per original, query families per (transform, original). */

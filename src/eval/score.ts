@@ -116,7 +116,7 @@ export function minStableScoreByOriginal(
     for (let k = 0, ko = 0; k < nk; k++, ko += 8) {
       let d = 0;
       for (let w = 0; w < 8; w++) d += popcount32((query[qo + w]! ^ words[ko + w]!) & mask[w]!);
-      const score = Math.ceil((d * 256) / s.count);
+      const score = Math.ceil((d * 256) / s.count); // stableDistance, on packed words
       const j = owners[k]!;
       if (score < out[j]!) out[j] = score;
     }
