@@ -169,7 +169,7 @@
     (global.set $hits (local.get $n))
     (local.get $id))
 
-    ;; True when some slot before $s of the hashes at $p and $q differs in at most $r bits: the
+  ;; True when some slot before $s of the hashes at $p and $q differs in at most $r bits: the
   ;; candidate was then already found through that earlier slot.
   (func $seenEarlier (param $s i32) (param $p i32) (param $q i32) (param $r i32) (result i32)
     (local $t i32) (local $off i32)
