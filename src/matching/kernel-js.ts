@@ -219,6 +219,58 @@ export class JsKernel implements Kernel {
     return n;
   }
 
+  mihMasked(
+    q: number,
+    mask: number,
+    max: number,
+    maskMax: number,
+    r: number,
+    probes: number,
+    counts: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number {
+    const m = this.#u32;
+    const qw = q >>> 2;
+    const mw = mask >>> 2;
+    const oi = outIds >>> 2;
+    const od = outDist >>> 2;
+    let n = 0;
+    let k = probes >>> 2;
+    for (let s = 0; s < this.#slots; s++) {
+      const table = this.#offsets + s * 65537;
+      const list = this.#postings + s * this.#perSlot;
+      const end = k + m[(counts >>> 2) + s]!;
+      for (; k < end; k++) {
+        const v = m[k]!;
+        const last = m[table + v + 1]!;
+        for (let i = m[table + v]!; i < last; i++) {
+          const id = m[list + i]!;
+          const p = this.#packed + id * this.#words;
+          const d = this.#dist(id, qw, max);
+          if (d > max) continue;
+          let dm = 0;
+          for (let w = 0; w < this.#words; w++) dm += popcount32((m[p + w]! ^ m[qw + w]!) & m[mw + w]!);
+          if (dm > maskMax || this.#seenEarlierMasked(s, p, qw, mw, r)) continue;
+          if (n >= cap) return -1;
+          m[oi + n] = id;
+          m[od + n] = d;
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** True when a slot before `s` is within `r` of the query on the mask's bits of that slot. */
+  #seenEarlierMasked(s: number, p: number, q: number, mask: number, r: number): boolean {
+    for (let t = 0; t < s; t++) {
+      if (popcount32((this.#slot(p, t) ^ this.#slot(q, t)) & this.#slot(mask, t)) <= r) return true;
+    }
+    return false;
+  }
+
   /** True when a slot before `s` is within `r` bits: the candidate was found there already. */
   #seenEarlier(s: number, p: number, q: number, r: number): boolean {
     for (let t = 0; t < s; t++) if (popcount32(this.#slot(p, t) ^ this.#slot(q, t)) <= r) return true;

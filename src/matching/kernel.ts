@@ -52,6 +52,24 @@ export interface Kernel {
   hits(): number;
   /** MIH query over the posted ids; returns the hit count, or -1 when more than `cap`. */
   mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number;
+  /**
+   * MIH query for a masked query over the posted ids: probes, slot by slot, the u32 values at
+   * `probes` (`counts` holds each slot's count); keeps ids within `max` of the query and within
+   * `maskMax` on the mask's bits, each once (through the first slot where its masked slot bits
+   * are within `r`: the caller lists every such value). Hit count, or -1 when more than `cap`.
+   */
+  mihMasked(
+    q: number,
+    mask: number,
+    max: number,
+    maskMax: number,
+    r: number,
+    probes: number,
+    counts: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number;
 }
 
 const WASM_PAGE = 65536;
@@ -107,6 +125,18 @@ interface WasmExports {
   ): number;
   hits(): number;
   mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number;
+  mihMasked(
+    q: number,
+    mask: number,
+    max: number,
+    maskMax: number,
+    r: number,
+    probes: number,
+    counts: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number;
 }
 
 class WasmKernel implements Kernel {
@@ -173,6 +203,21 @@ class WasmKernel implements Kernel {
 
   mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number {
     return this.#exports.mih(q, max, r, outIds, outDist, cap);
+  }
+
+  mihMasked(
+    q: number,
+    mask: number,
+    max: number,
+    maskMax: number,
+    r: number,
+    probes: number,
+    counts: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number {
+    return this.#exports.mihMasked(q, mask, max, maskMax, r, probes, counts, outIds, outDist, cap);
   }
 }
 

@@ -65,10 +65,12 @@ export interface PreparedMemory {
 }
 
 const OUT_CAP = 16384; // hits per kernel call
+const PROBE_CAP = 16384; // bucket values a masked MIH query may probe (else it scans)
 const BATCH = 256; // hashes whose dedup-table slots are read together in addPacked
 const TABLE_WORDS = 65537; // bucket offsets per MIH slot (16-bit values)
 /** Longest hash an index takes. */
 export const MAX_INDEX_BITS = 4096;
+const MAX_SLOTS = Math.ceil(MAX_INDEX_BITS / 16);
 
 // Relative costs (about ns, measured with bench/match.ts) for choosing between MIH and a flat
 // scan; only speed depends on them, never results.
@@ -90,6 +92,35 @@ const WITHIN16 = (() => {
   }
   return out;
 })();
+
+/** The 16-bit value of MIH slot `s` of the packed hash at word `at` (high half of a word first). */
+function slotValue(words: Uint32Array, at: number, s: number): number {
+  const word = words[at + (s >>> 1)]!;
+  return s & 1 ? word & 0xffff : word >>> 16;
+}
+
+/** Values within `r` flips of `n` bits: sum of C(n, k) for k <= r. */
+function within16(n: number, r: number): number {
+  let sum = 0;
+  let c = 1;
+  for (let k = 0; k <= Math.min(n, r); k++) {
+    sum += c;
+    c = (c * (n - k)) / (k + 1);
+  }
+  return sum;
+}
+
+/** Calls `visit` with every subset of the set bits of the 16-bit `bits` that has at most `r` bits. */
+function forEachFlip(bits: number, r: number, visit: (flip: number) => void): void {
+  const positions: number[] = [];
+  for (let b = 0; b < 16; b++) if ((bits >>> b) & 1) positions.push(1 << b);
+  const walk = (from: number, left: number, flip: number): void => {
+    visit(flip);
+    if (left === 0) return;
+    for (let i = from; i < positions.length; i++) walk(i + 1, left - 1, flip | positions[i]!);
+  };
+  walk(0, r, 0);
+}
 
 /** Bytes of 8-byte lanes that hold a hash of `bits` bits. */
 export function strideFor(bits: number): number {
@@ -142,6 +173,8 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
   readonly #m: number; // a query mask (QueryOptions.mask), right after the query
   readonly #outIds: number;
   readonly #outDist: number;
+  readonly #probes: number; // MIH values to probe for a masked query (PROBE_CAP u32)
+  readonly #probeCounts: number; // how many of them per slot (MAX_SLOTS u32)
   readonly #offsets: number;
   readonly #postings: number;
   #packed = 0;
@@ -188,7 +221,9 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     this.#m = this.#q + this.#stride;
     this.#outIds = align(this.#m + this.#stride, 64);
     this.#outDist = this.#outIds + OUT_CAP * 4;
-    this.#offsets = this.#outDist + OUT_CAP * 4;
+    this.#probes = this.#outDist + OUT_CAP * 4;
+    this.#probeCounts = this.#probes + PROBE_CAP * 4;
+    this.#offsets = this.#probeCounts + MAX_SLOTS * 4;
     this.#postings = align(this.#offsets + this.#slots * TABLE_WORDS * 4, 64);
     this.#capacity = 256;
     this.#packed = this.#packedAt(0);
@@ -457,6 +492,13 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     hit: (id: number, distance: number) => void,
     maskMax?: number,
   ): void {
+    // With a mask: `mih` forces the masked tables walk when its probes fit; `auto` takes it when
+    // the plain one prunes nothing and it beats a scan.
+    const tryMasked = maskMax !== undefined && (strategy === 'mih' || !this.#useMih(max, strategy));
+    if (tryMasked && this.#maskedMih(max, maskMax, strategy, hit)) {
+      this.#scanRange(this.#main, this.#count, max, hit, maskMax);
+      return;
+    }
     if (this.#useMih(max, strategy)) {
       const r = Math.floor(max / this.#slots);
       const n = this.#kernel.mih(this.#q, max, r, this.#outIds, this.#outDist, OUT_CAP);
@@ -474,6 +516,65 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
       // More hits than the output buffer holds: a flat scan pages through them.
     }
     this.#scanRange(0, this.#count, max, hit, maskMax);
+  }
+
+  /**
+   * Multi-index hashing for a masked query, when it beats a flat scan: an entry within `maskMax`
+   * of the query on the mask's bits is within `floor(maskMax / slots)` of it on the masked bits of
+   * some slot (pigeonhole), whatever its other bits. So each slot is probed at every value of its
+   * unmasked bits and up to that many flips of its masked ones. Calls `hit` for the posted ids
+   * found and returns true; false (nothing called) when a scan is the better way.
+   */
+  #maskedMih(
+    max: number,
+    maskMax: number,
+    strategy: QueryOptions['strategy'],
+    hit: (id: number, distance: number) => void,
+  ): boolean {
+    if (!this.#mih || this.#main === 0 || strategy === 'scan') return false;
+    const u = this.#u32();
+    const r = Math.floor(maskMax / this.#slots);
+    const sure: number[] = [];
+    let probes = 0;
+    for (let s = 0; s < this.#slots; s++) {
+      sure.push(slotValue(u, this.#m >>> 2, s));
+      probes += 2 ** (16 - popcount32(sure[s]!)) * within16(popcount32(sure[s]!), r);
+    }
+    if (probes > PROBE_CAP) return false;
+    if (strategy !== 'mih') {
+      const perCandidate = this.#main * this.#stride <= CACHED_BYTES ? CANDIDATE_COST_CACHED : CANDIDATE_COST;
+      const candidates = (probes * this.#perSlot) / 65536;
+      if (probes * PROBE_COST + candidates * perCandidate >= this.#main * FLAT_COST) return false;
+    }
+    let at = this.#probes >>> 2;
+    for (let s = 0; s < this.#slots; s++) {
+      const start = at;
+      const qv = slotValue(u, this.#q >>> 2, s);
+      const loose = ~sure[s]! & 0xffff;
+      forEachFlip(sure[s]!, r, (flip) => {
+        // every subset of the unmasked bits (the standard walk, ending at the empty set)
+        for (let free = loose; ; free = (free - 1) & loose) {
+          u[at++] = qv ^ flip ^ free;
+          if (free === 0) break;
+        }
+      });
+      u[(this.#probeCounts >>> 2) + s] = at - start;
+    }
+    const n = this.#kernel.mihMasked(
+      this.#q,
+      this.#m,
+      max,
+      maskMax,
+      r,
+      this.#probes,
+      this.#probeCounts,
+      this.#outIds,
+      this.#outDist,
+      OUT_CAP,
+    );
+    if (n < 0) return false; // more hits than the output buffer holds: a scan pages through them
+    this.#emit(n, hit);
+    return true;
   }
 
   #scanRange(

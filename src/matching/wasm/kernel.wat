@@ -247,6 +247,93 @@
         (br $cand)))
     (local.get $n))
 
+  ;; True when some slot before $s of the hashes at $p and $q differs in at most $r of the bits
+  ;; set in that slot of the mask at $m: the candidate was then already found through that slot.
+  (func $seenEarlierMasked (param $s i32) (param $p i32) (param $q i32) (param $m i32) (param $r i32)
+    (result i32)
+    (local $t i32) (local $off i32)
+    (block $none
+      (loop $slot
+        (br_if $none (i32.ge_u (local.get $t) (local.get $s)))
+        (local.set $off (i32.shl (i32.xor (local.get $t) (i32.const 1)) (i32.const 1)))
+        (if (i32.le_u
+              (i32.popcnt (i32.and
+                (i32.xor
+                  (i32.load16_u (i32.add (local.get $p) (local.get $off)))
+                  (i32.load16_u (i32.add (local.get $q) (local.get $off))))
+                (i32.load16_u (i32.add (local.get $m) (local.get $off)))))
+              (local.get $r))
+          (then (return (i32.const 1))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $slot)))
+    (i32.const 0))
+
+  ;; Differing bits of the hashes at $p and $q among the bits set in the mask at $m, stopping
+  ;; once past $max (the value returned is then some partial sum > $max).
+  (func $maskedDist (param $p i32) (param $q i32) (param $m i32) (param $max i32) (result i32)
+    (local $d i32) (local $end i32)
+    (local.set $end (i32.add (local.get $p) (global.get $stride)))
+    (loop $lane
+      (local.set $d (i32.add (local.get $d) (i32.wrap_i64 (i64.popcnt (i64.and
+        (i64.xor (i64.load (local.get $p)) (i64.load (local.get $q)))
+        (i64.load (local.get $m)))))))
+      (if (i32.gt_u (local.get $d) (local.get $max)) (then (return (local.get $d))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (local.set $m (i32.add (local.get $m) (i32.const 8)))
+      (br_if $lane (i32.lt_u (local.get $p) (local.get $end))))
+    (local.get $d))
+
+  ;; Multi-index hashing for a masked query: slot by slot, probes the values listed at $probes
+  ;; ($counts holds one u32 count per slot, the values follow one another), keeps each id within
+  ;; $max of the query at $q and within $maskMax of it on the bits of the mask at $m, and reports
+  ;; it once (through the first slot where it is within $r on that slot's masked bits; the caller
+  ;; lists every value that is). Returns the number of hits, or -1 when more than $cap.
+  (func (export "mihMasked")
+    (param $q i32) (param $m i32) (param $max i32) (param $maskMax i32) (param $r i32)
+    (param $probes i32) (param $counts i32)
+    (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
+    (local $s i32) (local $k i32) (local $kEnd i32) (local $v i32) (local $table i32) (local $i i32)
+    (local $endI i32) (local $list i32) (local $id i32) (local $p i32) (local $d i32) (local $n i32)
+    (block $slotsDone
+      (loop $slot
+        (br_if $slotsDone (i32.ge_u (local.get $s) (global.get $slots)))
+        (local.set $kEnd (i32.add (local.get $k)
+          (i32.load (i32.add (local.get $counts) (i32.shl (local.get $s) (i32.const 2))))))
+        (local.set $list (i32.add (global.get $postings)
+          (i32.shl (i32.mul (local.get $s) (global.get $main)) (i32.const 2))))
+        (block $valuesDone
+          (loop $value
+            (br_if $valuesDone (i32.ge_u (local.get $k) (local.get $kEnd)))
+            (local.set $v (i32.load (i32.add (local.get $probes) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $table (i32.add (global.get $offsets)
+              (i32.add (i32.mul (local.get $s) (i32.const 262148)) (i32.shl (local.get $v) (i32.const 2)))))
+            (local.set $i (i32.load (local.get $table)))
+            (local.set $endI (i32.load offset=4 (local.get $table)))
+            (block $candsDone
+              (loop $cand
+                (br_if $candsDone (i32.ge_u (local.get $i) (local.get $endI)))
+                (local.set $id (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (local.set $p (i32.add (global.get $packed) (i32.mul (local.get $id) (global.get $stride))))
+                (local.set $d (call $dist (local.get $p) (local.get $q) (local.get $max)))
+                (br_if $cand (i32.gt_u (local.get $d) (local.get $max)))
+                (br_if $cand (i32.gt_u
+                  (call $maskedDist (local.get $p) (local.get $q) (local.get $m) (local.get $maskMax))
+                  (local.get $maskMax)))
+                (br_if $cand (call $seenEarlierMasked
+                  (local.get $s) (local.get $p) (local.get $q) (local.get $m) (local.get $r)))
+                (if (i32.ge_u (local.get $n) (local.get $cap)) (then (return (i32.const -1))))
+                (i32.store (i32.add (local.get $outIds) (i32.shl (local.get $n) (i32.const 2))) (local.get $id))
+                (i32.store (i32.add (local.get $outDist) (i32.shl (local.get $n) (i32.const 2))) (local.get $d))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                (br $cand)))
+            (br $value)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $slot)))
+    (local.get $n))
+
   ;; Multi-index hashing query over the indexed ids [0, main): in every slot, probes each value
   ;; within $r bit flips of the query's (r = floor(max / slots) makes this exact by pigeonhole),
   ;; checks each candidate's full distance, and reports each match once (through the first slot
