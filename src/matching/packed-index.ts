@@ -100,7 +100,7 @@ function slotValue(words: Uint32Array, at: number, s: number): number {
 }
 
 /** Values within `r` flips of `n` bits: sum of C(n, k) for k <= r. */
-function within16(n: number, r: number): number {
+function withinFlips(n: number, r: number): number {
   let sum = 0;
   let c = 1;
   for (let k = 0; k <= Math.min(n, r); k++) {
@@ -538,7 +538,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M> {
     let probes = 0;
     for (let s = 0; s < this.#slots; s++) {
       sure.push(slotValue(u, this.#m >>> 2, s));
-      probes += 2 ** (16 - popcount32(sure[s]!)) * within16(popcount32(sure[s]!), r);
+      probes += 2 ** (16 - popcount32(sure[s]!)) * withinFlips(popcount32(sure[s]!), r);
     }
     if (probes > PROBE_CAP) return false;
     if (strategy !== 'mih') {

@@ -76,6 +76,15 @@ export function usableHash(v: VariantHash, minQuality: number): boolean {
 }
 
 /**
+ * Whether an upload hash may be compared: its own quality (a flat screenshot can frame a detailed
+ * picture), and for a derived hash its stable bits. One test for the index lookup and the
+ * pairwise definition, so they cannot disagree.
+ */
+function queryUsable(q: VariantHash, minQuality: number): boolean {
+  return (q.hash.quality ?? 100) >= minQuality && usableHash(q, minQuality);
+}
+
+/**
  * The hashes to store for a known image: its exact PDQ hash, plus the derived families an
  * index-side method needs. Derived hashes below the method's upload gate (or with fewer than
  * {@link DERIVED_MIN_STABLE_BITS} stable bits) are left out, as the upload's would be: a crop or
@@ -225,8 +234,7 @@ export function matchWithMethod<M>(
   // Keyed by the known image: its plain entry and its variants carry equal (not identical) metadata.
   const best = new Map<unknown, MethodMatch<M>>();
   for (const q of queryHashes) {
-    // Each hash is judged by its own quality: a flat screenshot can frame a detailed picture.
-    if ((q.hash.quality ?? 100) < minQuality || !usableHash(q, minQuality)) continue;
+    if (!queryUsable(q, minQuality)) continue;
     // Whole-hash rules and stable-bit rules search the index separately: a stable-bit search
     // filters by the upload's mask inside the index, which whole-hash matches need not pass.
     for (const stable of [false, true]) {
@@ -293,8 +301,7 @@ export function scoreAgainst(
   let best = Number.POSITIVE_INFINITY;
   for (const rule of method.rules) {
     for (const q of queryHashes) {
-      if (q.family !== rule.query || (q.hash.quality ?? 100) < minQuality || !usableHash(q, minQuality))
-        continue;
+      if (q.family !== rule.query || !queryUsable(q, minQuality)) continue;
       for (const k of knownHashes) {
         if (k.family !== rule.known || (rule.sameLabel && k.label !== q.label)) continue;
         const distance = hammingBytes(q.hash.bytes, k.hash.bytes);
