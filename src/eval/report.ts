@@ -11,6 +11,17 @@ import type { EvalResult, FalsePair } from './run.js';
 import { type MethodScores, type Summary, summarize } from './summary.js';
 
 const pct = (v: number): string => (100 * v).toFixed(1);
+
+/**
+ * A recall in %, with one decimal; with two, rounded down, when it is below its target but one
+ * decimal would round it up to the target (98.97% against 99% reads 98.97, not 99.0).
+ */
+export function recallText(recall: number, target?: number): string {
+  const text = pct(recall);
+  return target !== undefined && recall < target && Number(text) >= 100 * target
+    ? (Math.floor(10000 * recall) / 100).toFixed(2) // rounded down: never up to the target
+    : text;
+}
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 
 /** Everything the report holds, as figures. */
@@ -117,7 +128,7 @@ export function buildReport(result: EvalResult, precision: number, command: stri
     md.push('');
   };
   const mark = (r: number, target: number | undefined) =>
-    target !== undefined && r < target ? `**${pct(r)}**` : pct(r);
+    target !== undefined && r < target ? `**${recallText(r, target)}**` : recallText(r, target);
   table(
     "Recall at each method's own threshold",
     'Recall in %, false pairs in brackets; **bold** = below the target. Copies that could not be hashed count as misses.',
@@ -177,7 +188,7 @@ export function buildReport(result: EvalResult, precision: number, command: stri
       if (tr.target === undefined) return;
       const r = m.transforms[t]!.recallWithinBudget;
       if (r >= tr.target) met++;
-      else missed.push(`${tr.name} ${pct(r)}`);
+      else missed.push(`${tr.name} ${recallText(r, tr.target)}`);
     });
     md.push(`| \`${m.name}\` | ${met} | ${missed.join(', ') || '-'} |`);
   }

@@ -8,6 +8,7 @@ import {
   recallAtPrecision,
   thresholdWithinBudget,
 } from '../../src/eval/metrics.js';
+import { recallText } from '../../src/eval/report.js';
 import { type MethodScores, summarize } from '../../src/eval/summary.js';
 
 function histogram(scores: number[]): Float64Array {
@@ -17,6 +18,14 @@ function histogram(scores: number[]): Float64Array {
 }
 
 describe('eval arithmetic', () => {
+  it('a recall below its target never reads as the target', () => {
+    expect(recallText(1058 / 1069, 0.99)).toBe('98.97'); // 98.9710..., one decimal would say 99.0
+    expect(recallText(0.98995, 0.99)).toBe('98.99'); // rounded down, not up to 99.00
+    expect(recallText(0.9897)).toBe('99.0'); // no target: one decimal
+    expect(recallText(0.985, 0.99)).toBe('98.5'); // one decimal already shows the shortfall
+    expect(recallText(0.9912, 0.99)).toBe('99.1');
+  });
+
   it('recall counts own scores at or below the threshold; missing scores are misses', () => {
     const own = [0, 10, 40, NO_SCORE];
     expect(recallAt(own, 31)).toBe(0.5);
