@@ -31,3 +31,22 @@ export function stripes(width: number, height: number, modulation: number): Pixe
   }
   return { width, height, channels: 3, data };
 }
+
+/**
+ * Smooth slanted stripes in colour, swelling down the picture (one of `npm run bench:smooth`'s
+ * pictures): PDQ is sure of only some 70-95 of its bits after a JPEG re-encode, pHash of most.
+ */
+export function slantedStripes(width = 288, height = 192): PixelImage {
+  const data = new Uint8Array(width * height * 3);
+  const colour = [83, 80, 127];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const t = Math.sin((x - 0.125 * y) / 16.4 + 1.82) + 0.4 * Math.sin(x / 3.36);
+      const swell = 1 + 0.28 * Math.sin(y / 28.3);
+      for (let c = 0; c < 3; c++) {
+        data[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(colour[c]! + 60 * t * swell)));
+      }
+    }
+  }
+  return { width, height, channels: 3, data };
+}

@@ -63,7 +63,8 @@ export function pdqStableBits(dct: Float32Array, margin = PDQ_STABLE_MARGIN): St
 /**
  * Distance between an upload's hash and a known hash counted on the upload's stable bits only,
  * scaled to the whole hash (`ceil(differing * 256 / stable)`), so that plain PDQ's threshold reads
- * the same. Infinity when fewer than {@link PDQ_MIN_STABLE_BITS} bits are stable.
+ * the same. Infinity when fewer than `minBits` (default {@link PDQ_MIN_STABLE_BITS}) bits are
+ * stable: a rule that has other evidence (a second hash that agrees) may trust fewer.
  *
  * @example
  * ```ts
@@ -72,8 +73,13 @@ export function pdqStableBits(dct: Float32Array, margin = PDQ_STABLE_MARGIN): St
  * if (score <= 31) console.log('match');
  * ```
  */
-export function stableDistance(query: Uint8Array, stable: StableBits, known: Uint8Array): number {
-  if (stable.count < PDQ_MIN_STABLE_BITS) return Number.POSITIVE_INFINITY;
+export function stableDistance(
+  query: Uint8Array,
+  stable: StableBits,
+  known: Uint8Array,
+  minBits = PDQ_MIN_STABLE_BITS,
+): number {
+  if (stable.count < minBits || stable.count === 0) return Number.POSITIVE_INFINITY;
   return Math.ceil((maskedDistance(query, known, stable.mask) * PDQ_BITS) / stable.count);
 }
 
@@ -101,7 +107,7 @@ export function maskedDistance(a: Uint8Array, b: Uint8Array, mask: Uint8Array): 
 /**
  * Largest full Hamming distance a known hash can have from the query and still be within
  * `score` on the stable bits: the index is searched this wide, then each hit is checked
- * (-1 when nothing can be within it: too few stable bits, or a negative score).
+ * (-1 when nothing can be within it: fewer stable bits than `minBits`, or a negative score).
  *
  * @example
  * ```ts
@@ -113,8 +119,8 @@ export function maskedDistance(a: Uint8Array, b: Uint8Array, mask: Uint8Array): 
  * });
  * ```
  */
-export function stableSearchRadius(stable: StableBits, score: number): number {
-  if (stable.count < PDQ_MIN_STABLE_BITS || score < 0) return -1;
+export function stableSearchRadius(stable: StableBits, score: number, minBits = PDQ_MIN_STABLE_BITS): number {
+  if (stable.count < minBits || stable.count === 0 || score < 0) return -1;
   const differing = Math.floor((score * stable.count) / PDQ_BITS);
   return Math.min(PDQ_BITS, differing + PDQ_BITS - stable.count);
 }

@@ -13,6 +13,7 @@ import { MihIndex } from '../matching/mih-index.js';
 import * as frame from '../methods/frame.js';
 import {
   DERIVED_MIN_STABLE_BITS,
+  isWholePicture,
   type KnownVariantMetadata,
   knownEntriesFor,
   knownGate,
@@ -20,6 +21,8 @@ import {
   matchWithMethod,
   queryHashesFor,
   scoreAgainst,
+  WITNESS_MAX_DISTANCE,
+  WITNESSED_MIN_STABLE_BITS,
 } from '../methods/match.js';
 import type { MatchMethod } from '../methods/types.js';
 import {
@@ -47,6 +50,7 @@ import {
   minStableScoreByOriginal,
   packHashes,
   packKnownFamily,
+  packWitnesses,
   parseKey,
 } from './score.js';
 import { applyTransform, type Transform } from './transforms.js';
@@ -141,8 +145,11 @@ export interface EvalResult {
   readonly fromCache: boolean;
 }
 
-/** A hash as the evaluation keeps it: with its stable bits (PDQ only), for rules on stable bits. */
-type EvalHash = Hash & { readonly stable?: StableBits };
+/**
+ * A hash as the evaluation keeps it: with its stable bits (PDQ only), for rules on stable bits,
+ * and a `witness` hash's pHash.
+ */
+type EvalHash = Hash & { readonly stable?: StableBits; readonly witness?: Hash };
 /** Hashes of one image by key (`pdq:plain`, `pdq:trim`, `phash:plain`, see {@link hashKey}). */
 type Families = Record<string, EvalHash[]>;
 
@@ -195,7 +202,7 @@ function hashesFor(
             (label === undefined || v.label === label) &&
             (knownGate === undefined || v.family === 'plain' || (v.hash.quality ?? 100) >= knownGate),
         )
-        .map((v) => ({ ...v.hash, stable: v.stable }));
+        .map((v) => ({ ...v.hash, stable: v.stable, ...(v.witness ? { witness: v.witness } : {}) }));
       continue;
     }
     try {
@@ -273,7 +280,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         // As knownHashesFor stores them: derived hashes need their stable bits (gated here, not
         // when hashing, so the hash cache does not depend on the floor).
         store.known.map((h) =>
-          parseKey(k).family === 'plain'
+          isWholePicture(parseKey(k).family)
             ? (h[k] ?? [])
             : (h[k] ?? []).filter((x) => stableCount(x) >= DERIVED_MIN_STABLE_BITS),
         ),
@@ -310,13 +317,20 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         continue;
       }
       for (const p of pairs) {
-        const derived = parseKey(p.query).family !== 'plain';
+        const derived = !isWholePicture(parseKey(p.query).family);
         const hashes = (query[p.query] ?? []).filter(
           (h) => (h.quality ?? 100) >= p.gate && (!derived || stableCount(h) >= DERIVED_MIN_STABLE_BITS),
         );
         const packed = packHashes(hashes, bitsOf(p.query));
         const out = pairDistances.get(p.id)!;
-        if (p.stable) minStableScoreByOriginal(packed, stableOf(hashes), known.get(p.known)!, out);
+        const witness = p.witnessed
+          ? {
+              ...packWitnesses(hashes),
+              maxDistance: WITNESS_MAX_DISTANCE,
+              minStableBits: WITNESSED_MIN_STABLE_BITS,
+            }
+          : undefined;
+        if (p.stable) minStableScoreByOriginal(packed, stableOf(hashes), known.get(p.known)!, out, witness);
         else minDistanceByOriginal(packed, known.get(p.known)!, out);
       }
       methods.forEach((method, m) => {
@@ -548,7 +562,7 @@ function cacheKey(
   derivedGate: number,
 ): string {
   return JSON.stringify({
-    version: 3,
+    version: 4,
     derivedGate,
     stableMargin: PDQ_STABLE_MARGIN,
     originals: originals.map((o) => `${o.name}:${o.image.bytes.length}`),
@@ -570,8 +584,8 @@ function cacheKey(
   });
 }
 
-/** hex, quality, and for PDQ the stable-bit mask in hex with its count. */
-type CachedHash = [string, number | null, string?, number?];
+/** hex, quality, and for PDQ the stable-bit mask in hex with its count, and a witness's pHash in hex. */
+type CachedHash = [string, number | null, string?, number?, string?];
 type CachedFamilies = Record<string, CachedHash[]>;
 
 function encodeFamilies(f: Families): CachedFamilies {
@@ -579,9 +593,11 @@ function encodeFamilies(f: Families): CachedFamilies {
   for (const [key, hashes] of Object.entries(f)) {
     out[key] = hashes.map((h): CachedHash => {
       const quality = h.quality ?? null;
-      return h.stable
-        ? [hashToHex(h), quality, hashToHex({ ...h, bytes: h.stable.mask }), h.stable.count]
-        : [hashToHex(h), quality];
+      if (!h.stable) return [hashToHex(h), quality];
+      const mask = hashToHex({ ...h, bytes: h.stable.mask });
+      return h.witness
+        ? [hashToHex(h), quality, mask, h.stable.count, hashToHex(h.witness)]
+        : [hashToHex(h), quality, mask, h.stable.count];
     });
   }
   return out;
@@ -591,10 +607,13 @@ function decodeFamilies(f: CachedFamilies): Families {
   const out: Families = {};
   for (const [key, hashes] of Object.entries(f)) {
     const algorithm = key.slice(0, key.indexOf(':'));
-    out[key] = hashes.map(([hex, q, mask, count]) => {
+    out[key] = hashes.map(([hex, q, mask, count, witness]) => {
       const hash = hashFromHex(algorithm, bitsOf(key), hex, q ?? undefined);
       if (mask === undefined) return hash;
-      return { ...hash, stable: { mask: hashFromHex(algorithm, hash.bits, mask).bytes, count: count ?? 0 } };
+      const stable = { mask: hashFromHex(algorithm, hash.bits, mask).bytes, count: count ?? 0 };
+      return witness === undefined
+        ? { ...hash, stable }
+        : { ...hash, stable, witness: hashFromHex('phash', 64, witness) };
     });
   }
   return out;

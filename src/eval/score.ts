@@ -35,11 +35,20 @@ export interface KnownFamily {
   readonly bits: number;
   readonly words: Uint32Array;
   readonly owners: Int32Array;
+  /** `witness` family: each hash's pHash, packed (2 words each); `hasWitness[k]` 0 when it has none. */
+  readonly witnesses?: Uint32Array;
+  readonly hasWitness?: Uint8Array;
 }
 
+/** A hash as the evaluation keeps it, with the pHash of a `witness` hash. */
+export type WitnessedHash = Hash & { readonly witness?: Hash };
+
 /** Packs one family's hashes: `perOriginal[j]` are original j's hashes of that family. */
-export function packKnownFamily(perOriginal: readonly (readonly Hash[])[], bits: number): KnownFamily {
-  const all: Hash[] = [];
+export function packKnownFamily(
+  perOriginal: readonly (readonly WitnessedHash[])[],
+  bits: number,
+): KnownFamily {
+  const all: WitnessedHash[] = [];
   const owners: number[] = [];
   perOriginal.forEach((hashes, j) => {
     for (const h of hashes) {
@@ -47,7 +56,24 @@ export function packKnownFamily(perOriginal: readonly (readonly Hash[])[], bits:
       owners.push(j);
     }
   });
-  return { bits, words: packHashes(all, bits), owners: Int32Array.from(owners) };
+  const family = { bits, words: packHashes(all, bits), owners: Int32Array.from(owners) };
+  if (!all.some((h) => h.witness)) return family;
+  return { ...family, ...packWitnesses(all) };
+}
+
+/** The pHashes of `witness` hashes, packed (zeros and a 0 flag for a hash without one). */
+export function packWitnesses(hashes: readonly WitnessedHash[]): {
+  witnesses: Uint32Array;
+  hasWitness: Uint8Array;
+} {
+  const empty: Hash = { algorithm: 'phash', bits: 64, bytes: new Uint8Array(8) };
+  return {
+    witnesses: packHashes(
+      hashes.map((h) => h.witness ?? empty),
+      64,
+    ),
+    hasWitness: Uint8Array.from(hashes, (h) => (h.witness ? 1 : 0)),
+  };
 }
 
 /**
@@ -96,24 +122,46 @@ export function minDistanceByOriginal(query: Uint32Array, known: KnownFamily, ou
   }
 }
 
+/** For a witnessed rule: the query hashes' pHashes (packed as {@link packWitnesses}) and the floor. */
+export interface WitnessCheck {
+  readonly witnesses: Uint32Array;
+  readonly hasWitness: Uint8Array;
+  /** Largest pHash distance that agrees. */
+  readonly maxDistance: number;
+  /** Fewest stable bits the query hash needs (instead of PDQ_MIN_STABLE_BITS). */
+  readonly minStableBits: number;
+}
+
 /**
  * As {@link minDistanceByOriginal}, for a rule on stable bits: for each original, the smallest
- * {@link stableDistance} between a query hash (on its own stable bits) and any of its known hashes.
+ * {@link stableDistance} between a query hash (on its own stable bits) and any of its known hashes;
+ * with `witness`, only between hashes whose pHashes agree.
  */
 export function minStableScoreByOriginal(
   query: Uint32Array,
   stable: readonly StableBits[],
   known: KnownFamily,
   out: Float64Array,
+  witness?: WitnessCheck,
 ): void {
   out.fill(NO_SCORE);
   const { words, owners } = known;
   const nk = owners.length;
+  if (witness && (!known.witnesses || !known.hasWitness)) return; // nothing to agree with
+  const floor = witness ? witness.minStableBits : PDQ_MIN_STABLE_BITS;
   stable.forEach((s, q) => {
-    if (s.count < PDQ_MIN_STABLE_BITS) return;
+    if (s.count < floor || s.count === 0) return;
+    if (witness && witness.hasWitness[q] !== 1) return;
     const qo = q * 8;
     const mask = packHashes([{ algorithm: 'pdq', bits: 256, bytes: s.mask }], 256);
     for (let k = 0, ko = 0; k < nk; k++, ko += 8) {
+      if (witness) {
+        if (known.hasWitness![k] !== 1) continue;
+        const a = witness.witnesses;
+        const b = known.witnesses!;
+        const d = popcount32(a[2 * q]! ^ b[2 * k]!) + popcount32(a[2 * q + 1]! ^ b[2 * k + 1]!);
+        if (d > witness.maxDistance) continue;
+      }
       let d = 0;
       for (let w = 0; w < 8; w++) d += popcount32((query[qo + w]! ^ words[ko + w]!) & mask[w]!);
       const score = Math.ceil((d * 256) / s.count); // stableDistance, on packed words
@@ -174,12 +222,14 @@ export interface ComparedPair {
   readonly gate: number;
   /** Compared on the query's stable bits (a rule with `stableBits`). */
   readonly stable: boolean;
-  /** `query|known|gate[|stable]`, the key of {@link methodScores}' distances. */
+  /** Only where the pHashes agree too (a rule with `witnessed`). */
+  readonly witnessed: boolean;
+  /** `query|known|gate[|stable][|witnessed]`, the key of {@link methodScores}' distances. */
   readonly id: string;
 }
 
-function pairId(query: string, known: string, gate: number, stable: boolean): string {
-  return `${query}|${known}|${gate}${stable ? '|stable' : ''}`;
+function pairId(rule: MatchRule, query: string, known: string, gate: number): string {
+  return `${query}|${known}|${gate}${rule.stableBits ? '|stable' : ''}${rule.witnessed ? '|witnessed' : ''}`;
 }
 
 /** Every comparison some method needs. */
@@ -189,9 +239,15 @@ export function comparedPairs(methods: readonly MatchMethod[]): ComparedPair[] {
     for (const r of m.rules) {
       for (const [query, known] of ruleKeyPairs(m, r)) {
         const gate = queryGate(m);
-        const stable = r.stableBits === true;
-        const id = pairId(query, known, gate, stable);
-        seen.set(id, { query, known, gate, stable, id });
+        const id = pairId(r, query, known, gate);
+        seen.set(id, {
+          query,
+          known,
+          gate,
+          stable: r.stableBits === true,
+          witnessed: r.witnessed === true,
+          id,
+        });
       }
     }
   }
@@ -211,7 +267,7 @@ export function methodScores(
   out.fill(NO_SCORE);
   for (const rule of method.rules) {
     for (const [query, known] of ruleKeyPairs(method, rule)) {
-      const d = pairDistances.get(pairId(query, known, queryGate(method), rule.stableBits === true));
+      const d = pairDistances.get(pairId(rule, query, known, queryGate(method)));
       if (!d) continue;
       for (let j = 0; j < out.length; j++) {
         const s = d[j]! - rule.slack;

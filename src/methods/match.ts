@@ -3,9 +3,9 @@
  * how to turn index hits for those hashes into one verdict per known image.
  */
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
-import { stableDistance, stableSearchRadius } from '../algorithms/pdq-stable.js';
+import { PDQ_MIN_STABLE_BITS, stableDistance, stableSearchRadius } from '../algorithms/pdq-stable.js';
 import { invalidArgument } from '../core/errors.js';
-import { type Hash, hammingBytes } from '../core/hash.js';
+import { type Hash, hammingBytes, hashFromHex, hashToHex } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import type { HashIndex, IndexEntry, Match, QueryOptions } from '../matching/types.js';
 import type { MatchMethod, MatchRule } from './types.js';
@@ -19,6 +19,8 @@ export interface KnownVariantMetadata<M> {
   readonly variantOf: M;
   readonly family: VariantFamily;
   readonly label: string;
+  /** `witness` family: the known image's pHash in hex (the entry's hash is its plain PDQ hash). */
+  readonly witness?: string;
 }
 
 /**
@@ -69,9 +71,26 @@ function variantsOf(image: PixelImage | ImageVariants): ImageVariants {
  */
 export const DERIVED_MIN_STABLE_BITS = 64;
 
-/** Whether a hash may be compared: plain hashes always, derived ones above both floors. */
+/**
+ * Fewest stable bits an upload compared on them needs when its pHash must agree as well (a
+ * `witnessed` rule): the derived hashes' floor, not a new figure. Below it PDQ says too little.
+ */
+export const WITNESSED_MIN_STABLE_BITS = DERIVED_MIN_STABLE_BITS;
+
+/** Largest pHash distance at which a witness agrees: pHash's own default threshold (10 of 64). */
+export const WITNESS_MAX_DISTANCE = 10;
+
+/**
+ * Whether a family's hash is the whole picture's own plain hash (`plain`, and `witness`, which only
+ * adds the pHash) rather than a hash of a changed picture: those are not held to the derived floor.
+ */
+export function isWholePicture(family: VariantFamily): boolean {
+  return family === 'plain' || family === 'witness';
+}
+
+/** Whether a hash may be compared: whole-picture hashes always, derived ones above both floors. */
 export function usableHash(v: VariantHash, minQuality: number): boolean {
-  if (v.family === 'plain') return true;
+  if (isWholePicture(v.family)) return true;
   return (v.hash.quality ?? 100) >= minQuality && v.stable.count >= DERIVED_MIN_STABLE_BITS;
 }
 
@@ -124,7 +143,15 @@ export function knownEntriesFor<M>(
   return knownHashesFor(method, image).map((v) =>
     v.family === 'plain'
       ? { hash: v.hash, metadata }
-      : { hash: v.hash, metadata: { variantOf: metadata, family: v.family, label: v.label } },
+      : {
+          hash: v.hash,
+          metadata: {
+            variantOf: metadata,
+            family: v.family,
+            label: v.label,
+            ...(v.witness ? { witness: hashToHex(v.witness) } : {}),
+          },
+        },
   );
 }
 
@@ -205,7 +232,8 @@ export interface MethodMatch<M> {
   readonly hash: Hash;
   /**
    * Query hash and known hash of that comparison, e.g. `trim` and `plain`; `plain (118 stable bits)`
-   * for the upload compared on its stable bits.
+   * for the upload compared on its stable bits, `plain + pHash (82 stable bits)` and
+   * `witness:phash` when the pHashes had to agree as well.
    */
   readonly query: string;
   readonly known: string;
@@ -254,9 +282,10 @@ export function matchWithMethod<M>(
           const variant = isKnownVariant<M>(value);
           const family: VariantFamily = variant ? value.family : 'plain';
           let found: { score: number; bits: number } | undefined;
+          const witness = variant && value.witness !== undefined ? witnessOf(value.witness) : undefined;
           for (const rule of rules) {
             if (rule.known !== family || (rule.sameLabel && !(variant && value.label === q.label))) continue;
-            const scored = ruleScore(rule, q, hit.hash.bytes, hit.distance);
+            const scored = ruleScore(rule, q, hit.hash.bytes, hit.distance, witness);
             if (!found || scored.score < found.score) found = scored;
           }
           if (!found || found.score > threshold) continue;
@@ -271,7 +300,7 @@ export function matchWithMethod<M>(
               distance: hit.distance,
               comparedBits: found.bits,
               hash: hit.hash,
-              query: stable ? `${q.label} (${found.bits} stable bits)` : q.label,
+              query: stable ? `${queryName(q)} (${found.bits} stable bits)` : q.label,
               known,
             });
           }
@@ -305,26 +334,54 @@ export function scoreAgainst(
       for (const k of knownHashes) {
         if (k.family !== rule.known || (rule.sameLabel && k.label !== q.label)) continue;
         const distance = hammingBytes(q.hash.bytes, k.hash.bytes);
-        best = Math.min(best, ruleScore(rule, q, k.hash.bytes, distance).score);
+        best = Math.min(best, ruleScore(rule, q, k.hash.bytes, distance, k.witness).score);
       }
     }
   }
   return best;
 }
 
+/** An upload hash as a match names it: `plain + pHash` for the plain hash with its pHash witness. */
+function queryName(q: VariantHash): string {
+  return q.family === 'witness' ? 'plain + pHash' : q.label;
+}
+
 /** How far the index must be searched for a query hash so that no match of the rule is missed. */
 function searchRadius(rule: MatchRule, q: VariantHash, threshold: number): number {
   const score = threshold + rule.slack;
-  return rule.stableBits ? stableSearchRadius(q.stable, score) : score;
+  return rule.stableBits ? stableSearchRadius(q.stable, score, minStableBits(rule)) : score;
 }
 
-/** A rule's score for one query hash against one known hash (`distance` is their Hamming distance). */
+function minStableBits(rule: MatchRule): number {
+  return rule.witnessed ? WITNESSED_MIN_STABLE_BITS : PDQ_MIN_STABLE_BITS;
+}
+
+/** A stored witness (pHash hex); undefined when it is not one this build can read. */
+function witnessOf(hex: string): Hash | undefined {
+  try {
+    return hashFromHex('phash', 64, hex);
+  } catch {
+    return undefined; // the rule then cannot count the entry
+  }
+}
+
+/**
+ * A rule's score for one query hash against one known hash (`distance` is their Hamming
+ * distance, `witness` the known image's pHash for a witnessed rule).
+ */
 function ruleScore(
   rule: MatchRule,
   q: VariantHash,
   known: Uint8Array,
   distance: number,
+  witness?: Hash,
 ): { score: number; bits: number } {
   if (!rule.stableBits) return { score: distance - rule.slack, bits: q.hash.bits };
-  return { score: stableDistance(q.hash.bytes, q.stable, known) - rule.slack, bits: q.stable.count };
+  const bits = q.stable.count;
+  if (rule.witnessed && !witnessesAgree(q.witness, witness)) return { score: Number.POSITIVE_INFINITY, bits };
+  return { score: stableDistance(q.hash.bytes, q.stable, known, minStableBits(rule)) - rule.slack, bits };
+}
+
+function witnessesAgree(a: Hash | undefined, b: Hash | undefined): boolean {
+  return !!a && !!b && a.bits === b.bits && hammingBytes(a.bytes, b.bytes) <= WITNESS_MAX_DISTANCE;
 }

@@ -8,7 +8,7 @@ import { ImprintError } from '../core/errors.js';
 import type { MatchMethod, MatchRule } from './types.js';
 import type { VariantFamily } from './variants.js';
 
-type RuleFlag = 'same label' | 'stable bits';
+type RuleFlag = 'same label' | 'stable bits' | 'witnessed';
 type RuleSpec = readonly [VariantFamily, VariantFamily, number?, ...RuleFlag[]];
 
 function rules(pairs: readonly RuleSpec[]): MatchRule[] {
@@ -18,6 +18,7 @@ function rules(pairs: readonly RuleSpec[]): MatchRule[] {
     slack: slack ?? 0,
     ...(flags.includes('same label') ? { sameLabel: true } : {}),
     ...(flags.includes('stable bits') ? { stableBits: true } : {}),
+    ...(flags.includes('witnessed') ? { witnessed: true } : {}),
   }));
 }
 
@@ -56,6 +57,16 @@ const SLACK = {
  * distance scaled to the bits compared: no slack.
  */
 const STABLE_RULE: RuleSpec = ['plain', 'plain', 0, 'stable bits'];
+
+/**
+ * The upload compared on its stable bits, as STABLE_RULE, down to fewer of them (64, where an
+ * upload alone is not trusted) when the two pictures' pHashes also agree within pHash's own
+ * threshold. A smooth picture's few stable PDQ bits are much like another smooth picture's, but
+ * pHash sees what PDQ leaves out (the lowest frequencies): on `npm run bench:smooth` the pair of
+ * hashes made 2 false pairs between unlike pictures (thumbnails correlated < 0.5) where stable
+ * bits alone down to 64 made 19. Needs both hashes of every known image: index-side.
+ */
+const WITNESS_RULE: RuleSpec = ['witness', 'witness', 0, 'stable bits', 'witnessed'];
 
 const PLUS_RULES: readonly RuleSpec[] = [
   ['plain', 'plain'],
@@ -180,6 +191,17 @@ export const METHODS: readonly MatchMethod[] = [
     minQuality: QUERY_QUALITY,
   },
   {
+    name: 'pdq-witness',
+    side: 'index-side',
+    summary:
+      'pdq-stable + uploads with 64-95 stable bits compared on them when the pHashes of both pictures agree too (pHash stored)',
+    knownFamilies: ['plain', 'witness'],
+    queryFamilies: ['plain', 'witness'],
+    rules: rules([['plain', 'plain'], STABLE_RULE, WITNESS_RULE]),
+    threshold: THRESHOLD,
+    minQuality: QUERY_QUALITY,
+  },
+  {
     name: 'pdq-plus',
     side: 'query-side',
     summary:
@@ -193,13 +215,14 @@ export const METHODS: readonly MatchMethod[] = [
   {
     name: 'pdq-max',
     side: 'index-side',
-    summary: 'pdq-plus + pdq-crops + pdq-bands, for lists built by imprint from the images',
-    knownFamilies: ['plain', 'crops', 'bands'],
-    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands'],
+    summary: 'pdq-plus + pdq-crops + pdq-bands + pdq-witness, for lists built by imprint from the images',
+    knownFamilies: ['plain', 'crops', 'bands', 'witness'],
+    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands', 'witness'],
     rules: rules([
       ...PLUS_RULES,
       ['plain', 'crops', SLACK.crops],
       ['bands', 'bands', SLACK.bands, 'same label'],
+      WITNESS_RULE,
     ]),
     threshold: THRESHOLD,
     minQuality: QUERY_QUALITY,

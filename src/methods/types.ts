@@ -25,6 +25,12 @@ export interface MatchRule {
    * picture that varies in one direction only has most of its 256 bits at the mercy of rounding.
    */
   readonly stableBits?: boolean;
+  /**
+   * With `stableBits`: also trust uploads with fewer stable bits (down to WITNESSED_MIN_STABLE_BITS
+   * in match.ts) when the two pictures' pHashes (the `witness` family) agree as well, within
+   * pHash's own default threshold. Both hashes must be stored, so such a rule is index-side.
+   */
+  readonly witnessed?: boolean;
 }
 
 /** A matching method: which hashes each side computes, and which comparisons count. */

@@ -11,12 +11,16 @@
  * paints the frame over with the picture's edge pixels, for bars laid OVER a picture (a caption
  * bar hides its top, so the picture is the whole canvas). `crops` are sub-pictures, `bands` the
  * picture with its top or bottom cut off, `derotate` the image turned back by small angles,
- * `enlarged` a small upload enlarged 2 and 4 times. All but `plain` and `dihedral` are derived on a working copy (at
+ * `enlarged` a small upload enlarged 2 and 4 times. `witness` is the plain hash again, with the
+ * image's pHash (imagehash's, 64 bits) beside it: a second opinion for pictures PDQ sees little
+ * of. All but `plain`, `dihedral` and `witness` are derived on a working copy (at
  * most {@link WORKING_SIDE} px, alpha dropped): PDQ sees a 64x64 box-filtered picture anyway, and
  * derived hashes only need to agree with each other and with `plain` within a few bits.
  */
+import { perceptualHash } from '../algorithms/imagehash/phash.js';
 import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
 import { pdqStableBits, type StableBits } from '../algorithms/pdq-stable.js';
+import { ImprintError } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { findPictureBoxes, refineBox } from './frame.js';
@@ -43,6 +47,7 @@ export const VARIANT_FAMILIES = [
   'derotate',
   'enlarged',
   'bands',
+  'witness',
 ] as const;
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
@@ -113,6 +118,8 @@ export interface VariantHash {
   readonly hash: Hash;
   /** The bits of `hash` the image is sure of (see pdq-stable.ts), for comparisons on stable bits. */
   readonly stable: StableBits;
+  /** `witness` family only: the image's pHash, which must agree too (see methods.ts, WITNESS_RULE). */
+  readonly witness?: Hash;
 }
 
 /**
@@ -189,6 +196,10 @@ export class ImageVariants {
     switch (family) {
       case 'plain':
         return [{ family, label: 'plain', ...hashed(this.exact) }];
+      case 'witness':
+        // pHash sees what PDQ leaves out (the lowest frequencies, a picture that varies in one
+        // direction only), from the same pixels as the plain hash.
+        return withWitness(this.image, hashed(this.exact));
       case 'dihedral':
         // The copies themselves, not PDQ's DCT shortcut (pdqDihedral): the shortcut is exact only
         // when the box filter is symmetric, and with an even window (a side of 129-256 px, ...)
@@ -228,6 +239,16 @@ export class ImageVariants {
           ...hashOf(enlarge(this.working, factor)),
         }));
     }
+  }
+}
+
+/** The `witness` family: none for an image too flat for pHash (it refuses one). */
+function withWitness(image: PixelImage, plain: { hash: Hash; stable: StableBits }): VariantHash[] {
+  try {
+    return [{ family: 'witness', label: 'phash', ...plain, witness: perceptualHash(image) }];
+  } catch (err) {
+    if (err instanceof ImprintError && err.code === 'ERR_IMAGE_UNIFORM') return [];
+    throw err;
   }
 }
 

@@ -9,22 +9,28 @@ import { TRANSFORMS } from '../../src/eval/transforms.js';
 import { knownHashesFor, queryHashesFor, scoreAgainst } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { BAND_LABELS, ImageVariants } from '../../src/methods/variants.js';
+import { slantedStripes } from '../helpers.js';
 import { alteredCopies, photoFolder } from './fixture-eval.js';
 
 // The evaluation keeps a labelled family's hashes under one key per label so a same-label rule
 // compares band with band, and compares stable-bit rules on the upload's own stable bits; its
 // scores must be the library's pairwise definition (scoreAgainst).
-const PHOTOS = ['astronaut.jpg', 'chelsea-cat.jpg', 'coffee.jpg', 'rocket.jpg'];
-const TRANSFORM_NAMES = ['caption-over', 'watermark'];
+// A smooth picture as well, whose re-encoded copy only the witnessed rule finds.
+const PHOTOS = ['astronaut.jpg', 'chelsea-cat.jpg', 'coffee.jpg', 'rocket.jpg', 'stripes.png'];
+const TRANSFORM_NAMES = ['caption-over', 'watermark', 'jpeg-q50'];
 const SEED = 11;
-const METHOD_NAMES = ['pdq-bands', 'pdq-stable', 'pdq-max'];
+const METHOD_NAMES = ['pdq-bands', 'pdq-stable', 'pdq-witness', 'pdq-max'];
 
 let dir: string;
 let result: EvalResult;
 
 beforeAll(async () => {
   sharp.cache(false);
-  dir = photoFolder(PHOTOS, 'imprint-eval-labelled-');
+  dir = photoFolder(PHOTOS.slice(0, -1), 'imprint-eval-labelled-');
+  const stripes = slantedStripes();
+  await sharp(stripes.data, { raw: { width: stripes.width, height: stripes.height, channels: 3 } })
+    .png()
+    .toFile(join(dir, 'stripes.png'));
   result = await runEvaluation(evalOptions());
 }, 120_000);
 
@@ -73,7 +79,16 @@ describe('imprint eval with same-label rules', () => {
     }
   });
 
-  it('scores the same from its hash cache (stable bits included)', async () => {
+  it('scores the smooth picture re-encoded by the witnessed rule only', () => {
+    const jpeg = TRANSFORM_NAMES.indexOf('jpeg-q50');
+    const stripes = PHOTOS.indexOf('stripes.png');
+    const own = (name: string) => result.scores[METHOD_NAMES.indexOf(name)]![jpeg]!.own[stripes]!;
+    expect(own('pdq-stable')).toBeGreaterThan(31);
+    expect(own('pdq-witness')).toBeLessThanOrEqual(31);
+    expect(own('pdq-max')).toBe(own('pdq-witness'));
+  });
+
+  it('scores the same from its hash cache (stable bits and pHash witnesses included)', async () => {
     const again = await runEvaluation(evalOptions());
     expect(result.fromCache).toBe(false);
     expect(again.fromCache).toBe(true);
@@ -82,8 +97,10 @@ describe('imprint eval with same-label rules', () => {
 
   it('finds a caption bar over the picture and a corner mark by the bands', () => {
     const bands = result.methods.findIndex((m) => m.name === 'pdq-bands');
+    const photos = PHOTOS.length - 1; // not the stripes: flat against a caption bar
     for (const t of [0, 1]) {
-      for (const score of result.scores[bands]![t]!.own) expect(score).toBeLessThanOrEqual(20);
+      for (const score of result.scores[bands]![t]!.own.slice(0, photos))
+        expect(score).toBeLessThanOrEqual(20);
     }
   });
 });

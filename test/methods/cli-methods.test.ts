@@ -12,7 +12,7 @@ import { hashToHex } from '../../src/core/hash.js';
 import { knownHashesFor } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
-import { fixture, stripes } from '../helpers.js';
+import { fixture, slantedStripes, stripes } from '../helpers.js';
 
 /** Runs the CLI in-process with captured streams (paths given absolute: tests cannot chdir). */
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -187,6 +187,33 @@ describe('index build --images --method and match --method', () => {
     expect(match.comparedBits).toBeLessThan(256);
     expect(match.score).toBeLessThanOrEqual(31);
     expect(match.query).toBe(`plain (${match.comparedBits} stable bits)`);
+  });
+
+  it('finds a smooth picture sure of too few bits when an index built with pdq-max holds its pHash', async () => {
+    const picture = slantedStripes();
+    const raw = { raw: { width: picture.width, height: picture.height, channels: 3 as const } };
+    mkdirSync(join(dir, 'smooth'));
+    const known = join(dir, 'smooth', 'slanted.png');
+    const upload = join(dir, 'slanted-q50.jpg');
+    await sharp(picture.data, raw).png().toFile(known);
+    await sharp(picture.data, raw).jpeg({ quality: 50 }).toFile(upload);
+    const index = join(dir, 'smooth.idx');
+    const built = await cli(
+      ['index', 'build', '--images', join(dir, 'smooth'), '--method', 'pdq-max', '-o', index],
+      dir,
+    );
+    expect(built.code).toBe(EXIT.OK);
+    const found = await cli(['match', '--index', index, '--json', upload], dir);
+    const [match] = JSON.parse(found.stdout).matches;
+    expect(match.metadata).toEqual(['slanted.png']);
+    expect(match.known).toBe('witness:phash');
+    expect(match.query).toBe(`plain + pHash (${match.comparedBits} stable bits)`);
+    expect(match.comparedBits).toBeLessThan(96);
+    // The same picture in a plain list: no pHash to agree with, so no match on so few bits.
+    const list = join(dir, 'slanted.csv');
+    writeFileSync(list, `${hashToHex(pdqHash(await decodeImage(known)).hash)},slanted.png\n`);
+    const onList = await cli(['match', '--list', list, '--json', upload], dir);
+    expect(JSON.parse(onList.stdout).matches).toEqual([]);
   });
 
   it('refuses unknown methods and flags that do not combine', async () => {
