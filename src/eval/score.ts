@@ -151,7 +151,8 @@ export function minStableScoreByOriginal(
   const floor = witness ? witness.minStableBits : PDQ_MIN_STABLE_BITS;
   stable.forEach((s, q) => {
     if (s.count < floor || s.count === 0) return;
-    if (witness && witness.hasWitness[q] !== 1) return;
+    // A witness is asked only where the stable bits are not trusted alone (as match.ts).
+    if (witness && (witness.hasWitness[q] !== 1 || s.count >= PDQ_MIN_STABLE_BITS)) return;
     const qo = q * 8;
     const mask = packHashes([{ algorithm: 'pdq', bits: 256, bytes: s.mask }], 256);
     for (let k = 0, ko = 0; k < nk; k++, ko += 8) {

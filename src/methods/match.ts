@@ -76,6 +76,7 @@ export const DERIVED_MIN_STABLE_BITS = 64;
  * `witnessed` rule): the derived hashes' floor, not a new figure. Below it PDQ says too little.
  */
 export const WITNESSED_MIN_STABLE_BITS = DERIVED_MIN_STABLE_BITS;
+// (From PDQ_MIN_STABLE_BITS up, a witnessed rule is not asked: the stable bits are trusted alone.)
 
 /** Largest pHash distance at which a witness agrees: pHash's own default threshold (10 of 64). */
 export const WITNESS_MAX_DISTANCE = 10;
@@ -83,6 +84,12 @@ export const WITNESS_MAX_DISTANCE = 10;
 /**
  * Whether a family's hash is the whole picture's own plain hash (`plain`, and `witness`, which only
  * adds the pHash) rather than a hash of a changed picture: those are not held to the derived floor.
+ *
+ * @example
+ * ```ts
+ * isWholePicture('witness'); // true
+ * isWholePicture('crops'); // false: needs DERIVED_MIN_STABLE_BITS stable bits to be compared
+ * ```
  */
 export function isWholePicture(family: VariantFamily): boolean {
   return family === 'plain' || family === 'witness';
@@ -156,7 +163,9 @@ export function knownEntriesFor<M>(
 }
 
 /**
- * The hashes to compute for an upload (every query family of the method).
+ * The hashes to compute for an upload (every query family of the method; the pHash `witness` only
+ * when the upload has a stable-bit count a witnessed rule speaks for, as it is the dearest hash
+ * of a large photo and photos rarely need it).
  *
  * @example
  * ```ts
@@ -166,7 +175,14 @@ export function knownEntriesFor<M>(
  */
 export function queryHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
   const variants = variantsOf(image);
-  return method.queryFamilies.flatMap((f) => variants.get(f));
+  return method.queryFamilies.flatMap((f) =>
+    f === 'witness' && !witnessCanSpeak(variants) ? [] : variants.get(f),
+  );
+}
+
+function witnessCanSpeak(variants: ImageVariants): boolean {
+  const count = variants.get('plain')[0]!.stable.count;
+  return count >= WITNESSED_MIN_STABLE_BITS && count < PDQ_MIN_STABLE_BITS;
 }
 
 /**
@@ -349,7 +365,16 @@ function queryName(q: VariantHash): string {
 /** How far the index must be searched for a query hash so that no match of the rule is missed. */
 function searchRadius(rule: MatchRule, q: VariantHash, threshold: number): number {
   const score = threshold + rule.slack;
-  return rule.stableBits ? stableSearchRadius(q.stable, score, minStableBits(rule)) : score;
+  if (!rule.stableBits) return score;
+  return witnessNeeded(rule, q) ? stableSearchRadius(q.stable, score, minStableBits(rule)) : -1;
+}
+
+/**
+ * A witnessed rule only speaks for uploads with too few stable bits to be trusted alone (from
+ * PDQ_MIN_STABLE_BITS up, the rule on stable bits alone gives the same score without asking).
+ */
+function witnessNeeded(rule: MatchRule, q: VariantHash): boolean {
+  return !rule.witnessed || q.stable.count < PDQ_MIN_STABLE_BITS;
 }
 
 function minStableBits(rule: MatchRule): number {
@@ -378,7 +403,8 @@ function ruleScore(
 ): { score: number; bits: number } {
   if (!rule.stableBits) return { score: distance - rule.slack, bits: q.hash.bits };
   const bits = q.stable.count;
-  if (rule.witnessed && !witnessesAgree(q.witness, witness)) return { score: Number.POSITIVE_INFINITY, bits };
+  if (rule.witnessed && !(witnessNeeded(rule, q) && witnessesAgree(q.witness, witness)))
+    return { score: Number.POSITIVE_INFINITY, bits };
   return { score: stableDistance(q.hash.bytes, q.stable, known, minStableBits(rule)) - rule.slack, bits };
 }
 

@@ -59,12 +59,13 @@ const SLACK = {
 const STABLE_RULE: RuleSpec = ['plain', 'plain', 0, 'stable bits'];
 
 /**
- * The upload compared on its stable bits, as STABLE_RULE, down to fewer of them (64, where an
- * upload alone is not trusted) when the two pictures' pHashes also agree within pHash's own
- * threshold. A smooth picture's few stable PDQ bits are much like another smooth picture's, but
- * pHash sees what PDQ leaves out (the lowest frequencies): on `npm run bench:smooth` the pair of
- * hashes made 2 false pairs between unlike pictures (thumbnails correlated < 0.5) where stable
- * bits alone down to 64 made 19. Needs both hashes of every known image: index-side.
+ * The upload compared on its stable bits, as STABLE_RULE, when it has too few of them to be
+ * trusted alone (64-95), if the two pictures' pHashes also agree within pHash's own threshold. A
+ * smooth picture's few stable PDQ bits are much like another smooth picture's, but pHash sees
+ * what PDQ leaves out (the lowest frequencies). On `npm run bench:smooth` (319,200 pairs of
+ * different smooth pictures) stable bits alone down to 64 made 68 false pairs, 17 of them
+ * between unlike pictures; with the pHash 30 and 5 (pdq-stable: 19 and 3, plain PDQ 16 and 2).
+ * Needs both hashes of every known image: index-side.
  */
 const WITNESS_RULE: RuleSpec = ['witness', 'witness', 0, 'stable bits', 'witnessed'];
 

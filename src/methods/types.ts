@@ -26,9 +26,10 @@ export interface MatchRule {
    */
   readonly stableBits?: boolean;
   /**
-   * With `stableBits`: also trust uploads with fewer stable bits (down to WITNESSED_MIN_STABLE_BITS
-   * in match.ts) when the two pictures' pHashes (the `witness` family) agree as well, within
-   * pHash's own default threshold. Both hashes must be stored, so such a rule is index-side.
+   * With `stableBits`: also trust uploads with too few stable bits for a rule on stable bits alone
+   * (from WITNESSED_MIN_STABLE_BITS in match.ts up to PDQ_MIN_STABLE_BITS) when the two pictures'
+   * pHashes (the `witness` family) agree as well, within pHash's own default threshold. Both hashes
+   * must be stored, so such a rule is index-side.
    */
   readonly witnessed?: boolean;
 }

@@ -149,7 +149,7 @@ describe('witnessed stable bits (pdq-witness)', () => {
           return Math.min(
             hammingBytes(hash.bytes, h.bytes),
             n >= 96 ? scaled : Number.POSITIVE_INFINITY,
-            n >= 64 && agree ? scaled : Number.POSITIVE_INFINITY,
+            n >= 64 && n < 96 && agree ? scaled : Number.POSITIVE_INFINITY,
           );
         });
         known.forEach((k, j) => {
