@@ -12,6 +12,9 @@ import { type MethodScores, type Summary, summarize } from './summary.js';
 
 const pct = (v: number): string => (100 * v).toFixed(1);
 
+/** Missed copies named per transform in "Where ... misses". */
+const MISSED_COPIES_SHOWN = 8;
+
 /**
  * A recall in %, with one decimal; with two, rounded down, when it is below its target but one
  * decimal would round it up to the target (98.97% against 99% reads 98.97, not 99.0).
@@ -197,29 +200,39 @@ export function buildReport(result: EvalResult, precision: number, command: stri
   // The default method when it was evaluated, else the last one (the most combined, as listed).
   const found = result.methods.findIndex((m) => m.name === DEFAULT_METHOD);
   const shown = found >= 0 ? found : result.methods.length - 1;
-  if (result.grouped) {
+  {
     const name = result.methods[shown]!.name;
+    const threshold = result.methods[shown]!.threshold;
     md.push(`## Where \`${name}\` misses`, '');
     md.push(
-      `Per transform below its target, the groups of related originals with the most copies \`${name}\` did not find at its threshold (misses of the group / originals in it):`,
+      `Per transform below its target, the copies \`${name}\` did not find at its threshold (${threshold}), with their scores (the closest first; "-" = no usable hash)` +
+        (result.grouped
+          ? ', and the groups of related originals with the most of them (misses / originals in the group):'
+          : ':'),
       '',
     );
     const sizes = new Map<string, number>();
     for (const g of result.groups) sizes.set(g ?? '-', (sizes.get(g ?? '-') ?? 0) + 1);
     result.transforms.forEach((tr, t) => {
       const own = result.scores[shown]![t]!.own;
-      const threshold = result.methods[shown]!.threshold;
-      const misses = new Map<string, number>();
-      own.forEach((score, i) => {
-        if (score > threshold)
+      const missed = [...own.keys()].filter((i) => own[i]! > threshold);
+      if (tr.target === undefined || missed.length === 0 || 1 - missed.length / own.length >= tr.target)
+        return;
+      const line = [`- ${tr.name}: ${int(missed.length)} misses`];
+      if (result.grouped) {
+        const misses = new Map<string, number>();
+        for (const i of missed)
           misses.set(result.groups[i] ?? '-', (misses.get(result.groups[i] ?? '-') ?? 0) + 1);
-      });
-      const total = [...misses.values()].reduce((a, b) => a + b, 0);
-      if (tr.target === undefined || total === 0 || 1 - total / own.length >= tr.target) return;
-      const top = [...misses.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
-      md.push(
-        `- ${tr.name}: ${int(total)} misses; ${top.map(([g, k]) => `${g} ${k}/${sizes.get(g)}`).join(', ')}`,
+        const top = [...misses.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
+        line.push(`; ${top.map(([g, k]) => `${g} ${k}/${sizes.get(g)}`).join(', ')}`);
+      }
+      const closest = missed.sort((a, b) => own[a]! - own[b]!).slice(0, MISSED_COPIES_SHOWN);
+      const score = (v: number) => (Number.isFinite(v) ? String(v) : '-');
+      line.push(
+        `; copies of ${closest.map((i) => `${result.originals[i]} (${score(own[i]!)})`).join(', ')}` +
+          (missed.length > closest.length ? ` and ${int(missed.length - closest.length)} more` : ''),
       );
+      md.push(line.join(''));
     });
     md.push('');
   }

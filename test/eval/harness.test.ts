@@ -139,18 +139,23 @@ describe('imprint eval harness', () => {
     expect(MIN_SCORE).toBeLessThan(0);
   });
 
-  it('says which groups of related originals the shown method misses', () => {
+  it('says which copies, and which groups of related originals, the shown method misses', () => {
     // pdq-dihedral finds every mirrored copy; pretend it missed the two related photos' copies.
     const mirror = TRANSFORM_NAMES.indexOf('mirror');
     const own = Float64Array.from(result.originals, (name) =>
-      name === 'astronaut.jpg' || name === 'chelsea-cat.jpg' ? 99 : 0,
+      name === 'astronaut.jpg' ? Number.POSITIVE_INFINITY : name === 'chelsea-cat.jpg' ? 40 : 0,
     );
     const scores = result.scores.map((row, m) =>
       row.map((cell, t) => (m === 1 && t === mirror ? { ...cell, own } : cell)),
     );
     const report = buildReport({ ...result, scores }, 0.9999, 'imprint eval test');
     expect(report.markdown).toContain('## Where `pdq-dihedral` misses');
-    expect(report.markdown).toContain('- mirror: 2 misses; pair 2/2\n');
+    expect(report.markdown).toContain(
+      '- mirror: 2 misses; pair 2/2; copies of chelsea-cat.jpg (40), astronaut.jpg (-)\n',
+    );
+    // Without groups, the copies alone.
+    const ungrouped = buildReport({ ...result, scores, grouped: false }, 0.9999, 'x').markdown;
+    expect(ungrouped).toContain('- mirror: 2 misses; copies of chelsea-cat.jpg (40), astronaut.jpg (-)\n');
     expect(buildReport(result, 0.9999, 'x').markdown).not.toMatch(/^- mirror: /m);
   });
 });
