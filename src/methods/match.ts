@@ -73,10 +73,10 @@ export const DERIVED_MIN_STABLE_BITS = 64;
 
 /**
  * Fewest stable bits an upload compared on them needs when its pHash must agree as well (a
- * `witnessed` rule): the derived hashes' floor, not a new figure. Below it PDQ says too little.
+ * `witnessed` rule): the derived hashes' floor, not a new figure. Below it PDQ says too little;
+ * from PDQ_MIN_STABLE_BITS up the witness is not asked, as the stable bits are trusted alone.
  */
 export const WITNESSED_MIN_STABLE_BITS = DERIVED_MIN_STABLE_BITS;
-// (From PDQ_MIN_STABLE_BITS up, a witnessed rule is not asked: the stable bits are trusted alone.)
 
 /** Largest pHash distance at which a witness agrees: pHash's own default threshold (10 of 64). */
 export const WITNESS_MAX_DISTANCE = 10;
