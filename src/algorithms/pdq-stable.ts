@@ -22,9 +22,9 @@ export const PDQ_STABLE_MARGIN = 4;
  * Fewest stable bits a comparison on stable bits alone may rest on. The stable bits of a smooth
  * picture are few and alike from one smooth picture to the next (they sit in the same low
  * frequencies): among 2 x 400 random stripes, gradients and rings (`npm run bench:smooth`), plain
- * PDQ at 31 makes 16 false pairs, `pdq-stable` 19 (from 96 bits up) and 68 when allowed down
- * to 64. Below 96, the index-side `pdq-witness` asks the pictures' pHashes to agree
- * as well (match.ts, WITNESSED_MIN_STABLE_BITS).
+ * PDQ at 31 makes 16 false pairs (none between unlike pictures), `pdq-stable` 19 (1) from 96 bits
+ * up, and 68 (13) when allowed down to 64. Below 96, the index-side `pdq-witness` asks the
+ * pictures' pHashes to agree as well (match.ts, WITNESSED_MIN_STABLE_BITS).
  */
 export const PDQ_MIN_STABLE_BITS = 96;
 

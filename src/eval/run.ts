@@ -13,7 +13,6 @@ import { MihIndex } from '../matching/mih-index.js';
 import * as frame from '../methods/frame.js';
 import {
   DERIVED_MIN_STABLE_BITS,
-  isWholePicture,
   type KnownVariantMetadata,
   knownEntriesFor,
   knownGate,
@@ -280,7 +279,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         // As knownHashesFor stores them: derived hashes need their stable bits (gated here, not
         // when hashing, so the hash cache does not depend on the floor).
         store.known.map((h) =>
-          isWholePicture(parseKey(k).family)
+          parseKey(k).family === 'plain'
             ? (h[k] ?? [])
             : (h[k] ?? []).filter((x) => stableCount(x) >= DERIVED_MIN_STABLE_BITS),
         ),
@@ -317,7 +316,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         continue;
       }
       for (const p of pairs) {
-        const derived = !isWholePicture(parseKey(p.query).family);
+        const derived = parseKey(p.query).family !== 'plain';
         const hashes = (query[p.query] ?? []).filter(
           (h) => (h.quality ?? 100) >= p.gate && (!derived || stableCount(h) >= DERIVED_MIN_STABLE_BITS),
         );

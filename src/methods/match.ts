@@ -82,22 +82,11 @@ export const WITNESSED_MIN_STABLE_BITS = DERIVED_MIN_STABLE_BITS;
 export const WITNESS_MAX_DISTANCE = 10;
 
 /**
- * Whether a family's hash is the whole picture's own plain hash (`plain`, and `witness`, which only
- * adds the pHash) rather than a hash of a changed picture: those are not held to the derived floor.
- *
- * @example
- * ```ts
- * isWholePicture('witness'); // true
- * isWholePicture('crops'); // false: needs DERIVED_MIN_STABLE_BITS stable bits to be compared
- * ```
+ * Whether a hash may be compared: plain hashes always, others above both floors (a `witness` too:
+ * a known picture PDQ is sure of so few bits of is not compared on stable bits).
  */
-export function isWholePicture(family: VariantFamily): boolean {
-  return family === 'plain' || family === 'witness';
-}
-
-/** Whether a hash may be compared: whole-picture hashes always, derived ones above both floors. */
 export function usableHash(v: VariantHash, minQuality: number): boolean {
-  if (isWholePicture(v.family)) return true;
+  if (v.family === 'plain') return true;
   return (v.hash.quality ?? 100) >= minQuality && v.stable.count >= DERIVED_MIN_STABLE_BITS;
 }
 

@@ -63,8 +63,8 @@ const STABLE_RULE: RuleSpec = ['plain', 'plain', 0, 'stable bits'];
  * trusted alone (64-95), if the two pictures' pHashes also agree within pHash's own threshold. A
  * smooth picture's few stable PDQ bits are much like another smooth picture's, but pHash sees
  * what PDQ leaves out (the lowest frequencies). On `npm run bench:smooth` (319,200 pairs of
- * different smooth pictures) stable bits alone down to 64 made 68 false pairs, 17 of them
- * between unlike pictures; with the pHash 30 and 5 (pdq-stable: 19 and 3, plain PDQ 16 and 2).
+ * different smooth pictures) stable bits alone down to 64 made 68 false pairs, 13 of them
+ * between unlike pictures; with the pHash 30 and 3 (pdq-stable: 19 and 1, plain PDQ 16 and 0).
  * Needs both hashes of every known image: index-side.
  */
 const WITNESS_RULE: RuleSpec = ['witness', 'witness', 0, 'stable bits', 'witnessed'];
