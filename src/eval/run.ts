@@ -12,12 +12,12 @@ import type { PixelImage } from '../core/pixels.js';
 import { MihIndex } from '../matching/mih-index.js';
 import * as frame from '../methods/frame.js';
 import {
-  DERIVED_MIN_STABLE_BITS,
   type KnownVariantMetadata,
   knownEntriesFor,
   knownGate,
   knownHashesFor,
   matchWithMethod,
+  minStableBitsOf,
   queryHashesFor,
   scoreAgainst,
   WITNESS_MAX_DISTANCE,
@@ -279,9 +279,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         // As knownHashesFor stores them: derived hashes need their stable bits (gated here, not
         // when hashing, so the hash cache does not depend on the floor).
         store.known.map((h) =>
-          parseKey(k).family === 'plain'
-            ? (h[k] ?? [])
-            : (h[k] ?? []).filter((x) => stableCount(x) >= DERIVED_MIN_STABLE_BITS),
+          (h[k] ?? []).filter((x) => stableCount(x) >= minStableBitsOf(parseKey(k).family)),
         ),
         bitsOf(k),
       ),
@@ -316,9 +314,9 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         continue;
       }
       for (const p of pairs) {
-        const derived = parseKey(p.query).family !== 'plain';
+        const floor = minStableBitsOf(parseKey(p.query).family);
         const hashes = (query[p.query] ?? []).filter(
-          (h) => (h.quality ?? 100) >= p.gate && (!derived || stableCount(h) >= DERIVED_MIN_STABLE_BITS),
+          (h) => (h.quality ?? 100) >= p.gate && stableCount(h) >= floor,
         );
         const packed = packHashes(hashes, bitsOf(p.query));
         const out = pairDistances.get(p.id)!;

@@ -72,6 +72,30 @@ function variantsOf(image: PixelImage | ImageVariants): ImageVariants {
 export const DERIVED_MIN_STABLE_BITS = 64;
 
 /**
+ * Fewest stable bits a stored crop needs: as many as a comparison on stable bits alone
+ * (PDQ_MIN_STABLE_BITS), more than other derived hashes. A crop is a guess at what an upload may
+ * be, stored for every known image, and a smooth picture's crops are the guesses most like other
+ * smooth pictures: on `npm run bench:smooth` `pdq-crops` made 30 false pairs, 11 between unlike
+ * pictures, with crops stored from 64 bits up, and 19 and 1 from 96 up (`pdq-max` 57 and 16 ->
+ * 46 and 6), for 98.8% of 10% crops found on the development corpus instead of 99.5%.
+ */
+export const CROPS_MIN_STABLE_BITS = PDQ_MIN_STABLE_BITS;
+
+/**
+ * Fewest stable bits a hash of this family needs to be compared (0 for plain hashes).
+ *
+ * @example
+ * ```ts
+ * minStableBitsOf('crops'); // CROPS_MIN_STABLE_BITS
+ * minStableBitsOf('dihedral'); // DERIVED_MIN_STABLE_BITS
+ * ```
+ */
+export function minStableBitsOf(family: VariantFamily): number {
+  if (family === 'plain') return 0;
+  return family === 'crops' ? CROPS_MIN_STABLE_BITS : DERIVED_MIN_STABLE_BITS;
+}
+
+/**
  * Fewest stable bits an upload compared on them needs when its pHash must agree as well (a
  * `witnessed` rule): the derived hashes' floor, not a new figure. Below it PDQ says too little;
  * from PDQ_MIN_STABLE_BITS up the witness is not asked, as the stable bits are trusted alone.
@@ -87,7 +111,7 @@ export const WITNESS_MAX_DISTANCE = 10;
  */
 export function usableHash(v: VariantHash, minQuality: number): boolean {
   if (v.family === 'plain') return true;
-  return (v.hash.quality ?? 100) >= minQuality && v.stable.count >= DERIVED_MIN_STABLE_BITS;
+  return (v.hash.quality ?? 100) >= minQuality && v.stable.count >= minStableBitsOf(v.family);
 }
 
 /**

@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PDQ_MIN_STABLE_BITS } from '../../src/algorithms/pdq-stable.js';
 import { hammingDistance, hashFromHex } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { FlatIndex } from '../../src/matching/flat-index.js';
 import { matchHash } from '../../src/matching/match.js';
 import {
+  CROPS_MIN_STABLE_BITS,
   DERIVED_MIN_STABLE_BITS,
   isKnownVariant,
   type KnownVariantMetadata,
@@ -20,7 +22,7 @@ import {
 import { getMethod, METHODS } from '../../src/methods/methods.js';
 import { ImageVariants } from '../../src/methods/variants.js';
 import { decodeImage } from '../../src/sharp/decode.js';
-import { fixture, stripes } from '../helpers.js';
+import { fixture, slantedStripes, stripes } from '../helpers.js';
 
 const NAMES = [
   'astronaut.jpg',
@@ -234,6 +236,21 @@ describe('matching methods', () => {
       (m) => m.query !== 'plain',
     );
     expect(viaTurned).toEqual([]);
+  });
+
+  it('stores crops only when PDQ is sure of as many of their bits as a stable-bit comparison needs', () => {
+    const smooth = new ImageVariants(slantedStripes());
+    const counts = smooth.get('crops').map((v) => v.stable.count);
+    // What the test is about: crops other derived hashes' floor would keep, and some it would not.
+    expect(counts.some((n) => n >= DERIVED_MIN_STABLE_BITS && n < CROPS_MIN_STABLE_BITS)).toBe(true);
+    const stored = knownHashesFor(getMethod('pdq-crops'), smooth).filter((v) => v.family === 'crops');
+    expect(stored.map((v) => v.label)).toEqual(
+      smooth
+        .get('crops')
+        .filter((v) => v.stable.count >= CROPS_MIN_STABLE_BITS && (v.hash.quality ?? 100) >= 20)
+        .map((v) => v.label),
+    );
+    expect(CROPS_MIN_STABLE_BITS).toBe(PDQ_MIN_STABLE_BITS);
   });
 
   it('scoreAgainst is the minimum distance minus slack over the rules', () => {
