@@ -311,9 +311,9 @@ export function matchWithMethod<M>(
           const variant = isKnownVariant<M>(value);
           const family: VariantFamily = variant ? value.family : 'plain';
           let found: { score: number; bits: number } | undefined;
-          const witness = variant && value.witness !== undefined ? witnessOf(value.witness) : undefined;
           for (const rule of rules) {
             if (rule.known !== family || (rule.sameLabel && !(variant && value.label === q.label))) continue;
+            const witness = rule.witnessed && variant && value.witness ? witnessOf(value.witness) : undefined;
             const scored = ruleScore(rule, q, hit.hash.bytes, hit.distance, witness);
             if (!found || scored.score < found.score) found = scored;
           }

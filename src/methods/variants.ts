@@ -199,7 +199,7 @@ export class ImageVariants {
       case 'witness':
         // pHash sees what PDQ leaves out (the lowest frequencies, a picture that varies in one
         // direction only), from the same pixels as the plain hash.
-        return withWitness(this.image, hashed(this.exact));
+        return withWitness(this.image, this.get('plain')[0]!);
       case 'dihedral':
         // The copies themselves, not PDQ's DCT shortcut (pdqDihedral): the shortcut is exact only
         // when the box filter is symmetric, and with an even window (a side of 129-256 px, ...)
@@ -243,9 +243,10 @@ export class ImageVariants {
 }
 
 /** The `witness` family: none for an image too flat for pHash (it refuses one). */
-function withWitness(image: PixelImage, plain: { hash: Hash; stable: StableBits }): VariantHash[] {
+function withWitness(image: PixelImage, plain: VariantHash): VariantHash[] {
   try {
-    return [{ family: 'witness', label: 'phash', ...plain, witness: perceptualHash(image) }];
+    const { hash, stable } = plain;
+    return [{ family: 'witness', label: 'phash', hash, stable, witness: perceptualHash(image) }];
   } catch (err) {
     if (err instanceof ImprintError && err.code === 'ERR_IMAGE_UNIFORM') return [];
     throw err;
