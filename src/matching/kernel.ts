@@ -94,50 +94,8 @@ export function wasmKernelAvailable(): boolean {
   return wasmModule() !== null;
 }
 
-interface WasmExports {
-  configure(
-    packed: number,
-    stride: number,
-    offsets: number,
-    postings: number,
-    perSlot: number,
-    slots: number,
-  ): void;
-  scan(
-    q: number,
-    start: number,
-    end: number,
-    max: number,
-    outIds: number,
-    outDist: number,
-    cap: number,
-  ): number;
-  scanMasked(
-    q: number,
-    mask: number,
-    start: number,
-    end: number,
-    max: number,
-    maskMax: number,
-    outIds: number,
-    outDist: number,
-    cap: number,
-  ): number;
-  hits(): number;
-  mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number;
-  mihMasked(
-    q: number,
-    mask: number,
-    max: number,
-    maskMax: number,
-    r: number,
-    probes: number,
-    counts: number,
-    outIds: number,
-    outDist: number,
-    cap: number,
-  ): number;
-}
+/** The module's exports: the kernel functions themselves, over the module's memory. */
+type WasmExports = Pick<Kernel, 'configure' | 'scan' | 'scanMasked' | 'hits' | 'mih' | 'mihMasked'>;
 
 class WasmKernel implements Kernel {
   readonly name = 'wasm' as const;
@@ -160,64 +118,28 @@ class WasmKernel implements Kernel {
     if (need > have) this.#memory.grow(need - have);
   }
 
-  configure(
-    packed: number,
-    stride: number,
-    offsets: number,
-    postings: number,
-    perSlot: number,
-    slots: number,
-  ): void {
-    this.#exports.configure(packed, stride, offsets, postings, perSlot, slots);
+  configure(...args: Parameters<Kernel['configure']>): void {
+    this.#exports.configure(...args);
   }
 
-  scan(
-    q: number,
-    start: number,
-    end: number,
-    max: number,
-    outIds: number,
-    outDist: number,
-    cap: number,
-  ): number {
-    return this.#exports.scan(q, start, end, max, outIds, outDist, cap) >>> 0;
+  scan(...args: Parameters<Kernel['scan']>): number {
+    return this.#exports.scan(...args) >>> 0;
   }
 
-  scanMasked(
-    q: number,
-    mask: number,
-    start: number,
-    end: number,
-    max: number,
-    maskMax: number,
-    outIds: number,
-    outDist: number,
-    cap: number,
-  ): number {
-    return this.#exports.scanMasked(q, mask, start, end, max, maskMax, outIds, outDist, cap) >>> 0;
+  scanMasked(...args: Parameters<Kernel['scanMasked']>): number {
+    return this.#exports.scanMasked(...args) >>> 0;
   }
 
   hits(): number {
     return this.#exports.hits();
   }
 
-  mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number {
-    return this.#exports.mih(q, max, r, outIds, outDist, cap);
+  mih(...args: Parameters<Kernel['mih']>): number {
+    return this.#exports.mih(...args);
   }
 
-  mihMasked(
-    q: number,
-    mask: number,
-    max: number,
-    maskMax: number,
-    r: number,
-    probes: number,
-    counts: number,
-    outIds: number,
-    outDist: number,
-    cap: number,
-  ): number {
-    return this.#exports.mihMasked(q, mask, max, maskMax, r, probes, counts, outIds, outDist, cap);
+  mihMasked(...args: Parameters<Kernel['mihMasked']>): number {
+    return this.#exports.mihMasked(...args);
   }
 }
 
