@@ -50,3 +50,24 @@ export function slantedStripes(width = 288, height = 192): PixelImage {
   }
   return { width, height, channels: 3, data };
 }
+
+/**
+ * A picture whose left quarter is bands of two bright yellows, the rest smooth brown shading:
+ * +30% brightness (sharp's `modulate`) turns both yellows to one, so plain PDQ loses the bands
+ * while the darker three quarters keep their order.
+ */
+export function yellowBands(width = 288, height = 192): PixelImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let colour: number[];
+      if (x < width / 4) colour = Math.floor(y / 32) % 2 ? [255, 235, 0] : [255, 190, 0];
+      else {
+        const t = Math.sin(x / 31 + 2) * Math.cos(y / 27) + 0.5 * Math.sin((x + y) / 53);
+        colour = [110 + 45 * t, 85 + 40 * t, 60 + 20 * t];
+      }
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = Math.round(colour[c]!);
+    }
+  }
+  return { width, height, channels: 3, data };
+}

@@ -201,7 +201,8 @@ function ruleKeyPairs(method: MatchMethod, rule: MatchRule): [string, string][] 
   const queries = familyKeys(method, rule.query);
   const knowns = familyKeys(method, rule.known);
   if (rule.sameLabel) {
-    if (queries.length !== knowns.length || queries.length < 2) {
+    const labelled = (keys: string[]) => keys.every((k) => parseKey(k).label !== undefined);
+    if (queries.length !== knowns.length || !labelled(queries) || !labelled(knowns)) {
       throw new Error(
         `Rule ${rule.query} -> ${rule.known} compares by label, but the families have no common labels`,
       );

@@ -34,8 +34,9 @@ const THRESHOLD = 31;
  * Each derived comparison meets more hashes that are not the picture (7 turned copies, 12
  * derotated ones, 10-14 stored crops and 6 bands per known image), so it must be closer to count.
  * Its distance is where its own true pairs level off on the development corpus, no further:
- * turned copies, derotated copies, filled frames, enlarged small uploads and bands 20 (rotations
- * and mirrors are all within 20; 5-degree rotations 98%; a band meets only the same band); stored
+ * turned copies, derotated copies, filled frames, enlarged small uploads, bands and flattened
+ * highlights 20 (rotations and mirrors are all within 20; 5-degree rotations 98%; a band meets
+ * only the same band; brightened copies found by their flattened highlights level off by 20); stored
  * crops 14 (crops are stored down to quality 20, and flat crops of a repeated motif come within
  * 16 bits of a neighbouring tile; crop-10/crop-20/corner recall is 99.7/98.5/99.3% at 14 against
  * 99.8/99.0/99.8% at 20); trimmed frames 28 (a stray line of frame moves a smooth picture's hash
@@ -50,6 +51,7 @@ const SLACK = {
   crops: -17,
   enlarged: -11,
   bands: -11,
+  tones: -11,
 } as const;
 
 /**
@@ -192,6 +194,20 @@ export const METHODS: readonly MatchMethod[] = [
     minQuality: QUERY_QUALITY,
   },
   {
+    name: 'pdq-tones',
+    side: 'index-side',
+    summary:
+      'pdq-q20 + both pictures with their brightest quarter flattened, for brightened copies (1 stored, 1 more per upload)',
+    knownFamilies: ['plain', 'tones'],
+    queryFamilies: ['plain', 'tones'],
+    rules: rules([
+      ['plain', 'plain'],
+      ['tones', 'tones', SLACK.tones, 'same label'],
+    ]),
+    threshold: THRESHOLD,
+    minQuality: QUERY_QUALITY,
+  },
+  {
     name: 'pdq-witness',
     side: 'index-side',
     summary:
@@ -216,13 +232,15 @@ export const METHODS: readonly MatchMethod[] = [
   {
     name: 'pdq-max',
     side: 'index-side',
-    summary: 'pdq-plus + pdq-crops + pdq-bands + pdq-witness, for lists built by imprint from the images',
-    knownFamilies: ['plain', 'crops', 'bands', 'witness'],
-    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands', 'witness'],
+    summary:
+      'pdq-plus + pdq-crops + pdq-bands + pdq-tones + pdq-witness, for lists built by imprint from the images',
+    knownFamilies: ['plain', 'crops', 'bands', 'tones', 'witness'],
+    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands', 'tones', 'witness'],
     rules: rules([
       ...PLUS_RULES,
       ['plain', 'crops', SLACK.crops],
       ['bands', 'bands', SLACK.bands, 'same label'],
+      ['tones', 'tones', SLACK.tones, 'same label'],
       WITNESS_RULE,
     ]),
     threshold: THRESHOLD,

@@ -343,3 +343,34 @@ export function enlarge(image: PixelImage, factor: number): PixelImage {
   }
   return { width, height, channels: ch, data: out };
 }
+
+/**
+ * The image's luma (PDQ's weights, rounded to whole levels) with its brightest `fraction` of pixels
+ * flattened to the level just below them, as a grey image. Brightening, exposure and curves edits
+ * keep the order of a picture's tones but squeeze or clip the brightest ones (+30% brightness
+ * turns light yellow to white); flattened the same way on both sides, a picture and such a copy
+ * keep the same darker pixels in the same order, which PDQ sees alike.
+ *
+ * @example
+ * ```ts
+ * const flat = flattenHighlights(upload, 0.25); // the brightest quarter at one level
+ * ```
+ */
+export function flattenHighlights(image: PixelImage, fraction: number): PixelImage {
+  const { width, height, channels, data } = image;
+  const pixels = width * height;
+  const luma = new Uint8Array(pixels);
+  const histogram = new Uint32Array(256);
+  for (let p = 0, s = 0; p < pixels; p++, s += channels) {
+    const v =
+      channels >= 3 ? Math.round(0.299 * data[s]! + 0.587 * data[s + 1]! + 0.114 * data[s + 2]!) : data[s]!;
+    luma[p] = v;
+    histogram[v]!++;
+  }
+  // The lowest level with no more than `fraction` of the pixels above it.
+  const keep = pixels - Math.floor(fraction * pixels);
+  let level = 0;
+  for (let below = histogram[0]!; below < keep && level < 255; ) below += histogram[++level]!;
+  for (let p = 0; p < pixels; p++) if (luma[p]! > level) luma[p] = level;
+  return { width, height, channels: 1, data: luma };
+}

@@ -12,7 +12,7 @@ import { hashToHex } from '../../src/core/hash.js';
 import { knownHashesFor } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
-import { fixture, slantedStripes, stripes } from '../helpers.js';
+import { fixture, slantedStripes, stripes, yellowBands } from '../helpers.js';
 
 /** Runs the CLI in-process with captured streams (paths given absolute: tests cannot chdir). */
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -212,6 +212,34 @@ describe('index build --images --method and match --method', () => {
     // The same picture in a plain list: no pHash to agree with, so no match on so few bits.
     const list = join(dir, 'slanted.csv');
     writeFileSync(list, `${hashToHex(pdqHash(await decodeImage(known)).hash)},slanted.png\n`);
+    const onList = await cli(['match', '--list', list, '--json', upload], dir);
+    expect(JSON.parse(onList.stdout).matches).toEqual([]);
+  });
+
+  it('finds a brightened copy by its flattened highlights when an index built with pdq-max holds them', async () => {
+    const picture = yellowBands();
+    const raw = { raw: { width: picture.width, height: picture.height, channels: 3 as const } };
+    mkdirSync(join(dir, 'bright'));
+    const known = join(dir, 'bright', 'bands.png');
+    const upload = join(dir, 'bands-brighter.jpg');
+    await sharp(picture.data, raw).png().toFile(known);
+    await sharp(picture.data, raw).modulate({ brightness: 1.3 }).jpeg({ quality: 90 }).toFile(upload);
+    const index = join(dir, 'bright.idx');
+    const built = await cli(
+      ['index', 'build', '--images', join(dir, 'bright'), '--method', 'pdq-max', '-o', index],
+      dir,
+    );
+    expect(built.code).toBe(EXIT.OK);
+    const [match] = JSON.parse(
+      (await cli(['match', '--index', index, '--json', upload], dir)).stdout,
+    ).matches;
+    expect(match.metadata).toEqual(['bands.png']);
+    expect(match.known).toBe('tones:top 0.25 flat');
+    expect(match.query).toBe('top 0.25 flat');
+    expect(match.score).toBeLessThanOrEqual(31);
+    // The same picture in a plain list: the default method (pdq-plus there) does not find it.
+    const list = join(dir, 'bands.csv');
+    writeFileSync(list, `${hashToHex(pdqHash(await decodeImage(known)).hash)},bands.png\n`);
     const onList = await cli(['match', '--list', list, '--json', upload], dir);
     expect(JSON.parse(onList.stdout).matches).toEqual([]);
   });

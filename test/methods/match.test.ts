@@ -173,7 +173,7 @@ describe('matching methods', () => {
     const plainIndex = indexFor('pdq');
     const maxIndex = indexFor('pdq-max');
     expect(storedFamilies(plainIndex)).toEqual(new Set());
-    expect(storedFamilies(maxIndex)).toEqual(new Set(['crops', 'bands', 'witness']));
+    expect(storedFamilies(maxIndex)).toEqual(new Set(['crops', 'bands', 'tones', 'witness']));
     const onPlain = methodForStored(max, storedFamilies(plainIndex));
     expect(onPlain.queryFamilies).toEqual(getMethod('pdq-plus').queryFamilies);
     expect(onPlain.rules).toEqual(getMethod('pdq-plus').rules);

@@ -8,6 +8,7 @@ import {
   dihedralCopy,
   enlarge,
   fillOutside,
+  flattenHighlights,
   resampleWindow,
   rotateWindow,
   sizeBeforeRotation,
@@ -171,5 +172,30 @@ describe('resampleWindow', () => {
       50, 150,
     ]);
     expect([...resampleWindow(row, { left: 1.5, top: 0, width: 2, height: 1 }, 1, 1).data]).toEqual([135]); // (50 + 200 + 20) / 2
+  });
+});
+
+describe('flattenHighlights', () => {
+  it('flattens the brightest fraction of pixels to the level below them, on PDQ luma', () => {
+    const rgb = grey(1, 1, [0]);
+    // 0.299*200 + 0.587*100 + 0.114*50 = 124.2 -> 124.
+    expect(flattenHighlights({ ...rgb, channels: 3, data: Uint8Array.from([200, 100, 50]) }, 0)).toEqual(
+      grey(1, 1, [124]),
+    );
+    fc.assert(
+      fc.property(smallGrey, fc.double({ min: 0, max: 1, noNaN: true }), (image, fraction) => {
+        // The definition: the level is the darkest value that keeps all but floor(fraction * n)
+        // pixels at or below it; everything above becomes that level.
+        const n = image.width * image.height;
+        const sorted = [...image.data].sort((a, b) => a - b);
+        const level = sorted[n - Math.floor(fraction * n) - 1] ?? sorted[0]!;
+        const expected = grey(
+          image.width,
+          image.height,
+          [...image.data].map((v) => Math.min(v, level)),
+        );
+        expect(flattenHighlights(image, fraction)).toEqual(expected);
+      }),
+    );
   });
 });

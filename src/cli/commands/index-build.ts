@@ -23,7 +23,8 @@ Options:
   --images <dir>         hash the images under <dir> (recursively) instead, each with its file name
                          as metadata, storing whatever extra hashes --method needs (PDQ)
   --method <name>        with --images: the matching method to store hashes for (default pdq: the
-                         plain hash only; pdq-crops stores crops, pdq-bands bands, pdq-max both;
+                         plain hash only; pdq-crops stores crops, pdq-bands bands, pdq-tones
+                         flattened highlights, pdq-witness pHashes, pdq-max all of them;
                          see imprint eval)
   -o, --output <file>    the index file to write
   --algo <name>          algorithm of the list (default pdq)

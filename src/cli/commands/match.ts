@@ -42,8 +42,9 @@ Options:
   --method <name>        pdq (plain PDQ at 31, the reference's matching), pdq-q20, pdq-dihedral,
                          pdq-trim, pdq-derotate, pdq-enlarge, pdq-stable (the upload compared on
                          the bits it is sure of), pdq-plus (these work with any list),
-                         pdq-crops, pdq-bands, pdq-max (default: pdq-plus, plus the crops and bands
-                         an index built with 'imprint index build --images --method pdq-max'
+                         pdq-crops, pdq-bands, pdq-tones, pdq-witness, pdq-max (default:
+                         pdq-plus, plus the crops, bands, flattened highlights and pHashes an
+                         index built with 'imprint index build --images --method pdq-max'
                          stores); --max-distance sets a
                          method's threshold (its derived comparisons stay that much stricter)
   --json                 NDJSON output, one object per image
