@@ -345,7 +345,7 @@ export function enlarge(image: PixelImage, factor: number): PixelImage {
 }
 
 /**
- * The image's luma (PDQ's weights, rounded to whole levels) with its brightest `fraction` of pixels
+ * The image's luma (PDQ's weights, to the nearest whole level) with its brightest `fraction` of pixels
  * flattened to the level just below them, as a grey image. Brightening, exposure and curves edits
  * keep the order of a picture's tones but squeeze or clip the brightest ones (+30% brightness
  * turns light yellow to white); flattened the same way on both sides, a picture and such a copy
@@ -361,11 +361,19 @@ export function flattenHighlights(image: PixelImage, fraction: number): PixelIma
   const pixels = width * height;
   const luma = new Uint8Array(pixels);
   const histogram = new Uint32Array(256);
-  for (let p = 0, s = 0; p < pixels; p++, s += channels) {
-    const v =
-      channels >= 3 ? Math.round(0.299 * data[s]! + 0.587 * data[s + 1]! + 0.114 * data[s + 2]!) : data[s]!;
-    luma[p] = v;
-    histogram[v]!++;
+  if (channels >= 3) {
+    // PDQ's weights in 16-bit fixed point (they sum to 65536), rounded half up.
+    for (let p = 0, s = 0; p < pixels; p++, s += channels) {
+      const v = (19595 * data[s]! + 38470 * data[s + 1]! + 7471 * data[s + 2]! + 32768) >>> 16;
+      luma[p] = v;
+      histogram[v]!++;
+    }
+  } else {
+    for (let p = 0, s = 0; p < pixels; p++, s += channels) {
+      const v = data[s]!;
+      luma[p] = v;
+      histogram[v]!++;
+    }
   }
   // The lowest level with no more than `fraction` of the pixels above it.
   const keep = pixels - Math.floor(fraction * pixels);
