@@ -6,12 +6,14 @@
 export { findPictureBox, findPictureBoxes, refineBox } from './frame.js';
 export * from './match.js';
 export * from './methods.js';
-export { type Box, resampleWindow } from './raster.js';
+export { type Box, flattenHighlights, resampleWindow } from './raster.js';
 export * from './types.js';
 export {
   BAND_CUTS,
   BAND_LABELS,
   ImageVariants,
+  TONES_FLATTENED,
+  TONES_LABEL,
   VARIANT_FAMILIES,
   type VariantFamily,
   type VariantHash,

@@ -23,10 +23,11 @@ import { writeLine } from '../output.js';
 const help = `Usage: imprint demo [--holdout <n>] <dir>
 
 The main job end to end on a folder of images: hash every image into a "known" index (PDQ, plus
-the crops and bands the default method ${DEFAULT_METHOD} stores), make altered copies on the fly (resized,
-recompressed, brightened, captioned, framed, mirrored, rotated, cropped), match them with plain
-PDQ at 31 and with ${DEFAULT_METHOD}, and check that the last <n> images (held out, never in the
-list) match nothing. Broken files in the folder are reported and skipped, as a batch would.
+the crops, bands, flattened highlights and pHashes the default method ${DEFAULT_METHOD} stores),
+make altered copies on the fly (resized, recompressed, brightened, captioned, framed, mirrored,
+rotated, cropped), match them with plain PDQ at 31 and with ${DEFAULT_METHOD}, and check that the
+last <n> images (held out, never in the list) match nothing. Broken files in the folder are
+reported and skipped, as a batch would.
 
 Options:
   --holdout <n>   images kept out of the known list as unrelated uploads (default 3)`;
@@ -109,11 +110,11 @@ const demoCommand: Command = {
     if (good.length <= holdout) throw new UsageError(`need more than ${holdout} hashable images in ${dir}`);
     const known = good.slice(0, good.length - holdout);
     const unrelated = good.slice(good.length - holdout);
-    // One index for both: plain PDQ ignores the crops and bands stored for the method.
+    // One index for both: plain PDQ ignores the derived hashes stored for the method.
     const index: HashIndex<string | KnownVariantMetadata<string>> = new FlatIndex();
     for (const k of known) index.addAll(knownEntriesFor(method, k.variants, k.path));
     await say(
-      `2. Known list: ${known.length} images (${index.size} distinct hashes with ${method.name}'s crops and bands; held out as unrelated uploads: ${unrelated.length})`,
+      `2. Known list: ${known.length} images (${index.size} distinct hashes with ${method.name}'s derived hashes; held out as unrelated uploads: ${unrelated.length})`,
     );
 
     // The folder may hold the same picture in several files (e.g. JPEG and WebP): any of them is a

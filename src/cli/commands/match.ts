@@ -141,7 +141,7 @@ const matchCommand: Command = {
           ...(maxDistance === undefined ? {} : { maxDistance }),
           ...(r.result.dihedral ? { variants: r.result.dihedral } : {}),
         });
-        // An index built with --method pdq-max also holds crops and bands: plain matching ignores them.
+        // An index built with --method pdq-max also holds derived hashes: plain matching ignores them.
         const result = { ...plain, matches: wholePictureMatches(plain.matches) };
         if (result.matches.length > 0) matchedImages++;
         if (result.skipped) {
