@@ -345,8 +345,8 @@ export function enlarge(image: PixelImage, factor: number): PixelImage {
 }
 
 /**
- * The image's luma (PDQ's weights, to the nearest whole level) with its brightest `fraction` of pixels
- * flattened to the level just below them, as a grey image. Brightening, exposure and curves edits
+ * The image's luma (PDQ's weights, to the nearest whole level) with its brightest `fraction` of
+ * pixels lowered to the brightest level of the rest, as a grey image. Brightening, exposure and curves edits
  * keep the order of a picture's tones but squeeze or clip the brightest ones (+30% brightness
  * turns light yellow to white); flattened the same way on both sides, a picture and such a copy
  * keep the same darker pixels in the same order, which PDQ sees alike.
