@@ -213,11 +213,13 @@ export function buildReport(result: EvalResult, precision: number, command: stri
     );
     const sizes = new Map<string, number>();
     for (const g of result.groups) sizes.set(g ?? '-', (sizes.get(g ?? '-') ?? 0) + 1);
+    let below = 0;
     result.transforms.forEach((tr, t) => {
       const own = result.scores[shown]![t]!.own;
       const missed = [...own.keys()].filter((i) => own[i]! > threshold);
       if (tr.target === undefined || missed.length === 0 || 1 - missed.length / own.length >= tr.target)
         return;
+      below++;
       const line = [`- ${tr.name}: ${int(missed.length)} misses`];
       if (result.grouped) {
         const misses = new Map<string, number>();
@@ -234,6 +236,7 @@ export function buildReport(result: EvalResult, precision: number, command: stri
       );
       md.push(line.join(''));
     });
+    if (below === 0) md.push('None: every transform with a target meets it.');
     md.push('');
   }
 

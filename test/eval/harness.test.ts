@@ -157,5 +157,13 @@ describe('imprint eval harness', () => {
     const ungrouped = buildReport({ ...result, scores, grouped: false }, 0.9999, 'x').markdown;
     expect(ungrouped).toContain('- mirror: 2 misses; copies of chelsea-cat.jpg (40), astronaut.jpg (-)\n');
     expect(buildReport(result, 0.9999, 'x').markdown).not.toMatch(/^- mirror: /m);
+    // With every target met, the section says so rather than standing empty.
+    expect(report.markdown).not.toContain('None: every transform with a target meets it.');
+    const allMet = result.scores.map((row, m) =>
+      row.map((cell) => (m === 1 ? { ...cell, own: cell.own.map(() => 0) } : cell)),
+    );
+    expect(buildReport({ ...result, scores: allMet }, 0.9999, 'x').markdown).toContain(
+      'None: every transform with a target meets it.',
+    );
   });
 });
