@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdqHash } from '../../src/algorithms/pdq.js';
 import { type CliIo, UsageError } from '../../src/cli/command.js';
 import { commands } from '../../src/cli/commands/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { hashToHex } from '../../src/core/hash.js';
+import type { PixelImage } from '../../src/core/pixels.js';
 import { knownHashesFor } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
@@ -40,6 +41,33 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; stdout:
 }
 
 let dir: string;
+
+/**
+ * Writes `picture` as the only known image `name` of its own folder and an altered copy of it,
+ * then matches the copy with the default method against an index built with `--method pdq-max`
+ * (its first match) and against a CSV list of the picture's plain hash (every match).
+ */
+async function matchOnIndexAndList(
+  name: string,
+  picture: PixelImage,
+  alter: (pipeline: Sharp) => Sharp,
+): Promise<{ match: Record<string, unknown> & { comparedBits: number }; onList: unknown[] }> {
+  const raw = { raw: { width: picture.width, height: picture.height, channels: 3 as const } };
+  const folder = join(dir, `known-${name}`);
+  mkdirSync(folder);
+  const known = join(folder, name);
+  const upload = join(dir, `copy-of-${name}.jpg`);
+  await sharp(picture.data, raw).png().toFile(known);
+  await alter(sharp(picture.data, raw)).toFile(upload);
+  const index = join(dir, `${name}.idx`);
+  const built = await cli(['index', 'build', '--images', folder, '--method', 'pdq-max', '-o', index], dir);
+  expect(built.code).toBe(EXIT.OK);
+  const [match] = JSON.parse((await cli(['match', '--index', index, '--json', upload], dir)).stdout).matches;
+  const list = join(dir, `${name}.csv`);
+  writeFileSync(list, `${hashToHex(pdqHash(await decodeImage(known)).hash)},${name}\n`);
+  const onList = JSON.parse((await cli(['match', '--list', list, '--json', upload], dir)).stdout).matches;
+  return { match, onList };
+}
 type Line = { path: string; method: string; matches: { metadata: string; query: string }[] };
 
 beforeAll(async () => {
@@ -190,58 +218,27 @@ describe('index build --images --method and match --method', () => {
   });
 
   it('finds a smooth picture sure of too few bits when an index built with pdq-max holds its pHash', async () => {
-    const picture = slantedStripes();
-    const raw = { raw: { width: picture.width, height: picture.height, channels: 3 as const } };
-    mkdirSync(join(dir, 'smooth'));
-    const known = join(dir, 'smooth', 'slanted.png');
-    const upload = join(dir, 'slanted-q50.jpg');
-    await sharp(picture.data, raw).png().toFile(known);
-    await sharp(picture.data, raw).jpeg({ quality: 50 }).toFile(upload);
-    const index = join(dir, 'smooth.idx');
-    const built = await cli(
-      ['index', 'build', '--images', join(dir, 'smooth'), '--method', 'pdq-max', '-o', index],
-      dir,
+    const { match, onList } = await matchOnIndexAndList('slanted.png', slantedStripes(), (s) =>
+      s.jpeg({ quality: 50 }),
     );
-    expect(built.code).toBe(EXIT.OK);
-    const found = await cli(['match', '--index', index, '--json', upload], dir);
-    const [match] = JSON.parse(found.stdout).matches;
     expect(match.metadata).toEqual(['slanted.png']);
     expect(match.known).toBe('witness:phash');
     expect(match.query).toBe(`plain + pHash (${match.comparedBits} stable bits)`);
     expect(match.comparedBits).toBeLessThan(96);
     // The same picture in a plain list: no pHash to agree with, so no match on so few bits.
-    const list = join(dir, 'slanted.csv');
-    writeFileSync(list, `${hashToHex(pdqHash(await decodeImage(known)).hash)},slanted.png\n`);
-    const onList = await cli(['match', '--list', list, '--json', upload], dir);
-    expect(JSON.parse(onList.stdout).matches).toEqual([]);
+    expect(onList).toEqual([]);
   });
 
   it('finds a brightened copy by its flattened highlights when an index built with pdq-max holds them', async () => {
-    const picture = yellowBands();
-    const raw = { raw: { width: picture.width, height: picture.height, channels: 3 as const } };
-    mkdirSync(join(dir, 'bright'));
-    const known = join(dir, 'bright', 'bands.png');
-    const upload = join(dir, 'bands-brighter.jpg');
-    await sharp(picture.data, raw).png().toFile(known);
-    await sharp(picture.data, raw).modulate({ brightness: 1.3 }).jpeg({ quality: 90 }).toFile(upload);
-    const index = join(dir, 'bright.idx');
-    const built = await cli(
-      ['index', 'build', '--images', join(dir, 'bright'), '--method', 'pdq-max', '-o', index],
-      dir,
+    const { match, onList } = await matchOnIndexAndList('bands.png', yellowBands(), (s) =>
+      s.modulate({ brightness: 1.3 }).jpeg({ quality: 90 }),
     );
-    expect(built.code).toBe(EXIT.OK);
-    const [match] = JSON.parse(
-      (await cli(['match', '--index', index, '--json', upload], dir)).stdout,
-    ).matches;
     expect(match.metadata).toEqual(['bands.png']);
     expect(match.known).toBe('tones:top 0.25 flat');
     expect(match.query).toBe('top 0.25 flat');
     expect(match.score).toBeLessThanOrEqual(31);
     // The same picture in a plain list: the default method (pdq-plus there) does not find it.
-    const list = join(dir, 'bands.csv');
-    writeFileSync(list, `${hashToHex(pdqHash(await decodeImage(known)).hash)},bands.png\n`);
-    const onList = await cli(['match', '--list', list, '--json', upload], dir);
-    expect(JSON.parse(onList.stdout).matches).toEqual([]);
+    expect(onList).toEqual([]);
   });
 
   it('refuses unknown methods and flags that do not combine', async () => {
