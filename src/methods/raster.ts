@@ -375,8 +375,9 @@ export function flattenHighlights(image: PixelImage, fraction: number): PixelIma
       histogram[v]!++;
     }
   }
-  // The lowest level with no more than `fraction` of the pixels above it.
-  const keep = pixels - Math.floor(fraction * pixels);
+  // The lowest level with no more than `fraction` of the pixels above it. At least one pixel is
+  // kept, so the level is always one the picture has (fraction 1 flattens to the darkest pixel).
+  const keep = Math.max(1, pixels - Math.floor(fraction * pixels));
   let level = 0;
   for (let below = histogram[0]!; below < keep && level < 255; ) below += histogram[++level]!;
   for (let p = 0; p < pixels; p++) if (luma[p]! > level) luma[p] = level;

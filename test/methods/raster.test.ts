@@ -198,4 +198,12 @@ describe('flattenHighlights', () => {
       }),
     );
   });
+
+  it('flattens everything to the darkest pixel, not to 0, when the whole picture is the fraction', () => {
+    // Found by the property above: fraction 1 once gave [0, 0, 0, 0], a level the picture lacks.
+    expect(flattenHighlights(grey(2, 2, [1, 1, 1, 1]), 1)).toEqual(grey(2, 2, [1, 1, 1, 1]));
+    expect(flattenHighlights(grey(2, 2, [9, 3, 7, 5]), 1)).toEqual(grey(2, 2, [3, 3, 3, 3]));
+    expect(flattenHighlights(grey(2, 2, [9, 3, 7, 5]), 0.75)).toEqual(grey(2, 2, [3, 3, 3, 3]));
+    expect(flattenHighlights(grey(2, 2, [9, 3, 7, 5]), 0.5)).toEqual(grey(2, 2, [5, 3, 5, 5]));
+  });
 });
