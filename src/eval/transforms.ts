@@ -5,6 +5,7 @@
  * arrive (JPEG quality 90 unless the transform is itself an encoding).
  */
 import sharp, { type Sharp } from 'sharp';
+import { textPath } from './block-font.js';
 import { gaussian, makeRandom } from './random.js';
 
 /** Which target a transform counts towards (issue 5's groups). */
@@ -54,10 +55,6 @@ async function mapPixels(
   const { data, info } = await load(source).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(edit(data[i]!, i))));
   return asUpload(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }));
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function svg(width: number, height: number, body: string): Buffer {
@@ -116,19 +113,36 @@ async function screenshot(s: TransformSource, random: () => number): Promise<Uin
   const pictureTop = statusH + headerH + userH + Math.round(unit / 2);
   const captionTop = pictureTop + s.height + Math.round(unit / 2);
   const height = captionTop + unit * 4;
-  const caption = escapeXml(pick(CAPTIONS, random));
+  const caption = pick(CAPTIONS, random);
   const ui = svg(
     width,
     height,
     `<rect width="100%" height="${statusH}" fill="${dark ? '#000' : '#f2f2f2'}"/>` +
-      `<text x="${unit / 2}" y="${statusH * 0.75}" font-family="DejaVu Sans" font-size="${unit * 0.7}" fill="${fg}">9:41</text>` +
+      textPath('9:41', { x: unit / 2, y: statusH * 0.75, size: unit * 0.7, attributes: `fill="${fg}"` }) +
       `<rect x="${width - unit * 2}" y="${statusH * 0.3}" width="${unit * 1.3}" height="${statusH * 0.4}" fill="${fg}"/>` +
       `<rect y="${statusH}" width="100%" height="${headerH}" fill="${accent}"/>` +
-      `<text x="${unit}" y="${statusH + headerH * 0.68}" font-family="DejaVu Sans" font-weight="bold" font-size="${unit}" fill="#fff">Timeline</text>` +
+      textPath('Timeline', {
+        x: unit,
+        y: statusH + headerH * 0.68,
+        size: unit,
+        bold: true,
+        attributes: 'fill="#fff"',
+      }) +
       `<circle cx="${margin + unit * 0.8}" cy="${statusH + headerH + userH / 2}" r="${unit * 0.8}" fill="${pick(['#f4a261', '#2a9d8f', '#e76f51', '#8ab17d'], random)}"/>` +
-      `<text x="${margin + unit * 2}" y="${statusH + headerH + userH * 0.62}" font-family="DejaVu Sans" font-weight="bold" font-size="${unit * 0.75}" fill="${fg}">@someone_${Math.floor(random() * 9000 + 1000)}</text>` +
-      `<text x="${margin}" y="${captionTop + unit}" font-family="DejaVu Sans" font-size="${unit * 0.8}" fill="${fg}">${caption}</text>` +
-      `<text x="${margin}" y="${captionTop + unit * 2.2}" font-family="DejaVu Sans" font-size="${unit * 0.6}" fill="#8b98a5">${Math.floor(random() * 900 + 100)} likes · 2h</text>` +
+      textPath(`@someone_${Math.floor(random() * 9000 + 1000)}`, {
+        x: margin + unit * 2,
+        y: statusH + headerH + userH * 0.62,
+        size: unit * 0.75,
+        bold: true,
+        attributes: `fill="${fg}"`,
+      }) +
+      textPath(caption, { x: margin, y: captionTop + unit, size: unit * 0.8, attributes: `fill="${fg}"` }) +
+      textPath(`${Math.floor(random() * 900 + 100)} likes · 2h`, {
+        x: margin,
+        y: captionTop + unit * 2.2,
+        size: unit * 0.6,
+        attributes: 'fill="#8b98a5"',
+      }) +
       [0, 1, 2, 3]
         .map(
           (i) =>
@@ -260,14 +274,21 @@ export const TRANSFORMS: readonly Transform[] = [
     target: 0.99,
     description: 'semi-transparent bold text in a random corner, font 1/20 of the width (a reposter mark)',
     apply: (s, random) => {
-      const text = escapeXml(pick(['@reposter_account', '© imprint sample', 'SAMPLE'], random));
+      const text = pick(['@reposter_account', '© imprint sample', 'SAMPLE'], random);
       const size = Math.max(8, Math.round(s.width / 20));
       const pad = Math.round(size / 2);
       const right = random() < 0.5;
       const bottom = random() < 0.5;
       const x = right ? s.width - pad : pad;
       const y = bottom ? s.height - pad : pad + size;
-      const body = `<text x="${x}" y="${y}" text-anchor="${right ? 'end' : 'start'}" font-family="DejaVu Sans" font-weight="bold" font-size="${size}" fill="white" fill-opacity="0.6" stroke="black" stroke-opacity="0.3" stroke-width="${Math.max(1, size / 20)}">${text}</text>`;
+      const body = textPath(text, {
+        x,
+        y,
+        size,
+        anchor: right ? 'end' : 'start',
+        bold: true,
+        attributes: `fill="white" fill-opacity="0.6" stroke="black" stroke-opacity="0.3" stroke-width="${Math.max(1, size / 20)}"`,
+      });
       return asUpload(load(s).composite([{ input: svg(s.width, s.height, body), left: 0, top: 0 }]));
     },
   },
@@ -279,8 +300,15 @@ export const TRANSFORMS: readonly Transform[] = [
     description: 'large semi-transparent text across the middle, slanted (a stress case, no target)',
     apply: (s, random) => {
       const size = Math.round(s.width / 9);
-      const text = escapeXml(pick(['© imprint sample', 'SAMPLE · do not copy', '@reposter_account'], random));
-      const body = `<text x="50%" y="55%" text-anchor="middle" font-family="DejaVu Sans" font-weight="bold" font-size="${size}" fill="white" fill-opacity="0.55" stroke="black" stroke-opacity="0.35" stroke-width="${Math.max(1, size / 25)}" transform="rotate(-15 ${s.width / 2} ${s.height / 2})">${text}</text>`;
+      const text = pick(['© imprint sample', 'SAMPLE · do not copy', '@reposter_account'], random);
+      const body = textPath(text, {
+        x: s.width / 2,
+        y: s.height * 0.55,
+        size,
+        anchor: 'middle',
+        bold: true,
+        attributes: `fill="white" fill-opacity="0.55" stroke="black" stroke-opacity="0.35" stroke-width="${Math.max(1, size / 25)}" transform="rotate(-15 ${s.width / 2} ${s.height / 2})"`,
+      });
       return asUpload(load(s).composite([{ input: svg(s.width, s.height, body), left: 0, top: 0 }]));
     },
   },
@@ -342,7 +370,7 @@ export const TRANSFORMS: readonly Transform[] = [
     apply: (s, random) => {
       const h = Math.round(s.height * 0.15);
       const white = random() < 0.5;
-      const body = `<rect width="100%" height="100%" fill="${white ? '#fff' : '#000'}"/><text x="50%" y="70%" text-anchor="middle" font-family="DejaVu Sans" font-weight="bold" font-size="${Math.round(h * 0.55)}" fill="${white ? '#000' : '#fff'}">${escapeXml(pick(CAPTIONS, random))}</text>`;
+      const body = `<rect width="100%" height="100%" fill="${white ? '#fff' : '#000'}"/>${textPath(pick(CAPTIONS, random), { x: s.width / 2, y: h * 0.7, size: Math.round(h * 0.55), anchor: 'middle', bold: true, attributes: `fill="${white ? '#000' : '#fff'}"` })}`;
       return asUpload(load(s).composite([{ input: svg(s.width, h, body), left: 0, top: 0 }]));
     },
   },
@@ -353,7 +381,7 @@ export const TRANSFORMS: readonly Transform[] = [
     description: 'a meme-style white caption bar added above the picture, 25% of its height',
     apply: async (s, random) => {
       const h = Math.round(s.height * 0.25);
-      const body = `<rect width="100%" height="100%" fill="#fff"/><text x="4%" y="62%" font-family="DejaVu Sans" font-size="${Math.round(h * 0.35)}" fill="#000">${escapeXml(pick(CAPTIONS, random))}</text>`;
+      const body = `<rect width="100%" height="100%" fill="#fff"/>${textPath(pick(CAPTIONS, random), { x: s.width * 0.04, y: h * 0.62, size: Math.round(h * 0.35), attributes: 'fill="#000"' })}`;
       const padded = await load(s)
         .extend({ top: h, background: '#ffffff' })
         .png({ compressionLevel: 0 })

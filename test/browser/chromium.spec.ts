@@ -164,7 +164,7 @@ describe('the demo page', () => {
       '#files',
       FIXTURES.map((name) => fixture(name)),
     );
-    await page.waitForFunction(() => document.body.dataset['pending'] === '0', null, { timeout: 150_000 });
+    await page.waitForFunction(() => document.body.dataset['pending'] === '0', null, { timeout: 600_000 });
     const seconds = (Date.now() - started) / 1000;
     const rows = await page.$$eval('#results tbody tr', (trs) =>
       trs.map((tr) => ({ ...(tr as HTMLElement).dataset })),
@@ -257,9 +257,9 @@ describe('the demo page', () => {
       '#files',
       shown.map((name) => fixture(name)),
     );
-    await page.waitForFunction(() => document.body.dataset['pending'] === '0', null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.body.dataset['pending'] === '0', null, { timeout: 600_000 });
     await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete), null, {
-      timeout: 60_000,
+      timeout: 600_000,
     });
     expect(await page.textContent('#status')).toBe('6 of 7 images hashed, 1 could not be read.');
     expect(await page.locator('#results tbody tr[data-state="error"]').getAttribute('data-code')).toBe(

@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['test/browser/**/*.spec.ts'],
-    testTimeout: 180_000,
-    hookTimeout: 120_000,
+    // Timeouts catch hangs only (tests never fail on speed).
+    testTimeout: 900_000,
+    hookTimeout: 600_000,
   },
 });

@@ -11,27 +11,21 @@ function rows(stdout: string): Map<string, { plain: number; method: number; of: 
 }
 
 describe('imprint demo (npm start)', () => {
-  it('matches altered copies of the bundled photos, the default method at least as often as plain PDQ, and nothing unrelated', () => {
+  // What matters, not heuristic counts that tuning moves: the default method finds every altered
+  // copy, plain PDQ never finds more, unrelated photos match nothing, broken files are reported.
+  // The timeout only catches a hang: the demo takes ~20 s idle, ~90 s on a loaded 2-core machine.
+  it('finds every altered copy of a known photo with the default method, and nothing unrelated', () => {
     const r = imprint(['demo', 'fixtures/photos']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('skipped fixtures/photos/not-an-image.jpg: ERR_NOT_AN_IMAGE');
-    expect(r.stdout).toContain('; 0 false matches.');
+    expect(r.stdout).toContain('skipped fixtures/photos/truncated-coffee.jpg: ERR_IMAGE_CORRUPT');
+    expect(r.stdout).toMatch(/pdq-max 198\/198; 0 false matches\.$/m);
+    expect(r.stdout).not.toContain('FALSE MATCH');
     const table = rows(r.stdout);
     expect([...table.keys()]).toHaveLength(9);
     for (const [edit, row] of table) {
-      expect(row.method, edit).toBeGreaterThanOrEqual(row.plain);
+      expect(row.method, edit).toBe(row.of);
+      expect(row.plain, edit).toBeLessThanOrEqual(row.method);
     }
-    // What plain PDQ is known for, and what the default method adds (README, Robustness).
-    for (const edit of ['resized to 50%', 'JPEG quality 30']) {
-      expect(table.get(edit)!.plain).toBe(table.get(edit)!.of);
-    }
-    for (const edit of ['mirrored', 'rotated 90°', 'white border 10%', 'rotated 4°', 'cropped to 90%']) {
-      expect(table.get(edit)!.plain, edit).toBe(0);
-      expect(table.get(edit)!.method, edit).toBe(table.get(edit)!.of);
-    }
-    // A caption bar laid over the picture: the bands the default method stores cut it away.
-    const caption = table.get('caption bar over the top')!;
-    expect(caption.plain).toBeLessThan(caption.of);
-    expect(caption.method).toBe(caption.of);
-  }, 90_000);
+  }, 600_000);
 });

@@ -12,7 +12,7 @@ export function imprint(args: string[], options: { cwd?: string; input?: string 
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     input: options.input ?? '',
-    timeout: 60_000,
+    timeout: 600_000, // catches a hang only: tests never fail on speed
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

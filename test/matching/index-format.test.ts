@@ -196,10 +196,10 @@ describe('hostile index files', () => {
       (v) => v.setUint8(60, 0), // name
     ];
     for (const edit of edits) {
-      const started = performance.now();
+      // Refused from the header: allocating what these counts claim would throw a RangeError (or
+      // exhaust memory) instead of this code.
       const e = expectIndexError(withHeader(file, edit));
       expect(e.code).toBe('ERR_INDEX_CORRUPT');
-      expect(performance.now() - started).toBeLessThan(100);
     }
   });
 

@@ -9,7 +9,7 @@ import { fixture } from '../helpers.js';
 export function ffmpeg(...args: string[]): void {
   const r = spawnSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], {
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 600_000, // catches a hang only
   });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr}`);

@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { PDQ_MIN_QUALITY } from '../../algorithms/pdq.js';
+import { textPath } from '../../eval/block-font.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { matchHash } from '../../matching/match.js';
 import type { HashIndex } from '../../matching/types.js';
@@ -36,7 +37,7 @@ type Edit = { name: string; apply: (img: Sharp, w: number, h: number) => Sharp }
 
 const caption = (w: number, h: number) =>
   Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="black"/><text x="10" y="70%" font-size="${Math.round(h * 0.6)}" fill="white">reposted</text></svg>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="black"/>${textPath('reposted', { x: 10, y: h * 0.7, size: Math.round(h * 0.6), attributes: 'fill="white"' })}</svg>`,
   );
 
 const EDITS: Edit[] = [
