@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   ERR_HASH_LIST_SYNTAX: 'A line of a hash list cannot be parsed; the error names the source and line.',
   ERR_INDEX_CORRUPT: 'An index file is truncated, corrupt or fails its checksum.',
   ERR_INDEX_VERSION: 'An index file was written by an unsupported format version.',
+  ERR_LIST_EMPTY:
+    'A hash list or index yields no usable hash (empty, comments or a header only, every line skipped, or every row another algorithm): matching against it would answer "no" to everything.',
+  ERR_INDEX_DERIVATION:
+    'An index or fingerprint list was made by another version of a method\'s derived hashes, which would silently stop matching: rebuild it.',
   ERR_FFMPEG_MISSING: 'FFmpeg (ffmpeg and ffprobe) is not installed or not at the configured path.',
   ERR_VIDEO_UNREADABLE: 'FFmpeg cannot read the file as a video (not a video, corrupt, or an unknown codec).',
   ERR_VIDEO_NO_STREAM: 'The file has no video stream (for example audio only).',
