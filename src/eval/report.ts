@@ -8,7 +8,7 @@ import { DEFAULT_METHOD } from '../methods/methods.js';
 import { heatmapSvg, histogramSvg } from './charts.js';
 import { addScore, emptyHistogram, sumHistograms } from './metrics.js';
 import type { EvalResult, FalsePair } from './run.js';
-import { type MethodScores, type Summary, summarize } from './summary.js';
+import { bucketRecalls, type MethodScores, type Summary, summarize } from './summary.js';
 
 const pct = (v: number): string => (100 * v).toFixed(1);
 
@@ -158,6 +158,39 @@ export function buildReport(result: EvalResult, precision: number, command: stri
       return p.threshold === undefined ? '-' : `${pct(p.recall)} (${p.threshold})`;
     },
   );
+
+  // Per parameter bucket, at the thresholds within the budget: a method that works only at one
+  // geometry (one crop size, one screenshot layout) shows here.
+  const bucketed = result.transforms
+    .map((tr, t) => ({ tr, t, rows: bucketRows(t) }))
+    .filter((b) => b.rows.length > 1);
+  function bucketRows(t: number) {
+    return bucketRecalls(
+      result.buckets[t] ?? [],
+      summary.methods.map((_, k) => result.scores[k]![t]!.own),
+      summary.methods.map((m) => m.budgetThreshold ?? Number.NEGATIVE_INFINITY),
+    );
+  }
+  if (bucketed.length > 0) {
+    md.push(
+      '## Recall per parameter bucket, within the budget',
+      '',
+      'Each edit family draws its parameters per copy; a copy counts in every bucket its parameters fall in. Recall in % at the thresholds within the budget (as above); copies per bucket in brackets.',
+      '',
+    );
+    for (const { tr, rows } of bucketed) {
+      md.push(
+        `### ${tr.name}${tr.target === undefined ? '' : ` (target ${pct(tr.target)})`}`,
+        '',
+        `| bucket | ${summary.methods.map((m) => `\`${m.name}\``).join(' | ')} |`,
+        `| --- | ${summary.methods.map(() => '---:').join(' | ')} |`,
+        ...rows.map(
+          (r) => `| ${r.bucket} (${r.copies}) | ${r.recall.map((v) => mark(v, tr.target)).join(' | ')} |`,
+        ),
+        '',
+      );
+    }
+  }
 
   if (unrelated) {
     md.push(
@@ -330,6 +363,11 @@ export function buildReport(result: EvalResult, precision: number, command: stri
       description: t.description,
       target: t.target ?? null,
       failedCopies: result.failures[k],
+      buckets: bucketRecalls(
+        result.buckets[k] ?? [],
+        summary.methods.map((_, m) => result.scores[m]![k]!.own),
+        summary.methods.map((m) => m.budgetThreshold ?? Number.NEGATIVE_INFINITY),
+      ),
     })),
     methods: summary.methods.map((m, k) => ({
       ...m,

@@ -38,6 +38,7 @@ import {
 } from '../methods/variants.js';
 import { decodeImage } from '../sharp/decode.js';
 import { evenSubset, listImages, loadOriginals, type Original } from './corpus.js';
+import { EDIT_FAMILIES_VERSION } from './families.js';
 import { addScore, emptyHistogram, NO_SCORE } from './metrics.js';
 import { seedOf } from './random.js';
 import {
@@ -137,6 +138,11 @@ export interface EvalResult {
   readonly groups: readonly (string | undefined)[];
   /** Copies that could not be made or decoded, per transform. */
   readonly failures: readonly number[];
+  /**
+   * `buckets[t][i]`: the parameter buckets of the copy of original i by transform t (edit families
+   * draw their parameters per copy; `a · b` when the copy falls in several), null when it failed.
+   */
+  readonly buckets: readonly (readonly (string | null)[])[];
   /** Pairs tried per transform: copies x other originals. */
   readonly pairsPerTransform: number;
   readonly costs: readonly MethodCost[];
@@ -156,6 +162,7 @@ type Families = Record<string, EvalHash[]>;
 interface HashStore {
   known: Families[];
   queries: (Families | null)[][]; // [t][i]; null = the copy failed
+  buckets: (string | null)[][]; // [t][i]
 }
 
 function keysOf(methods: readonly MatchMethod[], side: 'knownFamilies' | 'queryFamilies'): string[] {
@@ -371,6 +378,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     grouped: options.relatedKey !== undefined,
     groups,
     failures,
+    buckets: store.buckets,
     pairsPerTransform: n * (n - 1),
     costs,
     seconds: (performance.now() - started) / 1000,
@@ -396,15 +404,19 @@ async function hashEverything(
     hashesFor(o.image, new ImageVariants(o.image), knownKeys, derivedGate),
   );
   const queries: (Families | null)[][] = transforms.map(() => []);
+  const buckets: (string | null)[][] = transforms.map(() => []);
   // The copies of the next original are made (in libvips' threads) while this one is hashed.
   const copiesOf = (i: number) =>
     Promise.all(
-      transforms.map(async (t) => {
+      transforms.map(async (t, k) => {
         const o = originals[i]!;
         try {
           const source = { bytes: o.image.bytes, width: o.image.width, height: o.image.height };
-          return await decodeImage(await applyTransform(t, source, seedOf(seed, o.name, t.name)));
+          const altered = await applyTransform(t, source, seedOf(seed, o.name, t.name));
+          buckets[k]![i] = altered.bucket;
+          return await decodeImage(altered.bytes);
         } catch {
+          buckets[k]![i] = null;
           return null;
         }
       }),
@@ -427,7 +439,7 @@ async function hashEverything(
     });
     progress('hashing', i + 1, originals.length);
   }
-  return { known, queries };
+  return { known, queries, buckets };
 }
 
 async function measureCosts(
@@ -440,15 +452,17 @@ async function measureCosts(
 ): Promise<MethodCost[]> {
   const sample = evenSubset(originals, sampleSize);
   // Uploads for the lookup timing: a recompressed copy of each sampled original.
-  const upload = transforms.find((t) => t.name === 'jpeg-q75') ?? transforms[0]!;
+  const upload = transforms.find((t) => t.name === 'jpeg-q75' || t.name === 'reencode') ?? transforms[0]!;
   const uploads = await Promise.all(
     sample.map(async (o) =>
       decodeImage(
-        await applyTransform(
-          upload,
-          { bytes: o.image.bytes, width: o.image.width, height: o.image.height },
-          seedOf(seed, o.name, upload.name),
-        ),
+        (
+          await applyTransform(
+            upload,
+            { bytes: o.image.bytes, width: o.image.width, height: o.image.height },
+            seedOf(seed, o.name, upload.name),
+          )
+        ).bytes,
       ),
     ),
   );
@@ -559,11 +573,12 @@ function cacheKey(
   derivedGate: number,
 ): string {
   return JSON.stringify({
-    version: 4,
+    version: 5,
     derivedGate,
     stableMargin: PDQ_STABLE_MARGIN,
     originals: originals.map((o) => `${o.name}:${o.image.bytes.length}`),
-    transforms: transforms.map((t) => t.name),
+    transforms: transforms.map((t) => `${t.name}: ${t.description}`),
+    families: EDIT_FAMILIES_VERSION,
     seed,
     knownKeys,
     queryKeys,
@@ -633,11 +648,13 @@ function readCache(file: string, key: string): HashStore | undefined {
       key: string;
       known: CachedFamilies[];
       queries: (CachedFamilies | null)[][];
+      buckets: (string | null)[][];
     };
     if (data.key !== key) return undefined;
     return {
       known: data.known.map(decodeFamilies),
       queries: data.queries.map((row) => row.map((f) => (f ? decodeFamilies(f) : null))),
+      buckets: data.buckets,
     };
   } catch {
     return undefined;
@@ -649,6 +666,7 @@ function writeCache(file: string, key: string, store: HashStore): void {
     key,
     known: store.known.map(encodeFamilies),
     queries: store.queries.map((row) => row.map((f) => (f ? encodeFamilies(f) : null))),
+    buckets: store.buckets,
   };
   writeFileSync(file, JSON.stringify(data));
 }

@@ -104,3 +104,42 @@ export function summarize(
     }),
   };
 }
+
+/** Recall of one parameter bucket of an edit family. */
+export interface BucketRecall {
+  readonly bucket: string;
+  /** Copies drawn in this bucket (failed copies count: they are misses). */
+  readonly copies: number;
+  /** Recall per method, in the order of the methods given. */
+  readonly recall: readonly number[];
+}
+
+/**
+ * Recall per parameter bucket: each copy counts in every bucket its label names (`a · b` is in
+ * `a` and in `b`), at each method's threshold. Buckets come in the order first seen.
+ *
+ * @example
+ * ```ts
+ * bucketRecalls(['5-10% · 1 side', '2-5% · 1 side'], [[3, 40]], [31]);
+ * // [{ bucket: '5-10%', copies: 1, recall: [1] }, { bucket: '1 side', copies: 2, recall: [0.5] }, ...]
+ * ```
+ */
+export function bucketRecalls(
+  buckets: readonly (string | null)[],
+  own: readonly ArrayLike<number>[],
+  thresholds: readonly number[],
+): BucketRecall[] {
+  const members = new Map<string, number[]>();
+  buckets.forEach((label, i) => {
+    for (const b of (label ?? 'failed').split(' · ')) {
+      const list = members.get(b) ?? [];
+      list.push(i);
+      members.set(b, list);
+    }
+  });
+  return [...members].map(([bucket, copies]) => ({
+    bucket,
+    copies: copies.length,
+    recall: own.map((scores, m) => copies.filter((i) => scores[i]! <= thresholds[m]!).length / copies.length),
+  }));
+}

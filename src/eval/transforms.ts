@@ -33,22 +33,31 @@ export interface Transform {
   readonly description: string;
   /** Recall issue 5 asks for within the false-positive budget, when it sets one. */
   readonly target?: number;
-  /** Produces the altered copy; `random` is seeded per (image, transform). */
-  apply(source: TransformSource, random: () => number): Promise<Uint8Array>;
+  /**
+   * Produces the altered copy; `random` is seeded per (image, transform). An edit family draws its
+   * parameters from `random` and also says which parameter bucket the copy falls in.
+   */
+  apply(source: TransformSource, random: () => number): Promise<Uint8Array | AlteredCopy>;
+}
+
+/** An altered copy and the bucket of parameters it was drawn from (e.g. `crop 5-10%, 2 sides`). */
+export interface AlteredCopy {
+  readonly bytes: Uint8Array;
+  readonly bucket: string;
 }
 
 const UPLOAD_QUALITY = 90;
 
-function load(source: TransformSource): Sharp {
+export function load(source: TransformSource): Sharp {
   return sharp(source.bytes, { ignoreIcc: true });
 }
 
-async function asUpload(pipeline: Sharp): Promise<Uint8Array> {
+export async function asUpload(pipeline: Sharp): Promise<Uint8Array> {
   return pipeline.jpeg({ quality: UPLOAD_QUALITY }).toBuffer();
 }
 
 /** Runs a pipeline to raw RGB, applies `edit` to each sample, re-encodes as an upload. */
-async function mapPixels(
+export async function mapPixels(
   source: TransformSource,
   edit: (value: number, index: number) => number,
 ): Promise<Uint8Array> {
@@ -57,13 +66,13 @@ async function mapPixels(
   return asUpload(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }));
 }
 
-function svg(width: number, height: number, body: string): Buffer {
+export function svg(width: number, height: number, body: string): Buffer {
   return Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`,
   );
 }
 
-const CAPTIONS = [
+export const CAPTIONS = [
   'when you see it',
   'nobody:',
   'this is fine',
@@ -72,7 +81,7 @@ const CAPTIONS = [
   'me at 3am',
 ];
 
-function pick<T>(items: readonly T[], random: () => number): T {
+export function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)]!;
 }
 
@@ -444,10 +453,11 @@ export const TRANSFORMS: readonly Transform[] = [
  * const copy = await applyTransform(getTransform('crop-10'), original, seedOf(42, 'photo.jpg'));
  * ```
  */
-export function applyTransform(
+export async function applyTransform(
   transform: Transform,
   source: TransformSource,
   seed: number,
-): Promise<Uint8Array> {
-  return transform.apply(source, makeRandom(seed));
+): Promise<AlteredCopy> {
+  const out = await transform.apply(source, makeRandom(seed));
+  return out instanceof Uint8Array ? { bytes: out, bucket: transform.name } : out;
 }

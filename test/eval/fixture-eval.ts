@@ -27,11 +27,13 @@ export async function alteredCopies(
   const copies = await Promise.all(
     originals.map(async (o, i) =>
       decodeImage(
-        await applyTransform(
-          transform,
-          { bytes: o.bytes, width: o.width, height: o.height },
-          seedOf(seed, photos[i]!, transformName),
-        ),
+        (
+          await applyTransform(
+            transform,
+            { bytes: o.bytes, width: o.width, height: o.height },
+            seedOf(seed, photos[i]!, transformName),
+          )
+        ).bytes,
       ),
     ),
   );

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { EDIT_FAMILIES } from '../../eval/families.js';
 import { buildReport, writeReport } from '../../eval/report.js';
 import { runEvaluation } from '../../eval/run.js';
 import { TRANSFORMS } from '../../eval/transforms.js';
@@ -15,10 +16,13 @@ import { Progress } from '../progress.js';
 const help = `Usage: imprint eval <dir-of-originals> [options]
 
 Measures how well each matching method finds altered copies of known images: every original in
-<dir> is altered by every transform (JPEG, resize, crops, rotations, mirror, colour edits, blur,
-noise, watermark, borders, caption bars, screenshot framing, ...), deterministically from --seed;
-each copy is hashed and compared with EVERY original. A match with a different original is a
-false pair. The false-positive budget is the number of false pairs plain PDQ at 31 gives.
+<dir> is altered by every edit family (re-encodes, resizes, colour edits, blur, noise, watermarks,
+turns, borders, letterboxes, captions, meme text, screenshots in several apps, crops, rotations,
+mirror plus crop), each copy with its parameters drawn from the family's range, deterministically
+from --seed; each copy is hashed and compared with EVERY original. A match with a different
+original is a false pair. The false-positive budget is the number of false pairs plain PDQ at 31
+gives. Recall is reported per family and per parameter bucket. Tune on one seed and report
+another: the parameters differ, the families do not.
 
 Writes report.md (tables), report.json (every figure) and SVG pictures to --out, and prints
 report.md. Progress goes to stderr on a terminal. Not part of npm test: on ~1,000 originals a run
@@ -31,7 +35,9 @@ Options:
   --method <a,b>     methods to evaluate (default all; pdq is always included as the baseline)
   --algo <a,b>       also evaluate these algorithms' plain hashes at their default thresholds
                      (e.g. phash,dhash,blockhash; pdq is the baseline anyway)
-  --transform <a,b>  only these transforms (default all: ${TRANSFORMS.length})
+  --edits <set>      families (default: ${EDIT_FAMILIES.length} edit families, parameters drawn per copy)
+                     or fixed (the ${TRANSFORMS.length} fixed transforms of earlier reports)
+  --transform <a,b>  only these families or transforms of the set (default all)
   --limit <n>        use n originals spread evenly over the sorted directory (default all)
   --seed <n>         seed of the transforms' random choices (default 1)
   --precision <p>    target precision for the per-transform thresholds (default 0.9999)
@@ -56,14 +62,17 @@ const evalCommand: Command = {
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('give exactly one directory of originals');
     const methods = selectMethods(values.method, values.algo);
+    const edits = values.edits ?? 'families';
+    if (edits !== 'families' && edits !== 'fixed')
+      throw new UsageError(`--edits expects families or fixed but received "${edits}"`);
+    const set = edits === 'families' ? EDIT_FAMILIES : TRANSFORMS;
     const names = listOption(
       values.transform,
-      TRANSFORMS.map((t) => t.name),
+      set.map((t) => t.name),
     );
     const transforms = names.map((n) => {
-      const t = TRANSFORMS.find((x) => x.name === n);
-      if (!t)
-        throw new UsageError(`unknown transform "${n}"; known: ${TRANSFORMS.map((x) => x.name).join(', ')}`);
+      const t = set.find((x) => x.name === n);
+      if (!t) throw new UsageError(`unknown transform "${n}"; known: ${set.map((x) => x.name).join(', ')}`);
       return t;
     });
     const limit = values.limit === undefined ? undefined : intOption(values.limit, '--limit', 0, 2);
@@ -163,6 +172,7 @@ function parse(args: string[]) {
       method: { type: 'string' },
       algo: { type: 'string' },
       transform: { type: 'string' },
+      edits: { type: 'string' },
       limit: { type: 'string' },
       seed: { type: 'string' },
       precision: { type: 'string' },
