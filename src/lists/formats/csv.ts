@@ -122,8 +122,13 @@ function chooseHeader(line: string, ctx: ReadContext): HeaderChoice | undefined 
 /** A header of names: no cell holds a hash (of any algorithm) or a number, and some cell has a letter. */
 function looksLikeHeader(fields: readonly string[], ctx: ReadContext): boolean {
   return (
-    fields.every((f) => !isHashText(f, ctx) && !/[0-9a-fA-F]{16}/.test(f) && !/^\s*-?[0-9.]+\s*$/.test(f)) &&
-    fields.some((f) => /[A-Za-z]/.test(f))
+    fields.every(
+      (f) =>
+        !isHashText(f, ctx) &&
+        !/[0-9a-fA-F]{16}/.test(f) &&
+        !/^\s*(0[xX])?[0-9a-fA-F]{8,}\s*$/.test(f) &&
+        !/^\s*-?[0-9.]+\s*$/.test(f),
+    ) && fields.some((f) => /[A-Za-z]/.test(f))
   );
 }
 

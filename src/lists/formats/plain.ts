@@ -15,6 +15,8 @@ const HEADER_LIKE = /^[A-Za-z_"][\w "().-]*([,;\t][\w "().-]*)*$/;
 const NOT_HEX = /[g-zG-Z_]/;
 /** A run of hex digits as long as the shortest hash: a hash line, not a header. */
 const HEX_RUN = /[0-9a-fA-F]{16}/;
+/** A first field of hex digits is a hash of the wrong length, not a column name. */
+const HEXISH = /^(0[xX])?[0-9a-fA-F]{8,}$/;
 
 export const plainFormat: ListFormat = {
   name: 'plain',
@@ -42,7 +44,8 @@ export const plainFormat: ListFormat = {
         !isHashText(hex, ctx) &&
         HEADER_LIKE.test(text) &&
         NOT_HEX.test(text) &&
-        !HEX_RUN.test(text)
+        !HEX_RUN.test(text) &&
+        !HEXISH.test(hex)
       ) {
         // Say what it is rather than "Expected 64 hex digits but received "checksum"".
         sink.problem(
