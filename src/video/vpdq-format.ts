@@ -144,6 +144,12 @@ function clip(s: string): string {
  * the exact binary value rounded half to even, fixed-point with at least one decimal unless the
  * exponent is below -4 or at least 2, then scientific (`1e+02`, `1.23e+02`). This is how
  * python-threatexchange's `VpdqCompactFeature.__str__` writes timestamps.
+ *
+ * @example
+ * ```ts
+ * formatPythonPrecision3(1 / 30); // '0.0333'
+ * formatPythonPrecision3(123.456); // '1.23e+02'
+ * ```
  */
 export function formatPythonPrecision3(x: number): string {
   if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
