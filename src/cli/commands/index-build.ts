@@ -13,6 +13,20 @@ import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { addImagesToIndex, methodOption } from '../methods.js';
 
+/** `text` wrapped at 100 columns, each line indented by `indent` spaces. */
+function wrap(text: string, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
+}
+
 const help = `Usage: imprint index build (--list <file> | --images <dir>) -o <index> [options]
 
 Builds an index file from a hash list, for 'imprint match --index <index>': the list is read and
@@ -22,7 +36,7 @@ written atomically (a temporary file renamed into place). A summary goes to stde
 
 Options:
   --list <file>          the hash list, its format detected from its first lines (or --format):
-                         ${READ_FORMATS.join(', ')}
+${wrap(READ_FORMATS.join(', '), 25)}
   --format <f>           the list's format, when detection is not wanted (auto by default)
   --hash-column <name>   CSV/TSV: the column holding the hashes
   --images <dir>         hash the images under <dir> (recursively) instead, each with its file name
@@ -39,7 +53,8 @@ Options:
   --skip-other-types     skip rows the list types as another algorithm instead of stopping
   --export <file>        also write the known hashes as a hash list another tool imports (each
                          image's plain hash with its path, or each list entry as read)
-  --export-format <f>    its format: ${WRITE_FORMATS.join(', ')} (default ndjson)`;
+  --export-format <f>    its format (default ndjson):
+${wrap(WRITE_FORMATS.join(', '), 25)}`;
 
 /** `imprint index build`: a hash list to an index file. */
 const indexCommand: Command = {
