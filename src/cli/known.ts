@@ -1,4 +1,5 @@
 import { getAlgorithm } from '../algorithms/registry.js';
+import type { HashListFormat } from '../lists/types.js';
 import { MihIndex } from '../matching/mih-index.js';
 import type { HashIndex } from '../matching/types.js';
 import { readHashListFile } from '../node/hash-list-file.js';
@@ -7,7 +8,17 @@ import type { CliIo } from './command.js';
 
 /** Where the known hashes come from: a hash list (any supported format) or an index file. */
 export type KnownSource =
-  | { kind: 'list'; path: string; algorithm: string; lenient: boolean; skipOtherTypes: boolean }
+  | {
+      kind: 'list';
+      path: string;
+      algorithm: string;
+      lenient: boolean;
+      skipOtherTypes: boolean;
+      /** The list's format (`--format`); detected when absent. */
+      format?: HashListFormat;
+      /** The CSV hash column (`--hash-column`). */
+      hashColumn?: string;
+    }
   | { kind: 'index'; path: string };
 
 /**
@@ -34,6 +45,8 @@ export async function loadKnownIndex(source: KnownSource, io: CliIo): Promise<Ha
     algorithm: algorithm.name,
     lenient: source.lenient,
     otherAlgorithms: source.skipOtherTypes ? 'skip' : 'error',
+    ...(source.format === undefined ? {} : { format: source.format }),
+    ...(source.hashColumn === undefined ? {} : { hashColumn: source.hashColumn }),
     signal: io.signal,
     onProblem: (err) => io.stderr.write(`imprint match: skipped ${err.message}\n`),
   });

@@ -7,7 +7,7 @@ import { basename, relative, resolve } from 'node:path';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { ImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
-import type { HashIndex } from '../matching/types.js';
+import type { HashIndex, IndexEntry } from '../matching/types.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
@@ -44,6 +44,7 @@ export async function addImagesToIndex(
   dir: string,
   method: MatchMethod,
   io: CliIo,
+  onAdded?: (entries: readonly IndexEntry<unknown>[]) => void,
 ): Promise<{ images: number; hashes: number; failed: number }> {
   const batch = new BatchReport('index', io);
   const root = resolve(io.cwd, dir);
@@ -57,6 +58,7 @@ export async function addImagesToIndex(
   for await (const r of untilAborted(mapFiles(batch.paths([dir], true), known, { signal: io.signal }))) {
     if (r.ok) {
       index.addAll(r.value);
+      onAdded?.(r.value);
       images++;
       hashes += r.value.length;
     } else batch.failFile(r.path, r.error);

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile, rename, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -5,6 +6,8 @@ import type { Writable } from 'node:stream';
 import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
+import { WRITE_FORMATS } from '../../lists/formats/index.js';
+import { HashListWriter } from '../../lists/write.js';
 import { type FileResult, hashFiles } from '../../sharp/batch.js';
 import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
@@ -27,6 +30,11 @@ Options:
                          order ${DIHEDRAL_NAMES.join(', ')})
   --json                 NDJSON: {"path","algorithm","hash","quality"} (several algorithms:
                          {"path","hashes":{name:hex},"quality"})
+  --list-format <f>      write a hash list another tool imports, the path as metadata where the
+                         format has room: threatexchange ("pdq <hash>", python-threatexchange's
+                         file format), hma ({"pdq":"<hash>"}, HMA's bank signal import), stopncii
+                         (StopNCII hash records), pdq-photo-hasher (hash,quality,path), pdq-int64,
+                         plain, hash-metadata, csv or ndjson
   -r, --recursive        hash the images in directories (by file name extension), sorted
   -o, --output <file>    write to <file> (appears only when complete; <file>.partial meanwhile)
   --resume               continue an interrupted -o run: skip files already in <file>.partial
@@ -56,6 +64,11 @@ const hashCommand: Command = {
     if (values.dihedral && !algorithms.includes('pdq'))
       throw new UsageError('--dihedral needs pdq among --algo');
     if (values.resume && !values.output) throw new UsageError('--resume needs -o <file>');
+    const list = listWriter(
+      values['list-format'],
+      algorithms,
+      json || values.dihedral === true || values.resume === true,
+    );
     if (positionals.length === 0) throw new UsageError('no input files');
     const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
 
@@ -79,7 +92,13 @@ const hashCommand: Command = {
         signal: io.signal,
         ...(concurrency === undefined ? {} : { concurrency }),
       })) {
-        if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
+        if (result.ok && list) {
+          const text = list.write({
+            hash: result.result.hashes[algorithms[0]!]!,
+            metadata: listMetadata(list, result.path),
+          });
+          if (!out.write(text)) await once(out, 'drain');
+        } else if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
         else batch.failFile(result.path, result.error);
         batch.finished();
       }
@@ -95,6 +114,7 @@ const hashCommand: Command = {
       await output?.close(false);
       throw err;
     }
+    if (list) out.write(list.end());
     await output?.close(true);
     return batch.summarize() ? EXIT.SOME_FAILED : EXIT.OK;
   },
@@ -114,7 +134,39 @@ function parse(args: string[]) {
     'auto-orient': { type: 'boolean' },
     'max-pixels': { type: 'string' },
     concurrency: { type: 'string' },
+    'list-format': { type: 'string' },
   } as const);
+}
+
+/**
+ * The writer of `--list-format`, checked up front: one algorithm, no --json/--dihedral/--resume,
+ * and an algorithm the format's tool has a type for (a trial write of a zero hash says).
+ */
+function listWriter(
+  format: string | undefined,
+  algorithms: readonly string[],
+  conflicting: boolean,
+): HashListWriter | undefined {
+  if (format === undefined) return undefined;
+  const name = choiceOption(format, '--list-format', WRITE_FORMATS, 'plain');
+  if (conflicting) throw new UsageError('--list-format does not combine with --json, --dihedral or --resume');
+  if (algorithms.length !== 1) throw new UsageError('--list-format writes one algorithm');
+  const { name: algorithm, bits } = getAlgorithm(algorithms[0]!);
+  const options = name === 'csv' ? { format: name, columns: ['path'] } : { format: name };
+  try {
+    new HashListWriter(options).write({
+      hash: { algorithm, bits, bytes: new Uint8Array(Math.ceil(bits / 8)) },
+      metadata: listMetadata({ format: name }, 'x'),
+    });
+  } catch (err) {
+    throw new UsageError(`--list-format ${name}: ${(err as Error).message}`);
+  }
+  return new HashListWriter(options);
+}
+
+/** The path as metadata: a string where the format carries a path or text, an object elsewhere. */
+function listMetadata(writer: { format: string }, path: string): unknown {
+  return ['hash-metadata', 'pdq-photo-hasher', 'pdq-int64'].includes(writer.format) ? path : { path };
 }
 
 function formatResult(

@@ -1,14 +1,31 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { READ_FORMATS, WRITE_FORMATS } from '../../lists/formats/index.js';
+import type { HashListWriteFormat } from '../../lists/types.js';
+import type { HashListWriteEntry } from '../../lists/write.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
-import { readHashListFile } from '../../node/hash-list-file.js';
+import { readHashListFile, writeHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
-import { intOption, parseCommandArgs } from '../args.js';
+import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { addImagesToIndex, methodOption } from '../methods.js';
+
+/** `text` wrapped at 100 columns, each line indented by `indent` spaces. */
+function wrap(text: string, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
+}
 
 const help = `Usage: imprint index build (--list <file> | --images <dir>) -o <index> [options]
 
@@ -18,8 +35,10 @@ tables are saved with it, so loading the index costs about one read of the file.
 written atomically (a temporary file renamed into place). A summary goes to stderr.
 
 Options:
-  --list <file>          the hash list (plain hex, hash,metadata, CSV with a hash/pdq/signal column,
-                         ThreatExchange, StopNCII or NDJSON records; detected automatically)
+  --list <file>          the hash list, its format detected from its first lines (or --format):
+${wrap(READ_FORMATS.join(', '), 25)}
+  --format <f>           the list's format, when detection is not wanted (auto by default)
+  --hash-column <name>   CSV/TSV: the column holding the hashes
   --images <dir>         hash the images under <dir> (recursively) instead, each with its file name
                          as metadata, storing whatever extra hashes --method needs (PDQ)
   --method <name>        with --images: the matching method to store hashes for (default pdq: the
@@ -31,7 +50,11 @@ Options:
   --flat                 a flat index without multi-index tables (smaller; fine for small lists)
   --max-distance <n>     default match distance stored in the index (default: the algorithm's)
   --lenient              skip malformed list lines (each reported on stderr) instead of stopping
-  --skip-other-types     skip rows the list types as another algorithm instead of stopping`;
+  --skip-other-types     skip rows the list types as another algorithm instead of stopping
+  --export <file>        also write the known hashes as a hash list another tool imports (each
+                         image's plain hash with its path, or each list entry as read)
+  --export-format <f>    its format (default ndjson):
+${wrap(WRITE_FORMATS.join(', '), 25)}`;
 
 /** `imprint index build`: a hash list to an index file. */
 const indexCommand: Command = {
@@ -49,6 +72,12 @@ const indexCommand: Command = {
       throw new UsageError('give exactly one of --list <file> or --images <dir>');
     if (values.method !== undefined && !values.images) throw new UsageError('--method works with --images');
     if (!values.output) throw new UsageError('-o <index> is required');
+    if ((values.format !== undefined || values['hash-column'] !== undefined) && !values.list)
+      throw new UsageError('--format and --hash-column work with --list');
+    if (values['export-format'] !== undefined && !values.export)
+      throw new UsageError('--export-format needs --export <file>');
+    const exportFormat = choiceOption(values['export-format'], '--export-format', WRITE_FORMATS, 'ndjson');
+    const exported: HashListWriteEntry[] = [];
     let algorithm: ReturnType<typeof getAlgorithm>;
     try {
       algorithm = getAlgorithm(values.algo ?? 'pdq');
@@ -64,9 +93,13 @@ const indexCommand: Command = {
     if (values.images) {
       if (algorithm.name !== 'pdq') throw new UsageError('--images hashes with pdq (leave out --algo)');
       const method = methodOption(values.method ?? 'pdq');
-      const added = await addImagesToIndex(index, values.images, method, io);
+      const added = await addImagesToIndex(index, values.images, method, io, (entries) => {
+        // The plain hash of each image: what other tools can match.
+        if (values.export) for (const e of entries) if (typeof e.metadata === 'string') exported.push(e);
+      });
       if (io.signal.aborted) return EXIT.INTERRUPTED;
       await saveIndex(index, outPath, { signal: io.signal });
+      await exportList(values.export, exported, exportFormat, io);
       const { size } = await stat(outPath);
       io.stderr.write(
         `imprint index: ${values.images}: ${added.images} images, ${added.hashes} hashes for method ${method.name} ` +
@@ -79,15 +112,18 @@ const indexCommand: Command = {
       algorithm: algorithm.name,
       lenient: values.lenient ?? false,
       otherAlgorithms: values['skip-other-types'] ? 'skip' : 'error',
+      ...listSourceOptions(values),
       signal: io.signal,
       onProblem: (err) => io.stderr.write(`imprint index: skipped ${err.message}\n`),
     });
     // As 'imprint match --list' does: a line without metadata (plain hex) is known by its line number.
     for await (const batch of reader.batches()) {
       index.addAll(batch.map((e) => ({ hash: e.hash, metadata: e.metadata ?? { line: e.line } })));
+      if (values.export) exported.push(...batch);
     }
     if (io.signal.aborted) return EXIT.INTERRUPTED;
     await saveIndex(index, outPath, { signal: io.signal });
+    await exportList(values.export, exported, exportFormat, io);
 
     const s = reader.stats;
     const { size } = await stat(outPath);
@@ -116,7 +152,37 @@ function parse(args: string[]) {
     'max-distance': { type: 'string' },
     lenient: { type: 'boolean' },
     'skip-other-types': { type: 'boolean' },
+    format: { type: 'string' },
+    'hash-column': { type: 'string' },
+    export: { type: 'string' },
+    'export-format': { type: 'string' },
   } as const);
+}
+
+/** Writes `--export` (atomically), reporting what it wrote on stderr. */
+async function exportList(
+  path: string | undefined,
+  entries: readonly HashListWriteEntry[],
+  format: HashListWriteFormat,
+  io: CliIo,
+): Promise<void> {
+  if (path === undefined) return;
+  const result = await writeHashListFile(resolve(io.cwd, path), entries, {
+    format,
+    ...(format === 'csv' ? { columns: csvColumns(entries) } : {}),
+  });
+  io.stderr.write(`imprint index: ${path}: ${result.entries} hashes as ${format}\n`);
+}
+
+/** CSV columns for the exported entries: every metadata key (a string metadata is a "metadata" column). */
+function csvColumns(entries: readonly HashListWriteEntry[]): string[] {
+  const columns = new Set<string>();
+  for (const { metadata } of entries) {
+    if (typeof metadata === 'string') columns.add('metadata');
+    else if (metadata && typeof metadata === 'object' && !Array.isArray(metadata))
+      for (const key of Object.keys(metadata)) columns.add(key);
+  }
+  return [...columns];
 }
 
 export default indexCommand;

@@ -6,7 +6,7 @@ import type { HashIndex, Match } from '../../matching/types.js';
 import { wholePictureMatches } from '../../methods/match.js';
 import { DEFAULT_METHOD } from '../../methods/methods.js';
 import { hashFiles } from '../../sharp/batch.js';
-import { intOption, parseCommandArgs } from '../args.js';
+import { intOption, listSourceOptions, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -28,8 +28,11 @@ object per image: {"path","algorithm","hash","quality","skipped","matches":[{"ha
 "orientation" names the rotation/flip that matched with --dihedral.
 
 Options:
-  --list <file>          a hash list (plain hex, hash,metadata, CSV with a hash/pdq/signal column,
-                         ThreatExchange, StopNCII or NDJSON records; detected automatically)
+  --list <file>          a hash list in any format 'imprint index --help' lists (detected from its
+                         first lines: plain hex, CSV/TSV, ThreatExchange, pdq-photo-hasher, HMA,
+                         StopNCII, Tech Against Terrorism, vPDQ, NDJSON/JSON...)
+  --format <f>           the list's format, when detection is not wanted (auto by default)
+  --hash-column <name>   CSV/TSV: the column holding the hashes
   --index <file>         an index file made by 'imprint index build'
   --algo <name>          algorithm of the list (default pdq; an index file knows its own)
   --lenient              skip malformed list lines (each reported on stderr) instead of stopping
@@ -64,6 +67,8 @@ const matchCommand: Command = {
       throw new UsageError('give exactly one of --list <file> or --index <file>');
     }
     if (positionals.length === 0) throw new UsageError('no input files');
+    if ((values.format !== undefined || values['hash-column'] !== undefined) && values.list === undefined)
+      throw new UsageError('--format and --hash-column work with --list');
     const algorithmName = values.algo ?? 'pdq';
     try {
       getAlgorithm(algorithmName);
@@ -84,6 +89,7 @@ const matchCommand: Command = {
             algorithm: algorithmName,
             lenient: values.lenient ?? false,
             skipOtherTypes: values['skip-other-types'] ?? false,
+            ...listSourceOptions(values),
           }
         : { kind: 'index', path: values.index! },
       io,
@@ -188,6 +194,8 @@ function parse(args: string[]) {
     algo: { type: 'string' },
     lenient: { type: 'boolean' },
     'skip-other-types': { type: 'boolean' },
+    format: { type: 'string' },
+    'hash-column': { type: 'string' },
     'max-distance': { type: 'string' },
     'min-quality': { type: 'string' },
     dihedral: { type: 'boolean' },
