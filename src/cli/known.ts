@@ -4,6 +4,7 @@ import type { HashIndex } from '../matching/types.js';
 import { readHashListFile } from '../node/hash-list-file.js';
 import { loadIndex } from '../node/index-file.js';
 import type { CliIo } from './command.js';
+import { addFingerprintFile, isFingerprintFile } from './fingerprints.js';
 
 /** Where the known hashes come from: a hash list (any supported format) or an index file. */
 export type KnownSource =
@@ -30,6 +31,17 @@ export async function loadKnownIndex(source: KnownSource, io: CliIo): Promise<Ha
     defaultMaxDistance: algorithm.defaultThreshold,
     mergeThreshold: 0x7fffffff,
   });
+  if (algorithm.name === 'pdq' && (await isFingerprintFile(source.path))) {
+    const read = await addFingerprintFile(index, source.path, io, {
+      lenient: source.lenient,
+      command: 'match',
+    });
+    index.build();
+    io.stderr.write(
+      `imprint match: ${source.path}: ${read.records} fingerprint records of method ${read.method}, ${read.hashes} hashes (${index.size} distinct)${read.skipped ? `; ${read.skipped} malformed records skipped` : ''}\n`,
+    );
+    return index;
+  }
   const reader = readHashListFile(source.path, {
     algorithm: algorithm.name,
     lenient: source.lenient,

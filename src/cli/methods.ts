@@ -8,13 +8,13 @@ import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { ImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
 import type { HashIndex } from '../matching/types.js';
+import { trustedStoredFamilies } from '../methods/fingerprint.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
   matchWithMethod,
   methodForStored,
   queryHashesFor,
-  storedFamilies,
 } from '../methods/match.js';
 import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
@@ -106,8 +106,14 @@ export async function matchFilesWithMethod(
 ): Promise<{ matched: number; failed: boolean }> {
   const batch = new BatchReport('match', io);
   const minQuality = options.minQuality ?? method.minQuality ?? PDQ_MIN_QUALITY;
-  // Upload variants that could only meet hashes this index does not hold are not computed.
-  const applied = methodForStored(method, storedFamilies(index));
+  // Upload variants that could only meet hashes this index does not hold are not computed; derived
+  // hashes of an index file that records no derivation version (format 1) are not trusted.
+  const stored = trustedStoredFamilies(index, (families, version) =>
+    io.stderr.write(
+      `imprint match: the index (format ${version}) records no derivation version, so its derived hashes (${families.join(', ')}) are not used, only its plain hashes; rebuild it with this version (imprint index build --images <dir> --method ${method.name}) to use them\n`,
+    ),
+  );
+  const applied = methodForStored(method, stored);
   let matched = 0;
   // Decoding and hashing run ahead in a bounded pipeline; matching and printing stay in order.
   const hashed = async (path: string) => {

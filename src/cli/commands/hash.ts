@@ -10,6 +10,8 @@ import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.j
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { writeFingerprints } from '../fingerprints.js';
+import { methodOption } from '../methods.js';
 import { writeLine } from '../output.js';
 import { runVideoHash, withoutVideoFlag } from '../video.js';
 
@@ -27,6 +29,10 @@ Options:
                          order ${DIHEDRAL_NAMES.join(', ')})
   --json                 NDJSON: {"path","algorithm","hash","quality"} (several algorithms:
                          {"path","hashes":{name:hex},"quality"})
+  --method <name>        fingerprint records to share instead (NDJSON, one per image): the plain
+                         PDQ hash plus the derived hashes the matching method stores (pdq-max:
+                         crops, bands, flattened highlights, pHash), for 'imprint index build
+                         --list' or 'imprint match --list' where the images are not
   -r, --recursive        hash the images in directories (by file name extension), sorted
   -o, --output <file>    write to <file> (appears only when complete; <file>.partial meanwhile)
   --resume               continue an interrupted -o run: skip files already in <file>.partial
@@ -57,6 +63,11 @@ const hashCommand: Command = {
       throw new UsageError('--dihedral needs pdq among --algo');
     if (values.resume && !values.output) throw new UsageError('--resume needs -o <file>');
     if (positionals.length === 0) throw new UsageError('no input files');
+    const method = values.method === undefined ? undefined : methodOption(values.method);
+    if (method && (values.algo !== undefined || values.dihedral || values.flavour !== undefined))
+      throw new UsageError(
+        '--method makes PDQ fingerprint records: leave out --algo, --dihedral and --flavour',
+      );
     const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
 
     const output = values.output
@@ -70,19 +81,23 @@ const hashCommand: Command = {
     const concurrency =
       values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
     try {
-      for await (const result of hashFiles(todo, {
-        algorithms,
-        pdqFlavour: flavour,
-        dihedral: values.dihedral ?? false,
-        autoOrient: values['auto-orient'] ?? false,
-        maxPixels,
-        signal: io.signal,
-        ...(concurrency === undefined ? {} : { concurrency }),
-      })) {
-        if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
-        else batch.failFile(result.path, result.error);
-        batch.finished();
-      }
+      if (method) {
+        const options = { autoOrient: values['auto-orient'] ?? false, maxPixels };
+        await writeFingerprints(method, { out, paths: todo, batch }, { ...options, concurrency }, io);
+      } else
+        for await (const result of hashFiles(todo, {
+          algorithms,
+          pdqFlavour: flavour,
+          dihedral: values.dihedral ?? false,
+          autoOrient: values['auto-orient'] ?? false,
+          maxPixels,
+          signal: io.signal,
+          ...(concurrency === undefined ? {} : { concurrency }),
+        })) {
+          if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
+          else batch.failFile(result.path, result.error);
+          batch.finished();
+        }
     } catch (err) {
       batch.progress.clear();
       if (io.signal.aborted) {
@@ -107,6 +122,7 @@ function parse(args: string[]) {
     algo: { type: 'string' },
     flavour: { type: 'string' },
     dihedral: { type: 'boolean' },
+    method: { type: 'string' },
     json: { type: 'boolean' },
     recursive: { type: 'boolean', short: 'r' },
     output: { type: 'string', short: 'o' },

@@ -1,13 +1,16 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { ImprintError } from '../../core/errors.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
+import { indexPropertiesFor } from '../../methods/fingerprint.js';
 import { readHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
 import { intOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { addFingerprintFile, isFingerprintFile } from '../fingerprints.js';
 import { addImagesToIndex, methodOption } from '../methods.js';
 
 const help = `Usage: imprint index build (--list <file> | --images <dir>) -o <index> [options]
@@ -19,7 +22,9 @@ written atomically (a temporary file renamed into place). A summary goes to stde
 
 Options:
   --list <file>          the hash list (plain hex, hash,metadata, CSV with a hash/pdq/signal column,
-                         ThreatExchange, StopNCII or NDJSON records; detected automatically)
+                         ThreatExchange, StopNCII or NDJSON records; detected automatically), or
+                         fingerprint records from 'imprint hash --method' (their derived hashes
+                         are stored too, as --images --method would)
   --images <dir>         hash the images under <dir> (recursively) instead, each with its file name
                          as metadata, storing whatever extra hashes --method needs (PDQ)
   --method <name>        with --images: the matching method to store hashes for (default pdq: the
@@ -66,7 +71,13 @@ const indexCommand: Command = {
       const method = methodOption(values.method ?? 'pdq');
       const added = await addImagesToIndex(index, values.images, method, io);
       if (io.signal.aborted) return EXIT.INTERRUPTED;
-      await saveIndex(index, outPath, { signal: io.signal });
+      if (added.images === 0) {
+        throw new ImprintError(
+          'ERR_LIST_EMPTY',
+          `No image under ${values.images} could be hashed: no index written`,
+        );
+      }
+      await saveIndex(index, outPath, { signal: io.signal, properties: indexPropertiesFor(method) });
       const { size } = await stat(outPath);
       io.stderr.write(
         `imprint index: ${values.images}: ${added.images} images, ${added.hashes} hashes for method ${method.name} ` +
@@ -75,6 +86,21 @@ const indexCommand: Command = {
       return added.failed > 0 ? EXIT.SOME_FAILED : EXIT.OK;
     }
     const listPath = resolve(io.cwd, values.list!);
+    if (algorithm.name === 'pdq' && (await isFingerprintFile(listPath))) {
+      const read = await addFingerprintFile(index, listPath, io, {
+        lenient: values.lenient ?? false,
+        command: 'index',
+      });
+      if (io.signal.aborted) return EXIT.INTERRUPTED;
+      await saveIndex(index, outPath, { signal: io.signal, properties: indexPropertiesFor(read.method) });
+      const { size } = await stat(outPath);
+      io.stderr.write(
+        `imprint index: ${values.list}: ${read.records} fingerprint records, ${read.hashes} hashes for method ${read.method}` +
+          `${read.skipped ? ` (${read.skipped} malformed records skipped)` : ''} (${index.size} distinct) -> ${values.output} ` +
+          `(${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      return EXIT.OK;
+    }
     const reader = readHashListFile(listPath, {
       algorithm: algorithm.name,
       lenient: values.lenient ?? false,
