@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { getAlgorithm } from '../algorithms/registry.js';
 import { MihIndex } from '../matching/mih-index.js';
 import type { HashIndex } from '../matching/types.js';
@@ -31,8 +32,9 @@ export async function loadKnownIndex(source: KnownSource, io: CliIo): Promise<Ha
     defaultMaxDistance: algorithm.defaultThreshold,
     mergeThreshold: 0x7fffffff,
   });
-  if (algorithm.name === 'pdq' && (await isFingerprintFile(source.path))) {
-    const read = await addFingerprintFile(index, source.path, io, {
+  const listPath = resolve(io.cwd, source.path);
+  if (algorithm.name === 'pdq' && (await isFingerprintFile(listPath))) {
+    const read = await addFingerprintFile(index, listPath, io, {
       lenient: source.lenient,
       command: 'match',
     });
