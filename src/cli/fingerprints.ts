@@ -18,7 +18,7 @@ import type { HashIndex } from '../matching/types.js';
 import { FINGERPRINT_READING, fingerprintEntries, fingerprintOf } from '../methods/fingerprint.js';
 import type { MatchMethod } from '../methods/types.js';
 import { mapFiles } from '../sharp/batch.js';
-import { decodeImage } from '../sharp/decode.js';
+import { decodeImage, type SixteenBitRule } from '../sharp/decode.js';
 import type { BatchReport } from './batch-report.js';
 import type { CliIo } from './command.js';
 import { writeLine } from './output.js';
@@ -131,7 +131,7 @@ export interface FingerprintOutput {
 export async function writeFingerprints(
   method: MatchMethod,
   output: FingerprintOutput,
-  options: { autoOrient: boolean; maxPixels: number; concurrency?: number },
+  options: { autoOrient: boolean; maxPixels: number; sixteenBit: SixteenBitRule; concurrency?: number },
   io: CliIo,
 ): Promise<void> {
   const { batch } = output;
@@ -139,6 +139,7 @@ export async function writeFingerprints(
     const image = await decodeImage(resolve(io.cwd, path), {
       autoOrient: options.autoOrient,
       maxPixels: options.maxPixels,
+      sixteenBit: options.sixteenBit,
       signal: io.signal,
     });
     return formatFingerprintRecord(fingerprintOf(method, image, { path }));

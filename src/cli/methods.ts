@@ -20,7 +20,7 @@ import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
 import { ImageVariants } from '../methods/variants.js';
 import { mapFiles } from '../sharp/batch.js';
-import { decodeImage } from '../sharp/decode.js';
+import { decodeImage, type SixteenBitRule } from '../sharp/decode.js';
 import { BatchReport } from './batch-report.js';
 import { type CliIo, UsageError } from './command.js';
 import { writeLine } from './output.js';
@@ -87,6 +87,8 @@ export interface MethodMatchCliOptions {
   readonly threshold?: number;
   readonly minQuality?: number;
   readonly autoOrient: boolean;
+  /** How 16-bit uploads are reduced to 8 bits (default `scale`). */
+  readonly sixteenBit?: SixteenBitRule;
 }
 
 /**
@@ -119,6 +121,7 @@ export async function matchFilesWithMethod(
   const hashed = async (path: string) => {
     const image = await decodeImage(resolve(io.cwd, path), {
       autoOrient: options.autoOrient,
+      ...(options.sixteenBit ? { sixteenBit: options.sixteenBit } : {}),
       signal: io.signal,
     });
     const variants = new ImageVariants(image);

@@ -6,6 +6,7 @@ import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { type FileResult, hashFiles } from '../../sharp/batch.js';
+import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
 import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
@@ -37,6 +38,9 @@ Options:
   -o, --output <file>    write to <file> (appears only when complete; <file>.partial meanwhile)
   --resume               continue an interrupted -o run: skip files already in <file>.partial
   --auto-orient          apply EXIF orientation (default off, as the reference hashers)
+  --sixteen-bit <rule>   16-bit images: scale (default: v >> 8, the picture as it looks, as Pillow/HMA
+                         read colour), pillow (16-bit grey clipped to 255 as Pillow's convert does)
+                         or low-byte (v & 255, as the C++ pdq-photo-hasher reads them)
   --max-pixels <n>       refuse images with more pixels (default 100000000)
   --concurrency <n>      images decoded at once (default: cores + 1)
   --video                videos instead: vPDQ frame hashes ('imprint video hash', see 'imprint video --help')`;
@@ -69,6 +73,7 @@ const hashCommand: Command = {
         '--method makes PDQ fingerprint records: leave out --algo, --dihedral and --flavour',
       );
     const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
+    const sixteenBit = choiceOption(values['sixteen-bit'], '--sixteen-bit', SIXTEEN_BIT_RULES, 'scale');
 
     const output = values.output
       ? await openOutput(resolve(io.cwd, values.output), values.resume ?? false)
@@ -82,7 +87,7 @@ const hashCommand: Command = {
       values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
     try {
       if (method) {
-        const options = { autoOrient: values['auto-orient'] ?? false, maxPixels };
+        const options = { autoOrient: values['auto-orient'] ?? false, maxPixels, sixteenBit };
         await writeFingerprints(method, { out, paths: todo, batch }, { ...options, concurrency }, io);
       } else
         for await (const result of hashFiles(todo, {
@@ -91,6 +96,7 @@ const hashCommand: Command = {
           dihedral: values.dihedral ?? false,
           autoOrient: values['auto-orient'] ?? false,
           maxPixels,
+          sixteenBit,
           signal: io.signal,
           ...(concurrency === undefined ? {} : { concurrency }),
         })) {
@@ -128,6 +134,7 @@ function parse(args: string[]) {
     output: { type: 'string', short: 'o' },
     resume: { type: 'boolean' },
     'auto-orient': { type: 'boolean' },
+    'sixteen-bit': { type: 'string' },
     'max-pixels': { type: 'string' },
     concurrency: { type: 'string' },
   } as const);
