@@ -6,9 +6,9 @@
  *
  *   npx tsx bench/sixteen-bit.ts
  *
- * Pictures: the two 16-bit fixtures, and 16-bit versions of 8-bit fixture photos made three ways:
- * colour and grey saved as 16-bit (`v * 257`, what "save as 16-bit" does), and colour resized by
- * half in 16-bit (real 16-bit content, whose low bytes are not a copy of the high ones).
+ * Pictures: the two 16-bit fixtures, and 16-bit versions of 8-bit fixture photos made three ways
+ * with libvips: colour and grey saved as 16-bit (grey as `v * 257`, whose low byte is `v`; colour
+ * through its colour conversion, whose low bytes are not), and colour resized by half in 16-bit.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,14 @@ import { type Hash, hammingDistance } from '../src/core/hash.js';
 import { eightBit, type SixteenBitRule } from '../src/sharp/decode.js';
 import { decodeImage } from '../src/sharp/index.js';
 
-const PHOTOS = ['coffee.jpg', 'flower.jpg', 'astronaut.jpg', 'landscape-beach.jpg', 'city-skyline.jpg', 'text-page-photo.png'];
+const PHOTOS = [
+  'coffee.jpg',
+  'flower.jpg',
+  'astronaut.jpg',
+  'landscape-beach.jpg',
+  'city-skyline.jpg',
+  'text-page-photo.png',
+];
 const RULES: SixteenBitRule[] = ['scale', 'pillow', 'low-byte'];
 const fixture = (p: string) => join(import.meta.dirname, '..', 'fixtures', p);
 
@@ -32,23 +39,46 @@ interface Sample {
 async function samples(): Promise<Sample[]> {
   const out: Sample[] = [
     { name: 'chelsea-cat-16bit.png', png: readFileSync(fixture('photos/chelsea-cat-16bit.png')) },
-    { name: 'sixteen-bit-120x90.png', png: readFileSync(fixture('pdq/images/synthetic/sixteen-bit-120x90.png')) },
+    {
+      name: 'sixteen-bit-120x90.png',
+      png: readFileSync(fixture('pdq/images/synthetic/sixteen-bit-120x90.png')),
+    },
   ];
   for (const photo of PHOTOS) {
     const source = sharp(fixture(`photos/${photo}`), { ignoreIcc: true });
     const { width } = await source.metadata();
-    out.push({ name: `${photo} colour x257`, png: await sharp(fixture(`photos/${photo}`)).removeAlpha().toColourspace('rgb16').png().toBuffer() });
-    out.push({ name: `${photo} grey x257`, png: await sharp(fixture(`photos/${photo}`)).toColourspace('grey16').png().toBuffer() });
+    out.push({
+      name: `${photo} colour saved as 16-bit`,
+      png: await sharp(fixture(`photos/${photo}`))
+        .removeAlpha()
+        .toColourspace('rgb16')
+        .png()
+        .toBuffer(),
+    });
+    out.push({
+      name: `${photo} grey saved as 16-bit`,
+      png: await sharp(fixture(`photos/${photo}`))
+        .toColourspace('grey16')
+        .png()
+        .toBuffer(),
+    });
     out.push({
       name: `${photo} colour resized in 16-bit`,
-      png: await sharp(fixture(`photos/${photo}`)).removeAlpha().toColourspace('rgb16').resize(Math.round(width! / 2)).png().toBuffer(),
+      png: await sharp(fixture(`photos/${photo}`))
+        .removeAlpha()
+        .toColourspace('rgb16')
+        .resize(Math.round(width! / 2))
+        .png()
+        .toBuffer(),
     });
   }
   return out;
 }
 
 /** The 16-bit samples of a PNG, and the picture's real content at 8 bits. */
-async function read(png: Buffer): Promise<{ samples: Uint16Array; width: number; height: number; channels: 1 | 3 }> {
+async function read(
+  png: Buffer,
+): Promise<{ samples: Uint16Array; width: number; height: number; channels: 1 | 3 }> {
   const meta = await sharp(png).metadata();
   if (meta.depth !== 'ushort') throw new Error('not 16-bit');
   const grey = meta.channels === 1;
@@ -87,14 +117,25 @@ sys.stdout.buffer.write(arr.astype(np.uint8).tobytes())
 const dir = mkdtempSync(join(tmpdir(), 'imprint-16bit-'));
 const rows: string[] = [];
 const totals: Record<string, number[]> = {};
+const add = (name: string, d: number): void => {
+  totals[name] = [...(totals[name] ?? []), d];
+};
 try {
   for (const s of await samples()) {
     const { samples: v, width, height, channels } = await read(s.png);
     const hashOf = (data: Uint8Array, c: 1 | 3): Hash => pdqHash({ width, height, channels: c, data }).hash;
-    const real = hashOf(Uint8Array.from(v, (x) => Math.round(x / 257)), channels);
-    const distances = RULES.map((rule) => hammingDistance(hashOf(eightBit(v, channels, rule), channels), real));
+    const real = hashOf(
+      Uint8Array.from(v, (x) => Math.round(x / 257)),
+      channels,
+    );
+    const distances = RULES.map((rule) =>
+      hammingDistance(hashOf(eightBit(v, channels, rule), channels), real),
+    );
     const decoded = await decodeImage(s.png);
-    const viaDecoder = hammingDistance(pdqHash(decoded).hash, hashOf(eightBit(v, channels, 'scale'), channels));
+    const viaDecoder = hammingDistance(
+      pdqHash(decoded).hash,
+      hashOf(eightBit(v, channels, 'scale'), channels),
+    );
     const path = join(dir, 'sample.png');
     writeFileSync(path, s.png);
     const p = pillow(path);
@@ -103,25 +144,34 @@ try {
       const fromPillow = pdqHash({ width, height, channels: 3, data: p.rgb }).hash;
       const same = RULES.filter((rule) => {
         const mine = eightBit(v, channels, rule);
-        return mine.length === p.rgb!.length / (3 / channels) && hammingDistance(hashOf(mine, channels), fromPillow) === 0;
+        return (
+          mine.length === p.rgb!.length / (3 / channels) &&
+          hammingDistance(hashOf(mine, channels), fromPillow) === 0
+        );
       });
       pillowCell = `${p.mode}: ${hammingDistance(fromPillow, real)} (= ${same.join(', ') || 'none'})`;
-      (totals['Pillow'] ??= []).push(hammingDistance(fromPillow, real));
+      add('Pillow', hammingDistance(fromPillow, real));
     }
     RULES.forEach((rule, i) => {
-      (totals[rule] ??= []).push(distances[i]!);
+      add(rule, distances[i]!);
     });
-    rows.push(`| ${s.name} | ${channels === 1 ? 'grey' : 'RGB'} | ${distances.join(' | ')} | ${pillowCell} | ${viaDecoder} |`);
+    rows.push(
+      `| ${s.name} | ${channels === 1 ? 'grey' : 'RGB'} | ${distances.join(' | ')} | ${pillowCell} | ${viaDecoder} |`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log('PDQ bits from the picture\'s real content, round(v / 257):\n');
-console.log(`| picture | channels | ${RULES.join(' | ')} | Pillow (mode: bits, same as) | decodeImage vs scale |`);
+console.log("PDQ bits from the picture's real content, round(v / 257):\n");
+console.log(
+  `| picture | channels | ${RULES.join(' | ')} | Pillow (mode: bits, same as) | decodeImage vs scale |`,
+);
 console.log(`| --- | --- | ${RULES.map(() => '---:').join(' | ')} | --- | ---: |`);
 for (const r of rows) console.log(r);
 console.log('');
 for (const [name, list] of Object.entries(totals)) {
   const within = list.filter((d) => d <= 31).length;
-  console.log(`${name}: median ${list.sort((a, b) => a - b)[Math.floor(list.length / 2)]}, max ${list[list.length - 1]}, within 31 bits: ${within} of ${list.length}`);
+  console.log(
+    `${name}: median ${list.sort((a, b) => a - b)[Math.floor(list.length / 2)]}, max ${list[list.length - 1]}, within 31 bits: ${within} of ${list.length}`,
+  );
 }
