@@ -35,7 +35,17 @@ import { Utf8ChunkDecoder } from './utf8.js';
 export const FINGERPRINT_FORMAT_VERSION = 1;
 
 /** Fields a record uses itself; every other field is the item's metadata. */
-const RESERVED = ['fingerprint', 'method', 'derivation', 'algorithm', 'hash', 'quality', 'stable', 'derived'];
+export const FINGERPRINT_RECORD_FIELDS: readonly string[] = [
+  'fingerprint',
+  'method',
+  'derivation',
+  'algorithm',
+  'hash',
+  'quality',
+  'stable',
+  'derived',
+];
+const RESERVED = FINGERPRINT_RECORD_FIELDS;
 
 /** Most derived hashes one record may carry (pdq-max stores about 21). */
 const MAX_DERIVED = 256;

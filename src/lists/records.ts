@@ -1,3 +1,4 @@
+import { FINGERPRINT_RECORD_FIELDS } from './fingerprint-records.js';
 import { canonicalAlgorithmName } from './signal-types.js';
 import type { HashListMetadata } from './types.js';
 
@@ -85,7 +86,11 @@ function oneEntry(value: unknown, algorithm: string, stopnciiOnly: boolean): Raw
       hex: value['hash'],
       ...(algo === undefined ? {} : { declaredType: algo }),
       quality: value['quality'],
-      metadata: omit(value, ['hash', 'algorithm', 'quality']),
+      // A fingerprint record read as a plain list: its plain hash, with the item's metadata only.
+      metadata: omit(
+        value,
+        'fingerprint' in value ? FINGERPRINT_RECORD_FIELDS : ['hash', 'algorithm', 'quality'],
+      ),
     };
   }
 

@@ -11,6 +11,7 @@ import {
   newFingerprintStats,
   readFingerprintRecords,
 } from '../../src/lists/fingerprint-records.js';
+import { parseHashList } from '../../src/lists/read.js';
 import { decodeIndex, encodeIndex } from '../../src/matching/index-format.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
 import {
@@ -133,6 +134,16 @@ describe('fingerprint records', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('read by the plain list reader, are a PDQ list of their plain hashes with the item metadata', () => {
+    const record = fingerprintOf(getMethod('pdq-max'), pictures[0]!.image, { path: 'known/coffee.jpg' });
+    const { entries, stats } = parseHashList(`${formatFingerprintRecord(record)}\n`);
+    expect(stats.format).toBe('ndjson');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.hash.bytes).toEqual(record.hashes[0]!.hash.bytes);
+    expect(entries[0]!.hash.quality).toBe(record.hashes[0]!.hash.quality);
+    expect(entries[0]!.metadata).toEqual({ path: 'known/coffee.jpg' });
   });
 
   it('refuse malformed records, naming the line', () => {
