@@ -68,7 +68,10 @@ const hashCommand: Command = {
     if (values.resume && !values.output) throw new UsageError('--resume needs -o <file>');
     if (positionals.length === 0) throw new UsageError('no input files');
     const method = values.method === undefined ? undefined : methodOption(values.method);
-    if (method && (values.algo !== undefined || values.dihedral || values.flavour !== undefined))
+    if (
+      method &&
+      ((values.algo ?? 'pdq') !== 'pdq' || values.dihedral || (values.flavour ?? 'fullres') !== 'fullres')
+    )
       throw new UsageError(
         '--method makes PDQ fingerprint records: leave out --algo, --dihedral and --flavour',
       );
