@@ -103,7 +103,14 @@ function hashFields(v: VariantHash): { hash: string; quality: number | null; sta
   };
 }
 
-/** True when a list line is a fingerprint record (for format detection: cheap, no full parse). */
+/**
+ * True when a list line is a fingerprint record (for format detection: cheap, no full parse).
+ *
+ * @example
+ * ```ts
+ * isFingerprintRecordLine('{"fingerprint":1,"method":"pdq-max",...}'); // true
+ * ```
+ */
 export function isFingerprintRecordLine(line: string): boolean {
   return /^\s*\{\s*"fingerprint"\s*:/.test(line);
 }
@@ -123,7 +130,12 @@ export interface ParseFingerprintOptions {
 /**
  * Reads one record line. A malformed record is ERR_HASH_LIST_SYNTAX (or ERR_INVALID_HASH for a bad
  * hash) naming the line; derived hashes of another derivation version are ERR_INDEX_DERIVATION,
- * naming both versions.
+ * naming both versions. `parseFingerprint` calls it with this build's methods and version.
+ *
+ * @example
+ * ```ts
+ * const record = parseFingerprintRecord(line, { ...FINGERPRINT_READING, source: 'list.ndjson', line: 3 });
+ * ```
  */
 export function parseFingerprintRecord(text: string, options: ParseFingerprintOptions): FingerprintRecord {
   const fail = (message: string, code: ErrorCode = 'ERR_HASH_LIST_SYNTAX') =>
@@ -336,7 +348,16 @@ export async function* readFingerprintRecords(
   }
 }
 
-/** Fresh counters for {@link readFingerprintRecords}. */
+/**
+ * Fresh counters for {@link readFingerprintRecords}.
+ *
+ * @example
+ * ```ts
+ * const stats = newFingerprintStats();
+ * for await (const r of readFingerprintRecords(chunks, FINGERPRINT_READING, stats)) use(r);
+ * console.log(stats.records, stats.skipped);
+ * ```
+ */
 export function newFingerprintStats(): FingerprintReadStats {
   return { lines: 0, records: 0, skipped: 0, method: undefined, derivation: undefined };
 }

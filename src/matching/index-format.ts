@@ -337,6 +337,13 @@ function failer(source: string | undefined): Fail {
  * The length of an index file's whole header (fixed part and properties), from its first
  * {@link INDEX_HEADER_PREFIX} bytes (or all of a shorter file): read that many bytes, then call
  * {@link planIndexDecode}. Checks the magic, the version and the length against `fileLength`.
+ *
+ * @example
+ * ```ts
+ * const header = new Uint8Array(indexHeaderLength(firstBytes, fileSize));
+ * // ... read the header's bytes into it, then:
+ * const plan = planIndexDecode(header, fileSize);
+ * ```
  */
 export function indexHeaderLength(
   prefix: Uint8Array,
