@@ -268,7 +268,7 @@ export interface FingerprintReadStats {
  * @example
  * ```ts
  * const stats = newFingerprintStats();
- * for await (const { record, line } of readFingerprintRecords(chunks, { ...fingerprintOptions, source }, stats)) use(record);
+ * for await (const { record, line } of readFingerprintRecords(chunks, { ...FINGERPRINT_READING, source }, stats)) use(record);
  * ```
  */
 export async function* readFingerprintRecords(
