@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { getAlgorithm } from '../algorithms/registry.js';
 import type { HashListFormat } from '../lists/types.js';
 import { MihIndex } from '../matching/mih-index.js';
@@ -5,6 +6,7 @@ import type { HashIndex } from '../matching/types.js';
 import { readHashListFile } from '../node/hash-list-file.js';
 import { loadIndex } from '../node/index-file.js';
 import type { CliIo } from './command.js';
+import { addFingerprintFile, isFingerprintFile } from './fingerprints.js';
 
 /** Where the known hashes come from: a hash list (any supported format) or an index file. */
 export type KnownSource =
@@ -41,6 +43,18 @@ export async function loadKnownIndex(source: KnownSource, io: CliIo): Promise<Ha
     defaultMaxDistance: algorithm.defaultThreshold,
     mergeThreshold: 0x7fffffff,
   });
+  const listPath = resolve(io.cwd, source.path);
+  if (algorithm.name === 'pdq' && (await isFingerprintFile(listPath))) {
+    const read = await addFingerprintFile(index, listPath, io, {
+      lenient: source.lenient,
+      command: 'match',
+    });
+    index.build();
+    io.stderr.write(
+      `imprint match: ${source.path}: ${read.records} fingerprint records of method ${read.method}, ${read.hashes} hashes (${index.size} distinct)${read.skipped ? `; ${read.skipped} malformed records skipped` : ''}\n`,
+    );
+    return index;
+  }
   const reader = readHashListFile(source.path, {
     algorithm: algorithm.name,
     lenient: source.lenient,

@@ -8,19 +8,19 @@ import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { ImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
 import type { HashIndex, IndexEntry } from '../matching/types.js';
+import { trustedStoredFamilies } from '../methods/fingerprint.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
   matchWithMethod,
   methodForStored,
   queryHashesFor,
-  storedFamilies,
 } from '../methods/match.js';
 import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
 import { ImageVariants } from '../methods/variants.js';
 import { mapFiles } from '../sharp/batch.js';
-import { decodeImage } from '../sharp/decode.js';
+import { decodeImage, type SixteenBitRule } from '../sharp/decode.js';
 import { BatchReport } from './batch-report.js';
 import { type CliIo, UsageError } from './command.js';
 import { writeLine } from './output.js';
@@ -89,6 +89,8 @@ export interface MethodMatchCliOptions {
   readonly threshold?: number;
   readonly minQuality?: number;
   readonly autoOrient: boolean;
+  /** How 16-bit uploads are reduced to 8 bits (default `scale`). */
+  readonly sixteenBit?: SixteenBitRule;
 }
 
 /**
@@ -108,13 +110,20 @@ export async function matchFilesWithMethod(
 ): Promise<{ matched: number; failed: boolean }> {
   const batch = new BatchReport('match', io);
   const minQuality = options.minQuality ?? method.minQuality ?? PDQ_MIN_QUALITY;
-  // Upload variants that could only meet hashes this index does not hold are not computed.
-  const applied = methodForStored(method, storedFamilies(index));
+  // Upload variants that could only meet hashes this index does not hold are not computed; derived
+  // hashes of an index file that records no derivation version (format 1) are not trusted.
+  const stored = trustedStoredFamilies(index, (families, version) =>
+    io.stderr.write(
+      `imprint match: the index (format ${version}) records no derivation version, so its derived hashes (${families.join(', ')}) are not used, only its plain hashes; rebuild it with this version (imprint index build --images <dir> --method ${method.name}) to use them\n`,
+    ),
+  );
+  const applied = methodForStored(method, stored);
   let matched = 0;
   // Decoding and hashing run ahead in a bounded pipeline; matching and printing stay in order.
   const hashed = async (path: string) => {
     const image = await decodeImage(resolve(io.cwd, path), {
       autoOrient: options.autoOrient,
+      ...(options.sixteenBit ? { sixteenBit: options.sixteenBit } : {}),
       signal: io.signal,
     });
     const variants = new ImageVariants(image);

@@ -347,7 +347,7 @@ async function vpdqFileKind(path: string): Promise<'lines' | 'json' | undefined>
   }
 }
 
-/** A directory's regular files, sorted (not recursive); anything else as given. */
+/** A directory's regular files (or links to them), sorted (not recursive); anything else as given. */
 async function expand(input: string, cwd: string): Promise<string[]> {
   const full = resolve(cwd, input);
   try {
@@ -357,7 +357,13 @@ async function expand(input: string, cwd: string): Promise<string[]> {
   }
   const names: string[] = [];
   for await (const entry of await opendir(full)) {
-    if (entry.isFile() && !entry.name.startsWith('.')) names.push(entry.name);
+    if (entry.name.startsWith('.')) continue;
+    if (entry.isFile()) names.push(entry.name);
+    else if (entry.isSymbolicLink()) {
+      // Followed: a link to a video is a video; one that leads nowhere is reported by the reader.
+      const target = await stat(join(full, entry.name)).catch(() => undefined);
+      if (!target || target.isFile()) names.push(entry.name);
+    }
   }
   return names.sort().map((n) => join(input, n));
 }

@@ -1,4 +1,5 @@
 import type { RawEntry } from './format.js';
+import { FINGERPRINT_RECORD_FIELDS } from './fingerprint-records.js';
 import { canonicalAlgorithmName, isSignalTypeName } from './signal-types.js';
 import type { HashListMetadata } from './types.js';
 
@@ -89,7 +90,11 @@ function oneEntry(
       hex: value['hash'],
       ...(algo === undefined ? {} : { declaredType: algo }),
       quality: value['quality'],
-      metadata: omit(value, ['hash', 'algorithm', 'quality']),
+      // A fingerprint record read as a plain list: its plain hash, with the item's metadata only.
+      metadata: omit(
+        value,
+        'fingerprint' in value ? FINGERPRINT_RECORD_FIELDS : ['hash', 'algorithm', 'quality'],
+      ),
     };
   }
 

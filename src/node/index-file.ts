@@ -7,6 +7,9 @@ import type { Crc32 } from '../matching/crc32.js';
 import type { FlatIndex } from '../matching/flat-index.js';
 import {
   type DecodeIndexOptions,
+  INDEX_HEADER_PREFIX,
+  type IndexProperties,
+  indexHeaderLength,
   type LoadedIndex,
   planIndexDecode,
   withIndexChunks,
@@ -23,6 +26,12 @@ const IO_CHUNK = 1 << 30; // below Node's 2 GiB limit per read/write call
 export interface SaveIndexOptions {
   /** Stops writing with ERR_ABORTED; the target file is left as it was. */
   signal?: AbortSignal;
+  /**
+   * How the hashes were made, recorded in the header: for an index of a method's derived hashes,
+   * `{ method, derivation: VARIANTS_VERSION, families }` (`indexPropertiesFor` gives them), so that
+   * a later build with other derived hashes refuses it instead of silently missing matches.
+   */
+  properties?: IndexProperties;
 }
 
 /**
@@ -48,7 +57,11 @@ export async function saveIndex<M>(
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
-    const bytes = await withIndexChunks(index, nativeCrc32 ? { crc32: nativeCrc32 } : {}, async (chunks) => {
+    const encoding = {
+      ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}),
+      ...(options.properties ? { properties: options.properties } : {}),
+    };
+    const bytes = await withIndexChunks(index, encoding, async (chunks) => {
       handle = await open(temp, 'wx');
       let total = 0;
       for (const chunk of chunks) {
@@ -90,7 +103,9 @@ export type LoadIndexOptions = Omit<DecodeIndexOptions, 'source' | 'crc32'>;
  * straight into the index's memory (no copy, the multi-index tables are not rebuilt) and its
  * checksum and structure are checked. Damage is an ImprintError `ERR_INDEX_CORRUPT` or
  * `ERR_INDEX_VERSION` naming the file and byte offset; a file that cannot be read is
- * `ERR_FILE_UNREADABLE`.
+ * `ERR_FILE_UNREADABLE`; an index of derived hashes made by another version of their derivation
+ * is `ERR_INDEX_DERIVATION` (the message names both versions and the command that rebuilds it).
+ * Version 1 files still load; `indexFileInfo(index)` says which version and properties a file had.
  *
  * @example
  * ```ts
@@ -107,13 +122,13 @@ export async function loadIndex<M = unknown>(
   try {
     handle = await open(path, 'r');
     const { size } = await handle.stat();
-    const header = new Uint8Array(Math.min(size, 96));
-    await readExactly(handle, header, 0, path);
-    const plan = planIndexDecode<M>(header, size, {
-      ...options,
-      source: path,
-      ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}),
-    });
+    const decoding = { ...options, source: path, ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}) };
+    const prefix = new Uint8Array(Math.min(size, INDEX_HEADER_PREFIX));
+    await readExactly(handle, prefix, 0, path);
+    const header = new Uint8Array(indexHeaderLength(prefix, size, decoding));
+    header.set(prefix);
+    await readExactly(handle, header.subarray(prefix.length), prefix.length, path);
+    const plan = planIndexDecode<M>(header, size, decoding);
     for (const piece of plan.pieces) await readExactly(handle, piece.bytes, piece.start, path);
     return plan.finish();
   } catch (err) {

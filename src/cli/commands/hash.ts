@@ -9,10 +9,13 @@ import { hashToHex } from '../../core/hash.js';
 import { WRITE_FORMATS } from '../../lists/formats/index.js';
 import { HashListWriter } from '../../lists/write.js';
 import { type FileResult, hashFiles } from '../../sharp/batch.js';
+import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
 import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { writeFingerprints } from '../fingerprints.js';
+import { methodOption } from '../methods.js';
 import { writeLine } from '../output.js';
 import { runVideoHash, withoutVideoFlag } from '../video.js';
 
@@ -35,10 +38,17 @@ Options:
                          file format), hma ({"pdq":"<hash>"}, HMA's bank signal import), stopncii
                          (StopNCII hash records), pdq-photo-hasher (hash,quality,path), pdq-int64,
                          plain, hash-metadata, csv or ndjson
+  --method <name>        fingerprint records to share instead (NDJSON, one per image): the plain
+                         PDQ hash plus the derived hashes the matching method stores (pdq-max:
+                         crops, bands, flattened highlights, pHash), for 'imprint index build
+                         --list' or 'imprint match --list' where the images are not
   -r, --recursive        hash the images in directories (by file name extension), sorted
   -o, --output <file>    write to <file> (appears only when complete; <file>.partial meanwhile)
   --resume               continue an interrupted -o run: skip files already in <file>.partial
   --auto-orient          apply EXIF orientation (default off, as the reference hashers)
+  --sixteen-bit <rule>   16-bit images: scale (default: v >> 8, the picture as it looks, as Pillow/HMA
+                         read colour), pillow (16-bit grey clipped to 255 as Pillow's convert does)
+                         or low-byte (v & 255, as the C++ pdq-photo-hasher reads them)
   --max-pixels <n>       refuse images with more pixels (default 100000000)
   --concurrency <n>      images decoded at once (default: cores + 1)
   --video                videos instead: vPDQ frame hashes ('imprint video hash', see 'imprint video --help')`;
@@ -70,7 +80,16 @@ const hashCommand: Command = {
       json || values.dihedral === true || values.resume === true,
     );
     if (positionals.length === 0) throw new UsageError('no input files');
+    const method = values.method === undefined ? undefined : methodOption(values.method);
+    if (
+      method &&
+      ((values.algo ?? 'pdq') !== 'pdq' || values.dihedral || (values.flavour ?? 'fullres') !== 'fullres')
+    )
+      throw new UsageError(
+        '--method makes PDQ fingerprint records: leave out --algo, --dihedral and --flavour',
+      );
     const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
+    const sixteenBit = choiceOption(values['sixteen-bit'], '--sixteen-bit', SIXTEEN_BIT_RULES, 'scale');
 
     const output = values.output
       ? await openOutput(resolve(io.cwd, values.output), values.resume ?? false)
@@ -83,25 +102,30 @@ const hashCommand: Command = {
     const concurrency =
       values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
     try {
-      for await (const result of hashFiles(todo, {
-        algorithms,
-        pdqFlavour: flavour,
-        dihedral: values.dihedral ?? false,
-        autoOrient: values['auto-orient'] ?? false,
-        maxPixels,
-        signal: io.signal,
-        ...(concurrency === undefined ? {} : { concurrency }),
-      })) {
-        if (result.ok && list) {
-          const text = list.write({
-            hash: result.result.hashes[algorithms[0]!]!,
-            metadata: listMetadata(list, result.path),
-          });
-          if (!out.write(text)) await once(out, 'drain');
-        } else if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
-        else batch.failFile(result.path, result.error);
-        batch.finished();
-      }
+      if (method) {
+        const options = { autoOrient: values['auto-orient'] ?? false, maxPixels, sixteenBit };
+        await writeFingerprints(method, { out, paths: todo, batch }, { ...options, concurrency }, io);
+      } else
+        for await (const result of hashFiles(todo, {
+          algorithms,
+          pdqFlavour: flavour,
+          dihedral: values.dihedral ?? false,
+          autoOrient: values['auto-orient'] ?? false,
+          maxPixels,
+          sixteenBit,
+          signal: io.signal,
+          ...(concurrency === undefined ? {} : { concurrency }),
+        })) {
+          if (result.ok && list) {
+            const text = list.write({
+              hash: result.result.hashes[algorithms[0]!]!,
+              metadata: listMetadata(list, result.path),
+            });
+            if (!out.write(text)) await once(out, 'drain');
+          } else if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
+          else batch.failFile(result.path, result.error);
+          batch.finished();
+        }
     } catch (err) {
       batch.progress.clear();
       if (io.signal.aborted) {
@@ -127,11 +151,13 @@ function parse(args: string[]) {
     algo: { type: 'string' },
     flavour: { type: 'string' },
     dihedral: { type: 'boolean' },
+    method: { type: 'string' },
     json: { type: 'boolean' },
     recursive: { type: 'boolean', short: 'r' },
     output: { type: 'string', short: 'o' },
     resume: { type: 'boolean' },
     'auto-orient': { type: 'boolean' },
+    'sixteen-bit': { type: 'string' },
     'max-pixels': { type: 'string' },
     concurrency: { type: 'string' },
     'list-format': { type: 'string' },

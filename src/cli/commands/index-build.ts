@@ -1,16 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { ImprintError } from '../../core/errors.js';
 import { READ_FORMATS, WRITE_FORMATS } from '../../lists/formats/index.js';
 import type { HashListWriteFormat } from '../../lists/types.js';
 import type { HashListWriteEntry } from '../../lists/write.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
+import { indexPropertiesFor } from '../../methods/fingerprint.js';
 import { readHashListFile, writeHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
 import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { addFingerprintFile, isFingerprintFile } from '../fingerprints.js';
 import { addImagesToIndex, methodOption } from '../methods.js';
 
 /** `text` wrapped at 100 columns, each line indented by `indent` spaces. */
@@ -36,7 +39,8 @@ written atomically (a temporary file renamed into place). A summary goes to stde
 
 Options:
   --list <file>          the hash list, its format detected from its first lines (or --format):
-${wrap(READ_FORMATS.join(', '), 25)}
+${wrap(READ_FORMATS.join(', '), 25)}; or fingerprint records from 'imprint hash --method' (their
+                         derived hashes are stored too, as --images --method would)
   --format <f>           the list's format, when detection is not wanted (auto by default)
   --hash-column <name>   CSV/TSV: the column holding the hashes
   --images <dir>         hash the images under <dir> (recursively) instead, each with its file name
@@ -98,7 +102,13 @@ const indexCommand: Command = {
         if (values.export) for (const e of entries) if (typeof e.metadata === 'string') exported.push(e);
       });
       if (io.signal.aborted) return EXIT.INTERRUPTED;
-      await saveIndex(index, outPath, { signal: io.signal });
+      if (added.images === 0) {
+        throw new ImprintError(
+          'ERR_LIST_EMPTY',
+          `No image under ${values.images} could be hashed: no index written`,
+        );
+      }
+      await saveIndex(index, outPath, { signal: io.signal, properties: indexPropertiesFor(method) });
       await exportList(values.export, exported, exportFormat, io);
       const { size } = await stat(outPath);
       io.stderr.write(
@@ -108,6 +118,21 @@ const indexCommand: Command = {
       return added.failed > 0 ? EXIT.SOME_FAILED : EXIT.OK;
     }
     const listPath = resolve(io.cwd, values.list!);
+    if (algorithm.name === 'pdq' && (await isFingerprintFile(listPath))) {
+      const read = await addFingerprintFile(index, listPath, io, {
+        lenient: values.lenient ?? false,
+        command: 'index',
+      });
+      if (io.signal.aborted) return EXIT.INTERRUPTED;
+      await saveIndex(index, outPath, { signal: io.signal, properties: indexPropertiesFor(read.method) });
+      const { size } = await stat(outPath);
+      io.stderr.write(
+        `imprint index: ${values.list}: ${read.records} fingerprint records, ${read.hashes} hashes for method ${read.method}` +
+          `${read.skipped ? ` (${read.skipped} malformed records skipped)` : ''} (${index.size} distinct) -> ${values.output} ` +
+          `(${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      return EXIT.OK;
+    }
     const reader = readHashListFile(listPath, {
       algorithm: algorithm.name,
       lenient: values.lenient ?? false,

@@ -6,7 +6,8 @@ import type { HashIndex, Match } from '../../matching/types.js';
 import { wholePictureMatches } from '../../methods/match.js';
 import { DEFAULT_METHOD } from '../../methods/methods.js';
 import { hashFiles } from '../../sharp/batch.js';
-import { intOption, listSourceOptions, parseCommandArgs } from '../args.js';
+import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
+import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -53,6 +54,8 @@ Options:
   --json                 NDJSON output, one object per image
   -r, --recursive        match the images in directories
   --auto-orient          apply EXIF orientation before hashing (default off, as the references)
+  --sixteen-bit <rule>   16-bit uploads: scale (default, v >> 8), pillow or low-byte, to match a
+                         list made by a tool that reads them so (see 'imprint hash --help')
   --video                videos against known vPDQ hashes ('imprint video match', see 'imprint video --help')`;
 
 /** `imprint match`. */
@@ -76,6 +79,7 @@ const matchCommand: Command = {
       throw new UsageError((err as Error).message);
     }
     const minQuality = intOption(values['min-quality'], '--min-quality', 50);
+    const sixteenBit = choiceOption(values['sixteen-bit'], '--sixteen-bit', SIXTEEN_BIT_RULES, 'scale');
     const maxDistance =
       values['max-distance'] === undefined
         ? undefined
@@ -116,6 +120,7 @@ const matchCommand: Command = {
           recursive: values.recursive ?? false,
           json: values.json ?? false,
           autoOrient: values['auto-orient'] ?? false,
+          sixteenBit,
           ...(maxDistance === undefined ? {} : { threshold: maxDistance }),
           ...(values['min-quality'] === undefined ? {} : { minQuality }),
         },
@@ -134,6 +139,7 @@ const matchCommand: Command = {
         algorithms: [index.algorithm],
         dihedral: values.dihedral ?? false,
         autoOrient: values['auto-orient'] ?? false,
+        sixteenBit,
         signal: io.signal,
       })) {
         batch.finished();
@@ -203,6 +209,7 @@ function parse(args: string[]) {
     json: { type: 'boolean' },
     recursive: { type: 'boolean', short: 'r' },
     'auto-orient': { type: 'boolean' },
+    'sixteen-bit': { type: 'string' },
   } as const);
 }
 
