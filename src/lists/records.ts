@@ -1,5 +1,5 @@
-import type { RawEntry } from './format.js';
 import { FINGERPRINT_RECORD_FIELDS } from './fingerprint-records.js';
+import type { RawEntry } from './format.js';
 import { canonicalAlgorithmName, isSignalTypeName } from './signal-types.js';
 import type { HashListMetadata } from './types.js';
 
