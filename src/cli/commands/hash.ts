@@ -1,10 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, truncate } from 'node:fs/promises';
+import { readFile, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
+import { openAtomicFile } from '../../node/atomic-file.js';
 import { type FileResult, hashFiles } from '../../sharp/batch.js';
 import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
@@ -58,6 +58,9 @@ const hashCommand: Command = {
     if (values.resume && !values.output) throw new UsageError('--resume needs -o <file>');
     if (positionals.length === 0) throw new UsageError('no input files');
     const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
+    const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
+    const concurrency =
+      values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
 
     const output = values.output
       ? await openOutput(resolve(io.cwd, values.output), values.resume ?? false)
@@ -66,9 +69,6 @@ const hashCommand: Command = {
     const batch = new BatchReport('hash', io);
     const paths = batch.paths(positionals, values.recursive ?? false);
     const todo = output?.alreadyDone.size ? skipDone(paths, output.alreadyDone, io.cwd) : paths;
-    const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
-    const concurrency =
-      values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
     try {
       for await (const result of hashFiles(todo, {
         algorithms,
@@ -151,7 +151,8 @@ interface OpenOutput {
 
 /**
  * Output goes to `<file>.partial` and is renamed to `<file>` only when the run completes, so a
- * finished file is never half-written. `--resume` keeps the partial file's complete lines.
+ * finished file is never half-written. `--resume` keeps the partial file's complete lines; an
+ * interrupted run keeps the partial file for it.
  */
 async function openOutput(path: string, resume: boolean): Promise<OpenOutput> {
   const partial = `${path}.partial`;
@@ -170,18 +171,11 @@ async function openOutput(path: string, resume: boolean): Promise<OpenOutput> {
       if (p !== undefined) alreadyDone.add(p);
     }
   }
-  const stream = createWriteStream(partial, { flags: resume ? 'a' : 'w' });
-  await new Promise<void>((ok, fail) => {
-    stream.once('open', () => ok());
-    stream.once('error', fail);
-  });
+  const file = await openAtomicFile(path, { partialPath: partial, append: resume, what: 'output' });
   return {
-    stream,
+    stream: file.stream,
     alreadyDone,
-    async close(complete: boolean) {
-      await new Promise<void>((ok) => stream.end(ok));
-      if (complete) await rename(partial, path);
-    },
+    close: (complete) => (complete ? file.commit() : file.abandon({ keep: true })),
   };
 }
 
