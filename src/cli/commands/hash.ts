@@ -5,19 +5,23 @@ import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { openAtomicFile } from '../../node/atomic-file.js';
-import { type FileResult, hashFiles } from '../../sharp/batch.js';
+import { type FileResult, mapFiles } from '../../sharp/batch.js';
+import { type HashImageOptions, hashImage } from '../../sharp/hash-image.js';
 import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { checkStdinUse } from '../inputs.js';
+import { stdinOf } from '../known.js';
 import { writeLine } from '../output.js';
 import { runVideoHash, withoutVideoFlag } from '../video.js';
+import { WORKERS_HELP, workersOption } from '../workers.js';
 
-const help = `Usage: imprint hash [options] <file|dir>...
+const help = `Usage: imprint hash [options] <file|dir|->...
 
 Hashes images. One line per image: "hash,quality,path" (the PDQ reference CLI's format), or one
 JSON object per line with --json. Files that fail are reported on stderr with their error code;
-the others still print.
+the others still print. '-' reads one image from standard input.
 
 Options:
   --algo <names>         algorithms, comma-separated (default pdq); several need --json.
@@ -33,6 +37,7 @@ Options:
   --auto-orient          apply EXIF orientation (default off, as the reference hashers)
   --max-pixels <n>       refuse images with more pixels (default 100000000)
   --concurrency <n>      images decoded at once (default: cores + 1)
+${WORKERS_HELP}
   --video                videos instead: vPDQ frame hashes ('imprint video hash', see 'imprint video --help')`;
 
 /** `imprint hash`. */
@@ -57,10 +62,12 @@ const hashCommand: Command = {
       throw new UsageError('--dihedral needs pdq among --algo');
     if (values.resume && !values.output) throw new UsageError('--resume needs -o <file>');
     if (positionals.length === 0) throw new UsageError('no input files');
+    checkStdinUse(positionals);
     const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
     const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
     const concurrency =
       values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
+    workersOption(values.workers);
 
     const output = values.output
       ? await openOutput(resolve(io.cwd, values.output), values.resume ?? false)
@@ -70,15 +77,20 @@ const hashCommand: Command = {
     const paths = batch.paths(positionals, values.recursive ?? false);
     const todo = output?.alreadyDone.size ? skipDone(paths, output.alreadyDone, io.cwd) : paths;
     try {
-      for await (const result of hashFiles(todo, {
+      const options: HashImageOptions = {
         algorithms,
         pdqFlavour: flavour,
         dihedral: values.dihedral ?? false,
         autoOrient: values['auto-orient'] ?? false,
         maxPixels,
         signal: io.signal,
+      };
+      const work = (path: string) => hashImage(path === '-' ? stdinOf(io) : resolve(io.cwd, path), options);
+      for await (const r of mapFiles(todo, work, {
+        signal: io.signal,
         ...(concurrency === undefined ? {} : { concurrency }),
       })) {
+        const result: FileResult = r.ok ? { path: r.path, index: r.index, ok: true, result: r.value } : r;
         if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
         else batch.failFile(result.path, result.error);
         batch.finished();
@@ -114,6 +126,7 @@ function parse(args: string[]) {
     'auto-orient': { type: 'boolean' },
     'max-pixels': { type: 'string' },
     concurrency: { type: 'string' },
+    workers: { type: 'string' },
   } as const);
 }
 

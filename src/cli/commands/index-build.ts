@@ -1,14 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { ImprintError } from '../../core/errors.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
-import { readHashListFile } from '../../node/hash-list-file.js';
+import { openAtomicFile } from '../../node/atomic-file.js';
 import { saveIndex } from '../../node/index-file.js';
 import { intOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { KnownUnusable, loadKnownIndex } from '../known.js';
 import { addImagesToIndex, methodOption } from '../methods.js';
+import { WORKERS_HELP, workersOption } from '../workers.js';
 
 const help = `Usage: imprint index build (--list <file> | --images <dir>) -o <index> [options]
 
@@ -31,7 +34,14 @@ Options:
   --flat                 a flat index without multi-index tables (smaller; fine for small lists)
   --max-distance <n>     default match distance stored in the index (default: the algorithm's)
   --lenient              skip malformed list lines (each reported on stderr) instead of stopping
-  --skip-other-types     skip rows the list types as another algorithm instead of stopping`;
+  --skip-other-types     skip rows the list types as another algorithm instead of stopping
+  --keep-weak            keep known hashes below PDQ quality 50 (flat pictures, whose hashes match
+                         other flat pictures): by default they are refused, each image named and
+                         counted on stderr (list hashes count when the list gives their quality)
+${WORKERS_HELP}
+
+A list or folder that yields no usable hash (empty, comments or a header only, every line skipped,
+every row another algorithm, every image weak or broken) writes nothing: ERR_LIST_EMPTY, exit 4.`;
 
 /** `imprint index build`: a hash list to an index file. */
 const indexCommand: Command = {
@@ -58,48 +68,59 @@ const indexCommand: Command = {
     const maxDistance = intOption(values['max-distance'], '--max-distance', algorithm.defaultThreshold);
     const outPath = resolve(io.cwd, values.output);
     const started = performance.now();
+    const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+    workersOption(values.workers);
+    const keepWeak = values['keep-weak'] ?? false;
+    // Refused before any work: -o onto a directory or into a missing one.
+    await (await openAtomicFile(outPath, { what: 'index' })).abandon();
 
-    const options = { algorithm: algorithm.name, bits: algorithm.bits, defaultMaxDistance: maxDistance };
-    const index = values.flat ? new FlatIndex<unknown>(options) : new MihIndex<unknown>(options);
     if (values.images) {
       if (algorithm.name !== 'pdq') throw new UsageError('--images hashes with pdq (leave out --algo)');
       const method = methodOption(values.method ?? 'pdq');
-      const added = await addImagesToIndex(index, values.images, method, io);
+      const options = { algorithm: algorithm.name, bits: algorithm.bits, defaultMaxDistance: maxDistance };
+      const index = values.flat ? new FlatIndex<unknown>(options) : new MihIndex<unknown>(options);
+      const added = await addImagesToIndex(index, values.images, method, { keepWeak }, io);
       if (io.signal.aborted) return EXIT.INTERRUPTED;
+      const weak = added.weak ? `, ${added.weak} below PDQ quality 50 ${keepWeak ? 'kept' : 'refused'}` : '';
+      if (index.size === 0) {
+        // An index without a hash would answer "no" to every upload.
+        throw new KnownUnusable(
+          new ImprintError(
+            'ERR_LIST_EMPTY',
+            `No usable image (${added.images} added, ${added.failed} failed${weak}): the index is not written`,
+            { location: { source: values.images } },
+          ),
+        );
+      }
       await saveIndex(index, outPath, { signal: io.signal });
       const { size } = await stat(outPath);
       io.stderr.write(
         `imprint index: ${values.images}: ${added.images} images, ${added.hashes} hashes for method ${method.name} ` +
-          `(${index.size} distinct) -> ${values.output} (${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+          `(${index.size} distinct${weak}) -> ${values.output} (${index.kind}, ${size} bytes) in ${seconds()} s\n`,
       );
       return added.failed > 0 ? EXIT.SOME_FAILED : EXIT.OK;
     }
-    const listPath = resolve(io.cwd, values.list!);
-    const reader = readHashListFile(listPath, {
-      algorithm: algorithm.name,
-      lenient: values.lenient ?? false,
-      otherAlgorithms: values['skip-other-types'] ? 'skip' : 'error',
-      signal: io.signal,
-      onProblem: (err) => io.stderr.write(`imprint index: skipped ${err.message}\n`),
-    });
-    // As 'imprint match --list' does: a line without metadata (plain hex) is known by its line number.
-    for await (const batch of reader.batches()) {
-      index.addAll(batch.map((e) => ({ hash: e.hash, metadata: e.metadata ?? { line: e.line } })));
-    }
+    // The list is read and checked as 'imprint match --list' reads it (a line without metadata is
+    // known by its line number); one without a usable hash is refused before anything is written.
+    const { index, summary } = await loadKnownIndex(
+      {
+        kind: 'list',
+        path: values.list!,
+        algorithm: algorithm.name,
+        lenient: values.lenient ?? false,
+        skipOtherTypes: values['skip-other-types'] ?? false,
+        keepWeak,
+        flat: values.flat ?? false,
+        maxDistance,
+      },
+      io,
+      'index',
+    );
     if (io.signal.aborted) return EXIT.INTERRUPTED;
-    await saveIndex(index, outPath, { signal: io.signal });
-
-    const s = reader.stats;
+    await saveIndex(index as FlatIndex<unknown> | MihIndex<unknown>, outPath, { signal: io.signal });
     const { size } = await stat(outPath);
-    const extras = [
-      s.skipped ? `${s.skipped} malformed lines skipped` : '',
-      s.filtered ? `${s.filtered} rows of other hash types skipped` : '',
-      s.withdrawn ? `${s.withdrawn} withdrawn records skipped` : '',
-    ].filter(Boolean);
     io.stderr.write(
-      `imprint index: ${values.list}: ${s.entries} hashes (${index.size} distinct, format ${s.format ?? 'empty'})` +
-        `${extras.length ? `; ${extras.join('; ')}` : ''} -> ${values.output} ` +
-        `(${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      `${summary} -> ${values.output} (${(index as FlatIndex<unknown> | MihIndex<unknown>).kind}, ${size} bytes) in ${seconds()} s\n`,
     );
     return EXIT.OK;
   },
@@ -116,6 +137,8 @@ function parse(args: string[]) {
     'max-distance': { type: 'string' },
     lenient: { type: 'boolean' },
     'skip-other-types': { type: 'boolean' },
+    'keep-weak': { type: 'boolean' },
+    workers: { type: 'string' },
   } as const);
 }
 
