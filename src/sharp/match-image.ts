@@ -157,7 +157,7 @@ export function planMatch(index: HashIndex<unknown>, options: MatchImageOptions 
  * else if (skipped) log('too flat to match (PDQ quality below the gate)');
  * ```
  */
-export function matchImage<M>(
+export async function matchImage<M>(
   input: ImageInput,
   index: HashIndex<M | KnownVariantMetadata<M>>,
   options: MatchImageOptions = {},

@@ -262,14 +262,17 @@ function abortedError(job: Job, message = 'Aborted'): ImprintError {
  */
 function spawnWorker(): Worker {
   const here = import.meta.url;
+  // Workers inherit the process's Node flags; `--input-type` (node --input-type=module -e ...)
+  // is refused for a worker's file entry.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
   if (here.endsWith('.ts')) {
     const entry = new URL('./worker.ts', here).href;
     const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true });
+    return new Worker(boot, { eval: true, execArgv });
   }
   for (const candidate of ['./worker.js', '../sharp/worker.js', './sharp/worker.js']) {
     const url = new URL(candidate, here);
-    if (existsSync(fileURLToPath(url))) return new Worker(url);
+    if (existsSync(fileURLToPath(url))) return new Worker(url, { execArgv });
   }
   throw new ImprintError(
     'ERR_UNSUPPORTED_ENVIRONMENT',
