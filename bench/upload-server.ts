@@ -59,11 +59,19 @@ for (const name of KNOWN) {
 
 const edits: ((img: Sharp, w: number, h: number) => Sharp)[] = [
   (img) => img.flop().jpeg({ quality: 80 }),
-  (img, w, h) => img.extend({ top: h >> 3, bottom: h >> 3, left: w >> 3, right: w >> 3, background: '#fff' }).jpeg(),
+  (img, w, h) =>
+    img.extend({ top: h >> 3, bottom: h >> 3, left: w >> 3, right: w >> 3, background: '#fff' }).jpeg(),
   (img) => img.rotate(90).jpeg({ quality: 85 }),
   (img, w) => img.resize(Math.round(w / 2)).jpeg({ quality: 75 }),
   (img, w, h) =>
-    img.extract({ left: Math.round(w * 0.05), top: Math.round(h * 0.05), width: Math.round(w * 0.9), height: Math.round(h * 0.9) }).jpeg(),
+    img
+      .extract({
+        left: Math.round(w * 0.05),
+        top: Math.round(h * 0.05),
+        width: Math.round(w * 0.9),
+        height: Math.round(h * 0.9),
+      })
+      .jpeg(),
   (img) => img.jpeg({ quality: 40 }),
 ];
 const uploads: Buffer[] = [];
@@ -130,7 +138,8 @@ interface RunResult {
 
 async function run(mode: string, workers: false | WorkerPool | 'idle'): Promise<RunResult> {
   // Warm-up: JIT, the pool's threads, sharp's first decode.
-  if (workers !== 'idle') await Promise.all(uploads.slice(0, inFlight * 2).map((u) => matchImage(u, index, { workers })));
+  if (workers !== 'idle')
+    await Promise.all(uploads.slice(0, inFlight * 2).map((u) => matchImage(u, index, { workers })));
   matched = 0;
   done = 0;
   const client = startClient();
@@ -183,10 +192,21 @@ await closeWorkers();
 server.close();
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ inFlight, uploads: uploadCount, cores: availableParallelism(), results })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ inFlight, uploads: uploadCount, cores: availableParallelism(), results })}\n`,
+  );
 } else {
   const f = (v: number) => v.toFixed(1);
-  const head = ['pixel work', 'loop delay p50 ms', 'p99 ms', 'max ms', 'GET /stats p50 ms', 'p99 ms', 'requests', 'uploads/s'];
+  const head = [
+    'pixel work',
+    'loop delay p50 ms',
+    'p99 ms',
+    'max ms',
+    'GET /stats p50 ms',
+    'p99 ms',
+    'requests',
+    'uploads/s',
+  ];
   const rows = results.map((r) => [
     r.mode,
     f(r.loopP50),
@@ -198,8 +218,14 @@ if (values.json) {
     f(r.uploadsPerSec),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  console.log(`${inFlight} uploads in flight, ${uploadCount} per run, default method pdq-max, ${availableParallelism()} cores`);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  console.log(
+    `${inFlight} uploads in flight, ${uploadCount} per run, default method pdq-max, ${availableParallelism()} cores`,
+  );
   console.log([line(head), ...rows.map(line)].join('\n'));
   const [idle, main, workers] = results as [RunResult, RunResult, RunResult];
   console.log(

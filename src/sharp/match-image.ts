@@ -188,14 +188,13 @@ export function createMatcher<M>(
 ): ImageMatcher<M> {
   const plan = planMatch(index, options);
   const decode = plainDecodeOptions(options);
-  const pooled = (signal: AbortSignal | undefined): PooledOptions =>
-    signal ? { ...options, signal } : options.workers === undefined ? {} : { workers: options.workers };
   return {
     plan,
     async match(input, callOptions = {}) {
       const signal = callOptions.signal ?? options.signal;
       if (index.size === 0) planMatch(index, options); // emptied since: refused, never "no match"
-      const where = { ...options, ...pooled(signal) };
+      // Where the work runs and what limits reading the input (workers, maxBytes, the signal).
+      const where = signal ? { ...options, signal } : options;
       if (plan.method) {
         const method = methodForStored(plan.method, familiesOf(index));
         const upload = await execute(input, (i) => ({ kind: 'query', input: i, decode, method }), where);

@@ -9,7 +9,13 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type ErrorCode, type ErrorLocation, ImprintError, invalidArgument } from '../core/errors.js';
+import {
+  type ErrorCode,
+  type ErrorLocation,
+  ImprintError,
+  invalidArgument,
+  toImprintError,
+} from '../core/errors.js';
 import type { ImageInput } from './decode.js';
 import { readImageInput } from './decode.js';
 import { type Job, type JobDecodeOptions, type JobInput, type JobResult, runJob } from './jobs.js';
@@ -161,7 +167,14 @@ export class WorkerPool {
 
   #dispatch(): void {
     while (this.#queue.length > 0) {
-      const slot = this.#freeSlot();
+      let slot: Slot | undefined;
+      try {
+        slot = this.#freeSlot();
+      } catch (err) {
+        // No worker can start here (the entry file is missing): every waiting job fails with why.
+        for (const p of this.#queue.splice(0)) this.#settle(p, toImprintError(err));
+        return;
+      }
       if (!slot) return;
       const pending = this.#queue.shift()!;
       pending.slot = slot;
