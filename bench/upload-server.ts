@@ -16,8 +16,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { availableParallelism, loadavg } from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import sharp, { type Sharp } from 'sharp';
 import { MihIndex } from '../src/matching/mih-index.js';
@@ -134,6 +134,8 @@ interface RunResult {
   readonly statsP99: number;
   readonly statsRequests: number;
   readonly uploadsPerSec: number;
+  /** Share of the time the main thread was busy (performance.eventLoopUtilization). */
+  readonly mainBusy: number;
 }
 
 async function run(mode: string, workers: false | WorkerPool | 'idle'): Promise<RunResult> {
@@ -146,6 +148,7 @@ async function run(mode: string, workers: false | WorkerPool | 'idle'): Promise<
   await new Promise((r) => setTimeout(r, 200));
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  const elu = performance.eventLoopUtilization();
   const started = performance.now();
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -160,6 +163,7 @@ async function run(mode: string, workers: false | WorkerPool | 'idle'): Promise<
   if (workers === 'idle') await new Promise((r) => setTimeout(r, 5000));
   else await Promise.all(Array.from({ length: inFlight }, lane));
   const seconds = (performance.now() - started) / 1000;
+  const mainBusy = performance.eventLoopUtilization(elu).utilization;
   delay.disable();
   const latencies = await client.stop();
   const ms = (ns: number) => ns / 1e6;
@@ -172,6 +176,7 @@ async function run(mode: string, workers: false | WorkerPool | 'idle'): Promise<
     statsP99: percentile(latencies, 99),
     statsRequests: latencies.length,
     uploadsPerSec: workers === 'idle' ? 0 : uploadCount / seconds,
+    mainBusy,
   };
 }
 
@@ -216,6 +221,7 @@ if (values.json) {
     f(r.statsP99),
     String(r.statsRequests),
     f(r.uploadsPerSec),
+    `${(r.mainBusy * 100).toFixed(1)}%`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
@@ -224,7 +230,7 @@ if (values.json) {
       .join('  ')
       .trimEnd();
   console.log(
-    `${inFlight} uploads in flight, ${uploadCount} per run, default method pdq-max, ${availableParallelism()} cores`,
+    `${inFlight} uploads in flight, ${uploadCount} per run, default method pdq-max, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}`,
   );
   console.log([line(head), ...rows.map(line)].join('\n'));
   const [idle, main, workers] = results as [RunResult, RunResult, RunResult];
