@@ -7,7 +7,10 @@
  * seen by a client in another process (p50/p99), and uploads/s. Both runs share the machine, the
  * uploads and the index, so compare them with each other (the target: p99 < 20 ms with workers).
  *
- *   npm run bench:upload -- [--in-flight 4] [--uploads 48] [--workers <n>] [--json]
+ *   npm run bench:upload -- [--in-flight 4] [--uploads 48] [--workers <n>] [--normal-priority] [--json]
+ *
+ * `--normal-priority` runs the workers at the process's priority instead of the pool's default
+ * (lower: nice +10 on Linux).
  *
  * Uploads are altered copies (mirrored, bordered, turned, halved, cropped, recompressed) of the
  * bundled photos, plus unrelated ones, made in memory before anything is measured.
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     'in-flight': { type: 'string', default: '4' },
     uploads: { type: 'string', default: '48' },
     workers: { type: 'string' },
+    'normal-priority': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -186,7 +190,7 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const pool = new WorkerPool({ size: poolSize });
+const pool = new WorkerPool({ size: poolSize, lowPriority: !values['normal-priority'] });
 const results = [
   await run('none (idle server)', 'idle'),
   await run('main thread', false),

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ImprintError } from '../core/errors.js';
-import type { HashIndex } from '../matching/types.js';
+import type { LoadedIndex } from '../matching/index-format.js';
 import { loadIndex } from '../node/index-file.js';
 import { type KnownListStats, loadKnownList } from '../node/known-list.js';
 import type { CliIo } from './command.js';
@@ -46,7 +46,7 @@ export async function loadKnownIndex(
   source: KnownSource,
   io: CliIo,
   command = 'match',
-): Promise<{ index: HashIndex<unknown>; stats?: KnownListStats; summary: string }> {
+): Promise<{ index: LoadedIndex<unknown>; stats?: KnownListStats; summary: string }> {
   try {
     if (source.kind === 'index') {
       const index = await loadIndex<unknown>(source.path);

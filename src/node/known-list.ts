@@ -9,7 +9,6 @@ import { type HashListChunks, readHashList } from '../lists/read.js';
 import type { HashListStats, ReadHashListOptions } from '../lists/types.js';
 import { FlatIndex } from '../matching/flat-index.js';
 import { MihIndex } from '../matching/mih-index.js';
-import type { HashIndex } from '../matching/types.js';
 import { readHashListFile } from './hash-list-file.js';
 
 /** Options for {@link loadKnownList}. */
@@ -52,7 +51,7 @@ export interface KnownListStats extends HashListStats {
 export async function loadKnownList(
   list: string | HashListChunks,
   options: LoadKnownListOptions = {},
-): Promise<{ index: HashIndex<unknown>; stats: KnownListStats }> {
+): Promise<{ index: FlatIndex<unknown> | MihIndex<unknown>; stats: KnownListStats }> {
   const algorithm = getAlgorithm(options.algorithm ?? 'pdq');
   const minQuality = options.minQuality ?? PDQ_MIN_QUALITY;
   const indexOptions = {

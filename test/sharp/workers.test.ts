@@ -118,3 +118,29 @@ describe('worker pool (built package)', () => {
     });
   });
 });
+
+describe('worker priority', () => {
+  /** Nice values of this process's threads (Linux: field 19 of /proc/self/task/<tid>/stat). */
+  function threadNiceValues(): number[] {
+    return readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+  }
+
+  it.runIf(process.platform === 'linux')(
+    'workers run at nice +10 by default, at the process priority on request',
+    async () => {
+      const before = threadNiceValues().filter((n) => n === 10).length;
+      const low = new WorkerPool({ size: 1 });
+      await hashImage(fixture('photos', 'coffee.jpg'), { workers: low });
+      expect(threadNiceValues().filter((n) => n === 10).length).toBeGreaterThan(before);
+      await low.close();
+      const normal = new WorkerPool({ size: 1, lowPriority: false });
+      const atStart = threadNiceValues().filter((n) => n === 10).length;
+      await hashImage(fixture('photos', 'coffee.jpg'), { workers: normal });
+      expect(threadNiceValues().filter((n) => n === 10).length).toBe(atStart);
+      await normal.close();
+    },
+  );
+});

@@ -117,11 +117,9 @@ const indexCommand: Command = {
       'index',
     );
     if (io.signal.aborted) return EXIT.INTERRUPTED;
-    await saveIndex(index as FlatIndex<unknown> | MihIndex<unknown>, outPath, { signal: io.signal });
+    await saveIndex(index, outPath, { signal: io.signal });
     const { size } = await stat(outPath);
-    io.stderr.write(
-      `${summary} -> ${values.output} (${(index as FlatIndex<unknown> | MihIndex<unknown>).kind}, ${size} bytes) in ${seconds()} s\n`,
-    );
+    io.stderr.write(`${summary} -> ${values.output} (${index.kind}, ${size} bytes) in ${seconds()} s\n`);
     return EXIT.OK;
   },
 };
