@@ -42,9 +42,10 @@ export interface WorkerPoolOptions {
 /** Where the pixel work of a call runs: the shared pool (default), a pool of your own, or `false` (this thread). */
 export type WorkersOption = boolean | WorkerPool;
 
-/** Messages between the pool and its workers. */
+/** Messages between the pool and its workers (a worker says `ready` once its code is loaded). */
 export type ToWorker = { readonly id: number; readonly job: Job } | { readonly cancel: number };
 export type FromWorker =
+  | { readonly ready: true }
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly error: SerializedError };
 
@@ -85,6 +86,8 @@ interface Slot {
   readonly jobs: Map<number, Pending>;
   /** Jobs still running in the worker, including ones the caller stopped waiting for (aborted). */
   busy: number;
+  /** The worker has loaded its code and said so: jobs go only to ready workers. */
+  ready: boolean;
 }
 
 /**
@@ -177,15 +180,13 @@ export class WorkerPool {
 
   #dispatch(): void {
     while (this.#queue.length > 0) {
-      let slot: Slot | undefined;
-      try {
-        slot = this.#freeSlot();
-      } catch (err) {
-        // No worker can start here (the entry file is missing): every waiting job fails with why.
-        for (const p of this.#queue.splice(0)) this.#settle(p, toImprintError(err));
-        return;
+      const slot = this.#readySlot();
+      if (!slot) {
+        this.#grow();
+        return; // the next ready worker or answer dispatches again
       }
-      if (!slot) return;
+      // More work than the running workers take without doubling up: start another for what follows.
+      if (slot.busy > 0) this.#grow();
       const pending = this.#queue.shift()!;
       pending.slot = slot;
       slot.jobs.set(pending.id, pending);
@@ -210,37 +211,61 @@ export class WorkerPool {
     }
   }
 
-  /** The least busy worker with room, starting one when all are full and the pool may grow. */
-  #freeSlot(): Slot | undefined {
+  /**
+   * The least busy ready worker with room. Jobs are never bound to a worker still starting (under
+   * load, loading its code can take seconds): they wait in the queue for whichever is ready first.
+   */
+  #readySlot(): Slot | undefined {
     let best: Slot | undefined;
-    for (const s of this.#slots) if (s.busy < this.jobsPerWorker && (!best || s.busy < best.busy)) best = s;
-    if (best && best.busy === 0) return best;
-    if (this.#slots.length < this.size) return this.#startWorker();
+    for (const s of this.#slots) {
+      if (s.ready && s.busy < this.jobsPerWorker && (!best || s.busy < best.busy)) best = s;
+    }
     return best;
   }
 
+  /** Starts a worker when the pool may grow and the workers starting do not cover the queue. */
+  #grow(): void {
+    const starting = this.#slots.filter((s) => !s.ready).length;
+    if (this.#slots.length >= this.size || starting * this.jobsPerWorker >= this.#queue.length) return;
+    try {
+      this.#startWorker();
+    } catch (err) {
+      // No worker can start here (the entry file is missing): every waiting job fails with why.
+      if (this.#slots.length === 0)
+        for (const p of this.#queue.splice(0)) this.#settle(p, toImprintError(err));
+    }
+  }
+
   #startWorker(): Slot {
-    const worker = spawnWorker(this.lowPriority);
-    worker.unref();
-    const slot: Slot = { worker, jobs: new Map(), busy: 0 };
+    const worker = spawnWorker(this.lowPriority); // referenced while it starts: jobs are waiting for it
+    const slot: Slot = { worker, jobs: new Map(), busy: 0, ready: false };
     worker.on('message', (message: FromWorker) => {
+      if ('ready' in message) {
+        slot.ready = true;
+        if (slot.busy === 0) worker.unref();
+        this.#dispatch();
+        return;
+      }
       slot.busy--;
       if (slot.busy === 0) worker.unref(); // idle: let the process exit
       const pending = slot.jobs.get(message.id);
-      if (pending) this.#settle(pending, message.ok ? undefined : deserializeError(message.error), message);
+      if (pending) {
+        if (message.ok) this.#settle(pending, undefined, message.value);
+        else this.#settle(pending, deserializeError(message.error));
+      }
       this.#dispatch();
     });
     const fail = (err: unknown): void => {
-      // A worker that cannot start or died: its jobs fail, the next job starts a fresh one.
+      // A worker that died: its jobs fail, the next job starts a fresh one. One that could not
+      // start: the jobs waiting for it fail too (the next would not start either).
       this.#slots = this.#slots.filter((s) => s !== slot);
       const message = err instanceof Error ? err.message : `exited with code ${String(err)}`;
-      for (const p of slot.jobs.values()) {
-        this.#settle(
-          p,
-          new ImprintError('ERR_INTERNAL', `A worker thread failed: ${message}`, { cause: err }),
-        );
-      }
+      const failed = new ImprintError('ERR_INTERNAL', `A worker thread failed: ${message}`, { cause: err });
+      for (const p of slot.jobs.values()) this.#settle(p, failed);
       slot.jobs.clear();
+      if (!slot.ready && !this.#slots.some((s) => s.ready)) {
+        for (const p of this.#queue.splice(0)) this.#settle(p, failed);
+      }
       this.#dispatch();
     };
     worker.on('error', fail);
@@ -261,11 +286,11 @@ export class WorkerPool {
     this.#settle(pending, abortedError(pending.job));
   }
 
-  #settle(pending: Pending, error: ImprintError | undefined, message?: FromWorker): void {
+  #settle(pending: Pending, error: ImprintError | undefined, value?: unknown): void {
     pending.slot?.jobs.delete(pending.id);
     if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
     if (error) pending.reject(error);
-    else if (message?.ok) pending.resolve(message.value);
+    else pending.resolve(value);
   }
 }
 

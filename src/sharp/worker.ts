@@ -39,3 +39,7 @@ port.on('message', (message: ToWorker) => {
     port!.postMessage(answer);
   }
 });
+
+// Loaded and listening: the pool may send jobs.
+const ready: FromWorker = { ready: true };
+port.postMessage(ready);
