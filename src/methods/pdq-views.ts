@@ -180,6 +180,15 @@ export interface Taps {
   readonly lengths: Int32Array;
   readonly offsets: Int32Array;
   readonly weights: Float64Array;
+  /**
+   * For a whole axis read forwards or backwards: per tap, [a, b, c, d] when the tap is
+   * (1/w^2) * sum over o in [a, b] of the pixels [o + c, o + d] (both boxes inside the axis, so
+   * every count is the window w), which prefix sums of prefix sums give in 4 lookups; a = -1 for
+   * taps near an edge (their counts shrink), read through their weights.
+   */
+  readonly tents?: Int32Array;
+  /** 1 / w^2 for the tents. */
+  readonly tentScale?: number;
 }
 
 function flatten(taps: readonly Tap[]): Taps {
@@ -234,10 +243,31 @@ export function axisTaps(map: AxisMap, planeLength: number): Taps {
     }
     taps.push(toPlane(map, view, vLo, planeLength));
   }
-  const flat = flatten(taps);
+  const flat =
+    map.kind === 'crop' && map.from === 0 && n === planeLength
+      ? withTents(flatten(taps), map, n)
+      : flatten(taps);
   if (tapCache.size >= 64) tapCache.delete(tapCache.keys().next().value!);
   tapCache.set(key, flat);
   return flat;
+}
+
+/** Whole-axis taps with their tents (see Taps.tents). */
+function withTents(taps: Taps, map: AxisMap, n: number): Taps {
+  const window = boxWindow(n);
+  const half = Math.floor((window + 2) / 2);
+  const tents = new Int32Array(64 * 4).fill(-1);
+  for (let j = 0; j < 64; j++) {
+    const s = Math.trunc(((j + 0.5) * n) / 64);
+    let a = s - window + half;
+    let b = s + half - 1;
+    let c = half - window;
+    let d = half - 1;
+    if (a + c < 0 || b + d > n - 1) continue; // a box at the edge: fewer pixels than the window
+    if (map.kind === 'crop' && map.reversed) [a, b, c, d] = [n - 1 - b, n - 1 - a, -d, -c];
+    tents.set([a, b, c, d], j * 4);
+  }
+  return { ...taps, tents, tentScale: 1 / (window * window) };
 }
 
 /** Taps of recent axes (uploads of one size share them). */
@@ -288,8 +318,8 @@ function clip(tap: Tap, planeLength: number): Tap {
 /**
  * The plane filtered along its rows by 64 column taps: for every row in [top, bottom), the 64
  * weighted sums (row-major, 64 per row); below 255, `ceiling` reads the plane as whole levels,
- * those above it as `ceiling` (flattened highlights). What
- * views sharing their columns share. Written into `into` when given.
+ * those above it as `ceiling` (flattened highlights). What views sharing their columns share.
+ * Written into `into` when given.
  */
 export function reduceRows(
   plane: LumaPlane,
@@ -299,27 +329,80 @@ export function reduceRows(
   ceiling = 255,
   into?: Float64Array,
 ): Float64Array {
-  const { width, data } = plane;
   const out = into ? into.subarray(0, (bottom - top) * 64) : new Float64Array((bottom - top) * 64);
-  const { starts, lengths, offsets, weights } = columns;
-  for (let y = top, o = 0; y < bottom; y++) {
+  reduceRowsInto(plane, [columns], top, bottom, ceiling, [out]);
+  return out;
+}
+
+/**
+ * {@link reduceRows} for several sets of column taps at once (a whole axis forwards and
+ * mirrored), each into its own output: each row is read once, and whole-axis tents share the
+ * row's sums of prefix sums.
+ */
+export function reduceRowsInto(
+  plane: LumaPlane,
+  sets: readonly Taps[],
+  top: number,
+  bottom: number,
+  ceiling: number,
+  outs: readonly Float64Array[],
+): void {
+  const { width, data } = plane;
+  // q[x] = p[0] + ... + p[x - 1], p[x] = the sum of the first x pixels: a tent is 4 lookups.
+  const q = sets.some((t) => t.tents) ? scratchSums('row sums of sums', width + 2) : undefined;
+  const flat = ceiling * LUMA_SCALE;
+  const cap = ceiling * LUMA_SCALE + LUMA_SCALE / 2; // luma that rounds to above `ceiling`
+  for (let y = top, o = 0; y < bottom; y++, o += 64) {
     const row = y * width;
-    for (let j = 0; j < 64; j++, o++) {
-      let k = offsets[j]!;
-      const end = k + lengths[j]!;
-      let at = row + starts[j]!;
-      let sum = 0;
+    if (q) {
+      let sum = 0; // whole numbers below 2^31 (65280 x the width)
+      let sums = 0;
+      q[0] = 0;
       if (ceiling >= 255) {
-        for (; k < end; k++, at++) sum += weights[k]! * data[at]!;
+        for (let x = 0; x < width; x++) {
+          sums += sum;
+          q[x + 1] = sums;
+          sum = (sum + data[row + x]!) | 0;
+        }
       } else {
-        // Flattened highlights (raster.ts, flattenHighlights): whole levels, the brightest lowered.
-        for (; k < end; k++, at++)
-          sum += weights[k]! * Math.min((data[at]! + 128) >>> 8, ceiling) * LUMA_SCALE;
+        for (let x = 0; x < width; x++) {
+          sums += sum;
+          q[x + 1] = sums;
+          const v = data[row + x]!;
+          sum = (sum + (v >= cap ? flat : ((v + 128) >>> 8) * LUMA_SCALE)) | 0;
+        }
       }
-      out[o] = sum / LUMA_SCALE;
+      q[width + 1] = sums + sum;
+    }
+    for (let n = 0; n < sets.length; n++) {
+      const { starts, lengths, offsets, weights, tents, tentScale } = sets[n]!;
+      const out = outs[n]!;
+      for (let j = 0; j < 64; j++) {
+        if (tents && tents[j * 4]! >= 0) {
+          const a = tents[j * 4]!;
+          const b = tents[j * 4 + 1]!;
+          const c = tents[j * 4 + 2]!;
+          const d = tents[j * 4 + 3]!;
+          out[o + j] =
+            ((q![b + d + 2]! - q![a + d + 1]! - q![b + c + 1]! + q![a + c]!) * tentScale!) / LUMA_SCALE;
+          continue;
+        }
+        let k = offsets[j]!;
+        const end = k + lengths[j]!;
+        let at = row + starts[j]!;
+        let sum = 0;
+        if (ceiling >= 255) {
+          for (; k < end; k++, at++) sum += weights[k]! * data[at]!;
+        } else {
+          for (; k < end; k++, at++) {
+            const v = data[at]!;
+            sum += weights[k]! * (v >= cap ? flat : ((v + 128) >>> 8) * LUMA_SCALE);
+          }
+        }
+        out[o + j] = sum / LUMA_SCALE;
+      }
     }
   }
-  return out;
 }
 
 /** The rows [top, bottom) the taps read. */
@@ -430,6 +513,11 @@ export function viewHash(plane: LumaPlane, x: AxisMap, y: AxisMap, ceiling = 255
 }
 
 const SCRATCH = {};
+
+/** Pooled sums for one row at a time. */
+function scratchSums(slot: string, length: number): Float64Array {
+  return new Float64Array(pooledBuffer(slot, SCRATCH, length * 8).buffer, 0, length);
+}
 
 /** A pooled buffer for rows filtered and used at once (its contents never outlive the call). */
 function scratchRows(rows: number): Float64Array {

@@ -34,7 +34,7 @@ import {
   type LumaPlane,
   lumaPlane,
   pooledBuffer,
-  reduceRows,
+  reduceRowsInto,
   viewHash,
 } from './pdq-views.js';
 import {
@@ -258,10 +258,18 @@ export class ImageVariants {
   #rowsOf(reversed: boolean): Float64Array {
     const plane = this.#lumaPlane();
     const { width, height } = plane;
-    const { buffer, kept } = pooledBuffer(reversed ? 'mirrored rows' : 'rows', this, height * 64 * 8);
-    const rows = new Float64Array(buffer, 0, height * 64);
-    if (!kept) reduceRows(plane, axisTaps(whole(width, reversed), width), 0, height, 255, rows);
-    return rows;
+    const bytes = height * 64 * 8;
+    const forwards = pooledBuffer('rows', this, bytes);
+    const mirrored = pooledBuffer('mirrored rows', this, bytes);
+    const rows = [
+      new Float64Array(forwards.buffer, 0, height * 64),
+      new Float64Array(mirrored.buffer, 0, height * 64),
+    ];
+    if (!forwards.kept || !mirrored.kept) {
+      const taps = [axisTaps(whole(width), width), axisTaps(whole(width, true), width)];
+      reduceRowsInto(plane, taps, 0, height, 255, rows);
+    }
+    return rows[reversed ? 1 : 0]!;
   }
 
   /** The hashes of labelled whole-pixel rectangles of the plane. */
