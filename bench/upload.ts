@@ -30,7 +30,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { pdqHash } from '../src/algorithms/pdq.js';
+import { pdqDihedral, pdqHash } from '../src/algorithms/pdq.js';
+import { hammingBytes } from '../src/core/hash.js';
 import { makeRandom, seedOf } from '../src/eval/random.js';
 import { applyTransform, TRANSFORMS } from '../src/eval/transforms.js';
 import { matchHash } from '../src/matching/match.js';
@@ -327,10 +328,24 @@ async function photoSources(dir: string): Promise<string[]> {
     }
   };
   walk(dir);
+  // The same picture shipped at several sizes (mate-backgrounds' Elephants) would be a "false"
+  // match between a known image and an unrelated upload: keep the first of each.
   const out: string[] = [];
+  const seen: Uint8Array[][] = [];
   for (const p of found) {
     const m = await sharp(p).metadata();
-    if (Math.min(m.width ?? 0, m.height ?? 0) >= MIN_SOURCE_SIDE) out.push(p);
+    if (Math.min(m.width ?? 0, m.height ?? 0) < MIN_SOURCE_SIDE) continue;
+    const small = await sharp(p)
+      .flatten({ background: '#808080' })
+      .resize(512, 512, { fit: 'inside' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const hashes = pdqDihedral(
+      pdqHash({ width: small.info.width, height: small.info.height, channels: 3, data: small.data }),
+    ).map((h) => h.bytes);
+    if (seen.some((other) => hashes.some((h) => hammingBytes(h, other[0]!) <= 31))) continue;
+    seen.push(hashes);
+    out.push(p);
   }
   return out;
 }

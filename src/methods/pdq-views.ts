@@ -65,6 +65,69 @@ export function lumaPlane(image: PixelImage, factor = 1, into?: Uint16Array): Lu
 }
 
 /**
+ * {@link lumaPlane} (at full size, into `into`) and `shrinkBy(image, factor)` in one pass over the
+ * pixels, the copy exactly as shrinkBy makes it (the same whole sums of the same blocks).
+ */
+export function lumaPlaneAndCopy(
+  image: PixelImage,
+  into: Uint16Array,
+  factor: number,
+): { plane: LumaPlane; copy: PixelImage } {
+  const { width: w, height: h, channels: stride, data } = image;
+  const colours = stride >= 3 ? 3 : 1;
+  const width = Math.ceil(w / factor);
+  const height = Math.ceil(h / factor);
+  const luma = into.subarray(0, w * h);
+  const out = new Uint8Array(width * height * colours);
+  const acc = new Uint32Array(width * colours);
+  for (let oy = 0; oy < height; oy++) {
+    acc.fill(0);
+    const y0 = oy * factor;
+    const y1 = Math.min(h, y0 + factor);
+    for (let y = y0; y < y1; y++) {
+      let s = y * w * stride;
+      let p = y * w;
+      for (let ox = 0; ox < width; ox++) {
+        const end = p + Math.min(w - ox * factor, factor);
+        let a = 0;
+        let b = 0;
+        let c = 0;
+        if (colours === 3) {
+          for (; p < end; p++, s += stride) {
+            const r = data[s]!;
+            const g = data[s + 1]!;
+            const bl = data[s + 2]!;
+            luma[p] = (19595 * r + 38470 * g + 7471 * bl + 128) >>> 8;
+            a += r;
+            b += g;
+            c += bl;
+          }
+          acc[ox * 3]! += a;
+          acc[ox * 3 + 1]! += b;
+          acc[ox * 3 + 2]! += c;
+        } else {
+          for (; p < end; p++, s += stride) {
+            const v = data[s]!;
+            luma[p] = v * LUMA_SCALE;
+            a += v;
+          }
+          acc[ox]! += a;
+        }
+      }
+    }
+    for (let ox = 0; ox < width; ox++) {
+      const area = (y1 - y0) * (Math.min(w, (ox + 1) * factor) - ox * factor);
+      for (let k = 0; k < colours; k++)
+        out[(oy * width + ox) * colours + k] = Math.round(acc[ox * colours + k]! / area);
+    }
+  }
+  return {
+    plane: { width: w, height: h, data: luma, histogram: histogramOf(luma) },
+    copy: { width, height, channels: colours, data: out },
+  };
+}
+
+/**
  * How many values have each whole level, counted in 4 interleaved tables (one table's increments
  * wait on each other).
  */
@@ -447,6 +510,21 @@ export function hashOfBlock(block: Float64Array, transposed = false): ViewHash {
   const quality = blockQuality(block);
   const dct = blockDct(block, transposed);
   return { hash: thresholded(dct, quality), stable: pdqStableBits(dct), dct };
+}
+
+/**
+ * {@link hashOfBlock} of a block and of its transpose, from one DCT (the transpose's is the same
+ * numbers transposed, so the two are exactly what two calls give).
+ */
+export function hashesOfBlock(block: Float64Array): [ViewHash, ViewHash] {
+  const quality = blockQuality(block);
+  const dct = blockDct(block, false);
+  const turned = new Float32Array(256);
+  for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) turned[j * 16 + i] = dct[i * 16 + j]!;
+  return [dct, turned].map((d) => ({ hash: thresholded(d, quality), stable: pdqStableBits(d), dct: d })) as [
+    ViewHash,
+    ViewHash,
+  ];
 }
 
 /** The reference's quality: summed truncated gradients of the 64x64 block, / 90, capped at 100. */

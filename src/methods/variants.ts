@@ -30,11 +30,14 @@ import {
   axisTaps,
   blockOf,
   greyImage,
+  hashesOfBlock,
   hashOfBlock,
   type LumaPlane,
   lumaPlane,
+  lumaPlaneAndCopy,
   pooledBuffer,
   reduceRowsInto,
+  type ViewHash,
   viewHash,
 } from './pdq-views.js';
 import {
@@ -190,6 +193,8 @@ export class ImageVariants {
    * most {@link DETECTION_SIDE} px (the image itself when it is that small).
    */
   get working(): PixelImage {
+    // Every family that looks for frames also hashes views of the plane: one pass makes both.
+    if (!this.#working && this.#detectionFactor() > 1 && planeFactor(this.image) === 1) this.#lumaPlane();
     this.#working ??= shrinkBy(this.image, this.#detectionFactor());
     return this.#working;
   }
@@ -205,7 +210,14 @@ export class ImageVariants {
     const height = Math.ceil(this.image.height / factor);
     const { buffer, kept } = pooledBuffer('plane', this, width * height * 2);
     const data = new Uint16Array(buffer, 0, width * height);
-    if (!kept || !this.#histogram) this.#histogram = lumaPlane(this.image, factor, data).histogram;
+    if (!kept || !this.#histogram) {
+      const copyFactor = this.#detectionFactor();
+      if (factor === 1 && copyFactor > 1 && !this.#working) {
+        const both = lumaPlaneAndCopy(this.image, data, copyFactor);
+        this.#working = both.copy;
+        this.#histogram = both.plane.histogram;
+      } else this.#histogram = lumaPlane(this.image, factor, data).histogram;
+    }
     return { width, height, data, histogram: this.#histogram };
   }
 
@@ -367,19 +379,20 @@ export class ImageVariants {
   #dihedral(): VariantHash[] {
     const { height } = this.#lumaPlane();
     const rows = [axisTaps(whole(height), height), axisTaps(whole(height, true), height)];
-    const blocks = new Map<string, Float64Array>();
-    const block = (mirrorX: boolean, mirrorY: boolean): Float64Array => {
+    // Each block's DCT serves the view and its transpose.
+    const blocks = new Map<string, [ViewHash, ViewHash]>();
+    const views = (mirrorX: boolean, mirrorY: boolean): [ViewHash, ViewHash] => {
       const key = `${mirrorX}${mirrorY}`;
       let found = blocks.get(key);
       if (!found) {
-        found = blockOf(this.#rowsOf(mirrorX), 0, rows[mirrorY ? 1 : 0]!);
+        found = hashesOfBlock(blockOf(this.#rowsOf(mirrorX), 0, rows[mirrorY ? 1 : 0]!));
         blocks.set(key, found);
       }
       return found;
     };
     return DIHEDRAL_COPIES.map((kind) => {
       const { mirrorX, mirrorY, transposed } = DIHEDRAL_VIEWS[kind];
-      return { family: 'dihedral', label: kind, ...hashed(hashOfBlock(block(mirrorX, mirrorY), transposed)) };
+      return { family: 'dihedral', label: kind, ...hashed(views(mirrorX, mirrorY)[transposed ? 1 : 0]) };
     });
   }
 }

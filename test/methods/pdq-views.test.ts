@@ -10,6 +10,7 @@ import {
   hashOfBlock,
   LUMA_SCALE,
   lumaPlane,
+  lumaPlaneAndCopy,
   reduceRows,
   viewHash,
 } from '../../src/methods/pdq-views.js';
@@ -253,6 +254,19 @@ describe('PDQ of views from the luma plane', () => {
         for (let k = 0; k < fast.length; k++) expect(Math.abs(fast[k]! - slow[k]!)).toBeLessThan(1e-6);
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it('makes the plane and the frame-finding copy in one pass exactly as apart', () => {
+    fc.assert(
+      fc.property(images, fc.integer({ min: 2, max: 9 }), (image, factor) => {
+        const both = lumaPlaneAndCopy(image, new Uint16Array(image.width * image.height), factor);
+        const plane = lumaPlane(image);
+        expect(both.plane.data).toEqual(plane.data);
+        expect(both.plane.histogram).toEqual(plane.histogram);
+        expect(both.copy).toEqual(shrinkBy(image, factor));
+      }),
+      { numRuns: 30 },
     );
   });
 
