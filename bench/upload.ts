@@ -3,8 +3,8 @@
  * matching method, side by side in one run, on the same uploads and the same index, as ratios to
  * plain PDQ measured in that run. Not part of `npm test`.
  *
- *   npm run bench:upload -- [--photos <dir>] [--known 24] [--altered 3] [--unrelated 96]
- *                           [--repeats 3] [--methods pdq,pdq-plus,pdq-max] [--seed 1]
+ *   npm run bench:upload -- [--photos <dir>] [--known 24] [--altered 2] [--unrelated 72]
+ *                           [--repeats 2] [--methods pdq,pdq-plus,pdq-max] [--seed 1]
  *
  * What an upload pipeline does per upload: decode the file, hash it, compute the method's upload
  * variants and look them up in an index built from the known images with
@@ -99,9 +99,9 @@ export async function main(argv: string[]): Promise<void> {
     options: {
       photos: { type: 'string' },
       known: { type: 'string', default: '24' },
-      altered: { type: 'string', default: '3' },
-      unrelated: { type: 'string', default: '96' },
-      repeats: { type: 'string', default: '3' },
+      altered: { type: 'string', default: '2' },
+      unrelated: { type: 'string', default: '72' },
+      repeats: { type: 'string', default: '2' },
       methods: { type: 'string' },
       seed: { type: 'string', default: '1' },
     },
