@@ -14,9 +14,10 @@
  * `enlarged` a small upload enlarged 2 and 4 times, `tones` the picture's luma with its brightest
  * quarter flattened (for brightened copies). `witness` is the plain hash again, with the
  * image's pHash (imagehash's, 64 bits) beside it: a second opinion for pictures PDQ sees little
- * of. All but `plain`, `dihedral` and `witness` are derived on a working copy (at
- * most {@link WORKING_SIDE} px, alpha dropped): PDQ sees a 64x64 box-filtered picture anyway, and
- * derived hashes only need to agree with each other and with `plain` within a few bits.
+ * of. Turned, mirrored, cut-out, padded, banded and flattened hashes are PDQ of views of one
+ * luma plane at full size (pdq-views.ts), without making their pixels; frames are looked for on
+ * a copy of at most {@link DETECTION_SIDE} px, and only `derotate` (turning is not a per-axis view)
+ * and `enlarged` hash pixels of their own.
  */
 import { perceptualHash } from '../algorithms/imagehash/phash.js';
 import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
