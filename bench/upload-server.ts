@@ -7,7 +7,7 @@
  * seen by a client in another process (p50/p99), and uploads/s. Both runs share the machine, the
  * uploads and the index, so compare them with each other (the target: p99 < 20 ms with workers).
  *
- *   npm run bench:upload -- [--in-flight 4] [--uploads 48] [--workers <n>] [--normal-priority] [--json]
+ *   npm run bench:server -- [--in-flight 4] [--uploads 48] [--workers <n>] [--normal-priority] [--json]
  *
  * `--normal-priority` runs the workers at the process's priority instead of the pool's default
  * (lower: nice +10 on Linux).

@@ -32,7 +32,7 @@ export interface WorkerPoolOptions {
   /**
    * Run the worker threads at a lower scheduling priority (nice +10 on Linux; elsewhere normal),
    * so that when the pool keeps every core busy the caller's event loop still gets the CPU first.
-   * Default true: on `npm run bench:upload` the server's event-loop delay p99 with 4 uploads in
+   * Default true: on `npm run bench:server` the server's event-loop delay p99 with 4 uploads in
    * flight was 0.7-0.9x the idle server's own, against 1.5-4.2x at normal priority, at the same
    * throughput. `false` keeps the threads at the process's priority.
    */
