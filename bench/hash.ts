@@ -138,7 +138,10 @@ async function decodeVersusLibjpeg(
       process.stderr.write(
         `  libjpeg-turbo C round ${r + 1}/${repeats}: ${round.wallMs.toFixed(2)} ms wall, ${round.cpuMs.toFixed(2)} ms CPU per image\n`,
       );
-      for (const [i, [name, run]] of paths.entries()) {
+      // Alternate which JS path follows the C run, so neither always meets its after-effects.
+      const order = r % 2 === 0 ? [...paths.keys()] : [...paths.keys()].reverse();
+      for (const i of order) {
+        const [name, run] = paths[i]!;
         const t = await timeEach(jpegs, run, minMs);
         js[i]!.push(t);
         process.stderr.write(
