@@ -15,12 +15,14 @@ const SOURCE = String.raw`
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <jpeglib.h>
 
 static double ms(clockid_t id) { struct timespec t; clock_gettime(id, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
 
 /* decode MIN_MS FILE...: decodes every file (read into memory first) to RGB, over and over for at
-   least MIN_MS; prints wall ms per image, CPU ms per image and images decoded. MIN_MS 0: one
+   least MIN_MS; prints wall ms per image, CPU ms per image, images decoded and minor page
+   faults per image. MIN_MS 0: one
    untimed pass that also prints an FNV-1a hash of the pixels (to check that libvips' decoder
    gives the same pixels). */
 int main(int argc, char **argv) {
@@ -41,6 +43,7 @@ int main(int argc, char **argv) {
   c.err = jpeg_std_error(&e); jpeg_create_decompress(&c);
   unsigned long long fnv = 0xcbf29ce484222325ULL;
   long count = 0;
+  struct rusage ru0, ru1; getrusage(RUSAGE_SELF, &ru0);
   double wall0 = ms(CLOCK_MONOTONIC), cpu0 = ms(CLOCK_PROCESS_CPUTIME_ID);
   do {
     for (int i = 0; i < n; i++) {
@@ -60,8 +63,9 @@ int main(int argc, char **argv) {
       count++;
     }
   } while (min_ms > 0 && ms(CLOCK_MONOTONIC) - wall0 < min_ms);
-  printf("%.4f %.4f %ld %016llx\n", (ms(CLOCK_MONOTONIC) - wall0) / count,
-         (ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0) / count, count, fnv);
+  double wall = (ms(CLOCK_MONOTONIC) - wall0) / count, cpu = (ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0) / count;
+  getrusage(RUSAGE_SELF, &ru1);
+  printf("%.4f %.4f %ld %016llx %.1f\n", wall, cpu, count, fnv, (double)(ru1.ru_minflt - ru0.ru_minflt) / count);
   return 0;
 }
 `;
@@ -75,6 +79,8 @@ export interface CDecodeRun {
   readonly images: number;
   /** With minMs 0 (one untimed pass): FNV-1a 64 of the pixels, in file order, as hex. */
   readonly pixelsFnv: string;
+  /** Minor page faults per image. */
+  readonly faults: number;
 }
 
 /** The compiled baseline, or why there is none. */
@@ -103,8 +109,14 @@ export function buildCBaseline(files: readonly string[]): CBaseline {
   return {
     run: async (minMs) => {
       const { stdout } = await exec(binary, [String(Math.max(0, minMs)), ...files]);
-      const [wall, cpu, count, fnv] = stdout.trim().split(/\s+/);
-      return { wallMs: Number(wall), cpuMs: Number(cpu), images: Number(count), pixelsFnv: fnv! };
+      const [wall, cpu, count, fnv, faults] = stdout.trim().split(/\s+/);
+      return {
+        wallMs: Number(wall),
+        cpuMs: Number(cpu),
+        images: Number(count),
+        pixelsFnv: fnv!,
+        faults: Number(faults),
+      };
     },
   };
 }
