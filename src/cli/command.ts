@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { ImprintError } from '../core/errors.js';
 
 /** What a command gets from the CLI shell: streams to write to and a signal for Ctrl-C. */
 export interface CliIo {
@@ -28,4 +29,15 @@ export interface Command {
 /** Thrown by a command for a usage mistake; the shell prints it with the command's help hint and exits 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * A failure to load the known hashes (an unusable, malformed, unreadable or corrupt list or
+ * index): the command stops with EXIT.KNOWN_UNUSABLE, since nothing could be matched.
+ */
+export class KnownUnusable extends Error {
+  override readonly name = 'KnownUnusable';
+  constructor(readonly error: ImprintError) {
+    super(error.message);
+  }
 }

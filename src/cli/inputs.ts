@@ -1,6 +1,7 @@
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UsageError } from './command.js';
+import type { Readable } from 'node:stream';
+import { type CliIo, UsageError } from './command.js';
 
 /** File name endings taken when walking directories (files named explicitly are always tried). */
 export const IMAGE_EXTENSIONS = new Set([
@@ -107,4 +108,9 @@ export async function* walkImageFiles(
 export function checkStdinUse(inputs: readonly string[], list?: string): void {
   const uses = inputs.filter((i) => i === '-').length + (list === '-' ? 1 : 0);
   if (uses > 1) throw new UsageError("'-' (standard input) can be given once");
+}
+
+/** Standard input, as the CLI was given it (tests pass their own). */
+export function stdinOf(io: CliIo): Readable {
+  return io.stdin ?? process.stdin;
 }

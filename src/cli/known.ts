@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { getAlgorithm } from '../algorithms/registry.js';
 import { ImprintError } from '../core/errors.js';
 import type { HashListEntry, HashListFormat } from '../lists/types.js';
@@ -8,8 +7,9 @@ import type { LoadedIndex } from '../matching/index-format.js';
 import { MihIndex } from '../matching/mih-index.js';
 import { loadIndex } from '../node/index-file.js';
 import { type KnownListStats, loadKnownList } from '../node/known-list.js';
-import type { CliIo } from './command.js';
+import { type CliIo, KnownUnusable } from './command.js';
 import { addFingerprintFile, isFingerprintFile } from './fingerprints.js';
+import { stdinOf } from './inputs.js';
 
 /** Where the known hashes come from: a hash list (any supported format; `-` = stdin) or an index file. */
 export type KnownSource =
@@ -31,21 +31,9 @@ export type KnownSource =
     }
   | { kind: 'index'; path: string };
 
-/**
- * A failure to load the known hashes (an unusable, malformed, unreadable or corrupt list or
- * index): the command stops with EXIT.KNOWN_UNUSABLE, since nothing could be matched.
- */
-export class KnownUnusable extends Error {
-  override readonly name = 'KnownUnusable';
-  constructor(readonly error: ImprintError) {
-    super(error.message);
-  }
-}
+export { KnownUnusable } from './command.js';
 
-/** Standard input, as the CLI was given it (tests pass their own). */
-export function stdinOf(io: CliIo): Readable {
-  return io.stdin ?? process.stdin;
-}
+export { stdinOf };
 
 /**
  * Loads the known hashes for `imprint match` and `imprint index build`, reporting every line

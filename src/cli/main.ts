@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `imprint` command line. Data goes to stdout, progress and diagnostics to stderr.
- * Each sub-command lives in `commands/<name>.ts`; this file only dispatches.
+ * Each sub-command lives in `commands/<name>.ts` and is loaded only when it runs; this file only
+ * dispatches, and loads nothing else (a one-image `imprint hash` pays for sharp and the hashing
+ * code, not for every command's).
  */
 import { ImprintError } from '../core/errors.js';
-import { closeWorkers } from '../sharp/worker-pool.js';
-import { type CliIo, type Command, UsageError } from './command.js';
-import { commands } from './commands/index.js';
+import { type CliIo, KnownUnusable, UsageError } from './command.js';
+import { type CommandEntry, commands } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
-import { KnownUnusable } from './known.js';
 
 const EXIT_HELP = `Exit codes:
   0    success (for match: at least one match, even if other inputs failed)
@@ -19,7 +19,7 @@ const EXIT_HELP = `Exit codes:
        nothing was matched or built
   130  interrupted (SIGINT/SIGTERM); output so far is complete lines`;
 
-function mainHelp(list: readonly Command[]): string {
+function mainHelp(list: readonly CommandEntry[]): string {
   const width = Math.max(...list.map((c) => c.name.length));
   return [
     'imprint: perceptual image fingerprints (PDQ, blockhash, imagehash family) and matching',
@@ -46,11 +46,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${__IMPRINT_VERSION__}\n`);
     return EXIT.OK;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`imprint: unknown command "${name}"\n\n${mainHelp(commands)}\n`);
     return EXIT.USAGE;
   }
+  const command = await entry.load();
+  commandRan = true;
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.help}\n\n${EXIT_HELP}\n`);
     return EXIT.OK;
@@ -78,6 +80,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 declare const __IMPRINT_VERSION__: string;
+
+/** A command was loaded and run (help, --version and usage mistakes load none). */
+let commandRan = false;
 
 async function main(): Promise<void> {
   const controller = new AbortController();
@@ -110,7 +115,12 @@ async function main(): Promise<void> {
     );
     code = 70;
   }
-  await closeWorkers(); // idle workers would not hold the process, but running ones would
+  if (commandRan) {
+    // Idle workers would not hold the process, but running ones would. A command that used the
+    // pool has loaded its module already (a cached import); help and --version load none.
+    const { closeWorkers } = await import('../sharp/worker-pool.js');
+    await closeWorkers();
+  }
   if (controller.signal.aborted && code !== EXIT.USAGE) code = EXIT.INTERRUPTED;
   process.exitCode = code;
 }

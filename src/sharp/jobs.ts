@@ -9,9 +9,9 @@ import { computeHashes } from '../algorithms/compute.js';
 import { ImprintError, toImprintError, withSource } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
 import type { IndexEntry } from '../matching/types.js';
-import { type KnownVariantMetadata, knownEntriesFor, queryHashesFor } from '../methods/match.js';
+import type { KnownVariantMetadata } from '../methods/match.js';
 import type { MatchMethod } from '../methods/types.js';
-import { ImageVariants, type VariantHash } from '../methods/variants.js';
+import type { VariantHash } from '../methods/variants.js';
 import { type DecodeOptions, decodeImage } from './decode.js';
 
 /** Decode options that can cross to a worker (an AbortSignal cannot: the pool relays aborts). */
@@ -111,6 +111,11 @@ export async function runJob<J extends Job>(job: J, signal?: AbortSignal): Promi
         ) as unknown as JobResult<J>;
       }
       case 'query': {
+        // The matching methods' code is loaded by the jobs that use it, not by plain hashing.
+        const [{ ImageVariants }, { queryHashesFor }] = await Promise.all([
+          import('../methods/variants.js'),
+          import('../methods/match.js'),
+        ]);
         const variants = new ImageVariants(image);
         const { hash, quality } = variants.exact;
         return compact({
@@ -121,6 +126,10 @@ export async function runJob<J extends Job>(job: J, signal?: AbortSignal): Promi
         }) as unknown as JobResult<J>;
       }
       case 'known': {
+        const [{ ImageVariants }, { knownEntriesFor }] = await Promise.all([
+          import('../methods/variants.js'),
+          import('../methods/match.js'),
+        ]);
         const variants = new ImageVariants(image);
         const { hash, quality } = variants.exact;
         const entries = knownEntriesFor(job.method, variants, job.metadata);

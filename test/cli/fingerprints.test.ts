@@ -41,7 +41,7 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; stdout:
     err += d;
   });
   const io: CliIo = { stdout, stderr, stderrIsTTY: false, signal: new AbortController().signal, cwd };
-  const command = commands.find((c) => c.name === args[0])!;
+  const command = await commands.find((c) => c.name === args[0])!.load();
   let code: number;
   try {
     code = await command.run(args.slice(1), io);

@@ -6,7 +6,7 @@ import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { WRITE_FORMATS } from '../../lists/formats/index.js';
-import { HashListWriter } from '../../lists/write.js';
+import type { HashListWriter } from '../../lists/write.js';
 import { openAtomicFile } from '../../node/atomic-file.js';
 import { type FileResult, mapFiles } from '../../sharp/batch.js';
 import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
@@ -15,12 +15,8 @@ import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.j
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { writeFingerprints } from '../fingerprints.js';
-import { checkStdinUse } from '../inputs.js';
-import { stdinOf } from '../known.js';
-import { methodOption } from '../methods.js';
+import { checkStdinUse, stdinOf } from '../inputs.js';
 import { writeLine } from '../output.js';
-import { runVideoHash, withoutVideoFlag } from '../video.js';
 import { WORKERS_HELP, workersOption } from '../workers.js';
 
 const help = `Usage: imprint hash [options] <file|dir|->...
@@ -64,7 +60,11 @@ const hashCommand: Command = {
   summary: 'hash images (PDQ by default; --algo for others)',
   help,
   async run(args: string[], io: CliIo): Promise<number> {
-    if (args.includes('--video')) return runVideoHash(withoutVideoFlag(args), io);
+    // Loaded only for what a run uses: video, --method and --list-format bring their own code.
+    if (args.includes('--video')) {
+      const { runVideoHash, withoutVideoFlag } = await import('../video.js');
+      return runVideoHash(withoutVideoFlag(args), io);
+    }
     const { values, positionals } = parse(args);
     const algorithms = listOption(values.algo, ['pdq']);
     for (const name of algorithms) {
@@ -79,14 +79,15 @@ const hashCommand: Command = {
     if (values.dihedral && !algorithms.includes('pdq'))
       throw new UsageError('--dihedral needs pdq among --algo');
     if (values.resume && !values.output) throw new UsageError('--resume needs -o <file>');
-    const list = listWriter(
+    const list = await listWriter(
       values['list-format'],
       algorithms,
       json || values.dihedral === true || values.resume === true,
     );
     if (positionals.length === 0) throw new UsageError('no input files');
     checkStdinUse(positionals);
-    const method = values.method === undefined ? undefined : methodOption(values.method);
+    const method =
+      values.method === undefined ? undefined : (await import('../methods.js')).methodOption(values.method);
     if (
       method &&
       ((values.algo ?? 'pdq') !== 'pdq' || values.dihedral || (values.flavour ?? 'fullres') !== 'fullres')
@@ -111,6 +112,7 @@ const hashCommand: Command = {
     try {
       if (method) {
         const options = { autoOrient: values['auto-orient'] ?? false, maxPixels, sixteenBit };
+        const { writeFingerprints } = await import('../fingerprints.js');
         await writeFingerprints(method, { out, paths: todo, batch }, { ...options, concurrency }, io);
       } else {
         const options: HashImageOptions = {
@@ -121,6 +123,11 @@ const hashCommand: Command = {
           maxPixels,
           sixteenBit,
           signal: io.signal,
+          // One image: hashed in this thread. A worker thread would start a second Node context
+          // and load sharp and the hashing code again, for nothing to overlap with.
+          ...(values.workers === undefined && positionals.length === 1 && !values.recursive
+            ? { workers: false }
+            : {}),
         };
         const work = (path: string) => hashImage(path === '-' ? stdinOf(io) : resolve(io.cwd, path), options);
         for await (const r of mapFiles(todo, work, {
@@ -182,16 +189,17 @@ function parse(args: string[]) {
  * The writer of `--list-format`, checked up front: one algorithm, no --json/--dihedral/--resume,
  * and an algorithm the format's tool has a type for (a trial write of a zero hash says).
  */
-function listWriter(
+async function listWriter(
   format: string | undefined,
   algorithms: readonly string[],
   conflicting: boolean,
-): HashListWriter | undefined {
+): Promise<HashListWriter | undefined> {
   if (format === undefined) return undefined;
   const name = choiceOption(format, '--list-format', WRITE_FORMATS, 'plain');
   if (conflicting) throw new UsageError('--list-format does not combine with --json, --dihedral or --resume');
   if (algorithms.length !== 1) throw new UsageError('--list-format writes one algorithm');
   const { name: algorithm, bits } = getAlgorithm(algorithms[0]!);
+  const { HashListWriter } = await import('../../lists/write.js');
   const options = name === 'csv' ? { format: name, columns: ['path'] } : { format: name };
   try {
     new HashListWriter(options).write({
