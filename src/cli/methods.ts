@@ -7,7 +7,15 @@ import { basename, relative, resolve } from 'node:path';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { ImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
+import type { LocalFeatureIndex } from '../features/feature-index.js';
 import type { HashIndex } from '../matching/types.js';
+import {
+  type KnownFeatureOwner,
+  knownLocalFeatures,
+  matchLocal,
+  mergeLocalMatches,
+  queryLocalViews,
+} from '../methods/local.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
@@ -36,14 +44,16 @@ export function methodOption(name: string): MatchMethod {
 
 /**
  * Hashes every image under `dir` (recursively) into `index` as `method` stores known images, each
- * with its file name relative to `dir` as metadata. Failed files are reported on stderr; returns
- * the number of images added and of failures.
+ * with its file name relative to `dir` as metadata (and, for a method with local features, their
+ * features into `features`). Failed files are reported on stderr; returns the number of images
+ * added and of failures.
  */
 export async function addImagesToIndex(
   index: HashIndex<unknown>,
   dir: string,
   method: MatchMethod,
   io: CliIo,
+  features?: LocalFeatureIndex<KnownFeatureOwner<unknown>>,
 ): Promise<{ images: number; hashes: number; failed: number }> {
   const batch = new BatchReport('index', io);
   const root = resolve(io.cwd, dir);
@@ -52,13 +62,18 @@ export async function addImagesToIndex(
   const known = async (path: string) => {
     const image = await decodeImage(resolve(io.cwd, path), { signal: io.signal });
     const name = relative(root, resolve(io.cwd, path)) || basename(path);
-    return knownEntriesFor(method, new ImageVariants(image), name);
+    const variants = new ImageVariants(image);
+    const entries = knownEntriesFor(method, variants, name);
+    const local = features ? knownLocalFeatures(method, variants.working) : undefined;
+    return { entries, local, owner: { metadata: name, hash: hashToHex(variants.exact.hash) } };
   };
   for await (const r of untilAborted(mapFiles(batch.paths([dir], true), known, { signal: io.signal }))) {
     if (r.ok) {
-      index.addAll(r.value);
+      const { entries, local, owner } = r.value;
+      index.addAll(entries);
+      if (features && local) features.add(local, owner);
       images++;
-      hashes += r.value.length;
+      hashes += entries.length;
     } else batch.failFile(r.path, r.error);
     batch.finished();
   }
@@ -103,6 +118,7 @@ export async function matchFilesWithMethod(
   inputs: readonly string[],
   options: MethodMatchCliOptions,
   io: CliIo,
+  features?: LocalFeatureIndex<KnownFeatureOwner<unknown>>,
 ): Promise<{ matched: number; failed: boolean }> {
   const batch = new BatchReport('match', io);
   const minQuality = options.minQuality ?? method.minQuality ?? PDQ_MIN_QUALITY;
@@ -116,7 +132,8 @@ export async function matchFilesWithMethod(
       signal: io.signal,
     });
     const variants = new ImageVariants(image);
-    return { exact: variants.exact, queries: queryHashesFor(applied, variants) };
+    const views = features ? queryLocalViews(applied, variants.working) : [];
+    return { exact: variants.exact, queries: queryHashesFor(applied, variants), views };
   };
   const uploads = mapFiles(batch.paths(inputs, options.recursive), hashed, { signal: io.signal });
   for await (const r of untilAborted(uploads)) {
@@ -126,8 +143,8 @@ export async function matchFilesWithMethod(
       continue;
     }
     const { path } = r;
-    const { exact, queries } = r.value;
-    const matches = matchWithMethod(
+    const { exact, queries, views } = r.value;
+    const hashMatches = matchWithMethod(
       index as HashIndex<unknown | KnownVariantMetadata<unknown>>,
       applied,
       queries,
@@ -136,6 +153,9 @@ export async function matchFilesWithMethod(
         minQuality,
       },
     );
+    const matches = features
+      ? mergeLocalMatches(hashMatches, matchLocal(features, applied, views), applied, exact.hash)
+      : hashMatches;
     // Derived hashes are judged by their own quality, so a flat upload can still match through
     // the picture inside its frame; it is "skipped" only when nothing of it was usable.
     const skipped = exact.quality < minQuality && matches.length === 0 ? 'low-quality' : null;

@@ -40,6 +40,23 @@ export interface FeatureIndexOptions {
   readonly probeRadius?: 0 | 1;
 }
 
+/** The arrays an index keeps (see {@link LocalFeatureIndex.parts}). */
+export interface FeatureIndexParts {
+  readonly keyBits: number;
+  readonly tables: number;
+  readonly probeRadius: 0 | 1;
+  /** Descriptors of image i are [starts[i], starts[i + 1]). */
+  readonly starts: Uint32Array;
+  /** Working plane width and height of every image. */
+  readonly sizes: Uint16Array;
+  readonly descriptors: Uint32Array;
+  /** Keypoint positions in 1/16 px. */
+  readonly x: Uint16Array;
+  readonly y: Uint16Array;
+  readonly level: Uint8Array;
+  readonly angle: Uint8Array;
+}
+
 /** How an upload is matched. */
 export interface FeatureMatchOptions {
   /** Largest descriptor distance that votes (default 48). */
@@ -95,11 +112,11 @@ export class LocalFeatureIndex<M> {
   readonly keyBits: number;
   readonly tables: number;
   readonly probeRadius: 0 | 1;
-  #descriptors = new Uint32Array(1024 * DESCRIPTOR_WORDS);
-  #x = new Uint16Array(1024);
-  #y = new Uint16Array(1024);
-  #level = new Uint8Array(1024);
-  #angle = new Uint8Array(1024);
+  #descriptors: Uint32Array = new Uint32Array(1024 * DESCRIPTOR_WORDS);
+  #x: Uint16Array = new Uint16Array(1024);
+  #y: Uint16Array = new Uint16Array(1024);
+  #level: Uint8Array = new Uint8Array(1024);
+  #angle: Uint8Array = new Uint8Array(1024);
   #count = 0;
   /** Descriptors of image i are [#starts[i], #starts[i + 1]). */
   #starts: number[] = [0];
@@ -193,6 +210,42 @@ export class LocalFeatureIndex<M> {
     this.#y = grow(this.#y, cap);
     this.#level = grow(this.#level, cap);
     this.#angle = grow(this.#angle, cap);
+  }
+
+  /**
+   * The stored arrays, as views (encode.ts writes them). The index must not change while they
+   * are in use.
+   */
+  parts(): FeatureIndexParts {
+    const n = this.#count;
+    return {
+      keyBits: this.keyBits,
+      tables: this.tables,
+      probeRadius: this.probeRadius,
+      starts: Uint32Array.from(this.#starts),
+      sizes: Uint16Array.from(this.#sizes),
+      descriptors: this.#descriptors.subarray(0, n * DESCRIPTOR_WORDS),
+      x: this.#x.subarray(0, n),
+      y: this.#y.subarray(0, n),
+      level: this.#level.subarray(0, n),
+      angle: this.#angle.subarray(0, n),
+    };
+  }
+
+  /** An index over stored arrays (taken over, not copied) and each image's metadata. */
+  static fromParts<M>(parts: FeatureIndexParts, metadata: readonly M[]): LocalFeatureIndex<M> {
+    const index = new LocalFeatureIndex<M>(parts);
+    const n = parts.x.length;
+    index.#descriptors = parts.descriptors;
+    index.#x = parts.x;
+    index.#y = parts.y;
+    index.#level = parts.level;
+    index.#angle = parts.angle;
+    index.#count = n;
+    index.#starts = Array.from(parts.starts);
+    index.#sizes = Array.from(parts.sizes);
+    index.#metadata = [...metadata];
+    return index;
   }
 
   /** The metadata of image `image`. */

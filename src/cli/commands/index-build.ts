@@ -1,8 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { LocalFeatureIndex } from '../../features/feature-index.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
+import type { KnownFeatureOwner } from '../../methods/local.js';
+import { featureFileOf, saveFeatureIndex } from '../../node/feature-file.js';
 import { readHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
 import { intOption, parseCommandArgs } from '../args.js';
@@ -25,6 +28,7 @@ Options:
   --method <name>        with --images: the matching method to store hashes for (default pdq: the
                          plain hash only; pdq-crops stores crops, pdq-bands bands, pdq-tones
                          flattened highlights, pdq-witness pHashes, pdq-max all of them;
+                         pdq-local pdq-max's and local features, in <output>.features;
                          see imprint eval)
   -o, --output <file>    the index file to write
   --algo <name>          algorithm of the list (default pdq)
@@ -64,13 +68,20 @@ const indexCommand: Command = {
     if (values.images) {
       if (algorithm.name !== 'pdq') throw new UsageError('--images hashes with pdq (leave out --algo)');
       const method = methodOption(values.method ?? 'pdq');
-      const added = await addImagesToIndex(index, values.images, method, io);
+      // A method with local features stores them beside the index, in <index>.features.
+      const features = method.local ? new LocalFeatureIndex<KnownFeatureOwner<unknown>>() : undefined;
+      const added = await addImagesToIndex(index, values.images, method, io, features);
       if (io.signal.aborted) return EXIT.INTERRUPTED;
       await saveIndex(index, outPath, { signal: io.signal });
       const { size } = await stat(outPath);
+      let local = '';
+      if (features) {
+        const { bytes } = await saveFeatureIndex(features, featureFileOf(outPath), { signal: io.signal });
+        local = `, ${features.descriptorCount} local features -> ${featureFileOf(values.output)} (${bytes} bytes)`;
+      }
       io.stderr.write(
         `imprint index: ${values.images}: ${added.images} images, ${added.hashes} hashes for method ${method.name} ` +
-          `(${index.size} distinct) -> ${values.output} (${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+          `(${index.size} distinct) -> ${values.output} (${index.kind}, ${size} bytes)${local} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       );
       return added.failed > 0 ? EXIT.SOME_FAILED : EXIT.OK;
     }

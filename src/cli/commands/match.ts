@@ -1,10 +1,13 @@
 import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
+import type { LocalFeatureIndex } from '../../features/feature-index.js';
 import { matchHash } from '../../matching/match.js';
 import type { HashIndex, Match } from '../../matching/types.js';
+import type { KnownFeatureOwner } from '../../methods/local.js';
 import { wholePictureMatches } from '../../methods/match.js';
 import { DEFAULT_METHOD } from '../../methods/methods.js';
+import { featureFileOf, loadFeatureIndex } from '../../node/feature-file.js';
 import { hashFiles } from '../../sharp/batch.js';
 import { intOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
@@ -45,8 +48,10 @@ Options:
                          pdq-crops, pdq-bands, pdq-tones, pdq-witness, pdq-max (default:
                          pdq-plus, plus the crops, bands, flattened highlights and pHashes an
                          index built with 'imprint index build --images --method pdq-max'
-                         stores); --max-distance sets a
-                         method's threshold (its derived comparisons stay that much stricter)
+                         stores); pdq-local (pdq-max plus local features: needs --index and the
+                         <index>.features file 'index build --method pdq-local' writes), local
+                         (local features alone); --max-distance sets a method's threshold (its
+                         derived comparisons stay that much stricter)
   --json                 NDJSON output, one object per image
   -r, --recursive        match the images in directories
   --auto-orient          apply EXIF orientation before hashing (default off, as the references)
@@ -102,6 +107,20 @@ const matchCommand: Command = {
       const method = methodOption(methodName);
       if (values.dihedral)
         throw new UsageError('--method and --dihedral do not combine (use --method pdq-dihedral)');
+      // Local features live beside an index built from images with such a method; a list has none.
+      let features: LocalFeatureIndex<KnownFeatureOwner<unknown>> | undefined;
+      if (method.local) {
+        if (values.index === undefined) {
+          throw new UsageError(
+            `--method ${method.name} needs an index built with 'imprint index build --images <dir> --method ${method.name}' (local features are not in hash lists)`,
+          );
+        }
+        const path = featureFileOf(values.index);
+        features = await loadFeatureIndex<KnownFeatureOwner<unknown>>(path);
+        io.stderr.write(
+          `imprint match: ${path}: ${features.size} images, ${features.descriptorCount} local features\n`,
+        );
+      }
       const { matched, failed } = await matchFilesWithMethod(
         index,
         method,
@@ -114,6 +133,7 @@ const matchCommand: Command = {
           ...(values['min-quality'] === undefined ? {} : { minQuality }),
         },
         io,
+        features,
       );
       if (io.signal.aborted) return EXIT.INTERRUPTED;
       if (failed) return EXIT.SOME_FAILED;
