@@ -129,6 +129,9 @@ export class LocalFeatureIndex<M> {
   #built = false;
   #stamps = new Uint32Array(0);
   #stamp = 0;
+  /** First bit of each table's key, and the mask of a key's bits. */
+  readonly #firsts: number[];
+  readonly #keyMask: number;
 
   constructor(options: FeatureIndexOptions = {}) {
     this.keyBits = options.keyBits ?? 24;
@@ -146,6 +149,11 @@ export class LocalFeatureIndex<M> {
     }
     if (this.probeRadius !== 0 && this.probeRadius !== 1)
       throw invalidArgument('0 or 1', 'probeRadius', this.probeRadius);
+    this.#firsts = Array.from(
+      { length: this.tables },
+      (_, t) => t * Math.floor(DESCRIPTOR_BITS / this.tables),
+    );
+    this.#keyMask = 2 ** this.keyBits - 1;
   }
 
   /** Known images. */
@@ -159,11 +167,22 @@ export class LocalFeatureIndex<M> {
   }
 
   /**
-   * Bytes held per stored descriptor: its bits, its keypoint and its place in every table (the
-   * directories add about 4 bytes per table per descriptor more).
+   * Bytes held per stored descriptor: its bits (32), its keypoint (6) and its place in every table
+   * (4 each); the tables' directories add 1-2 bytes per table (see {@link memoryBytes}).
    */
   get bytesPerDescriptor(): number {
     return DESCRIPTOR_WORDS * 4 + 6 + 4 * this.tables;
+  }
+
+  /**
+   * Bytes of the stored arrays once built, as a list of this size holds them (spare capacity of
+   * the growing arrays and the per-image numbers left out): descriptors, keypoints, tables and
+   * their directories.
+   */
+  memoryBytes(): number {
+    if (!this.#built) this.build();
+    const directories = this.#directory.reduce((s, d) => s + d.byteLength, 0);
+    return this.#count * this.bytesPerDescriptor + directories;
   }
 
   /** Adds a known image's features (positions below 4096 px); returns its number. */
@@ -281,20 +300,21 @@ export class LocalFeatureIndex<M> {
    * keys come from every part of the descriptor (pattern.ts deals its tests out that way).
    */
   keyOf(words: Uint32Array, i: number, t: number): number {
-    const first = t * Math.floor(DESCRIPTOR_BITS / this.tables);
+    const first = this.#firsts[t]!;
     const at = i * DESCRIPTOR_WORDS + (first >>> 5);
     const shift = first & 31;
     // The key's bits from the word it starts in, then from the next one if it runs over.
     let key = words[at]! >>> shift;
     if (shift + this.keyBits > 32) key |= words[at + 1]! << (32 - shift);
-    return this.keyBits === 32 ? key >>> 0 : (key & (2 ** this.keyBits - 1)) >>> 0;
+    return (key & this.#keyMask) >>> 0;
   }
 
   /** Builds the lookup tables (done by the first lookup after a change). */
   build(): void {
     const n = this.#count;
-    // A directory of about one bucket per descriptor, on the low bits of the key.
-    this.#directoryBits = Math.min(this.keyBits, Math.max(4, Math.ceil(Math.log2(Math.max(2, n)))));
+    // A directory of a bucket per 2-4 descriptors, on the low bits of the key (1-2 bytes per
+    // descriptor per table; a bucket's entries are told apart by their whole key).
+    this.#directoryBits = Math.min(this.keyBits, Math.max(4, Math.floor(Math.log2(Math.max(2, n))) - 1));
     const mask = 2 ** this.#directoryBits - 1;
     this.#ids = [];
     this.#directory = [];
@@ -328,20 +348,39 @@ export class LocalFeatureIndex<M> {
     const mask = 2 ** this.#directoryBits - 1;
     // Stamps instead of a set: a descriptor met twice (in two tables) is compared once.
     if (this.#stamps.length < this.#count) this.#stamps = new Uint32Array(this.#count);
+    if (this.#stamp === 0xffffffff) {
+      this.#stamps.fill(0);
+      this.#stamp = 0;
+    }
     const stamp = ++this.#stamp;
+    const stamps = this.#stamps;
+    const stored = this.#descriptors;
+    const keyMask = this.#keyMask;
+    const partial = this.#directoryBits < this.keyBits;
+    const flips = this.probeRadius === 1 ? this.keyBits : 0;
     for (let t = 0; t < this.tables; t++) {
       const key = this.keyOf(query, i, t);
       const ids = this.#ids[t]!;
       const directory = this.#directory[t]!;
-      for (let flip = -1; flip < (this.probeRadius === 1 ? this.keyBits : 0); flip++) {
+      const first = this.#firsts[t]!;
+      const word = first >>> 5;
+      const shift = first & 31;
+      const spills = shift + this.keyBits > 32;
+      for (let flip = -1; flip < flips; flip++) {
         const probe = flip < 0 ? key : (key ^ (1 << flip)) >>> 0;
         const bucket = probe & mask;
         for (let p = directory[bucket]!, end = directory[bucket + 1]!; p < end; p++) {
           const id = ids[p]!;
-          if (this.#directoryBits < this.keyBits && this.keyOf(this.#descriptors, id, t) !== probe) continue;
-          if (this.#stamps[id] === stamp) continue;
-          this.#stamps[id] = stamp;
-          const d = descriptorDistance(query, i, this.#descriptors, id);
+          if (partial) {
+            // The bucket holds every key with these low bits: keep only this very key.
+            const at = id * DESCRIPTOR_WORDS + word;
+            let k = stored[at]! >>> shift;
+            if (spills) k |= stored[at + 1]! << (32 - shift);
+            if ((k & keyMask) >>> 0 !== probe) continue;
+          }
+          if (stamps[id] === stamp) continue;
+          stamps[id] = stamp;
+          const d = descriptorDistance(query, i, stored, id);
           if (d <= maxDistance) visit(id, d);
         }
       }
