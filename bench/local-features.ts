@@ -75,7 +75,6 @@ for (let c = 0; c < Number(values.copies); c++) {
   uploadBytes.push(await edits[c % edits.length]!(Buffer.from(o.image.bytes), o.image.width, o.image.height));
 }
 
-const plain = getMethod('pdq');
 const max = getMethod('pdq-max');
 const local = getMethod('pdq-local');
 const pdqIndex = new MihIndex<string>({ algorithm: 'pdq', bits: 256 });

@@ -9,6 +9,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ImprintError } from '../core/errors.js';
 import { FEATURES_VERSION } from '../features/encode.js';
+import * as extract from '../features/extract.js';
+import { FEATURE_MATCH_DEFAULTS } from '../features/feature-index.js';
+import { SELECTED_TESTS } from '../features/pattern.js';
+import { VERIFY_DEFAULTS } from '../features/ransac.js';
 import { LocalFeatureIndex } from '../features/feature-index.js';
 import { knownLocalFeatures, queryLocalViews } from '../methods/local.js';
 import { workingCopy } from '../methods/raster.js';
@@ -61,6 +65,8 @@ export async function localEverything(
   const key = JSON.stringify({
     version: 1,
     features: FEATURES_VERSION,
+    // Everything that decides which features are found and what matches (not only the version).
+    params: { extract: { ...extract }, FEATURE_MATCH_DEFAULTS, VERIFY_DEFAULTS, SELECTED_TESTS },
     rule: extractionKey(rule),
     originals: originals.map((o) => `${o.name}:${o.image.bytes.length}`),
     transforms: transforms.map((t) => `${t.name}: ${t.description}`),
