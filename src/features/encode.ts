@@ -136,7 +136,14 @@ export function encodeFeatureIndexChunks<M>(index: LocalFeatureIndex<M>, crc: Cr
   return [header, ...body];
 }
 
-/** The file bytes in one buffer (for tests and browsers). */
+/**
+ * The file bytes in one buffer (for tests and browsers; in Node prefer `saveFeatureIndex`).
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeFeatureIndex(index); // store it, then decodeFeatureIndex(bytes)
+ * ```
+ */
 export function encodeFeatureIndex<M>(index: LocalFeatureIndex<M>): Uint8Array {
   const chunks = encodeFeatureIndexChunks(index);
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -169,6 +176,13 @@ export const FEATURES_HEADER_BYTES = HEADER;
  * Checks a feature file's header against the file's length and plans reading its body into the
  * index's own arrays. ERR_INDEX_CORRUPT on damage, ERR_INDEX_VERSION for another layout,
  * ERR_INDEX_DERIVATION for features of another extraction version.
+ *
+ * @example
+ * ```ts
+ * const plan = planFeatureIndexDecode<string>(first64Bytes, fileLength);
+ * for (const p of plan.pieces) readInto(p.bytes, p.start); // your own reads
+ * const index = plan.finish();
+ * ```
  */
 export function planFeatureIndexDecode<M = unknown>(
   header: Uint8Array,

@@ -40,12 +40,26 @@ export function localScore(method: MatchMethod, inliers: number): number {
 /**
  * The local features a method stores for a known image (none without a local rule). Pass the
  * methods' working copy (ImageVariants.working) to save shrinking a large image twice.
+ *
+ * @example
+ * ```ts
+ * const features = new LocalFeatureIndex<KnownFeatureOwner<string>>();
+ * const variants = new ImageVariants(pixels);
+ * features.add(knownLocalFeatures(method, variants.working)!, { metadata: 'case-1', hash: hashToHex(variants.exact.hash) });
+ * ```
  */
 export function knownLocalFeatures(method: MatchMethod, image: PixelImage): LocalFeatures | undefined {
   return method.local ? extractLocalFeatures(image, { maxFeatures: method.local.knownFeatures }) : undefined;
 }
 
-/** The local features a method extracts from an upload: the upload, and its mirror image. */
+/**
+ * The local features a method extracts from an upload: the upload, and its mirror image.
+ *
+ * @example
+ * ```ts
+ * const views = queryLocalViews(getMethod('pdq-local'), new ImageVariants(upload).working);
+ * ```
+ */
 export function queryLocalViews(method: MatchMethod, image: PixelImage): LocalFeatures[] {
   if (!method.local) return [];
   return extractFeatureViews(image, { maxFeatures: method.local.queryFeatures, mirror: method.local.mirror });
