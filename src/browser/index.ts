@@ -7,6 +7,7 @@
 export * from '../index.js';
 export * from './decode.js';
 export { exifOrientation, withoutOrientation } from './exif-orientation.js';
+export * from './fingerprint.js';
 export * from './hash.js';
 export * from './orient.js';
 export * from './pixels.js';

@@ -1,4 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { READ_FORMATS } from '../lists/formats/index.js';
+import type { HashListFormat } from '../lists/types.js';
 import { UsageError } from './command.js';
 
 /** Parses a non-negative integer flag value, or throws a UsageError naming the flag. */
@@ -48,4 +50,26 @@ export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['op
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** The `--format` of a hash list: `auto` (or absent) detects it. */
+export function listFormatOption(value: string | undefined): HashListFormat | undefined {
+  if (value === undefined || value === 'auto') return undefined;
+  return choiceOption(value, '--format', READ_FORMATS, 'plain');
+}
+
+/** `--format` and `--hash-column`, as hash-list reading options. */
+export function listSourceOptions(values: {
+  format?: string | undefined;
+  'hash-column'?: string | undefined;
+}): {
+  format?: HashListFormat;
+  hashColumn?: string;
+} {
+  const format = listFormatOption(values.format);
+  const hashColumn = values['hash-column'];
+  return {
+    ...(format === undefined ? {} : { format }),
+    ...(hashColumn === undefined ? {} : { hashColumn }),
+  };
 }

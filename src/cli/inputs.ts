@@ -1,5 +1,6 @@
-import { opendir, stat } from 'node:fs/promises';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { UsageError } from './command.js';
 
 /** File name endings taken when walking directories (files named explicitly are always tried). */
 export const IMAGE_EXTENSIONS = new Set([
@@ -52,23 +53,58 @@ export async function* expandInputs(
       continue;
     }
     if (!options.recursive) {
-      options.onProblem({ path: input, message: 'is a directory (use -r to hash the images in it)' });
+      options.onProblem({ path: input, message: 'is a directory (use -r for the images in it)' });
       continue;
     }
-    yield* walk(input);
+    yield* walkImageFiles(input, options.cwd);
   }
 }
 
-async function* walk(dir: string): AsyncGenerator<string> {
+/**
+ * The image files under `dir` (relative to `cwd`), depth first, sorted by name, as paths that
+ * start with `dir`. Symbolic links are followed, to files and to directories (a folder of links
+ * into a photo library is a normal way to pick known images); a directory already being walked
+ * higher up (a link loop) is not entered again. A link that leads nowhere is yielded, so that
+ * the loader reports it rather than it vanishing.
+ */
+export async function* walkImageFiles(
+  dir: string,
+  cwd: string,
+  ancestors: ReadonlySet<string> = new Set(),
+): AsyncGenerator<string> {
+  const full = resolve(cwd, dir);
+  const real = await realpath(full);
+  if (ancestors.has(real)) return;
+  const inside = new Set(ancestors).add(real);
   const entries: { name: string; dir: boolean }[] = [];
-  for await (const entry of await opendir(dir)) {
-    if (entry.isDirectory()) entries.push({ name: entry.name, dir: true });
-    else if (entry.isFile() && isImageName(entry.name)) entries.push({ name: entry.name, dir: false });
+  for await (const entry of await opendir(full)) {
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = await stat(join(full, entry.name));
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+      } catch {
+        isFile = true; // a dangling link: reported by the loader with its code
+      }
+    }
+    if (isDir) entries.push({ name: entry.name, dir: true });
+    else if (isFile && isImageName(entry.name)) entries.push({ name: entry.name, dir: false });
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const path = join(dir, e.name);
-    if (e.dir) yield* walk(path);
+    if (e.dir) yield* walkImageFiles(path, cwd, inside);
     else yield path;
   }
+}
+
+/**
+ * `-` reads standard input, which can be read once: as one image input or as the list, not both,
+ * and not twice.
+ */
+export function checkStdinUse(inputs: readonly string[], list?: string): void {
+  const uses = inputs.filter((i) => i === '-').length + (list === '-' ? 1 : 0);
+  if (uses > 1) throw new UsageError("'-' (standard input) can be given once");
 }

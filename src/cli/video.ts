@@ -2,11 +2,12 @@
  * The video side of the CLI: `imprint video hash` / `imprint hash --video` (vPDQ hash files) and
  * `imprint video match` / `imprint match --video` (uploads against known videos).
  */
-import { open, opendir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { open, opendir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { toImprintError } from '../core/errors.js';
+import { ImprintError, toImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
+import { type AtomicFile, openAtomicFile } from '../node/atomic-file.js';
 import { hashVideo, type VideoHashOptions } from '../node/hash-video.js';
 import { DEFAULT_MAX_VIDEO_SECONDS } from '../node/video-frames.js';
 import type { VideoFrameHash } from '../video/frame-hash.js';
@@ -17,7 +18,7 @@ import {
   VPDQ_MIN_QUERY_MATCH_PERCENT,
 } from '../video/match.js';
 import { VideoIndex } from '../video/video-index.js';
-import { formatVpdq, parseVpdq } from '../video/vpdq-format.js';
+import { formatVpdq, formatVpdqJson, parseVpdq, parseVpdqJson } from '../video/vpdq-format.js';
 import { intOption } from './args.js';
 import { type CliIo, UsageError } from './command.js';
 import { EXIT } from './exit-codes.js';
@@ -45,6 +46,8 @@ Options:
   -d, --output-dir <dir>      write <dir>/<video name without extension>.txt for each video
   --json                      NDJSON instead, one object per frame:
                               {"path","frameNumber","quality","hash","timestamp"}
+  --format pytx               the vPDQ signal python-threatexchange and HMA store instead: a JSON
+                              array of "pdqHash,quality,seconds" (-d writes <name>.json)
 ${VIDEO_OPTIONS}`;
 
 export const videoMatchHelp = `Usage: imprint video match --list <known> [--list <known>...] [options] <video|hashes>...
@@ -55,7 +58,8 @@ identical frame hashes count once, and a frame matches when a frame of the other
 --max-distance. A known video matches when at least --min-compared percent of its frames are found
 in the upload and at least --min-query percent of the upload's frames are found in it.
 Each input and each --list is a video, a vPDQ hash file (as 'imprint video hash' or
-vpdq-hash-video write them) or a directory of those.
+vpdq-hash-video write them, or the JSON array of "pdqHash,quality,seconds" python-threatexchange
+and HMA store) or a directory of those.
 
 Text output: one line per match, "upload<TAB>queryPercent<TAB>comparedPercent<TAB>known"
 (2 decimals), best first; uploads without a match print nothing. --json: one object per upload,
@@ -97,10 +101,17 @@ export async function runVideoHash(args: string[], io: CliIo): Promise<number> {
         output: { type: 'string', short: 'o' },
         'output-dir': { type: 'string', short: 'd' },
         json: { type: 'boolean' },
+        format: { type: 'string' },
       },
     }),
   );
   if (positionals.length === 0) throw new UsageError('no input videos');
+  const format = values.format ?? 'vpdq';
+  if (format !== 'vpdq' && format !== 'pytx') {
+    throw new UsageError(`--format expects vpdq or pytx but received "${format}"`);
+  }
+  if (format === 'pytx' && values.json) throw new UsageError('--format pytx and --json do not combine');
+  const write = format === 'pytx' ? (f: VideoFrameHash[]) => `${formatVpdqJson(f)}\n` : formatVpdq;
   if (values.output !== undefined && values['output-dir'] !== undefined) {
     throw new UsageError('give -o or -d, not both');
   }
@@ -111,6 +122,31 @@ export async function runVideoHash(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('several videos need -d <dir> (one file each) or --json');
   }
   const hashOptions = videoHashOptions(values, io);
+  // Refused before any video is hashed: -o to a directory or into a missing one, -d to no directory.
+  const output =
+    values.output === undefined
+      ? undefined
+      : await openAtomicFile(resolve(io.cwd, values.output), { what: 'output' });
+  if (values['output-dir'] !== undefined) await checkOutputDir(resolve(io.cwd, values['output-dir']));
+  try {
+    return await hashVideos(positionals, values, { hashOptions, format, write }, output, io);
+  } finally {
+    await output?.abandon(); // a no-op after commit
+  }
+}
+
+async function hashVideos(
+  positionals: readonly string[],
+  values: { json?: boolean; output?: string; 'output-dir'?: string },
+  how: {
+    hashOptions: ReturnType<typeof videoHashOptions>;
+    format: 'vpdq' | 'pytx';
+    write: (frames: VideoFrameHash[]) => string;
+  },
+  output: AtomicFile | undefined,
+  io: CliIo,
+): Promise<number> {
+  const { hashOptions, format, write } = how;
   let failed = 0;
   const chunks: string[] = [];
   for (const input of positionals) {
@@ -136,8 +172,8 @@ export async function runVideoHash(args: string[], io: CliIo): Promise<number> {
     }
     progress.clear();
     if (values['output-dir'] !== undefined) {
-      const name = `${basename(input, extname(input))}.txt`;
-      await writeAtomically(resolve(io.cwd, values['output-dir'], name), formatVpdq(frames));
+      const name = `${basename(input, extname(input))}.${format === 'pytx' ? 'json' : 'txt'}`;
+      await writeAtomically(resolve(io.cwd, values['output-dir'], name), write(frames));
     } else if (values.json) {
       const lines = frames.map((f) =>
         JSON.stringify({
@@ -151,13 +187,14 @@ export async function runVideoHash(args: string[], io: CliIo): Promise<number> {
       if (values.output === undefined) for (const l of lines) await writeLine(io.stdout, l);
       else chunks.push(...lines.map((l) => `${l}\n`));
     } else if (values.output === undefined) {
-      io.stdout.write(formatVpdq(frames));
+      io.stdout.write(write(frames));
     } else {
-      chunks.push(formatVpdq(frames));
+      chunks.push(write(frames));
     }
   }
-  if (values.output !== undefined && failed === 0) {
-    await writeAtomically(resolve(io.cwd, values.output), chunks.join(''));
+  if (output && failed === 0) {
+    await output.write(chunks.join(''));
+    await output.commit();
   }
   if (failed > 0) {
     io.stderr.write(`imprint video hash: ${failed} of ${positionals.length} videos failed\n`);
@@ -306,30 +343,38 @@ function videoHashOptions(
   };
 }
 
-/** Frames of a vPDQ hash file (recognised by its first line) or of a video (hashed with FFmpeg). */
+/**
+ * Frames of a vPDQ hash file (vpdq-hash-video lines, or the JSON array of compact strings
+ * python-threatexchange and HMA store; recognised by how it starts) or of a video (FFmpeg).
+ */
 async function loadFrames(path: string, cwd: string, options: VideoHashOptions): Promise<VideoFrameHash[]> {
   const full = resolve(cwd, path);
-  if (await looksLikeVpdq(full)) return parseVpdq(await readFile(full, 'utf8'), { source: path });
+  const kind = await vpdqFileKind(full);
+  if (kind === 'lines') return parseVpdq(await readFile(full, 'utf8'), { source: path });
+  if (kind === 'json') return parseVpdqJson(await readFile(full, 'utf8'), { source: path });
   return hashVideo(full, options);
 }
 
 const VPDQ_LINE = /^\uFEFF?\s*\d+\s*,\s*\d+\s*,\s*[0-9a-fA-F]{64}\s*,/;
+const VPDQ_JSON = /^\uFEFF?\s*\[\s*("[0-9a-fA-F]{64},|\])/;
 
-async function looksLikeVpdq(path: string): Promise<boolean> {
+async function vpdqFileKind(path: string): Promise<'lines' | 'json' | undefined> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, 'r');
     const buf = Buffer.alloc(256);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return VPDQ_LINE.test(buf.subarray(0, bytesRead).toString('latin1'));
+    const head = buf.subarray(0, bytesRead).toString('latin1');
+    if (VPDQ_LINE.test(head)) return 'lines';
+    return VPDQ_JSON.test(head) ? 'json' : undefined;
   } catch {
-    return false; // let the video reader report it with its proper code
+    return undefined; // let the video reader report it with its proper code
   } finally {
     await handle?.close();
   }
 }
 
-/** A directory's regular files, sorted (not recursive); anything else as given. */
+/** A directory's regular files (or links to them), sorted (not recursive); anything else as given. */
 async function expand(input: string, cwd: string): Promise<string[]> {
   const full = resolve(cwd, input);
   try {
@@ -339,7 +384,13 @@ async function expand(input: string, cwd: string): Promise<string[]> {
   }
   const names: string[] = [];
   for await (const entry of await opendir(full)) {
-    if (entry.isFile() && !entry.name.startsWith('.')) names.push(entry.name);
+    if (entry.name.startsWith('.')) continue;
+    if (entry.isFile()) names.push(entry.name);
+    else if (entry.isSymbolicLink()) {
+      // Followed: a link to a video is a video; one that leads nowhere is reported by the reader.
+      const target = await stat(join(full, entry.name)).catch(() => undefined);
+      if (!target || target.isFile()) names.push(entry.name);
+    }
   }
   return names.sort().map((n) => join(input, n));
 }
@@ -373,7 +424,27 @@ function describe(err: unknown): string {
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const partial = `${path}.partial`;
-  await writeFile(partial, text);
-  await rename(partial, path);
+  const file = await openAtomicFile(path, { what: 'output' });
+  try {
+    await file.write(text);
+    await file.commit();
+  } catch (err) {
+    await file.abandon();
+    throw err;
+  }
+}
+
+/** An -d directory that is not one is refused before any work (ERR_FILE_UNWRITABLE). */
+async function checkOutputDir(dir: string): Promise<void> {
+  let isDir = false;
+  try {
+    isDir = (await stat(dir)).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) {
+    throw new ImprintError('ERR_FILE_UNWRITABLE', 'Cannot write output (no such directory)', {
+      location: { source: dir },
+    });
+  }
 }

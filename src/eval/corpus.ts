@@ -2,9 +2,8 @@
  * The originals of an evaluation: every image under a directory (sorted, so runs compare),
  * optionally an evenly spread subset, decoded once.
  */
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { IMAGE_EXTENSIONS } from '../cli/inputs.js';
+import { relative } from 'node:path';
+import { walkImageFiles } from '../cli/inputs.js';
 import type { ImprintError } from '../core/errors.js';
 import { toImprintError } from '../core/errors.js';
 import { type DecodedImage, decodeImage } from '../sharp/decode.js';
@@ -16,18 +15,10 @@ export interface Original {
   readonly image: DecodedImage;
 }
 
-/** Image files under `dir`, depth first, sorted by name. */
+/** Image files under `dir`, depth first, sorted by name (symbolic links followed, loops not). */
 export async function listImages(dir: string): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (IMAGE_EXTENSIONS.has(e.name.slice(e.name.lastIndexOf('.')).toLowerCase())) out.push(p);
-    }
-  };
-  await walk(dir);
+  for await (const path of walkImageFiles(dir, process.cwd())) out.push(path);
   return out;
 }
 

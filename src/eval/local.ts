@@ -10,14 +10,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ImprintError } from '../core/errors.js';
 import { FEATURES_VERSION } from '../features/encode.js';
 import * as extract from '../features/extract.js';
-import { FEATURE_MATCH_DEFAULTS } from '../features/feature-index.js';
+import { FEATURE_MATCH_DEFAULTS, LocalFeatureIndex } from '../features/feature-index.js';
 import { SELECTED_TESTS } from '../features/pattern.js';
 import { VERIFY_DEFAULTS } from '../features/ransac.js';
-import { LocalFeatureIndex } from '../features/feature-index.js';
 import { knownLocalFeatures, queryLocalViews } from '../methods/local.js';
-import { workingCopy } from '../methods/raster.js';
 import type { LocalFeatureRule, MatchMethod } from '../methods/types.js';
-import { WORKING_SIDE } from '../methods/variants.js';
+import { ImageVariants } from '../methods/variants.js';
 import { decodeImage } from '../sharp/decode.js';
 import type { Original } from './corpus.js';
 import { EDIT_FAMILIES_VERSION } from './families.js';
@@ -63,7 +61,8 @@ export async function localEverything(
   },
 ): Promise<LocalStore> {
   const key = JSON.stringify({
-    version: 1,
+    // 2: features from ImageVariants.working (at most DETECTION_SIDE px since the luma-plane views).
+    version: 2,
     features: FEATURES_VERSION,
     // Everything that decides which features are found and what matches (not only the version).
     params: { extract: { ...extract }, FEATURE_MATCH_DEFAULTS, VERIFY_DEFAULTS, SELECTED_TESTS },
@@ -79,7 +78,7 @@ export async function localEverything(
   const index = new LocalFeatureIndex<number>();
   originals.forEach((o, j) => {
     // As the CLI does: from the methods' working copy (ImageVariants.working).
-    index.add(knownLocalFeatures(method, workingCopy(o.image, WORKING_SIDE))!, j);
+    index.add(knownLocalFeatures(method, new ImageVariants(o.image).working)!, j);
   });
   index.build();
   const matches: (readonly (readonly [number, number])[] | null)[][] = transforms.map(() => []);
@@ -106,7 +105,7 @@ export async function localEverything(
         matches[t]![i] = null;
         return;
       }
-      const found = index.match(queryLocalViews(method, workingCopy(image, WORKING_SIDE)));
+      const found = index.match(queryLocalViews(method, new ImageVariants(image).working));
       matches[t]![i] = found.map((f) => [f.metadata, f.inliers] as const);
     });
     options.progress('local features', i + 1, originals.length);

@@ -2,7 +2,8 @@
  * `imprint eval`'s engine: alter every original with every transform, hash the copies the way each
  * method would, score every copy against every original, and measure what each method costs.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { PDQ_STABLE_MARGIN, type StableBits } from '../algorithms/pdq-stable.js';
 import { getAlgorithm } from '../algorithms/registry.js';
@@ -10,7 +11,9 @@ import { ImprintError } from '../core/errors.js';
 import { type Hash, hammingDistance, hashFromHex, hashToHex } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { LocalFeatureIndex } from '../features/feature-index.js';
+import { type FingerprintRecord, readFingerprintRecords } from '../lists/fingerprint-records.js';
 import { MihIndex } from '../matching/mih-index.js';
+import { FINGERPRINT_READING, fingerprintEntries } from '../methods/fingerprint.js';
 import * as frame from '../methods/frame.js';
 import { knownLocalFeatures, localScore, queryLocalViews } from '../methods/local.js';
 import {
@@ -22,21 +25,25 @@ import {
   minStableBitsOf,
   queryHashesFor,
   scoreAgainst,
+  usableHash,
   WITNESS_MAX_DISTANCE,
   WITNESSED_MIN_STABLE_BITS,
 } from '../methods/match.js';
+import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
 import {
   BAND_CUTS,
   CROP_ANCHORS,
   CROP_SCALES,
   DEROTATE_ANGLES,
+  DEROTATE_SIDE,
+  DETECTION_SIDE,
   ENLARGE_BELOW,
   ENLARGE_FACTORS,
   ImageVariants,
+  MAX_PLANE_PIXELS,
   VARIANTS_VERSION,
   type VariantHash,
-  WORKING_SIDE,
 } from '../methods/variants.js';
 import { decodeImage } from '../sharp/decode.js';
 import { evenSubset, listImages, loadOriginals, type Original } from './corpus.js';
@@ -78,6 +85,13 @@ export interface EvalOptions {
   readonly relatedKey?: (name: string) => string | undefined;
   /** A file to keep the hashes in, so a re-run with other thresholds or rules skips the hashing. */
   readonly cacheFile?: string;
+  /**
+   * Fingerprint records of the originals (`imprint hash --method pdq-max`): the known side's PDQ
+   * hashes (plain and derived) are taken from them instead of from the images, as a platform
+   * that only receives the records would have them. Each original needs the record whose `path`
+   * names it. Copies are still made from the images.
+   */
+  readonly knownRecords?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -268,6 +282,11 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   const knownKeys = keysOf(methods, 'knownFamilies');
   const queryKeys = keysOf(methods, 'queryFamilies');
   const derivedGate = knownDerivedGate(methods);
+  // Read (and checked) before the long hashing, so a bad records file fails at once.
+  const records = options.knownRecords
+    ? await recordsOfOriginals(options.knownRecords, options.dir, originals)
+    : undefined;
+  for (const r of records ?? []) withRecordHashes({}, r, knownKeys);
   const key = cacheKey(originals, transforms, seed, knownKeys, queryKeys, derivedGate);
   let store = options.cacheFile ? readCache(options.cacheFile, key) : undefined;
   const fromCache = store !== undefined;
@@ -284,6 +303,8 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     );
     if (options.cacheFile) writeCache(options.cacheFile, key, store);
   }
+  if (records)
+    store = { ...store, known: store.known.map((f, i) => withRecordHashes(f, records[i]!, knownKeys)) };
 
   // Methods with local features: every copy matched against a feature index of the originals.
   const localStores = new Map<string, LocalStore>();
@@ -392,7 +413,15 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     score: c.score,
     related: related(c.i, c.j),
   });
-  const costs = await measureCosts(originals, methods, transforms, seed, options.costSample ?? 40, progress);
+  const costs = await measureCosts(
+    originals,
+    methods,
+    transforms,
+    seed,
+    options.costSample ?? 40,
+    progress,
+    records,
+  );
   return {
     dir: options.dir,
     seed,
@@ -412,6 +441,57 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     seconds: (performance.now() - started) / 1000,
     fromCache,
   };
+}
+
+/** Each original's fingerprint record, found by the path the record names; every original needs one. */
+async function recordsOfOriginals(
+  file: string,
+  dir: string,
+  originals: readonly Original[],
+): Promise<FingerprintRecord[]> {
+  const byPath = new Map<string, FingerprintRecord>();
+  for await (const { record, line } of readFingerprintRecords(createReadStream(file), {
+    ...FINGERPRINT_READING,
+    source: file,
+  })) {
+    const path = record.metadata['path'];
+    if (typeof path !== 'string')
+      throw new ImprintError('ERR_HASH_LIST_SYNTAX', 'The record names no "path"', {
+        location: { source: file, line },
+      });
+    byPath.set(resolve(path), record);
+  }
+  return originals.map((o) => {
+    const record = byPath.get(resolve(dir, o.name));
+    if (!record)
+      throw new ImprintError('ERR_INVALID_ARGUMENT', `${file} has no fingerprint record of ${o.name}`);
+    return record;
+  });
+}
+
+/**
+ * An original's known hashes with every PDQ key taken from its record instead (as hashesFor keeps
+ * them: a labelled key holds that label's hashes). A family the record's method does not store is
+ * an error: the evaluation would silently compare less.
+ */
+function withRecordHashes(families: Families, record: FingerprintRecord, keys: readonly string[]): Families {
+  const out: Families = { ...families };
+  const stored = new Set(['plain', ...record.hashes.map((v) => v.family)]);
+  const method = getMethod(record.method);
+  for (const key of keys) {
+    const { algorithm, family, label } = parseKey(key);
+    if (algorithm !== 'pdq') continue;
+    if (!stored.has(family) && !method.knownFamilies.includes(family)) {
+      throw new ImprintError(
+        'ERR_INVALID_ARGUMENT',
+        `Records of method ${record.method} hold no "${family}" hashes; make them with a method that stores them (pdq-max)`,
+      );
+    }
+    out[key] = record.hashes
+      .filter((v) => v.family === family && (label === undefined || v.label === label))
+      .map((v) => ({ ...v.hash, stable: v.stable, ...(v.witness ? { witness: v.witness } : {}) }));
+  }
+  return out;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -477,6 +557,7 @@ async function measureCosts(
   seed: number,
   sampleSize: number,
   progress: (phase: string, done: number, total: number) => void,
+  records: readonly FingerprintRecord[] | undefined,
 ): Promise<MethodCost[]> {
   const sample = evenSubset(originals, sampleSize);
   // Uploads for the lookup timing: a recompressed copy of each sampled original.
@@ -517,7 +598,15 @@ async function measureCosts(
     // The whole corpus as an index built by this method, then the uploads looked up in it.
     const index = new MihIndex<string | KnownVariantMetadata<string>>({ algorithm: 'pdq', bits: 256 });
     const knownLists: VariantHash[][] = [];
-    const entries = originals.flatMap((o) => {
+    const entries = originals.flatMap((o, j) => {
+      if (records) {
+        // The known side as the records give it, with the method's own families only.
+        const own = { ...records[j]!, method: method.name };
+        const record = { ...own, hashes: own.hashes.filter((v) => method.knownFamilies.includes(v.family)) };
+        const list = fingerprintEntries<string>(record, o.name);
+        knownLists.push(record.hashes.filter((v) => usableHash(v, knownGate(method))));
+        return list;
+      }
       const variants = new ImageVariants(o.image);
       knownLists.push(knownHashesFor(method, variants));
       return knownEntriesFor(method, variants, o.name);
@@ -647,7 +736,9 @@ function cacheKey(
     queryKeys,
     params: {
       VARIANTS_VERSION,
-      WORKING_SIDE,
+      DETECTION_SIDE,
+      DEROTATE_SIDE,
+      MAX_PLANE_PIXELS,
       CROP_SCALES,
       CROP_ANCHORS,
       DEROTATE_ANGLES,

@@ -15,11 +15,19 @@ const QUOTE_IN_QUOTED = 3; // saw `"` inside a quoted field: an escaped quote or
  * an error rather than a guess.
  */
 export class CsvRecordReader {
+  readonly #separator: number;
+  readonly #separatorChar: string;
   #fields: string[] = [];
   #field: string[] = [];
   #state = FIELD_START;
   #open = false;
   #break = '\n';
+
+  /** `separator`: `,` (default), `;` or a tab. */
+  constructor(separator = ',') {
+    this.#separatorChar = separator;
+    this.#separator = separator.charCodeAt(0);
+  }
 
   /** True while a quoted field continues on the next line. */
   get inRecord(): boolean {
@@ -31,7 +39,7 @@ export class CsvRecordReader {
    * complete, `undefined` when a quoted field continues on the next line.
    */
   feedLine(line: string, lineBreak = '\n'): string[] | undefined {
-    if (!this.#open && line.indexOf('"') < 0) return line.split(',');
+    if (!this.#open && line.indexOf('"') < 0) return line.split(this.#separatorChar);
     if (this.#open) this.#field.push(this.#break);
     this.#break = lineBreak;
     this.#open = true;
@@ -43,14 +51,14 @@ export class CsvRecordReader {
           if (c === 0x22) {
             this.#state = QUOTED;
             runStart = i + 1;
-          } else if (c === 0x2c) this.#fields.push('');
+          } else if (c === this.#separator) this.#fields.push('');
           else {
             this.#state = UNQUOTED;
             runStart = i;
           }
           break;
         case UNQUOTED:
-          if (c === 0x2c) {
+          if (c === this.#separator) {
             this.#fields.push(line.slice(runStart, i));
             this.#state = FIELD_START;
           } else if (c === 0x22)
@@ -67,7 +75,7 @@ export class CsvRecordReader {
             // Escaped quote: the second `"` starts the next run of text.
             this.#state = QUOTED;
             runStart = i;
-          } else if (c === 0x2c) {
+          } else if (c === this.#separator) {
             this.#fields.push(this.#field.join(''));
             this.#field = [];
             this.#state = FIELD_START;
@@ -90,6 +98,11 @@ export class CsvRecordReader {
         this.#fields.push('');
     }
     return this.#finish();
+  }
+
+  /** Drops a record left open (a quote that was never closed), to start afresh at the next line. */
+  abandon(): void {
+    this.#reset();
   }
 
   /** Call at end of input; throws when a quoted field was never closed. */
@@ -120,9 +133,9 @@ export class CsvRecordReader {
 }
 
 /** Parses one line as a complete CSV record, or returns `undefined` (open quote, bad syntax). */
-export function parseCsvLine(line: string): string[] | undefined {
+export function parseCsvLine(line: string, separator = ','): string[] | undefined {
   try {
-    return new CsvRecordReader().feedLine(line);
+    return new CsvRecordReader(separator).feedLine(line);
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@
 const WRAPPER_KEYS = new Set([
   'hashRecords', // StopNCII FetchHashes response (python-threatexchange stopncii/api.py)
   'data', // Graph-API-style pages ({ "data": [...], "paging": {...} })
+  'results', // Tech Against Terrorism hash list pages (python-threatexchange techagainstterrorism/api.py)
 ]);
 
 /** Deeper nesting than this is refused: no real record needs it, and it bounds the stack. */
@@ -23,7 +24,7 @@ export interface JsonScanSink {
 /**
  * Finds the records of a JSON document in a stream of text without holding the document: the
  * elements of a top-level array, the elements of the record array of a top-level object
- * (`hashRecords`, `data`), or a top-level object or string itself. Several top-level values may
+ * (`hashRecords`, `data`, `results`), or a top-level object or string itself. Several top-level values may
  * follow each other. Only the structure is tracked here (strings, brackets, nesting); each
  * record's text is validated by `JSON.parse` afterwards.
  */

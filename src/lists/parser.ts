@@ -1,49 +1,51 @@
 import { getAlgorithm, listAlgorithms } from '../algorithms/registry.js';
 import { type ErrorCode, ImprintError, invalidArgument } from '../core/errors.js';
 import { hashFromHex, hexLength } from '../core/hash.js';
-import { CsvRecordReader, CsvSyntaxError } from './csv.js';
-import { detectLineFormat, findHashColumn, isHashColumnName, TYPE_COLUMN_NAMES } from './detect.js';
-import { JsonRecordScanner } from './json-scanner.js';
-import { type RawEntry, RecordError, recordEntries } from './records.js';
+import {
+  clip,
+  isHex,
+  type LineReader,
+  type ListFormat,
+  type RawEntry,
+  type ReadContext,
+  type ReadSink,
+  type ReadStart,
+  stripHexPrefix,
+  type TextReader,
+} from './format.js';
+import { LIST_FORMATS, listFormat, READ_FORMATS } from './formats/index.js';
+import { plainFormat } from './formats/plain.js';
 import { canonicalAlgorithmName } from './signal-types.js';
-import type { HashListEntry, HashListFormat, HashListStats, ReadHashListOptions } from './types.js';
+import type { HashListEntry, HashListStats, ReadHashListOptions } from './types.js';
 
 /** Default cap on one line, CSV record or JSON record, in characters. */
 export const DEFAULT_MAX_LINE_LENGTH = 1_048_576;
 /** At most this many skipped-line errors are kept in `problems` (all are counted and reported). */
 export const MAX_KEPT_PROBLEMS = 1000;
+/** Significant lines (not blank, not `#`) the format is detected from, at most. */
+export const DETECT_SAMPLE_LINES = 64;
+/** ... and at most this many characters of them. */
+const DETECT_SAMPLE_CHARS = 256 * 1024;
 
-const FORMATS: readonly string[] = [
-  'plain',
-  'hash-metadata',
-  'csv',
-  'threatexchange',
-  'ndjson',
-  'json',
-  'stopncii',
-];
-const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const BLANK = /^[ \t\r\f\v]*$/;
-const WHITESPACE = /[ \t]/;
-const SEPARATOR = /[ \t,]/;
 
-interface CsvState {
-  readonly reader: CsvRecordReader;
-  header?: string[];
-  hashIndex: number;
-  typeIndex: number;
-  /** Type named by the hash column's header (a `pdq` or `md5` column), if any. */
-  columnType?: string;
-  recordLine: number;
-  recordLength: number;
+interface HeldLine {
+  readonly text: string;
+  readonly line: number;
+  readonly lineBreak: string;
 }
 
 /**
  * The push parser behind every hash-list reader: feed it text (`push`), then `end()`; each call
  * returns the entries completed so far. Pure: no I/O, no Node built-ins. Malformed lines throw an
- * {@link ImprintError} naming the source and line, or are reported and skipped when `lenient`.
- * Most code wants {@link readHashList} or {@link parseHashList} instead; this is for sources
- * that push text (a WebSocket, a worker message).
+ * {@link ImprintError} naming the source and line, or are reported and skipped when `lenient`;
+ * a list that yields no usable hash ends in ERR_LIST_EMPTY (from `end()`), never in an empty
+ * result. Most code wants {@link readHashList} or {@link parseHashList} instead; this is for
+ * sources that push text (a WebSocket, a worker message).
+ *
+ * The format is given, or detected: a document format (JSON, NDJSON, XML) from the first line
+ * that is not blank or a `#` comment, a line format from what a sample of the first lines holds
+ * (each format counts the lines it can read; the one that reads the most wins).
  *
  * @example
  * ```ts
@@ -66,18 +68,17 @@ export class HashListParser {
   };
   readonly problems: ImprintError[] = [];
 
-  readonly #algorithm: string;
-  readonly #bits: number;
-  readonly #hexDigits: number;
-  readonly #knownAlgorithms: string[];
+  readonly #ctx: ReadContext;
+  readonly #sink: ReadSink;
+  /** The format asked for; `undefined` to detect one. */
+  readonly #format: ListFormat | undefined;
   readonly #source: string | undefined;
   readonly #lenient: boolean;
   readonly #onProblem: ((error: ImprintError) => void) | undefined;
   readonly #skipOthers: boolean;
   readonly #includeWithdrawn: boolean;
-  readonly #hashColumn: string | undefined;
-  readonly #maxLength: number;
-  readonly #stopnciiOnly: boolean;
+  /** Hex lengths of the other registered algorithms, for rows typed only by their length. */
+  readonly #otherLengths = new Map<number, string[]>();
 
   #out: HashListEntry[] = [];
   #started = false;
@@ -85,55 +86,70 @@ export class HashListParser {
   #pending = '';
   #discarding = false;
   #linesDone = 0;
-  #stage: 'detect' | 'lines' | 'json';
-  #csv: CsvState | undefined;
-  #json: JsonRecordScanner | undefined;
+  /** start: before the first significant line; sample: detecting; lines / text: reading. */
+  #stage: 'start' | 'sample' | 'lines' | 'text' = 'start';
+  #autoDetected = false;
+  #reader: LineReader | undefined;
+  #text: TextReader | undefined;
+  #held: HeldLine[] = [];
+  #sample: string[] = [];
+  #sampleChars = 0;
 
   constructor(options: ReadHashListOptions = {}) {
     const algorithm = getAlgorithm(options.algorithm ?? 'pdq');
-    this.#algorithm = algorithm.name;
-    this.#bits = algorithm.bits;
-    this.#hexDigits = hexLength(algorithm.bits);
-    this.#knownAlgorithms = listAlgorithms().map((a) => a.name);
-    this.#source = options.source;
-    this.#lenient = options.lenient ?? false;
-    this.#onProblem = options.onProblem;
-    this.#hashColumn = options.hashColumn;
     const format = options.format ?? 'auto';
-    if (format !== 'auto' && !FORMATS.includes(format)) {
-      throw invalidArgument(`one of auto, ${FORMATS.join(', ')}`, 'format', format);
+    if (format !== 'auto' && !READ_FORMATS.includes(format)) {
+      throw invalidArgument(`one of auto, ${READ_FORMATS.join(', ')}`, 'format', format);
     }
     const others = options.otherAlgorithms ?? 'error';
     if (others !== 'error' && others !== 'skip')
       throw invalidArgument('"error" or "skip"', 'otherAlgorithms', others);
-    this.#skipOthers = others === 'skip';
     const withdrawn = options.withdrawn ?? 'skip';
     if (withdrawn !== 'skip' && withdrawn !== 'include') {
       throw invalidArgument('"skip" or "include"', 'withdrawn', withdrawn);
     }
-    this.#includeWithdrawn = withdrawn === 'include';
     const max = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     if (!Number.isSafeInteger(max) || max < 1)
       throw invalidArgument('a positive integer', 'maxLineLength', max);
-    this.#maxLength = max;
-    this.#stopnciiOnly = format === 'stopncii';
 
-    if (format === 'auto' || format === 'stopncii') {
-      this.#stage = 'detect';
-      if (format === 'stopncii') this.stats.format = 'stopncii';
-    } else if (format === 'json') {
-      this.#stage = 'json';
-      this.stats.format = 'json';
-      this.#json = this.#newScanner(1);
-    } else {
-      this.#stage = 'lines';
-      this.#setLineFormat(format);
+    const knownAlgorithms = listAlgorithms().map((a) => a.name);
+    this.#ctx = {
+      algorithm: algorithm.name,
+      bits: algorithm.bits,
+      hexDigits: hexLength(algorithm.bits),
+      knownAlgorithms,
+      hashColumn: options.hashColumn,
+      maxLength: max,
+      stopnciiOnly: format === 'stopncii',
+    };
+    for (const other of listAlgorithms()) {
+      const digits = hexLength(other.bits);
+      if (digits === this.#ctx.hexDigits) continue;
+      this.#otherLengths.set(digits, [...(this.#otherLengths.get(digits) ?? []), other.name]);
     }
+    this.#format = format === 'auto' ? undefined : listFormat(format);
+    this.#source = options.source;
+    this.#lenient = options.lenient ?? false;
+    this.#onProblem = options.onProblem;
+    this.#skipOthers = others === 'skip';
+    this.#includeWithdrawn = withdrawn === 'include';
+    this.#sink = {
+      entry: (raw, line) => this.#accept(raw, line),
+      problem: (code, message, line) => this.#problem(code, message, line),
+      fatal: (code, message, line) => this.#fatal(code, message, line),
+      withdrawnRecord: () => {
+        this.stats.withdrawn++;
+      },
+      otherTypes: (types) => this.#filter(types.join('+')),
+      shape: (name) => {
+        if (this.#autoDetected) this.stats.format = name;
+      },
+    };
   }
 
   /** The line being read (for errors found outside the parser, such as bad UTF-8). */
   get currentLine(): number {
-    return this.#stage === 'json' && this.#json ? this.#json.line : this.#linesDone + 1;
+    return this.#stage === 'text' && this.#text ? this.#text.line : this.#linesDone + 1;
   }
 
   /**
@@ -151,13 +167,14 @@ export class HashListParser {
       this.#started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // UTF-8 byte order mark
     }
-    if (this.#stage === 'json') this.#json!.push(text);
+    if (this.#stage === 'text') this.#text!.push(text);
     else this.#splitLines(text);
     return this.#take();
   }
 
   /**
-   * Ends the input: reads a last line without a newline and reports anything left unclosed.
+   * Ends the input: reads a last line without a newline, reports anything left unclosed, and
+   * throws ERR_LIST_EMPTY when the list gave no usable hash.
    *
    * @example
    * ```ts
@@ -169,32 +186,26 @@ export class HashListParser {
   end(): HashListEntry[] {
     if (this.#ended) return [];
     this.#ended = true;
-    if (this.#stage !== 'json') {
+    if (this.#stage !== 'text') {
       if (this.#discarding) {
         this.#discarding = false;
         this.#linesDone++;
       } else if (this.#pending.length > 0) {
-        const line = stripCR(this.#pending);
+        const line = this.#pending.endsWith('\r') ? this.#pending.slice(0, -1) : this.#pending;
         this.#pending = '';
         this.#linesDone++;
-        this.#line(line, this.#linesDone);
+        this.#line(line, this.#linesDone, '');
       }
     }
-    if (this.#stage === 'json') {
-      const scanner = this.#json!;
-      scanner.end();
-      this.stats.lines = scanner.line - (scanner.atLineStart ? 1 : 0);
+    if (this.#stage === 'sample') this.#decide();
+    if (this.#stage === 'text') {
+      this.#text!.end();
+      this.stats.lines = this.#text!.lines;
     } else {
+      this.#reader?.end();
       this.stats.lines = this.#linesDone;
-      if (this.#csv?.reader.inRecord) {
-        const line = this.#csv.recordLine;
-        try {
-          this.#csv.reader.end();
-        } catch (err) {
-          this.#problem('ERR_HASH_LIST_SYNTAX', (err as Error).message, line);
-        }
-      }
     }
+    this.#checkNotEmpty();
     return this.#take();
   }
 
@@ -225,13 +236,13 @@ export class HashListParser {
       this.#pending = '';
       start = nl + 1;
       this.#linesDone++;
-      if (raw.length > this.#maxLength && !(this.#stage === 'detect' && startsJson(raw))) {
+      if (raw.length > this.#ctx.maxLength && !(this.#stage === 'start' && mayBeDocument(raw))) {
         this.#overlong(this.#linesDone);
       } else if (raw.endsWith('\r')) this.#line(raw.slice(0, -1), this.#linesDone, '\r\n');
       else this.#line(raw, this.#linesDone, '\n');
-      if (this.#stage === 'json') {
-        // Detection chose JSON on this line: the scanner takes the rest as it is.
-        this.#json!.push(text.slice(start));
+      if (this.#stage === 'text') {
+        // A document format took this line: its reader takes the rest as it is.
+        this.#text!.push(text.slice(start));
         return;
       }
     }
@@ -240,17 +251,18 @@ export class HashListParser {
   #appendPending(piece: string): void {
     if (this.#discarding) return;
     this.#pending += piece;
-    if (this.#stage === 'detect') {
+    if (this.#stage === 'start') {
       const first = this.#pending.trimStart()[0];
-      // A JSON document may be one very long line: switch before the line is complete.
-      if (first === '[' || (first === '{' && this.#pending.length > this.#maxLength)) {
+      // A document may be one very long line: open it before the line ends.
+      if (first === '[' || first === '<' || (first === '{' && this.#pending.length > this.#ctx.maxLength)) {
         const text = this.#pending;
         this.#pending = '';
-        this.#startJson(this.#linesDone + 1, text);
-        return;
+        this.#begin(text, this.#linesDone + 1, '', true);
+        if ((this.#stage as string) === 'text') return;
+        this.#pending = text; // a line format: the line is read when it ends
       }
     }
-    if (this.#pending.length > this.#maxLength) {
+    if (this.#pending.length > this.#ctx.maxLength) {
       this.#pending = '';
       this.#discarding = true;
       this.#overlong(this.#linesDone + 1);
@@ -258,299 +270,96 @@ export class HashListParser {
   }
 
   #overlong(line: number): void {
-    const message = `Line longer than ${this.#maxLength} characters (raise maxLineLength if it is genuine)`;
-    if (this.#csv?.reader.inRecord) this.#fatal('ERR_HASH_LIST_SYNTAX', message, line);
+    const message = `Line longer than ${this.#ctx.maxLength} characters (raise maxLineLength if it is genuine)`;
+    if (this.#reader?.inRecord) this.#fatal('ERR_HASH_LIST_SYNTAX', message, line);
     this.#problem('ERR_HASH_LIST_SYNTAX', message, line);
   }
 
-  /** One line without its line break (`lineBreak` says which it was; only CSV keeps it). */
-  #line(line: string, lineNo: number, lineBreak = ''): void {
-    const csv = this.#csv;
-    if (csv?.reader.inRecord) {
-      this.#csvLine(csv, line, lineNo, lineBreak);
-      return;
-    }
-    if (BLANK.test(line)) {
-      this.stats.blankLines++;
-      return;
-    }
-    // CSV has no comments: after the header, a row starting with # is data.
-    if (csv?.header === undefined && line.trimStart().startsWith('#')) {
-      this.stats.commentLines++;
-      return;
-    }
-    if (this.#stage === 'detect') {
-      this.#detect(line, lineNo, lineBreak);
-      return;
-    }
-    switch (this.stats.format) {
-      case 'csv':
-        this.#csvLine(csv!, line, lineNo, lineBreak);
+  /** One line without its line break (`lineBreak` says which it was; CSV keeps it in quoted fields). */
+  #line(text: string, lineNo: number, lineBreak: string): void {
+    switch (this.#stage) {
+      case 'start':
+        if (BLANK.test(text)) this.stats.blankLines++;
+        else if (text.trimStart().startsWith('#')) this.stats.commentLines++;
+        else this.#begin(text, lineNo, lineBreak, false);
         return;
-      case 'plain':
-        this.#plainLine(line, lineNo);
+      case 'sample':
+        this.#held.push({ text, line: lineNo, lineBreak });
+        if (!BLANK.test(text) && !text.trimStart().startsWith('#')) {
+          this.#sample.push(text);
+          this.#sampleChars += text.length;
+          if (this.#sample.length >= DETECT_SAMPLE_LINES || this.#sampleChars >= DETECT_SAMPLE_CHARS)
+            this.#decide();
+        }
         return;
-      case 'hash-metadata':
-        this.#hashMetadataLine(line, lineNo);
-        return;
-      case 'threatexchange':
-        this.#threatexchangeLine(line, lineNo);
-        return;
-      default: // ndjson, and stopncii framed as NDJSON
-        this.#ndjsonLine(line, lineNo);
-    }
-  }
-
-  #detect(line: string, lineNo: number, lineBreak: string): void {
-    const first = line.trimStart()[0];
-    if (first === '[') {
-      this.#startJson(lineNo, `${line}\n`);
-      return;
-    }
-    if (first === '{') {
-      if (line.length > this.#maxLength) {
-        // Too long to be one NDJSON record: a JSON document written on one line.
-        this.#startJson(lineNo, `${line}\n`);
-        return;
-      }
-      let parsed: unknown;
-      let ok = true;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        this.#startJson(lineNo, `${line}\n`);
-        return;
-      }
-      this.#setLineFormat(this.#stopnciiOnly ? 'stopncii' : 'ndjson');
-      this.#stage = 'lines';
-      this.#acceptRecord(parsed, lineNo);
-      return;
-    }
-    if (this.#stopnciiOnly) {
-      this.#fatal('ERR_HASH_LIST_SYNTAX', 'Expected StopNCII hash records as JSON or NDJSON', lineNo);
-    }
-    const format = detectLineFormat(
-      line,
-      this.#hexDigits,
-      this.#algorithm,
-      this.#knownAlgorithms,
-      this.#hashColumn,
-    );
-    this.#setLineFormat(format);
-    this.#stage = 'lines';
-    this.#line(line, lineNo, lineBreak);
-  }
-
-  #setLineFormat(format: HashListFormat): void {
-    // A stopncii list framed as NDJSON keeps its name; its lines are read as NDJSON records.
-    this.stats.format = format;
-    if (format === 'csv') {
-      this.#csv = {
-        reader: new CsvRecordReader(),
-        hashIndex: -1,
-        typeIndex: -1,
-        recordLine: 0,
-        recordLength: 0,
-      };
-    }
-  }
-
-  /** The line parser used for NDJSON records, including StopNCII lists framed as NDJSON. */
-  #ndjsonLine(line: string, lineNo: number): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      this.#problem('ERR_HASH_LIST_SYNTAX', `Invalid JSON: ${(err as Error).message}`, lineNo);
-      return;
-    }
-    this.#acceptRecord(value, lineNo);
-  }
-
-  /**
-   * A hash, then optionally metadata after a space or tab (python-threatexchange `dataset -P -s
-   * pdq` prints the collaboration and metadata there) or after a comma, read as `hash,metadata`
-   * (so lists that mix bare hashes and `hash,metadata` lines read the same in either format).
-   */
-  #plainLine(line: string, lineNo: number): void {
-    const text = line.trim();
-    const cut = text.search(SEPARATOR);
-    if (cut < 0) this.#accept({ hex: text, metadata: undefined }, lineNo);
-    else if (text[cut] === ',') this.#hashMetadataLine(line, lineNo);
-    else this.#accept({ hex: text.slice(0, cut), metadata: text.slice(cut).trimStart() }, lineNo);
-  }
-
-  /**
-   * `hash,metadata` as ThreatExchange's C++ PDQ tools read it (`pdq/cpp/io/hashio.cpp`
-   * `loadHashAndMetadataFromStream`): split at the first comma, an optional `hash=` prefix on the
-   * hash, the rest kept verbatim. `pdq-photo-hasher` writes `hash,quality,path` and, with
-   * `--details`, `hash=<hex>,norm=..,delta=..,quality=..,filename=..`; both read this way.
-   */
-  #hashMetadataLine(line: string, lineNo: number): void {
-    const comma = line.indexOf(',');
-    let hex = (comma < 0 ? line : line.slice(0, comma)).trim();
-    if (hex.startsWith('hash=')) hex = hex.slice(5).trim();
-    this.#accept({ hex, metadata: comma < 0 ? undefined : line.slice(comma + 1) }, lineNo);
-  }
-
-  /**
-   * `<signal type> <hash> [metadata]` as python-threatexchange prints signals: `threatexchange
-   * hash` (`cli/hash_cmd.py`: `pdq <hash>`), `threatexchange dataset -P` (`cli/dataset_cmd.py`:
-   * type, hash, then the collaboration and metadata), and the lines its local file exchange
-   * stores (`exchanges/impl/file_api.py`).
-   */
-  #threatexchangeLine(line: string, lineNo: number): void {
-    const text = line.trim();
-    const space = text.search(WHITESPACE);
-    const type = space < 0 ? text : text.slice(0, space);
-    const rest = space < 0 ? '' : text.slice(space).trimStart();
-    const space2 = rest.search(WHITESPACE);
-    const hex = space2 < 0 ? rest : rest.slice(0, space2);
-    if (!TYPE_NAME.test(type) || hex.length === 0) {
-      this.#problem(
-        'ERR_HASH_LIST_SYNTAX',
-        `Expected "<signal type> <hash>" but received "${clip(text)}"`,
-        lineNo,
-      );
-      return;
-    }
-    const metadata = space2 < 0 ? undefined : rest.slice(space2).trimStart();
-    this.#accept({ hex, declaredType: type, metadata }, lineNo);
-  }
-
-  #csvLine(csv: CsvState, line: string, lineNo: number, lineBreak: string): void {
-    if (!csv.reader.inRecord) {
-      csv.recordLine = lineNo;
-      csv.recordLength = 0;
-    }
-    csv.recordLength += line.length + lineBreak.length;
-    if (csv.recordLength > this.#maxLength) {
-      this.#fatal(
-        'ERR_HASH_LIST_SYNTAX',
-        `CSV record longer than ${this.#maxLength} characters (an unclosed quote?)`,
-        csv.recordLine,
-      );
-    }
-    let fields: string[] | undefined;
-    try {
-      fields = csv.reader.feedLine(line, lineBreak);
-    } catch (err) {
-      if (!(err instanceof CsvSyntaxError)) throw err;
-      if (csv.header === undefined)
-        this.#fatal('ERR_HASH_LIST_SYNTAX', `CSV header: ${err.message}`, csv.recordLine);
-      this.#problem('ERR_HASH_LIST_SYNTAX', err.message, csv.recordLine);
-      return;
-    }
-    if (fields === undefined) return; // a quoted field goes on
-    if (csv.header === undefined) this.#csvHeader(csv, fields);
-    else this.#csvRow(csv, fields);
-  }
-
-  #csvHeader(csv: CsvState, fields: string[]): void {
-    const header = fields.map((f) => f.trim());
-    const seen = new Set<string>();
-    for (const name of header) {
-      if (seen.has(name))
-        this.#fatal('ERR_HASH_LIST_SYNTAX', `CSV header names column "${name}" twice`, csv.recordLine);
-      seen.add(name);
-    }
-    const hashIndex = findHashColumn(header, this.#algorithm, this.#knownAlgorithms, this.#hashColumn);
-    if (hashIndex < 0) {
-      const wanted =
-        this.#hashColumn === undefined
-          ? `a "hash", "${this.#algorithm}", "signal" or "signal_str" column`
-          : `the column "${this.#hashColumn}"`;
-      this.#fatal(
-        'ERR_HASH_LIST_SYNTAX',
-        `CSV header has no hash column: expected ${wanted}`,
-        csv.recordLine,
-      );
-    }
-    csv.header = header;
-    csv.hashIndex = hashIndex;
-    csv.typeIndex = header.findIndex(
-      (h, i) => i !== hashIndex && TYPE_COLUMN_NAMES.includes(h.toLowerCase()),
-    );
-    const hashName = header[hashIndex]!;
-    const lower = hashName.toLowerCase();
-    const generic = lower === 'hash' || lower === 'signal' || lower === 'signal_str';
-    if (!generic && isHashColumnName(hashName, this.#algorithm, this.#knownAlgorithms))
-      csv.columnType = hashName;
-  }
-
-  #csvRow(csv: CsvState, fields: string[]): void {
-    const header = csv.header!;
-    if (fields.length !== header.length) {
-      this.#problem(
-        'ERR_HASH_LIST_SYNTAX',
-        `Expected ${header.length} fields as in the header but found ${fields.length}`,
-        csv.recordLine,
-      );
-      return;
-    }
-    const typeCell = csv.typeIndex >= 0 ? fields[csv.typeIndex]!.trim() : '';
-    const declaredType = typeCell !== '' ? typeCell : csv.columnType;
-    const pairs: [string, string][] = [];
-    for (let i = 0; i < header.length; i++) if (i !== csv.hashIndex) pairs.push([header[i]!, fields[i]!]);
-    this.#accept(
-      {
-        hex: fields[csv.hashIndex]!.trim(),
-        ...(declaredType === undefined ? {} : { declaredType }),
-        // fromEntries defines own properties: a "__proto__" column stays plain data.
-        metadata: pairs.length === 0 ? undefined : Object.fromEntries(pairs),
-      },
-      csv.recordLine,
-    );
-  }
-
-  // ---- JSON ----------------------------------------------------------------------------------
-
-  #startJson(firstLine: number, text: string): void {
-    this.#stage = 'json';
-    if (this.stats.format === undefined) this.stats.format = 'json';
-    this.#json = this.#newScanner(firstLine);
-    this.#json.push(text);
-  }
-
-  #newScanner(firstLine: number): JsonRecordScanner {
-    return new JsonRecordScanner(
-      {
-        record: (text, line) => {
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (err) {
-            this.#problem('ERR_HASH_LIST_SYNTAX', `Invalid JSON record: ${(err as Error).message}`, line);
+      default: {
+        const reader = this.#reader!;
+        if (!reader.inRecord) {
+          if (BLANK.test(text)) {
+            this.stats.blankLines++;
             return;
           }
-          this.#acceptRecord(value, line);
-        },
-        oversized: (line) =>
-          this.#problem(
-            'ERR_HASH_LIST_SYNTAX',
-            `JSON record longer than ${this.#maxLength} characters`,
-            line,
-          ),
-        fail: (message, line) => this.#fatal('ERR_HASH_LIST_SYNTAX', message, line),
-      },
-      this.#maxLength,
-      firstLine,
-    );
+          if (reader.takesComments && text.trimStart().startsWith('#')) {
+            this.stats.commentLines++;
+            return;
+          }
+        }
+        reader.line(text, lineNo, lineBreak);
+      }
+    }
   }
 
-  #acceptRecord(value: unknown, lineNo: number): void {
-    let raws: RawEntry[];
-    try {
-      raws = recordEntries(value, this.#algorithm, this.#stopnciiOnly);
-    } catch (err) {
-      if (!(err instanceof RecordError)) throw err;
-      this.#problem('ERR_HASH_LIST_SYNTAX', err.message, lineNo);
+  /** The first significant line: open the format given, or one that claims it, or start sampling. */
+  #begin(text: string, lineNo: number, lineBreak: string, partial: boolean): void {
+    let format = this.#format;
+    if (format === undefined) {
+      format = LIST_FORMATS.find((f) => f.claim?.(text, partial, this.#ctx));
+      if (format === undefined) {
+        if (partial) return;
+        this.#stage = 'sample';
+        this.#line(text, lineNo, lineBreak);
+        return;
+      }
+      this.#autoDetected = true;
+    }
+    this.#open(format, { text, line: lineNo, partial }, lineBreak);
+  }
+
+  #open(format: ListFormat, start: ReadStart, lineBreak: string): void {
+    this.stats.format = format.name;
+    const reader = format.open(this.#ctx, this.#sink, start);
+    if (reader.kind === 'text') {
+      this.#stage = 'text';
+      this.#text = reader;
+      reader.push(start.partial ? start.text : start.text + lineBreak);
       return;
     }
-    for (const raw of raws) this.#accept(raw, lineNo);
+    this.#stage = 'lines';
+    this.#reader = reader;
+    if (!start.partial) this.#line(start.text, start.line, lineBreak);
+  }
+
+  /** Picks the format that reads the most lines of the sample, then reads the held lines with it. */
+  #decide(): void {
+    let best: ListFormat = plainFormat;
+    let bestScore = 0;
+    for (const format of LIST_FORMATS) {
+      const score = format.detect?.(this.#sample, this.#ctx) ?? 0;
+      if (score > bestScore) {
+        best = format;
+        bestScore = score;
+      }
+    }
+    const held = this.#held;
+    this.#held = [];
+    this.#sample = [];
+    this.#autoDetected = true;
+    const [first, ...rest] = held;
+    this.#open(best, { text: first!.text, line: first!.line, partial: false }, first!.lineBreak);
+    for (const h of rest) {
+      if (this.#stage === 'text') this.#text!.push(h.text + h.lineBreak);
+      else this.#line(h.text, h.line, h.lineBreak);
+    }
   }
 
   // ---- Validation ----------------------------------------------------------------------------
@@ -560,17 +369,14 @@ export class HashListParser {
       this.stats.withdrawn++;
       return;
     }
+    const { algorithm, hexDigits, bits, knownAlgorithms } = this.#ctx;
     const declared = raw.declaredType;
-    if (declared !== undefined && canonicalAlgorithmName(declared) !== this.#algorithm) {
-      if (this.#skipOthers) {
-        this.stats.filtered++;
-        this.stats.filteredTypes[declared] = (this.stats.filteredTypes[declared] ?? 0) + 1;
-        return;
-      }
-      this.#problem(
-        'ERR_INVALID_HASH',
-        `The list gives this hash's type as "${clip(declared)}", not ${this.#algorithm} ` +
-          `(read with otherAlgorithms: 'skip' to skip rows of other types)`,
+    if (declared !== undefined && canonicalAlgorithmName(declared) !== algorithm) {
+      const unknown = !knownAlgorithms.includes(canonicalAlgorithmName(declared));
+      this.#other(
+        declared,
+        `The list gives this hash's type as "${clip(declared)}", not ${algorithm}` +
+          (unknown ? ' (not an algorithm imprint computes)' : ''),
         lineNo,
       );
       return;
@@ -587,20 +393,84 @@ export class HashListParser {
     if (raw.quality !== undefined && raw.quality !== null) {
       const q = raw.quality;
       if (typeof q !== 'number' || !Number.isInteger(q) || q < 0 || q > 100) {
-        this.#problem('ERR_HASH_LIST_SYNTAX', `Expected "quality" to be an integer from 0 to 100`, lineNo);
+        this.#problem('ERR_HASH_LIST_SYNTAX', 'Expected "quality" to be an integer from 0 to 100', lineNo);
         return;
       }
       quality = q;
     }
+    const hex = stripHexPrefix(raw.hex.trim());
+    const others =
+      declared === undefined && hex.length !== hexDigits && isHex(hex) && this.#otherLengths.get(hex.length);
+    if (others) {
+      // A 32-digit MD5 in a PDQ column: another algorithm by its length.
+      this.#other(
+        `${hex.length} hex digits`,
+        `This hash has ${hex.length} hex digits, as ${others.join(' or ')} hashes do, not ${hexDigits} as ${algorithm}`,
+        lineNo,
+      );
+      return;
+    }
     let hash: ReturnType<typeof hashFromHex>;
     try {
-      hash = hashFromHex(this.#algorithm, this.#bits, raw.hex.trim(), quality);
+      hash = hashFromHex(algorithm, bits, hex, quality);
     } catch (err) {
       this.#problem('ERR_INVALID_HASH', (err as Error).message, lineNo);
       return;
     }
     this.stats.entries++;
     this.#out.push({ hash, metadata: raw.metadata, line: lineNo });
+  }
+
+  /** A row of another hash type: counted and skipped with `otherAlgorithms: 'skip'`, else an error. */
+  #other(type: string, message: string, lineNo: number): void {
+    if (this.#skipOthers) this.#filter(type);
+    else
+      this.#problem(
+        'ERR_INVALID_HASH',
+        `${message} (read with otherAlgorithms: 'skip', --skip-other-types, to skip rows of other types)`,
+        lineNo,
+      );
+  }
+
+  #filter(type: string): void {
+    this.stats.filtered++;
+    this.stats.filteredTypes[type] = (this.stats.filteredTypes[type] ?? 0) + 1;
+  }
+
+  /** ERR_LIST_EMPTY when nothing usable came out: the one place a list is refused for it. */
+  #checkNotEmpty(): void {
+    const s = this.stats;
+    if (s.entries > 0) return;
+    const { algorithm, knownAlgorithms } = this.#ctx;
+    const parts: string[] = [];
+    if (s.skipped) parts.push(`${count(s.skipped, 'malformed line')} skipped`);
+    if (s.filtered) {
+      const types = Object.entries(s.filteredTypes).map(([t, n]) => `${t}: ${n}`);
+      parts.push(`${count(s.filtered, 'row')} of other hash types skipped (${types.join(', ')})`);
+    }
+    if (s.withdrawn) parts.push(`${count(s.withdrawn, 'withdrawn record')} skipped`);
+    if (s.commentLines) parts.push(count(s.commentLines, 'comment line'));
+    if (s.blankLines) parts.push(count(s.blankLines, 'blank line'));
+    const what =
+      s.lines === 0
+        ? 'the list is empty'
+        : `${count(s.lines, 'line')} read${s.format ? ` as ${s.format}` : ''}: ${parts.length > 0 ? parts.join(', ') : 'no hash in them'}`;
+    const typeNames = [...new Set(Object.keys(s.filteredTypes).flatMap((t) => t.split('+')))].filter(
+      (t) => !t.endsWith('hex digits') && t !== 'no fingerprint',
+    );
+    const unsupported = typeNames.filter((t) => !knownAlgorithms.includes(canonicalAlgorithmName(t)));
+    const readable = [
+      ...new Set(typeNames.map(canonicalAlgorithmName).filter((t) => knownAlgorithms.includes(t))),
+    ];
+    const hints: string[] = [];
+    if (readable.length > 0)
+      hints.push(`its ${readable.join(', ')} rows can be read as such (algorithm, --algo)`);
+    if (unsupported.length > 0) hints.push(`${unsupported.join(', ')}: not an algorithm imprint computes`);
+    throw new ImprintError(
+      'ERR_LIST_EMPTY',
+      `No usable ${algorithm} hash in the list: ${what}${hints.length > 0 ? `; ${hints.join('; ')}` : ''}`,
+      this.#source === undefined ? {} : { location: { source: this.#source } },
+    );
   }
 
   #location(line: number): { source?: string; line: number } {
@@ -622,15 +492,12 @@ export class HashListParser {
   }
 }
 
-function startsJson(line: string): boolean {
+/** An over-long first line may be a JSON or XML document written on one line. */
+function mayBeDocument(line: string): boolean {
   const first = line.trimStart()[0];
-  return first === '[' || first === '{';
+  return first === '[' || first === '{' || first === '<';
 }
 
-function stripCR(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
-}
-
-function clip(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

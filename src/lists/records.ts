@@ -1,17 +1,7 @@
-import { canonicalAlgorithmName } from './signal-types.js';
+import { FINGERPRINT_RECORD_FIELDS } from './fingerprint-records.js';
+import type { RawEntry } from './format.js';
+import { canonicalAlgorithmName, isSignalTypeName } from './signal-types.js';
 import type { HashListMetadata } from './types.js';
-
-/** A record's hash before validation. */
-export interface RawEntry {
-  /** The hash text as the record gives it (validated by the parser). */
-  readonly hex: unknown;
-  /** The hash type the record names, if it names one. */
-  readonly declaredType?: string;
-  readonly quality?: unknown;
-  readonly metadata: HashListMetadata;
-  /** A StopNCII record the hotline asks platforms to delete. */
-  readonly withdrawn?: boolean;
-}
 
 /** A record that cannot be read; the parser adds the location. */
 export class RecordError extends Error {}
@@ -50,22 +40,35 @@ const WITHDRAWN_STATES = new Set(['withdrawn', 'deleted']);
  *   `OpenMediaMatch/blueprints/curation.py`): `{ "id", ..., "signals": { "pdq": "<hash>" } }`;
  * - imprint with several algorithms (`imprint hash --json --algo pdq,phash`):
  *   `{ "path", "hashes": { "pdq": "<hex>", "phash": "<hex>" }, "quality" }`;
- * - a field named after the algorithm: HMA's `GET /h/hash` answer `{ "pdq": "<hash>" }`, or one
- *   object per image with a field per algorithm (`{ "path", "pdq": ..., "phash": ... }`), where
- *   the field may also be `{ "hash", "quality"? }`.
+ * - Tech Against Terrorism hash list entries (python-threatexchange
+ *   `exchanges/clients/techagainstterrorism`, `TATHashListEntry`): `{ "hash_digest", "algorithm":
+ *   "PDQ" | "MD5" | "SHA256" | ..., "ideology", "file_type", "deleted", "id", ... }`;
+ * - a field named after the algorithm: HMA's `GET /h/hash` answer and `POST /c/bank/<bank>/signal`
+ *   body `{ "pdq": "<hash>" }`, or one object per image with a field per algorithm
+ *   (`{ "path", "pdq": ..., "phash": ... }`), where the field may also be `{ "hash", "quality"? }`.
  */
-export function recordEntries(value: unknown, algorithm: string, stopnciiOnly: boolean): RawEntry[] {
+export function recordEntries(
+  value: unknown,
+  algorithm: string,
+  stopnciiOnly: boolean,
+  knownAlgorithms: readonly string[] = [],
+): RawEntry[] {
   if (isObject(value) && Array.isArray(value['hashRecords'])) {
     return value['hashRecords'].map((record: unknown) => {
       if (!isObject(record))
         throw new RecordError(`Expected a StopNCII hash record but received ${describe(record)}`);
-      return oneEntry(record, algorithm, stopnciiOnly);
+      return oneEntry(record, algorithm, stopnciiOnly, knownAlgorithms);
     });
   }
-  return [oneEntry(value, algorithm, stopnciiOnly)];
+  return [oneEntry(value, algorithm, stopnciiOnly, knownAlgorithms)];
 }
 
-function oneEntry(value: unknown, algorithm: string, stopnciiOnly: boolean): RawEntry {
+function oneEntry(
+  value: unknown,
+  algorithm: string,
+  stopnciiOnly: boolean,
+  knownAlgorithms: readonly string[],
+): RawEntry {
   if (typeof value === 'string' && !stopnciiOnly) return { hex: value, metadata: undefined };
   if (!isObject(value)) {
     throw new RecordError(
@@ -76,6 +79,8 @@ function oneEntry(value: unknown, algorithm: string, stopnciiOnly: boolean): Raw
   if (stopnciiOnly)
     throw new RecordError('Expected a StopNCII hash record (with "hashValue" and "signalType")');
 
+  if ('hash_digest' in value) return tatEntry(value);
+
   if ('hash' in value) {
     const algo = value['algorithm'];
     if (algo !== undefined && typeof algo !== 'string') {
@@ -85,7 +90,11 @@ function oneEntry(value: unknown, algorithm: string, stopnciiOnly: boolean): Raw
       hex: value['hash'],
       ...(algo === undefined ? {} : { declaredType: algo }),
       quality: value['quality'],
-      metadata: omit(value, ['hash', 'algorithm', 'quality']),
+      // A fingerprint record read as a plain list: its plain hash, with the item's metadata only.
+      metadata: omit(
+        value,
+        'fingerprint' in value ? FINGERPRINT_RECORD_FIELDS : ['hash', 'algorithm', 'quality'],
+      ),
     };
   }
 
@@ -114,9 +123,41 @@ function oneEntry(value: unknown, algorithm: string, stopnciiOnly: boolean): Raw
     if (isObject(v)) return { hex: v['hash'], quality: v['quality'], metadata: omit(value, [field]) };
     return { hex: v, metadata: omit(value, [field]) };
   }
+  // A record of another type only: HMA's `{"video_md5": "<hash>"}` in a PDQ list.
+  const other = Object.keys(value).find((key) => isSignalTypeName(key, knownAlgorithms));
+  if (other !== undefined) return { hex: value[other], declaredType: other, metadata: omit(value, [other]) };
   throw new RecordError(
     `The record has no hash: expected a "hash", "hashValue", "signals" or "hashes" field, or a field named "${algorithm}"`,
   );
+}
+
+function tatEntry(record: JsonObject): RawEntry {
+  const algorithm = record['algorithm'];
+  if (typeof algorithm !== 'string') {
+    throw new RecordError(
+      `Expected a string "algorithm" in a Tech Against Terrorism record but received ${describe(algorithm)}`,
+    );
+  }
+  return {
+    hex: record['hash_digest'],
+    declaredType: algorithm,
+    metadata: omit(record, ['hash_digest']),
+    ...(record['deleted'] === true ? { withdrawn: true } : {}),
+  };
+}
+
+/** `hash,quality,timestamp` as python-threatexchange's `VpdqCompactFeature.__str__` writes it. */
+const VPDQ_COMPACT = /^([0-9a-fA-F]{64}),([0-9]{1,3}),([0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)$/;
+
+/**
+ * One vPDQ frame of a python-threatexchange / HMA vPDQ signal (a JSON array of compact
+ * `"hash,quality,timestamp"` strings), or `undefined` when `text` is not one. `index` is the
+ * frame's position in the array (the compact form keeps no frame number).
+ */
+export function vpdqCompactEntry(text: string, index: number): RawEntry | undefined {
+  const m = VPDQ_COMPACT.exec(text.trim());
+  if (!m) return undefined;
+  return { hex: m[1], quality: Number(m[2]), metadata: { frame: index, timestamp: Number(m[3]) } };
 }
 
 function stopnciiEntry(record: JsonObject): RawEntry {

@@ -1,7 +1,7 @@
 /**
  * Names other tools give to hash types, mapped to imprint algorithm names. A list row that names
- * its type (a `signal_type` column, a StopNCII `signalType`, an HMA `signals` key...) is compared
- * to the algorithm the list is read as through this table.
+ * its type (a `signal_type` column, a StopNCII `signalType`, an HMA `signals` key, a Tech Against
+ * Terrorism `algorithm`...) is compared to the algorithm the list is read as through this table.
  */
 const ALIASES: Readonly<Record<string, string>> = {
   // python-threatexchange SignalType.get_name() (class name minus "Signal", snake_case), also used
@@ -20,7 +20,28 @@ const ALIASES: Readonly<Record<string, string>> = {
   hash_sha256: 'sha256',
   hash_video_sha256: 'sha256',
   'sha-256': 'sha256',
+  'sha-1': 'sha1',
 };
+
+/**
+ * Signal types python-threatexchange and HMA print that imprint does not compute (text, URLs,
+ * other video hashes). A `threatexchange` line starting with one of these is a row of another
+ * type, whatever follows it.
+ */
+const FOREIGN_SIGNAL_TYPES = [
+  'raw_text',
+  'url',
+  'url_md5',
+  'trend_query',
+  'vpdq',
+  'video_tmk_pdqf',
+  'tmk',
+  'text_tlsh',
+  'tlsh',
+  'clip',
+  'pdq_ocr',
+  'text_md5',
+];
 
 /**
  * The imprint algorithm name a foreign hash-type name stands for (case-insensitive); names the
@@ -41,4 +62,31 @@ export function canonicalAlgorithmName(typeName: string): string {
 /** Every foreign name the alias table knows (lowercase), for recognising hash columns. */
 export function knownTypeNames(): string[] {
   return Object.keys(ALIASES);
+}
+
+/** True when `name` is a signal type name python-threatexchange or HMA use (any case). */
+export function isSignalTypeName(name: string, knownAlgorithms: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return (
+    lower in ALIASES ||
+    FOREIGN_SIGNAL_TYPES.includes(lower) ||
+    knownAlgorithms.includes(canonicalAlgorithmName(lower))
+  );
+}
+
+/**
+ * The python-threatexchange signal type name for an imprint algorithm (what its file format and
+ * HMA expect), or `undefined` when python-threatexchange has none.
+ */
+export function threatexchangeTypeName(algorithm: string): string | undefined {
+  switch (algorithm) {
+    case 'pdq':
+      return 'pdq';
+    case 'md5':
+      return 'video_md5';
+    case 'sha256':
+      return 'video_sha256';
+    default:
+      return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import { ImprintError } from '../core/errors.js';
+import { VARIANTS_VERSION } from '../methods/variants.js';
 import { type Crc32, crc32 as jsCrc32 } from './crc32.js';
 import { FlatIndex } from './flat-index.js';
 import type { KernelChoice } from './kernel.js';
@@ -6,17 +7,18 @@ import { MihIndex } from './mih-index.js';
 import { internals, MAX_INDEX_BITS, type PreparedMemory, slotsFor, strideFor } from './packed-index.js';
 
 /**
- * Index file format, version 1. Little-endian throughout.
+ * Index file format, version 2 (version 1, the same without the properties block, is still read).
+ * Little-endian throughout.
  *
- * Header (96 bytes):
+ * Header: 96 fixed bytes, then (version 2) a properties block; `header length` covers both.
  *
  * | offset | size | field                                                    |
  * |-------:|-----:|----------------------------------------------------------|
  * |      0 |    8 | magic `89 49 4D 50 49 44 58 0A` ("\x89IMPIDX\n")         |
- * |      8 |    2 | format version (1)                                       |
+ * |      8 |    2 | format version (2; 1 for files written before properties) |
  * |     10 |    1 | kind: 1 flat, 2 multi-index hashing                      |
  * |     11 |    1 | length of the algorithm name (1..32)                     |
- * |     12 |    4 | header length (96)                                       |
+ * |     12 |    4 | header length H: 96 in version 1; in version 2 104 + the properties' length rounded up to 8, at most 65,536 |
  * |     16 |    4 | bits per hash (1..4096)                                  |
  * |     20 |    4 | ids: entries ever added, removed ones included (`count`) |
  * |     24 |    4 | live entries (`size`)                                    |
@@ -27,9 +29,16 @@ import { internals, MAX_INDEX_BITS, type PreparedMemory, slotsFor, strideFor } f
  * |     48 |    8 | body length (everything after the header)                |
  * |     56 |    4 | CRC-32 of the body                                       |
  * |     60 |   32 | algorithm name, ASCII, zero-padded                       |
- * |     92 |    4 | CRC-32 of header bytes 0..91                             |
+ * |     92 |    4 | CRC-32 of header bytes 0..91, then (version 2) of bytes 96..H-1 |
+ * |     96 |    4 | version 2: properties length P in bytes                  |
+ * |    100 |    4 | version 2: reserved, 0                                   |
+ * |    104 |    P | version 2: properties, a UTF-8 JSON object, then zeros up to H |
  *
- * Body: these sections in order, each zero-padded to a multiple of 8 bytes.
+ * Properties ({@link IndexProperties}) say how the hashes were made: `method`, `derivation` (the
+ * version of the method's derived hashes) and `families` (the derived families stored). Readers
+ * keep keys they do not know, so later versions can add some without a new format version.
+ *
+ * Body (at H): these sections in order, each zero-padded to a multiple of 8 bytes.
  *
  * | section          | size                    | content                                                        |
  * |------------------|-------------------------|----------------------------------------------------------------|
@@ -42,14 +51,61 @@ import { internals, MAX_INDEX_BITS, type PreparedMemory, slotsFor, strideFor } f
  *
  * Slot s of a hash is its bytes 2s, 2s+1 as a big-endian 16-bit value.
  */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 const MAGIC = [0x89, 0x49, 0x4d, 0x50, 0x49, 0x44, 0x58, 0x0a];
-const HEADER = 96;
+/** The fixed part of the header (all of it in version 1). */
+export const INDEX_HEADER_PREFIX = 96;
+const HEADER = INDEX_HEADER_PREFIX;
+/** Where a version 2 file's properties JSON starts. */
+const PROPERTIES_AT = 104;
+/** Largest header (fixed part and properties) accepted: properties are a few names, not data. */
+export const MAX_INDEX_HEADER = 65536;
 const NAME_MAX = 32;
 const TABLE_WORDS = 65537;
 
 /** An index read from a file: flat or multi-index, as it was saved. */
 export type LoadedIndex<M> = FlatIndex<M> | MihIndex<M>;
+
+/**
+ * What an index file says about how its hashes were made (format version 2). Every key is
+ * optional; keys this build does not know are kept as they are.
+ */
+export interface IndexProperties {
+  /** The matching method whose hashes the index holds (`imprint index build --method`). */
+  readonly method?: string;
+  /**
+   * Version of the method's derived hashes (`VARIANTS_VERSION` of the build that computed them):
+   * crops, bands and flattened highlights made by another version do not meet an upload's.
+   */
+  readonly derivation?: number;
+  /** The derived families stored beside the plain hashes (`[]`: plain hashes only). */
+  readonly families?: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+/** The format version and properties of an index that was read from a file. */
+export interface IndexFileInfo {
+  readonly formatVersion: number;
+  readonly properties: IndexProperties;
+}
+
+const loadedInfo = new WeakMap<object, IndexFileInfo>();
+
+/**
+ * The format version and properties of an index read by {@link decodeIndex} or `loadIndex`;
+ * `undefined` for an index built in memory. A version 1 file has no properties: it cannot say
+ * which version of a method's derived hashes it holds, so they are not used (see
+ * `trustedStoredFamilies`).
+ *
+ * @example
+ * ```ts
+ * const index = decodeIndex(bytes);
+ * indexFileInfo(index); // { formatVersion: 2, properties: { method: 'pdq-max', derivation: 15, families: [...] } }
+ * ```
+ */
+export function indexFileInfo(index: object): IndexFileInfo | undefined {
+  return loadedInfo.get(index);
+}
 
 /** Options for {@link decodeIndex}. */
 export interface DecodeIndexOptions {
@@ -65,11 +121,19 @@ export interface DecodeIndexOptions {
   source?: string;
   /** CRC-32 implementation (Node's `zlib.crc32` is faster than the built-in). */
   crc32?: Crc32;
+  /**
+   * The version of derived hashes this reader computes (default: this build's `VARIANTS_VERSION`).
+   * A file whose properties name another `derivation` and hold derived families is refused with
+   * ERR_INDEX_DERIVATION.
+   */
+  derivation?: number;
 }
 
 /** Options for {@link encodeIndexChunks}. */
 export interface EncodeIndexOptions {
   crc32?: Crc32;
+  /** Written into the header (see {@link IndexProperties}); default none (`{}`). */
+  properties?: IndexProperties;
 }
 
 function pad8(n: number): number {
@@ -126,13 +190,15 @@ export function encodeIndexChunks<M>(
       `Expected an algorithm name of 1 to ${NAME_MAX} printable ASCII characters but received "${parts.algorithm}"`,
     );
   }
-  const header = new Uint8Array(HEADER);
+  const properties = encodeProperties(options.properties ?? {});
+  const headerLength = PROPERTIES_AT + properties.length + pad8(properties.length);
+  const header = new Uint8Array(headerLength);
   const view = new DataView(header.buffer);
   header.set(MAGIC, 0);
   view.setUint16(8, INDEX_FORMAT_VERSION, true);
   view.setUint8(10, parts.kind === 'flat' ? 1 : 2);
   view.setUint8(11, name.length);
-  view.setUint32(12, HEADER, true);
+  view.setUint32(12, headerLength, true);
   view.setUint32(16, parts.bits, true);
   view.setUint32(20, parts.count, true);
   view.setUint32(24, parts.size, true);
@@ -143,8 +209,54 @@ export function encodeIndexChunks<M>(
   view.setBigUint64(48, BigInt(bodyLength), true);
   view.setUint32(56, bodyCrc, true);
   header.set(name, 60);
-  view.setUint32(92, crc(header.subarray(0, 92)), true);
+  view.setUint32(96, properties.length, true);
+  header.set(properties, PROPERTIES_AT);
+  view.setUint32(92, headerCrc(crc, header, 2), true);
   return [header, ...body];
+}
+
+/** CRC-32 of a header without its own checksum field (bytes 92..95). */
+function headerCrc(crc: Crc32, header: Uint8Array, version: number): number {
+  const fixed = crc(header.subarray(0, 92));
+  return version === 1 ? fixed : crc(header.subarray(HEADER), fixed);
+}
+
+/** The properties as UTF-8 JSON, checked so that a reader accepts what a writer wrote. */
+function encodeProperties(properties: IndexProperties): Uint8Array {
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
+    throw new ImprintError('ERR_INVALID_ARGUMENT', 'Index properties must be a plain object');
+  }
+  const problem = propertiesProblem(properties);
+  if (problem) throw new ImprintError('ERR_INVALID_ARGUMENT', `Bad index properties: ${problem}`);
+  let json: string;
+  try {
+    json = JSON.stringify(properties);
+  } catch (err) {
+    throw new ImprintError('ERR_INVALID_ARGUMENT', 'Index properties cannot be saved as JSON', {
+      cause: err,
+    });
+  }
+  const bytes = new TextEncoder().encode(json);
+  if (PROPERTIES_AT + bytes.length + pad8(bytes.length) > MAX_INDEX_HEADER) {
+    throw new ImprintError(
+      'ERR_INVALID_ARGUMENT',
+      `Index properties take ${bytes.length} bytes of JSON; at most ${MAX_INDEX_HEADER - PROPERTIES_AT} fit`,
+    );
+  }
+  return bytes;
+}
+
+/** Why the known properties have the wrong type, or undefined. */
+function propertiesProblem(p: IndexProperties): string | undefined {
+  if (p.method !== undefined && typeof p.method !== 'string') return '"method" must be a string';
+  if (p.derivation !== undefined && !(Number.isSafeInteger(p.derivation) && p.derivation >= 0))
+    return '"derivation" must be a whole number';
+  if (
+    p.families !== undefined &&
+    !(Array.isArray(p.families) && p.families.every((f) => typeof f === 'string'))
+  )
+    return '"families" must be a list of names';
+  return undefined;
 }
 
 /**
@@ -222,9 +334,50 @@ function failer(source: string | undefined): Fail {
 }
 
 /**
- * Checks an index file's header (`header` = its first 96 bytes, or all of a shorter file) against
- * the file's length and plans the read of its body. Nothing is allocated from the header's counts
- * before they are checked against `fileLength`.
+ * The length of an index file's whole header (fixed part and properties), from its first
+ * {@link INDEX_HEADER_PREFIX} bytes (or all of a shorter file): read that many bytes, then call
+ * {@link planIndexDecode}. Checks the magic, the version and the length against `fileLength`.
+ *
+ * @example
+ * ```ts
+ * const header = new Uint8Array(indexHeaderLength(firstBytes, fileSize));
+ * // ... read the header's bytes into it, then:
+ * const plan = planIndexDecode(header, fileSize);
+ * ```
+ */
+export function indexHeaderLength(
+  prefix: Uint8Array,
+  fileLength: number,
+  options: DecodeIndexOptions = {},
+): number {
+  const fail = failer(options.source);
+  const have = Math.min(prefix.length, fileLength);
+  if (MAGIC.some((b, i) => i < have && prefix[i] !== b))
+    throw fail(0, 'Not an imprint index file (wrong magic bytes)');
+  if (have < HEADER) throw fail(have, `The file ends inside the ${HEADER}-byte header`);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, HEADER);
+  const version = view.getUint16(8, true);
+  if (version !== 1 && version !== 2) {
+    throw fail(
+      8,
+      `Index format version ${version} is not supported (this build reads 1 and ${INDEX_FORMAT_VERSION})`,
+      'ERR_INDEX_VERSION',
+    );
+  }
+  const length = view.getUint32(12, true);
+  const valid =
+    version === 1
+      ? length === HEADER
+      : length >= PROPERTIES_AT && length <= MAX_INDEX_HEADER && length % 8 === 0;
+  if (!valid) throw fail(12, `Bad header length ${length}`);
+  if (fileLength < length) throw fail(fileLength, `The file ends inside the ${length}-byte header`);
+  return length;
+}
+
+/**
+ * Checks an index file's header (`header` = its first {@link indexHeaderLength} bytes, or all
+ * of a shorter file) against the file's length and plans the read of its body. Nothing is
+ * allocated from the header's counts before they are checked against `fileLength`.
  */
 export function planIndexDecode<M = unknown>(
   header: Uint8Array,
@@ -234,28 +387,25 @@ export function planIndexDecode<M = unknown>(
   assertLittleEndian();
   const fail = failer(options.source);
   const crc = options.crc32 ?? jsCrc32;
-  const have = Math.min(header.length, fileLength);
-  if (MAGIC.some((b, i) => i < have && header[i] !== b))
-    throw fail(0, 'Not an imprint index file (wrong magic bytes)');
-  if (have < HEADER) throw fail(have, `The file ends inside the ${HEADER}-byte header`);
-  const view = new DataView(header.buffer, header.byteOffset, HEADER);
-  const version = view.getUint16(8, true);
-  if (version !== INDEX_FORMAT_VERSION) {
-    throw fail(
-      8,
-      `Index format version ${version} is not supported (this build reads ${INDEX_FORMAT_VERSION})`,
-      'ERR_INDEX_VERSION',
+  const headerLength = indexHeaderLength(header, fileLength, options);
+  if (header.length < headerLength) {
+    throw new ImprintError(
+      'ERR_INVALID_ARGUMENT',
+      `Pass the whole ${headerLength}-byte header (indexHeaderLength), not ${header.length} bytes`,
     );
   }
-  if (crc(header.subarray(0, 92)) !== view.getUint32(92, true))
+  const view = new DataView(header.buffer, header.byteOffset, headerLength);
+  const version = view.getUint16(8, true);
+  if (headerCrc(crc, header.subarray(0, headerLength), version) !== view.getUint32(92, true))
     throw fail(92, 'The header checksum does not match');
+  const properties = version === 1 ? {} : readProperties(fail, header.subarray(0, headerLength), view);
+  checkDerivation(properties, options);
 
   const kindByte = view.getUint8(10);
   if (kindByte !== 1 && kindByte !== 2) throw fail(10, `Unknown index kind ${kindByte}`);
   const kind = kindByte === 1 ? 'flat' : 'mih';
   const nameLength = view.getUint8(11);
   if (nameLength < 1 || nameLength > NAME_MAX) throw fail(11, `Bad algorithm name length ${nameLength}`);
-  if (view.getUint32(12, true) !== HEADER) throw fail(12, `Bad header length ${view.getUint32(12, true)}`);
   const bits = view.getUint32(16, true);
   if (bits < 1 || bits > MAX_INDEX_BITS) throw fail(16, `Bad hash length ${bits} bits`);
   const count = view.getUint32(20, true);
@@ -279,20 +429,20 @@ export function planIndexDecode<M = unknown>(
   const starts: number[] = [];
   let bodyLength = 0;
   for (const n of sizes) {
-    starts.push(HEADER + bodyLength);
+    starts.push(headerLength + bodyLength);
     bodyLength += n + pad8(n);
   }
   const declared = Number(view.getBigUint64(48, true));
   if (declared !== bodyLength)
     throw fail(48, `Body length ${declared} does not match the counts (${bodyLength})`);
-  if (fileLength < HEADER + bodyLength) {
+  if (fileLength < headerLength + bodyLength) {
     throw fail(
       fileLength,
-      `The file is truncated: ${fileLength} bytes, the header describes ${HEADER + bodyLength}`,
+      `The file is truncated: ${fileLength} bytes, the header describes ${headerLength + bodyLength}`,
     );
   }
-  if (fileLength > HEADER + bodyLength)
-    throw fail(HEADER + bodyLength, 'Unexpected bytes after the end of the index');
+  if (fileLength > headerLength + bodyLength)
+    throw fail(headerLength + bodyLength, 'Unexpected bytes after the end of the index');
   const bodyCrc = view.getUint32(56, true);
 
   // Counts are now bounded by the file's length: allocate.
@@ -317,20 +467,69 @@ export function planIndexDecode<M = unknown>(
   const finish = (): LoadedIndex<M> => {
     let sum = 0;
     for (const piece of pieces) sum = crc(piece.bytes, sum);
-    if (sum !== bodyCrc) throw fail(HEADER, 'The body checksum does not match (the file is damaged)');
+    if (sum !== bodyCrc) throw fail(headerLength, 'The body checksum does not match (the file is damaged)');
     checkStructure(fail, { count, size, bits, stride, slots, metaBytes, starts, memory, alive, metaOffsets });
     internals.adopt(index, count, size, alive, { offsets: metaOffsets, bytes: metadata });
     if (options.verify === 'full') {
       try {
         internals.verify(index);
       } catch (err) {
-        if (err instanceof ImprintError) throw fail(HEADER, err.message);
+        if (err instanceof ImprintError) throw fail(headerLength, err.message);
         throw err;
       }
     }
+    loadedInfo.set(index, { formatVersion: version, properties });
     return index;
   };
-  return { fileLength: HEADER + bodyLength, pieces, finish };
+  return { fileLength: headerLength + bodyLength, pieces, finish };
+}
+
+/** A version 2 header's properties block: length, reserved word, JSON object, zero padding. */
+function readProperties(fail: Fail, header: Uint8Array, view: DataView): IndexProperties {
+  const length = view.getUint32(96, true);
+  if (PROPERTIES_AT + length + pad8(length) !== header.length)
+    throw fail(96, `Properties of ${length} bytes do not fill the ${header.length}-byte header`);
+  if (view.getUint32(100, true) !== 0) throw fail(100, 'The reserved header word is not 0');
+  const end = PROPERTIES_AT + length;
+  if (header.subarray(end).some((b) => b !== 0)) throw fail(end, 'The properties are not padded with zeros');
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(header.subarray(PROPERTIES_AT, end)));
+  } catch {
+    throw fail(PROPERTIES_AT, 'The properties are not UTF-8 JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw fail(PROPERTIES_AT, 'The properties are not a JSON object');
+  const problem = propertiesProblem(value as IndexProperties);
+  if (problem) throw fail(PROPERTIES_AT, `Bad properties: ${problem}`);
+  return value as IndexProperties;
+}
+
+/**
+ * Refuses an index whose derived hashes were made by another version of the derivation: its
+ * stored crops, bands or flattened highlights would silently stop meeting uploads'. Plain hashes
+ * are the reference's and do not change, so an index that says it holds none is accepted.
+ */
+function checkDerivation(properties: IndexProperties, options: DecodeIndexOptions): void {
+  const expected = options.derivation ?? VARIANTS_VERSION;
+  const found = properties.derivation;
+  if (found === undefined || found === expected) return;
+  if (Array.isArray(properties.families) && properties.families.length === 0) return;
+  const method = properties.method ?? '<method>';
+  const file = options.source ?? 'known.idx';
+  throw new ImprintError(
+    'ERR_INDEX_DERIVATION',
+    `The index holds derived hashes of version ${found} (method ${method}), and this build computes version ${expected}: ` +
+      `they would no longer meet the uploads' hashes, so it is refused. Rebuild it: ` +
+      `imprint index build --images <known images> --method ${method} -o ${file}` +
+      ` (or from fingerprint records made by this version: imprint hash --method ${method} -r <known images> -o records.ndjson, then imprint index build --list records.ndjson -o ${file})`,
+    {
+      location: {
+        ...(options.source === undefined ? {} : { source: options.source }),
+        offset: PROPERTIES_AT,
+      },
+    },
+  );
 }
 
 /**
@@ -351,7 +550,11 @@ export function decodeIndex<M = unknown>(
 ): LoadedIndex<M> {
   if (!(bytes instanceof Uint8Array))
     throw failer(options.source)(0, 'Expected the bytes of an index file (a Uint8Array)');
-  const plan = planIndexDecode<M>(bytes.subarray(0, HEADER), bytes.length, options);
+  const plan = planIndexDecode<M>(
+    bytes.subarray(0, indexHeaderLength(bytes.subarray(0, HEADER), bytes.length, options)),
+    bytes.length,
+    options,
+  );
   for (const piece of plan.pieces)
     piece.bytes.set(bytes.subarray(piece.start, piece.start + piece.bytes.length));
   return plan.finish();

@@ -1,17 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { type FileHandle, open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { ImprintError, invalidArgument, toImprintError } from '../core/errors.js';
 import type { Crc32 } from '../matching/crc32.js';
 import type { FlatIndex } from '../matching/flat-index.js';
 import {
   type DecodeIndexOptions,
+  INDEX_HEADER_PREFIX,
+  type IndexProperties,
+  indexHeaderLength,
   type LoadedIndex,
   planIndexDecode,
   withIndexChunks,
 } from '../matching/index-format.js';
 import type { MihIndex } from '../matching/mih-index.js';
+import { type AtomicFile, openAtomicFile } from './atomic-file.js';
 
 // zlib's CRC-32 (Node >= 20.15) is ~20x faster than the portable one; same values.
 const nativeCrc32: Crc32 | undefined =
@@ -23,6 +25,12 @@ const IO_CHUNK = 1 << 30; // below Node's 2 GiB limit per read/write call
 export interface SaveIndexOptions {
   /** Stops writing with ERR_ABORTED; the target file is left as it was. */
   signal?: AbortSignal;
+  /**
+   * How the hashes were made, recorded in the header: for an index of a method's derived hashes,
+   * `{ method, derivation: VARIANTS_VERSION, families }` (`indexPropertiesFor` gives them), so that
+   * a later build with other derived hashes refuses it instead of silently missing matches.
+   */
+  properties?: IndexProperties;
 }
 
 /**
@@ -45,39 +53,26 @@ export async function saveIndex<M>(
   options: SaveIndexOptions = {},
 ): Promise<{ bytes: number }> {
   if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
+  let file: AtomicFile | undefined;
   try {
-    const bytes = await withIndexChunks(index, nativeCrc32 ? { crc32: nativeCrc32 } : {}, async (chunks) => {
-      handle = await open(temp, 'wx');
+    const encoding = {
+      ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}),
+      ...(options.properties ? { properties: options.properties } : {}),
+    };
+    // Called at once: the index is locked against changes from here until it is written.
+    const bytes = await withIndexChunks(index, encoding, async (chunks) => {
+      file = await openAtomicFile(path, { what: 'index' });
       let total = 0;
       for (const chunk of chunks) {
-        for (let at = 0; at < chunk.length; ) {
-          if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Saving the index was aborted');
-          const n = Math.min(IO_CHUNK, chunk.length - at);
-          const { bytesWritten } = await handle.write(chunk, at, n, null);
-          at += bytesWritten;
-        }
-        total += chunk.length;
+        if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Saving the index was aborted');
+        total += await file.write(chunk);
       }
-      await handle.sync();
       return total;
     });
-    await handle?.close();
-    handle = undefined;
-    await rename(temp, path);
+    await file!.commit();
     return { bytes };
   } catch (err) {
-    await handle?.close().catch(() => {});
-    await rm(temp, { force: true }).catch(() => {});
-    if (err instanceof ImprintError) throw err;
-    const code = (err as NodeJS.ErrnoException)?.code;
-    if (typeof code === 'string') {
-      throw new ImprintError('ERR_FILE_UNWRITABLE', `Cannot write index (${code})`, {
-        cause: err,
-        location: { source: path },
-      });
-    }
+    await file?.abandon();
     throw toImprintError(err);
   }
 }
@@ -90,7 +85,9 @@ export type LoadIndexOptions = Omit<DecodeIndexOptions, 'source' | 'crc32'>;
  * straight into the index's memory (no copy, the multi-index tables are not rebuilt) and its
  * checksum and structure are checked. Damage is an ImprintError `ERR_INDEX_CORRUPT` or
  * `ERR_INDEX_VERSION` naming the file and byte offset; a file that cannot be read is
- * `ERR_FILE_UNREADABLE`.
+ * `ERR_FILE_UNREADABLE`; an index of derived hashes made by another version of their derivation
+ * is `ERR_INDEX_DERIVATION` (the message names both versions and the command that rebuilds it).
+ * Version 1 files still load; `indexFileInfo(index)` says which version and properties a file had.
  *
  * @example
  * ```ts
@@ -107,13 +104,13 @@ export async function loadIndex<M = unknown>(
   try {
     handle = await open(path, 'r');
     const { size } = await handle.stat();
-    const header = new Uint8Array(Math.min(size, 96));
-    await readExactly(handle, header, 0, path);
-    const plan = planIndexDecode<M>(header, size, {
-      ...options,
-      source: path,
-      ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}),
-    });
+    const decoding = { ...options, source: path, ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}) };
+    const prefix = new Uint8Array(Math.min(size, INDEX_HEADER_PREFIX));
+    await readExactly(handle, prefix, 0, path);
+    const header = new Uint8Array(indexHeaderLength(prefix, size, decoding));
+    header.set(prefix);
+    await readExactly(handle, header.subarray(prefix.length), prefix.length, path);
+    const plan = planIndexDecode<M>(header, size, decoding);
     for (const piece of plan.pieces) await readExactly(handle, piece.bytes, piece.start, path);
     return plan.finish();
   } catch (err) {

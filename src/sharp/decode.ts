@@ -2,7 +2,8 @@
  * Decoding images with sharp into the {@link PixelImage} the pure core hashes, the way the
  * reference hashers see pixels: embedded ICC profiles are NOT applied, EXIF orientation is NOT
  * applied (unless asked), alpha is kept as a channel (the algorithms decide), grey stays grey,
- * 16-bit samples are scaled to 8 bits, CMYK is converted with the plain ink formula.
+ * 16-bit samples are scaled to 8 bits (or as another tool reduces them, {@link SixteenBitRule}),
+ * CMYK is converted with the plain ink formula.
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -14,8 +15,26 @@ import { cmykToRgb, type PixelImage } from '../core/pixels.js';
 /** Anything imprint can load an image from. */
 export type ImageInput = string | Uint8Array | ArrayBuffer | Readable | AsyncIterable<Uint8Array>;
 
+/**
+ * How 16-bit samples become the 8-bit ones every hash is computed from. The tools that make shared
+ * lists disagree, so a list made by one tool matches a 16-bit picture only when it is read the same way:
+ * - `scale` (default): the high byte, `v >> 8`: the picture as it looks, and what Pillow, and so
+ *   python-threatexchange and HMA, read from 16-bit colour PNGs (its `RGB;16B` unpacker), and what
+ *   browsers decode.
+ * - `pillow`: as Pillow converts: colour by the high byte, 16-bit grey (Pillow's `I;16` mode)
+ *   clipped to 255 by `convert('RGB')`, which makes most of a grey picture white.
+ * - `low-byte`: `v & 255`, as the C++ `pdq-photo-hasher` reads 16-bit files (CImg cast to 8 bits):
+ *   noise, unless the file was an 8-bit picture saved as 16-bit (`v * 257`, whose low byte is `v`).
+ */
+export type SixteenBitRule = 'scale' | 'pillow' | 'low-byte';
+
+/** Every {@link SixteenBitRule}, default first. */
+export const SIXTEEN_BIT_RULES = ['scale', 'pillow', 'low-byte'] as const;
+
 /** Options for {@link decodeImage} (and every function that loads images). */
 export interface DecodeOptions {
+  /** 16-bit images: how samples are reduced to 8 bits (default `scale`; see {@link SixteenBitRule}). */
+  sixteenBit?: SixteenBitRule;
   /**
    * Largest accepted image in pixels (width x height), checked from the header before decoding,
    * so decompression bombs are refused cheaply. Default 100 million; `false` lifts the limit.
@@ -71,7 +90,7 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
   const source = typeof input === 'string' ? input : undefined;
   const location = source === undefined ? undefined : { source };
   throwIfAborted(options.signal, location);
-  const bytes = await readInput(input, options);
+  const bytes = await readImageInput(input, options);
   if (bytes.length === 0)
     throw new ImprintError('ERR_EMPTY_INPUT', 'The input is empty (0 bytes)', { location });
   if (!options.allowVector && looksLikeMarkup(bytes)) {
@@ -110,7 +129,15 @@ async function decodeBytes(bytes: Uint8Array, options: DecodeOptions): Promise<D
   const seconds = options.timeoutMs === undefined ? 0 : Math.max(1, Math.ceil(options.timeoutMs / 1000));
   // One instance for the header and the pixels: sharp reads the header once.
   let pipeline = sharp(bytes, sharpOptions).timeout({ seconds });
-  const meta = await pipeline.metadata();
+  let meta: Awaited<ReturnType<typeof pipeline.metadata>>;
+  try {
+    meta = await pipeline.metadata();
+  } catch (err) {
+    if (maxPixels !== false && /pixel limit/i.test(String((err as Error)?.message))) {
+      throw await overPixelLimit(bytes, sharpOptions, maxPixels, err);
+    }
+    throw err;
+  }
   const format = meta.format ?? 'unknown';
   if (REFUSED_FORMATS.has(format) && !(format === 'svg' && options.allowVector)) {
     throw new ImprintError('ERR_FORMAT_REFUSED', `The ${format} format is refused`);
@@ -118,6 +145,29 @@ async function decodeBytes(bytes: Uint8Array, options: DecodeOptions): Promise<D
   const pages = meta.pages ?? 1;
   const cmyk = meta.space === 'cmyk';
   const grey = meta.channels === 1 || meta.channels === 2 || meta.space === 'b-w' || meta.space === 'grey16';
+  const rule = options.sixteenBit ?? 'scale';
+  if (rule !== 'scale' && rule !== 'pillow' && rule !== 'low-byte') {
+    throw invalidArgument('"scale", "pillow" or "low-byte"', 'sixteenBit', rule);
+  }
+  if (meta.depth === 'ushort' && !cmyk) {
+    // The 16-bit samples themselves (libvips' own reduction of grey16 is not exactly v >> 8).
+    pipeline = pipeline.toColourspace(grey ? 'grey16' : 'rgb16');
+    const { data, info } = await pipeline.raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    if (info.channels < 1 || info.channels > 4) {
+      throw new ImprintError('ERR_IMAGE_CORRUPT', `Unsupported channel count ${info.channels}`);
+    }
+    const samples = new Uint16Array(data.buffer, data.byteOffset, data.length / 2);
+    const channels = info.channels as 1 | 2 | 3 | 4;
+    return {
+      format,
+      bytes,
+      pages,
+      width: info.width,
+      height: info.height,
+      channels,
+      data: eightBit(samples, channels, rule),
+    };
+  }
   if (cmyk) {
     // Keep the ink values and convert with the plain formula the reference's decoder uses,
     // instead of libvips' colour-managed CMYK profile.
@@ -143,7 +193,39 @@ async function decodeBytes(bytes: Uint8Array, options: DecodeOptions): Promise<D
   return { ...base, channels: info.channels as 1 | 2 | 3 | 4, data: raw };
 }
 
-async function readInput(input: ImageInput, options: DecodeOptions): Promise<Uint8Array> {
+/**
+ * 16-bit samples reduced to 8 bits by a {@link SixteenBitRule}. Pillow clips only plain grey
+ * (`I;16`); its grey with alpha (`LA;16B`) and colour unpackers keep the high byte.
+ *
+ * @example
+ * ```ts
+ * eightBit(Uint16Array.of(0x1234, 0x00ff), 1, 'scale'); // [0x12, 0x00]
+ * eightBit(Uint16Array.of(0x1234, 0x00ff), 1, 'pillow'); // [255, 255]
+ * eightBit(Uint16Array.of(0x1234, 0x00ff), 1, 'low-byte'); // [0x34, 0xff]
+ * ```
+ */
+export function eightBit(samples: Uint16Array, channels: 1 | 2 | 3 | 4, rule: SixteenBitRule): Uint8Array {
+  const out = new Uint8Array(samples.length);
+  if (rule === 'low-byte') for (let i = 0; i < samples.length; i++) out[i] = samples[i]! & 255;
+  else if (rule === 'pillow' && channels === 1)
+    for (let i = 0; i < samples.length; i++) out[i] = Math.min(samples[i]!, 255);
+  else for (let i = 0; i < samples.length; i++) out[i] = samples[i]! >> 8;
+  return out;
+}
+
+/**
+ * The bytes of an input, as {@link decodeImage} reads them: a file (ERR_FILE_UNREADABLE,
+ * ERR_IMAGE_TOO_LARGE over `maxBytes`), a stream collected into one buffer, or a buffer as it is.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readImageInput(request); // an http.IncomingMessage
+ * ```
+ */
+export async function readImageInput(
+  input: ImageInput,
+  options: Pick<DecodeOptions, 'maxBytes' | 'signal'> = {},
+): Promise<Uint8Array> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (typeof input === 'string') {
     const location = { source: input };
@@ -192,6 +274,44 @@ async function readInput(input: ImageInput, options: DecodeOptions): Promise<Uin
   throw invalidArgument('a file path, Uint8Array/Buffer, ArrayBuffer or readable stream', 'input', input);
 }
 
+/**
+ * ERR_IMAGE_TOO_LARGE naming the image's size, the limit and how to raise it. The size is read
+ * again from the header without the limit (a header read decodes no pixels).
+ */
+async function overPixelLimit(
+  bytes: Uint8Array,
+  sharpOptions: SharpOptions,
+  maxPixels: number,
+  cause: unknown,
+): Promise<ImprintError> {
+  let size = ' is';
+  try {
+    const { width, height } = await sharp(bytes, { ...sharpOptions, limitInputPixels: false }).metadata();
+    if (width && height) size = ` is ${width}x${height} (${width * height} pixels),`;
+  } catch {
+    // the size stays unnamed
+  }
+  return new ImprintError(
+    'ERR_IMAGE_TOO_LARGE',
+    `The image${size} over the limit of ${maxPixels} pixels: raise it with maxPixels (--max-pixels on the command line) if you trust the input`,
+    { cause },
+  );
+}
+
+/**
+ * A decoder message on one line: libvips joins every warning it saw with newlines (a truncated
+ * JPEG's header gives four), which would print as raw decoder text on lines of their own.
+ */
+function oneLine(message: string): string {
+  const parts = message
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  const kept: string[] = [];
+  for (const p of parts) if (!kept.some((k) => k.includes(p))) kept.push(p);
+  return kept.join('; ');
+}
+
 /** Maps sharp/libvips failures onto stable codes by their (stable enough) messages. */
 function mapSharpError(err: unknown, location: { source: string } | undefined): ImprintError {
   if (err instanceof ImprintError) {
@@ -199,7 +319,7 @@ function mapSharpError(err: unknown, location: { source: string } | undefined): 
       ? err
       : new ImprintError(err.code, err.message, { location, cause: err.cause });
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = oneLine(err instanceof Error ? err.message : String(err));
   const lower = message.toLowerCase();
   let code: ImprintError['code'] = 'ERR_IMAGE_CORRUPT';
   if (lower.includes('unsupported image format')) code = 'ERR_NOT_AN_IMAGE';

@@ -136,3 +136,135 @@ export function parseVpdq(text: string, options: VpdqParseOptions = {}): VideoFr
 function clip(s: string): string {
   return s.length > 70 ? `${s.slice(0, 67)}...` : s;
 }
+
+// ---- python-threatexchange / HMA compact form -------------------------------------------------
+
+/**
+ * Formats a number as Python's `format(x, '.3')` does (`f"{x:.3}"`): three significant digits,
+ * the exact binary value rounded half to even, fixed-point with at least one decimal unless the
+ * exponent is below -4 or at least 2, then scientific (`1e+02`, `1.23e+02`). This is how
+ * python-threatexchange's `VpdqCompactFeature.__str__` writes timestamps.
+ *
+ * @example
+ * ```ts
+ * formatPythonPrecision3(1 / 30); // '0.0333'
+ * formatPythonPrecision3(123.456); // '1.23e+02'
+ * ```
+ */
+export function formatPythonPrecision3(x: number): string {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
+    throw invalidArgument('a finite number >= 0', 'timestamp', x);
+  }
+  if (x === 0) return '0.0';
+  // x = m * 2^e exactly; find three significant decimal digits with exact integer arithmetic.
+  const [m, e] = exactBinary(x);
+  let exp = Math.floor(Math.log10(x));
+  const scaled = (k: number): [bigint, bigint] => {
+    // x / 10^(k - 2) as the fraction num / den.
+    const shift = k - 2;
+    let num = m;
+    let den = 1n;
+    if (e >= 0) num <<= BigInt(e);
+    else den <<= BigInt(-e);
+    if (shift >= 0) den *= 10n ** BigInt(shift);
+    else num *= 10n ** BigInt(-shift);
+    return [num, den];
+  };
+  // Correct the estimated exponent so that 100 <= x / 10^(exp-2) < 1000.
+  for (;;) {
+    const [num, den] = scaled(exp);
+    if (num < 100n * den) exp--;
+    else if (num >= 1000n * den) exp++;
+    else break;
+  }
+  const [num, den] = scaled(exp);
+  let digits = num / den;
+  const rest = (num % den) * 2n;
+  if (rest > den || (rest === den && digits % 2n === 1n)) digits++;
+  if (digits === 1000n) {
+    digits = 100n;
+    exp++;
+  }
+  const s = digits.toString(); // three digits
+  if (exp < -4 || exp >= 2) {
+    const mantissa = `${s[0]}.${s.slice(1)}`.replace(/\.?0+$/, '');
+    return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  const point = exp + 1; // digits before the decimal point
+  const text = point <= 0 ? `0.${'0'.repeat(-point)}${s}` : `${s.slice(0, point)}.${s.slice(point)}`;
+  return text.replace(/0+$/, '').replace(/\.$/, '.0');
+}
+
+/** A finite double as m * 2^e with m an integer. */
+function exactBinary(x: number): [bigint, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const biased = (hi >>> 20) & 0x7ff;
+  const fraction = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  return biased === 0 ? [fraction, -1074] : [fraction | (1n << 52n), biased - 1075];
+}
+
+/**
+ * Frames as python-threatexchange and hasher-matcher-actioner store a vPDQ signal
+ * (`extensions/vpdq/vpdq_util.py` `vpdq_to_json`): a JSON array of compact
+ * `"pdqHash,quality,timestamp"` strings, the timestamp with three significant digits. The frame
+ * numbers are not kept.
+ *
+ * @example
+ * ```ts
+ * formatVpdqJson(frames); // '["e6cf059c...c666,100,0.0", "e6cf059c...c666,100,0.033", ...]'
+ * ```
+ */
+export function formatVpdqJson(frames: Iterable<VideoFrameHash>): string {
+  const items: string[] = [];
+  for (const frame of frames) {
+    // Checks the frame as a vPDQ line would be checked.
+    const [, quality, hex] = formatVpdqLine(frame).split(',');
+    items.push(JSON.stringify(`${hex},${quality},${formatPythonPrecision3(frame.timestamp)}`));
+  }
+  return `[${items.join(', ')}]`;
+}
+
+const COMPACT = /^([0-9a-fA-F]{64}),([0-9]{1,3}),([0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)$/;
+
+/**
+ * Parses the JSON array of compact `"pdqHash,quality,timestamp"` strings python-threatexchange and
+ * HMA store for a vPDQ signal. Frames are numbered by their position. A malformed document or
+ * element throws ERR_HASH_LIST_SYNTAX naming `source` (the element's index in the message).
+ *
+ * @example
+ * ```ts
+ * const frames = parseVpdqJson(readFileSync('known.json', 'utf8'), { source: 'known.json' });
+ * ```
+ */
+export function parseVpdqJson(text: string, options: VpdqParseOptions = {}): VideoFrameHash[] {
+  if (typeof text !== 'string') throw invalidArgument('a string', 'text', text);
+  const fail = (why: string): ImprintError =>
+    new ImprintError('ERR_HASH_LIST_SYNTAX', why, {
+      ...(options.source === undefined ? {} : { location: { source: options.source } }),
+    });
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw fail(`not a JSON document: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(value)) throw fail('expected a JSON array of "pdqHash,quality,timestamp" strings');
+  return value.map((item, i) => {
+    const m = typeof item === 'string' ? COMPACT.exec(item.trim()) : null;
+    const quality = m ? Number(m[2]) : Number.NaN;
+    if (!m || quality > 100) {
+      throw fail(
+        `element ${i}: expected "pdqHash,quality,timestamp" but received ${clip(JSON.stringify(item) ?? String(item))}`,
+      );
+    }
+    return {
+      frameNumber: i,
+      quality,
+      hash: hashFromHex('pdq', 256, m[1]!.toLowerCase(), quality),
+      timestamp: Number(m[3]),
+    };
+  });
+}

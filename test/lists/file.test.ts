@@ -62,11 +62,13 @@ describe('readHashListFile', () => {
     }
   });
 
-  it('an empty file is an empty list', async () => {
+  it('an empty file is ERR_LIST_EMPTY naming the file (never an empty list)', async () => {
     const path = join(dir, 'empty.txt');
     writeFileSync(path, '');
     const list = readHashListFile(path);
-    expect(await list.toArray()).toEqual([]);
+    const error = await thrownAsync(list.toArray());
+    expect(error.code).toBe('ERR_LIST_EMPTY');
+    expect(error.location).toEqual({ source: path });
     expect(list.stats).toMatchObject({ entries: 0, lines: 0, format: undefined });
   });
 });

@@ -7,21 +7,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImprintError } from '../../src/core/errors.js';
+import { READ_FORMATS } from '../../src/lists/formats/index.js';
 import { parseHashList, readHashList } from '../../src/lists/read.js';
 import type { HashListFormat, ReadHashListOptions } from '../../src/lists/types.js';
 import { ensureListAlgorithm, fixture, splitAt } from './helpers.js';
 
-const FORMATS: (HashListFormat | 'auto')[] = [
-  'auto',
-  'plain',
-  'hash-metadata',
-  'csv',
-  'threatexchange',
-  'ndjson',
-  'json',
-  'stopncii',
-];
-const LIST_CODES = new Set(['ERR_HASH_LIST_SYNTAX', 'ERR_INVALID_HASH']);
+const FORMATS: (HashListFormat | 'auto')[] = ['auto', ...READ_FORMATS];
+const LIST_CODES = new Set(['ERR_HASH_LIST_SYNTAX', 'ERR_INVALID_HASH', 'ERR_LIST_EMPTY']);
 
 const SAMPLES = [
   ['pdq', 'expected', 'upstream-pytx-PdqSignal-examples.csv'],
@@ -33,12 +25,26 @@ const SAMPLES = [
   ['lists', 'stopncii-records.ndjson'],
   ['lists', 'hma-bank-content.ndjson'],
   ['lists', 'imprint-hash.ndjson'],
+  ['lists', 'threatexchange-dataset-mixed.txt'],
+  ['lists', 'threatexchange-rotations.txt'],
+  ['lists', 'pdq-photo-hasher-int64.txt'],
+  ['pdq', 'expected', 'upstream-wasm-PDQMD5TestData.csv'],
+  ['lists', 'vpdq-pytx-compact.json'],
+  ['lists', 'tat-hash-list.json'],
+  ['lists', 'hand-written.tsv'],
+  ['lists', 'hand-written-semicolon.csv'],
+  ['lists', 'unclosed-quote.csv'],
+  ['lists', 'ncmec-entries.xml'],
 ].map((parts) => readFileSync(fixture(...parts)));
 
-/** Checks a failure: an ImprintError with a list code and a 1-based line (plain checks: this runs often). */
+/**
+ * Checks a failure: an ImprintError with a list code and a 1-based line, or ERR_LIST_EMPTY (a
+ * whole-list verdict, without a line). Plain checks: this runs often.
+ */
 function checkError(err: unknown): void {
   if (!(err instanceof ImprintError)) throw new Error(`not an ImprintError: ${String(err)}`, { cause: err });
   if (!LIST_CODES.has(err.code)) throw new Error(`unexpected code ${err.code}: ${err.message}`);
+  if (err.code === 'ERR_LIST_EMPTY') return;
   const line = err.location?.line;
   if (!Number.isInteger(line) || line! < 1) throw new Error(`no line in: ${err.message}`);
 }

@@ -83,6 +83,14 @@ describe('PDQ where imprint deliberately differs from the reference', () => {
     expect(hashToHex(loaded.hash)).not.toBe(buggy);
   });
 
+  it('with sixteenBit: "low-byte", reads 16-bit files as the C++ CLI does: its hash exactly', async () => {
+    const path = fixture('pdq', SIXTEEN_BIT);
+    const reference = rows('cpp-fullres.csv').find((r) => r.path === SIXTEEN_BIT)!;
+    const loaded = pdqHash(await decodeImage(path, { sixteenBit: 'low-byte' }));
+    expect(hashToHex(loaded.hash)).toBe(reference.hex);
+    expect(loaded.quality).toBe(reference.quality);
+  });
+
   it('refuses images with a side below 5 px instead of returning a zero hash', async () => {
     const image = await decodeImage(fixture('pdq', TOO_SMALL));
     expect(() => pdqHash(image)).toThrowError(expect.objectContaining({ code: 'ERR_IMAGE_TOO_SMALL' }));

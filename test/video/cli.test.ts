@@ -102,6 +102,23 @@ describe('imprint video match', () => {
     });
   });
 
+  it('takes a known video as python-threatexchange and HMA store it (JSON array of "hash,quality,seconds")', () => {
+    const COMPACT = 'fixtures/lists/vpdq-pytx-compact.json';
+    const r = imprint(['video', 'match', '--list', COMPACT, KNOWN]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${KNOWN}\t100.00\t100.00\t${COMPACT}\n`);
+    // And as an upload.
+    expect(imprint(['video', 'match', '--list', KNOWN, COMPACT]).stdout).toBe(
+      `${COMPACT}\t100.00\t100.00\t${KNOWN}\n`,
+    );
+  });
+
+  it('video hash --format pytx writes the JSON array python-threatexchange writes', () => {
+    const r = imprint(['video', 'hash', '--seconds-per-hash', '0', '--format', 'pytx', VIDEO]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${readFileSync('fixtures/lists/vpdq-pytx-compact.json', 'utf8')}\n`);
+  });
+
   it('reports bad known files with their line and exits 3', () => {
     writeFileSync(tmp.path('bad.txt'), `${EXPECTED.split('\n')[0]}\n0,100,nothex,0.000\n`);
     const r = imprint(['video', 'match', '--list', tmp.path('bad.txt'), KNOWN]);

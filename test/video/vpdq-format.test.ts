@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { isImprintError } from '../../src/core/errors.js';
 import { hashFromHex } from '../../src/core/hash.js';
 import { frameStep, frameTimestamp } from '../../src/video/frame-hash.js';
-import { formatVpdq, formatVpdqLine, formatVpdqTimestamp, parseVpdq } from '../../src/video/vpdq-format.js';
+import {
+  formatPythonPrecision3,
+  formatVpdq,
+  formatVpdqJson,
+  formatVpdqLine,
+  formatVpdqTimestamp,
+  parseVpdq,
+  parseVpdqJson,
+} from '../../src/video/vpdq-format.js';
 import { fixture, fixtureLines } from '../helpers.js';
 
 const EXPECTED = readFileSync(fixture('pdq', 'vpdq', 'test-padded-dimensions.expected.txt'), 'utf8');
@@ -161,5 +169,86 @@ describe('vPDQ frame selection', () => {
     expect(frameTimestamp(1, 30)).toBe(Math.fround(1 / 30));
     expect(frameTimestamp(29, 30000 / 1001)).toBe(Math.fround(29 / Math.fround(30000 / 1001)));
     expect(() => frameTimestamp(-1, 30)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+});
+
+describe('vPDQ as python-threatexchange and HMA store it (JSON array of "hash,quality,timestamp")', () => {
+  // fixtures/lists/vpdq-pytx-compact.json: made from the reference file by CPython with
+  // python-threatexchange's VpdqCompactFeature.__str__ (f"{hash},{quality},{timestamp:.3}") and json.dumps.
+  const COMPACT = readFileSync(fixture('lists', 'vpdq-pytx-compact.json'), 'utf8');
+
+  it("writes timestamps as Python's format(x, '.3'): three significant digits, ties to even", () => {
+    // Each right-hand side printed by CPython 3 for the left-hand double.
+    const python: [number, string][] = [
+      [0.0, '0.0'],
+      [0.001, '0.001'],
+      [0.0001, '0.0001'],
+      [1e-5, '1e-05'],
+      [0.033, '0.033'],
+      [0.0333, '0.0333'],
+      [0.0625, '0.0625'],
+      [0.125, '0.125'],
+      [0.5, '0.5'],
+      [1.0, '1.0'],
+      [1.005, '1.0'],
+      [1.015, '1.01'],
+      [1.025, '1.02'],
+      [1.0625, '1.06'],
+      [1.125, '1.12'],
+      [1.5, '1.5'],
+      [2.675, '2.67'],
+      [9.995, '9.99'],
+      [9.9951, '10.0'],
+      [10.0, '10.0'],
+      [10.05, '10.1'],
+      [10.25, '10.2'],
+      [33.3333, '33.3'],
+      [99.94, '99.9'],
+      [99.95, '1e+02'],
+      [99.96, '1e+02'],
+      [100.0, '1e+02'],
+      [101.0, '1.01e+02'],
+      [123.456, '1.23e+02'],
+      [1234.5, '1.23e+03'],
+      [86399.999, '8.64e+04'],
+      [1e15, '1e+15'],
+      [4.97, '4.97'],
+      [3.3333333, '3.33'],
+    ];
+    expect(python.map(([x]) => formatPythonPrecision3(x))).toEqual(python.map(([, text]) => text));
+  });
+
+  it('writes the reference frames byte for byte as python-threatexchange does, and reads them back', () => {
+    // The reference file's hashes and qualities, with vPDQ's own timestamps (float32 frame / 30 fps;
+    // the file prints them rounded to 3 decimals).
+    const frames = parseVpdq(EXPECTED).map((f) => ({
+      ...f,
+      timestamp: Math.fround(Math.fround(f.frameNumber) / Math.fround(30)),
+    }));
+    expect(formatVpdqJson(frames)).toBe(COMPACT);
+    const back = parseVpdqJson(COMPACT, { source: 'c.json' });
+    expect(back.map((f) => [f.frameNumber, f.quality, f.hash])).toEqual(
+      frames.map((f, i) => [i, f.quality, f.hash]),
+    );
+    // Timestamps keep three significant digits: frame 31 at 1.0333 s is 1.03.
+    expect(back.map((f) => f.timestamp)).toEqual(
+      (JSON.parse(COMPACT) as string[]).map((s) => Number(s.split(',')[2])),
+    );
+    expect([back[1]!.timestamp, back[31]!.timestamp]).toEqual([0.0333, 1.03]);
+  });
+
+  it('reads scientific timestamps (1.01e+02) and refuses malformed elements naming them', () => {
+    const [frame] = parseVpdqJson(`["${HEX},87,1.01e+02"]`);
+    expect(frame).toMatchObject({ frameNumber: 0, quality: 87, timestamp: 101 });
+    for (const bad of [`{}`, `["${HEX},101,0.0"]`, `["${HEX},100"]`, `[42]`, `[`]) {
+      let error: unknown;
+      try {
+        parseVpdqJson(bad, { source: 'bad.json' });
+      } catch (err) {
+        error = err;
+      }
+      expect(isImprintError(error, 'ERR_HASH_LIST_SYNTAX')).toBe(true);
+      expect((error as Error).message).toMatch(/^bad\.json: /);
+    }
   });
 });

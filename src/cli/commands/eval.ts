@@ -45,6 +45,10 @@ Options:
   --related <regex>  originals whose names give the same match (first group if any) are related,
                      e.g. tiles of one wallpaper; their false pairs are also reported apart
   --cache <file>     keep the hashes in <file> and reuse them when nothing they depend on changed
+  --known-records <file>
+                     take the originals' PDQ hashes (plain and derived) from fingerprint records
+                     ('imprint hash --method pdq-max -r <dir> -o <file>') instead of the images,
+                     as a platform that only receives the records has them
   --out <dir>        report directory (default eval-report)`;
 
 /** `imprint eval`. */
@@ -96,6 +100,9 @@ const evalCommand: Command = {
       signal: io.signal,
       ...(limit === undefined ? {} : { limit }),
       ...(values.cache === undefined ? {} : { cacheFile: resolve(io.cwd, values.cache) }),
+      ...(values['known-records'] === undefined
+        ? {}
+        : { knownRecords: resolve(io.cwd, values['known-records']) }),
       ...(values.related === undefined ? {} : { relatedKey: relatedKeyOf(values.related) }),
       onProgress: (p, done, total) => {
         if (p !== phase) {
@@ -178,6 +185,7 @@ function parse(args: string[]) {
       precision: { type: 'string' },
       'cost-sample': { type: 'string' },
       cache: { type: 'string' },
+      'known-records': { type: 'string' },
       related: { type: 'string' },
       out: { type: 'string' },
     },

@@ -1,23 +1,33 @@
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, truncate } from 'node:fs/promises';
+import { once } from 'node:events';
+import { readFile, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
-import { type FileResult, hashFiles } from '../../sharp/batch.js';
+import { WRITE_FORMATS } from '../../lists/formats/index.js';
+import { HashListWriter } from '../../lists/write.js';
+import { openAtomicFile } from '../../node/atomic-file.js';
+import { type FileResult, mapFiles } from '../../sharp/batch.js';
+import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
+import { type HashImageOptions, hashImage } from '../../sharp/hash-image.js';
 import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { writeFingerprints } from '../fingerprints.js';
+import { checkStdinUse } from '../inputs.js';
+import { stdinOf } from '../known.js';
+import { methodOption } from '../methods.js';
 import { writeLine } from '../output.js';
 import { runVideoHash, withoutVideoFlag } from '../video.js';
+import { WORKERS_HELP, workersOption } from '../workers.js';
 
-const help = `Usage: imprint hash [options] <file|dir>...
+const help = `Usage: imprint hash [options] <file|dir|->...
 
 Hashes images. One line per image: "hash,quality,path" (the PDQ reference CLI's format), or one
 JSON object per line with --json. Files that fail are reported on stderr with their error code;
-the others still print.
+the others still print. '-' reads one image from standard input.
 
 Options:
   --algo <names>         algorithms, comma-separated (default pdq); several need --json.
@@ -27,12 +37,25 @@ Options:
                          order ${DIHEDRAL_NAMES.join(', ')})
   --json                 NDJSON: {"path","algorithm","hash","quality"} (several algorithms:
                          {"path","hashes":{name:hex},"quality"})
+  --list-format <f>      write a hash list another tool imports, the path as metadata where the
+                         format has room: threatexchange ("pdq <hash>", python-threatexchange's
+                         file format), hma ({"pdq":"<hash>"}, HMA's bank signal import), stopncii
+                         (StopNCII hash records), pdq-photo-hasher (hash,quality,path), pdq-int64,
+                         plain, hash-metadata, csv or ndjson
+  --method <name>        fingerprint records to share instead (NDJSON, one per image): the plain
+                         PDQ hash plus the derived hashes the matching method stores (pdq-max:
+                         crops, bands, flattened highlights, pHash), for 'imprint index build
+                         --list' or 'imprint match --list' where the images are not
   -r, --recursive        hash the images in directories (by file name extension), sorted
   -o, --output <file>    write to <file> (appears only when complete; <file>.partial meanwhile)
   --resume               continue an interrupted -o run: skip files already in <file>.partial
   --auto-orient          apply EXIF orientation (default off, as the reference hashers)
+  --sixteen-bit <rule>   16-bit images: scale (default: v >> 8, the picture as it looks, as Pillow/HMA
+                         read colour), pillow (16-bit grey clipped to 255 as Pillow's convert does)
+                         or low-byte (v & 255, as the C++ pdq-photo-hasher reads them)
   --max-pixels <n>       refuse images with more pixels (default 100000000)
   --concurrency <n>      images decoded at once (default: cores + 1)
+${WORKERS_HELP}
   --video                videos instead: vPDQ frame hashes ('imprint video hash', see 'imprint video --help')`;
 
 /** `imprint hash`. */
@@ -56,8 +79,27 @@ const hashCommand: Command = {
     if (values.dihedral && !algorithms.includes('pdq'))
       throw new UsageError('--dihedral needs pdq among --algo');
     if (values.resume && !values.output) throw new UsageError('--resume needs -o <file>');
+    const list = listWriter(
+      values['list-format'],
+      algorithms,
+      json || values.dihedral === true || values.resume === true,
+    );
     if (positionals.length === 0) throw new UsageError('no input files');
+    checkStdinUse(positionals);
+    const method = values.method === undefined ? undefined : methodOption(values.method);
+    if (
+      method &&
+      ((values.algo ?? 'pdq') !== 'pdq' || values.dihedral || (values.flavour ?? 'fullres') !== 'fullres')
+    )
+      throw new UsageError(
+        '--method makes PDQ fingerprint records: leave out --algo, --dihedral and --flavour',
+      );
     const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
+    const sixteenBit = choiceOption(values['sixteen-bit'], '--sixteen-bit', SIXTEEN_BIT_RULES, 'scale');
+    const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
+    const concurrency =
+      values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
+    workersOption(values.workers);
 
     const output = values.output
       ? await openOutput(resolve(io.cwd, values.output), values.resume ?? false)
@@ -66,22 +108,36 @@ const hashCommand: Command = {
     const batch = new BatchReport('hash', io);
     const paths = batch.paths(positionals, values.recursive ?? false);
     const todo = output?.alreadyDone.size ? skipDone(paths, output.alreadyDone, io.cwd) : paths;
-    const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
-    const concurrency =
-      values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
     try {
-      for await (const result of hashFiles(todo, {
-        algorithms,
-        pdqFlavour: flavour,
-        dihedral: values.dihedral ?? false,
-        autoOrient: values['auto-orient'] ?? false,
-        maxPixels,
-        signal: io.signal,
-        ...(concurrency === undefined ? {} : { concurrency }),
-      })) {
-        if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
-        else batch.failFile(result.path, result.error);
-        batch.finished();
+      if (method) {
+        const options = { autoOrient: values['auto-orient'] ?? false, maxPixels, sixteenBit };
+        await writeFingerprints(method, { out, paths: todo, batch }, { ...options, concurrency }, io);
+      } else {
+        const options: HashImageOptions = {
+          algorithms,
+          pdqFlavour: flavour,
+          dihedral: values.dihedral ?? false,
+          autoOrient: values['auto-orient'] ?? false,
+          maxPixels,
+          sixteenBit,
+          signal: io.signal,
+        };
+        const work = (path: string) => hashImage(path === '-' ? stdinOf(io) : resolve(io.cwd, path), options);
+        for await (const r of mapFiles(todo, work, {
+          signal: io.signal,
+          ...(concurrency === undefined ? {} : { concurrency }),
+        })) {
+          const result: FileResult = r.ok ? { path: r.path, index: r.index, ok: true, result: r.value } : r;
+          if (result.ok && list) {
+            const text = list.write({
+              hash: result.result.hashes[algorithms[0]!]!,
+              metadata: listMetadata(list, result.path),
+            });
+            if (!out.write(text)) await once(out, 'drain');
+          } else if (result.ok) await writeLine(out, formatResult(result, algorithms, json));
+          else batch.failFile(result.path, result.error);
+          batch.finished();
+        }
       }
     } catch (err) {
       batch.progress.clear();
@@ -95,6 +151,7 @@ const hashCommand: Command = {
       await output?.close(false);
       throw err;
     }
+    if (list) out.write(list.end());
     await output?.close(true);
     return batch.summarize() ? EXIT.SOME_FAILED : EXIT.OK;
   },
@@ -107,14 +164,49 @@ function parse(args: string[]) {
     algo: { type: 'string' },
     flavour: { type: 'string' },
     dihedral: { type: 'boolean' },
+    method: { type: 'string' },
     json: { type: 'boolean' },
     recursive: { type: 'boolean', short: 'r' },
     output: { type: 'string', short: 'o' },
     resume: { type: 'boolean' },
     'auto-orient': { type: 'boolean' },
+    'sixteen-bit': { type: 'string' },
     'max-pixels': { type: 'string' },
     concurrency: { type: 'string' },
+    'list-format': { type: 'string' },
+    workers: { type: 'string' },
   } as const);
+}
+
+/**
+ * The writer of `--list-format`, checked up front: one algorithm, no --json/--dihedral/--resume,
+ * and an algorithm the format's tool has a type for (a trial write of a zero hash says).
+ */
+function listWriter(
+  format: string | undefined,
+  algorithms: readonly string[],
+  conflicting: boolean,
+): HashListWriter | undefined {
+  if (format === undefined) return undefined;
+  const name = choiceOption(format, '--list-format', WRITE_FORMATS, 'plain');
+  if (conflicting) throw new UsageError('--list-format does not combine with --json, --dihedral or --resume');
+  if (algorithms.length !== 1) throw new UsageError('--list-format writes one algorithm');
+  const { name: algorithm, bits } = getAlgorithm(algorithms[0]!);
+  const options = name === 'csv' ? { format: name, columns: ['path'] } : { format: name };
+  try {
+    new HashListWriter(options).write({
+      hash: { algorithm, bits, bytes: new Uint8Array(Math.ceil(bits / 8)) },
+      metadata: listMetadata({ format: name }, 'x'),
+    });
+  } catch (err) {
+    throw new UsageError(`--list-format ${name}: ${(err as Error).message}`);
+  }
+  return new HashListWriter(options);
+}
+
+/** The path as metadata: a string where the format carries a path or text, an object elsewhere. */
+function listMetadata(writer: { format: string }, path: string): unknown {
+  return ['hash-metadata', 'pdq-photo-hasher', 'pdq-int64'].includes(writer.format) ? path : { path };
 }
 
 function formatResult(
@@ -151,7 +243,8 @@ interface OpenOutput {
 
 /**
  * Output goes to `<file>.partial` and is renamed to `<file>` only when the run completes, so a
- * finished file is never half-written. `--resume` keeps the partial file's complete lines.
+ * finished file is never half-written. `--resume` keeps the partial file's complete lines; an
+ * interrupted run keeps the partial file for it.
  */
 async function openOutput(path: string, resume: boolean): Promise<OpenOutput> {
   const partial = `${path}.partial`;
@@ -170,18 +263,11 @@ async function openOutput(path: string, resume: boolean): Promise<OpenOutput> {
       if (p !== undefined) alreadyDone.add(p);
     }
   }
-  const stream = createWriteStream(partial, { flags: resume ? 'a' : 'w' });
-  await new Promise<void>((ok, fail) => {
-    stream.once('open', () => ok());
-    stream.once('error', fail);
-  });
+  const file = await openAtomicFile(path, { partialPath: partial, append: resume, what: 'output' });
   return {
-    stream,
+    stream: file.stream,
     alreadyDone,
-    async close(complete: boolean) {
-      await new Promise<void>((ok) => stream.end(ok));
-      if (complete) await rename(partial, path);
-    },
+    close: (complete) => (complete ? file.commit() : file.abandon({ keep: true })),
   };
 }
 

@@ -1,17 +1,39 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { ImprintError } from '../../core/errors.js';
 import { LocalFeatureIndex } from '../../features/feature-index.js';
+import { READ_FORMATS, WRITE_FORMATS } from '../../lists/formats/index.js';
+import type { HashListWriteFormat } from '../../lists/types.js';
+import type { HashListWriteEntry } from '../../lists/write.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
+import { indexPropertiesFor } from '../../methods/fingerprint.js';
 import type { KnownFeatureOwner } from '../../methods/local.js';
+import { openAtomicFile } from '../../node/atomic-file.js';
 import { featureFileOf, saveFeatureIndex } from '../../node/feature-file.js';
-import { readHashListFile } from '../../node/hash-list-file.js';
+import { writeHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
-import { intOption, parseCommandArgs } from '../args.js';
+import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { KnownUnusable, loadKnownIndex } from '../known.js';
 import { addImagesToIndex, methodOption } from '../methods.js';
+import { WORKERS_HELP, workersOption } from '../workers.js';
+
+/** `text` wrapped at 100 columns, each line indented by `indent` spaces. */
+function wrap(text: string, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
+}
 
 const help = `Usage: imprint index build (--list <file> | --images <dir>) -o <index> [options]
 
@@ -21,8 +43,11 @@ tables are saved with it, so loading the index costs about one read of the file.
 written atomically (a temporary file renamed into place). A summary goes to stderr.
 
 Options:
-  --list <file>          the hash list (plain hex, hash,metadata, CSV with a hash/pdq/signal column,
-                         ThreatExchange, StopNCII or NDJSON records; detected automatically)
+  --list <file>          the hash list, its format detected from its first lines (or --format):
+${wrap(READ_FORMATS.join(', '), 25)}; or fingerprint records from 'imprint hash --method' (their
+                         derived hashes are stored too, as --images --method would)
+  --format <f>           the list's format, when detection is not wanted (auto by default)
+  --hash-column <name>   CSV/TSV: the column holding the hashes
   --images <dir>         hash the images under <dir> (recursively) instead, each with its file name
                          as metadata, storing whatever extra hashes --method needs (PDQ)
   --method <name>        with --images: the matching method to store hashes for (default pdq: the
@@ -35,7 +60,18 @@ Options:
   --flat                 a flat index without multi-index tables (smaller; fine for small lists)
   --max-distance <n>     default match distance stored in the index (default: the algorithm's)
   --lenient              skip malformed list lines (each reported on stderr) instead of stopping
-  --skip-other-types     skip rows the list types as another algorithm instead of stopping`;
+  --skip-other-types     skip rows the list types as another algorithm instead of stopping
+  --keep-weak            keep known hashes below PDQ quality 50 (flat pictures, whose hashes match
+                         other flat pictures): by default they are refused, each image named and
+                         counted on stderr (list hashes count when the list gives their quality)
+  --export <file>        also write the known hashes as a hash list another tool imports (each
+                         image's plain hash with its path, or each list entry as read)
+  --export-format <f>    its format (default ndjson):
+${wrap(WRITE_FORMATS.join(', '), 25)}
+${WORKERS_HELP}
+
+A list or folder that yields no usable hash (empty, comments or a header only, every line skipped,
+every row another algorithm, every image weak or broken) writes nothing: ERR_LIST_EMPTY, exit 4.`;
 
 /** `imprint index build`: a hash list to an index file. */
 const indexCommand: Command = {
@@ -53,6 +89,12 @@ const indexCommand: Command = {
       throw new UsageError('give exactly one of --list <file> or --images <dir>');
     if (values.method !== undefined && !values.images) throw new UsageError('--method works with --images');
     if (!values.output) throw new UsageError('-o <index> is required');
+    if ((values.format !== undefined || values['hash-column'] !== undefined) && !values.list)
+      throw new UsageError('--format and --hash-column work with --list');
+    if (values['export-format'] !== undefined && !values.export)
+      throw new UsageError('--export-format needs --export <file>');
+    const exportFormat = choiceOption(values['export-format'], '--export-format', WRITE_FORMATS, 'ndjson');
+    const exported: HashListWriteEntry[] = [];
     let algorithm: ReturnType<typeof getAlgorithm>;
     try {
       algorithm = getAlgorithm(values.algo ?? 'pdq');
@@ -62,17 +104,47 @@ const indexCommand: Command = {
     const maxDistance = intOption(values['max-distance'], '--max-distance', algorithm.defaultThreshold);
     const outPath = resolve(io.cwd, values.output);
     const started = performance.now();
+    const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+    workersOption(values.workers);
+    const keepWeak = values['keep-weak'] ?? false;
+    // Refused before any work: -o onto a directory or into a missing one.
+    await (await openAtomicFile(outPath, { what: 'index' })).abandon();
 
-    const options = { algorithm: algorithm.name, bits: algorithm.bits, defaultMaxDistance: maxDistance };
-    const index = values.flat ? new FlatIndex<unknown>(options) : new MihIndex<unknown>(options);
     if (values.images) {
       if (algorithm.name !== 'pdq') throw new UsageError('--images hashes with pdq (leave out --algo)');
       const method = methodOption(values.method ?? 'pdq');
+      const options = { algorithm: algorithm.name, bits: algorithm.bits, defaultMaxDistance: maxDistance };
+      const index = values.flat ? new FlatIndex<unknown>(options) : new MihIndex<unknown>(options);
       // A method with local features stores them beside the index, in <index>.features.
       const features = method.local ? new LocalFeatureIndex<KnownFeatureOwner<unknown>>() : undefined;
-      const added = await addImagesToIndex(index, values.images, method, io, features);
+      const added = await addImagesToIndex(
+        index,
+        values.images,
+        method,
+        {
+          keepWeak,
+          // The plain hash of each image (what other tools can match), for --export.
+          onAdded: (entries) => {
+            if (values.export) for (const e of entries) if (typeof e.metadata === 'string') exported.push(e);
+          },
+          ...(features ? { features } : {}),
+        },
+        io,
+      );
       if (io.signal.aborted) return EXIT.INTERRUPTED;
-      await saveIndex(index, outPath, { signal: io.signal });
+      const weak = added.weak ? `, ${added.weak} below PDQ quality 50 ${keepWeak ? 'kept' : 'refused'}` : '';
+      if (index.size === 0) {
+        // An index without a hash would answer "no" to every upload.
+        throw new KnownUnusable(
+          new ImprintError(
+            'ERR_LIST_EMPTY',
+            `No usable image (${added.images} added, ${added.failed} failed${weak}): the index is not written`,
+            { location: { source: values.images } },
+          ),
+        );
+      }
+      await saveIndex(index, outPath, { signal: io.signal, properties: indexPropertiesFor(method) });
+      await exportList(values.export, exported, exportFormat, io);
       const { size } = await stat(outPath);
       let local = '';
       if (features) {
@@ -81,37 +153,37 @@ const indexCommand: Command = {
       }
       io.stderr.write(
         `imprint index: ${values.images}: ${added.images} images, ${added.hashes} hashes for method ${method.name} ` +
-          `(${index.size} distinct) -> ${values.output} (${index.kind}, ${size} bytes)${local} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+          `(${index.size} distinct${weak}) -> ${values.output} (${index.kind}, ${size} bytes)${local} in ${seconds()} s\n`,
       );
       return added.failed > 0 ? EXIT.SOME_FAILED : EXIT.OK;
     }
-    const listPath = resolve(io.cwd, values.list!);
-    const reader = readHashListFile(listPath, {
-      algorithm: algorithm.name,
-      lenient: values.lenient ?? false,
-      otherAlgorithms: values['skip-other-types'] ? 'skip' : 'error',
-      signal: io.signal,
-      onProblem: (err) => io.stderr.write(`imprint index: skipped ${err.message}\n`),
-    });
-    // As 'imprint match --list' does: a line without metadata (plain hex) is known by its line number.
-    for await (const batch of reader.batches()) {
-      index.addAll(batch.map((e) => ({ hash: e.hash, metadata: e.metadata ?? { line: e.line } })));
-    }
-    if (io.signal.aborted) return EXIT.INTERRUPTED;
-    await saveIndex(index, outPath, { signal: io.signal });
-
-    const s = reader.stats;
-    const { size } = await stat(outPath);
-    const extras = [
-      s.skipped ? `${s.skipped} malformed lines skipped` : '',
-      s.filtered ? `${s.filtered} rows of other hash types skipped` : '',
-      s.withdrawn ? `${s.withdrawn} withdrawn records skipped` : '',
-    ].filter(Boolean);
-    io.stderr.write(
-      `imprint index: ${values.list}: ${s.entries} hashes (${index.size} distinct, format ${s.format ?? 'empty'})` +
-        `${extras.length ? `; ${extras.join('; ')}` : ''} -> ${values.output} ` +
-        `(${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    // The list is read and checked as 'imprint match --list' reads it (a line without metadata is
+    // known by its line number); one without a usable hash is refused before anything is written.
+    const { index, summary, method } = await loadKnownIndex(
+      {
+        kind: 'list',
+        path: values.list!,
+        algorithm: algorithm.name,
+        lenient: values.lenient ?? false,
+        skipOtherTypes: values['skip-other-types'] ?? false,
+        keepWeak,
+        flat: values.flat ?? false,
+        maxDistance,
+        ...listSourceOptions(values),
+        ...(values.export ? { onEntries: (entries) => exported.push(...entries) } : {}),
+      },
+      io,
+      'index',
     );
+    if (io.signal.aborted) return EXIT.INTERRUPTED;
+    // Fingerprint records: the index records their method and derivation version.
+    await saveIndex(index, outPath, {
+      signal: io.signal,
+      ...(method === undefined ? {} : { properties: indexPropertiesFor(method) }),
+    });
+    await exportList(values.export, exported, exportFormat, io);
+    const { size } = await stat(outPath);
+    io.stderr.write(`${summary} -> ${values.output} (${index.kind}, ${size} bytes) in ${seconds()} s\n`);
     return EXIT.OK;
   },
 };
@@ -127,7 +199,38 @@ function parse(args: string[]) {
     'max-distance': { type: 'string' },
     lenient: { type: 'boolean' },
     'skip-other-types': { type: 'boolean' },
+    'keep-weak': { type: 'boolean' },
+    workers: { type: 'string' },
+    format: { type: 'string' },
+    'hash-column': { type: 'string' },
+    export: { type: 'string' },
+    'export-format': { type: 'string' },
   } as const);
+}
+/** Writes `--export` (atomically), reporting what it wrote on stderr. */
+async function exportList(
+  path: string | undefined,
+  entries: readonly HashListWriteEntry[],
+  format: HashListWriteFormat,
+  io: CliIo,
+): Promise<void> {
+  if (path === undefined) return;
+  const result = await writeHashListFile(resolve(io.cwd, path), entries, {
+    format,
+    ...(format === 'csv' ? { columns: csvColumns(entries) } : {}),
+  });
+  io.stderr.write(`imprint index: ${path}: ${result.entries} hashes as ${format}\n`);
+}
+
+/** CSV columns for the exported entries: every metadata key (a string metadata is a "metadata" column). */
+function csvColumns(entries: readonly HashListWriteEntry[]): string[] {
+  const columns = new Set<string>();
+  for (const { metadata } of entries) {
+    if (typeof metadata === 'string') columns.add('metadata');
+    else if (metadata && typeof metadata === 'object' && !Array.isArray(metadata))
+      for (const key of Object.keys(metadata)) columns.add(key);
+  }
+  return [...columns];
 }
 
 export default indexCommand;
