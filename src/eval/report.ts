@@ -116,7 +116,7 @@ export function buildReport(result: EvalResult, precision: number, command: stri
   result.costs.forEach((c, k) => {
     if (!c.local) return;
     md.push(
-      `\`${result.methods[k]!.name}\` also stores ${c.local.featuresPerImage.toFixed(0)} local features per known image on average (${int(Math.round(c.local.bytesPerImage))} bytes each in a feature index); its hashing times include extracting features, its lookup time looking them up and verifying the candidates. Its score for a local match is threshold + min inliers - inliers.`,
+      `\`${result.methods[k]!.name}\` also stores ${c.local.featuresPerImage.toFixed(0)} local features per known image on average (${int(Math.round(c.local.bytesPerImage))} bytes per known image in a feature index); its hashing times include extracting features, its lookup time looking them up and verifying the candidates. Its score for a local match is threshold + min inliers - inliers.`,
       '',
     );
   });
