@@ -11,7 +11,7 @@ import { ImprintError } from '../../src/core/errors.js';
 import { extractFeatureViews, extractLocalFeatures } from '../../src/features/extract.js';
 import { LocalFeatureIndex } from '../../src/features/feature-index.js';
 import { descriptorDistance } from '../../src/features/hamming.js';
-import { LOCAL_RULE, matchLocal, queryLocalViews } from '../../src/methods/local.js';
+import { type KnownFeatureOwner, LOCAL_RULE, matchLocal, queryLocalViews } from '../../src/methods/local.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture } from '../helpers.js';
@@ -262,6 +262,32 @@ describe('imprint index build / match --method pdq-local', () => {
     for (const name of UNRELATED) {
       expect(results.find((x) => x.path.endsWith(`unrelated-${name}.png`)).matches).toEqual([]);
     }
+  });
+
+  it('matchImage gives what the CLI gives with the feature index, and refuses pdq-local without it', async () => {
+    const { loadIndex } = await import('../../src/node/index-file.js');
+    const { featureFileOf, loadFeatureIndex } = await import('../../src/node/feature-file.js');
+    const { matchImage } = await import('../../src/sharp/match-image.js');
+    const known = await loadIndex(join(dir, 'known.idx'));
+    const features = await loadFeatureIndex<KnownFeatureOwner<unknown>>(
+      featureFileOf(join(dir, 'known.idx')),
+    );
+    for (const copy of COPIES) {
+      const result = await matchImage(join(dir, 'uploads', `${copy.name}.png`), known, {
+        method: 'pdq-local',
+        features,
+      });
+      expect(result.method).toBe('pdq-local');
+      expect(result.matches.map((m) => m.metadata[0])).toEqual([copy.of]);
+    }
+    const unrelated = await matchImage(join(dir, 'uploads', `unrelated-${UNRELATED[0]}.png`), known, {
+      method: 'pdq-local',
+      features,
+    });
+    expect(unrelated.matches).toEqual([]);
+    await expect(
+      matchImage(join(dir, 'uploads', 'square.png'), known, { method: 'pdq-local' }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 
   it('refuses a list (no features there) and a missing or damaged features file', async () => {
