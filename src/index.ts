@@ -23,6 +23,7 @@ export * from './algorithms/types.js';
 export * from './core/errors.js';
 export * from './core/hash.js';
 export * from './core/pixels.js';
+export * from './features/index.js';
 export * from './lists/fingerprint-records.js';
 export * from './lists/index.js';
 export * from './matching/flat-index.js';

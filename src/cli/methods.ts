@@ -6,7 +6,10 @@
 import { basename, relative, resolve } from 'node:path';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { ImprintError } from '../core/errors.js';
+import { hashToHex } from '../core/hash.js';
+import type { LocalFeatureIndex } from '../features/feature-index.js';
 import type { HashIndex, IndexEntry } from '../matching/types.js';
+import type { KnownFeatureOwner } from '../methods/local.js';
 import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
 import { mapFiles } from '../sharp/batch.js';
@@ -34,7 +37,8 @@ export interface AddedImages {
 
 /**
  * Hashes every image under `dir` (recursively) into `index` as `method` stores known images, each
- * with its file name relative to `dir` as metadata. Failed files are reported on stderr, and so
+ * with its file name relative to `dir` as metadata (and, for a method with local features, their
+ * features into `options.features`). Failed files are reported on stderr, and so
  * are images below PDQ quality 50 (refused unless `keepWeak`: a flat picture's hash matches other
  * flat pictures).
  */
@@ -46,6 +50,8 @@ export async function addImagesToIndex(
     keepWeak: boolean;
     /** Hears each image's entries as they are added (e.g. to export the plain hashes). */
     onAdded?: (entries: readonly IndexEntry<unknown>[]) => void;
+    /** Where a method with local features puts each image's. */
+    features?: LocalFeatureIndex<KnownFeatureOwner<unknown>>;
   },
   io: CliIo,
 ): Promise<AddedImages> {
@@ -56,10 +62,11 @@ export async function addImagesToIndex(
   let weak = 0;
   const known = async (path: string) => {
     const name = relative(root, resolve(io.cwd, path)) || basename(path);
-    return knownImageEntries(resolve(io.cwd, path), method, name, {
+    const known = await knownImageEntries(resolve(io.cwd, path), method, name, {
       keepWeak: options.keepWeak,
       signal: io.signal,
     });
+    return { ...known, name };
   };
   for await (const r of untilAborted(mapFiles(batch.paths([dir], true), known, { signal: io.signal }))) {
     if (!r.ok) batch.failFile(r.path, r.error);
@@ -76,6 +83,8 @@ export async function addImagesToIndex(
       if (r.value.entries.length > 0) {
         index.addAll(r.value.entries);
         options.onAdded?.(r.value.entries);
+        if (options.features && r.value.local)
+          options.features.add(r.value.local, { metadata: r.value.name, hash: hashToHex(r.value.hash) });
         images++;
         hashes += r.value.entries.length;
       }

@@ -113,6 +113,13 @@ export function buildReport(result: EvalResult, precision: number, command: stri
   );
   for (const m of result.methods) md.push(`- \`${m.name}\` (${m.side}): ${m.summary}.`);
   md.push('');
+  result.costs.forEach((c, k) => {
+    if (!c.local) return;
+    md.push(
+      `\`${result.methods[k]!.name}\` also stores ${c.local.featuresPerImage.toFixed(0)} local features per known image on average (${int(Math.round(c.local.bytesPerImage))} bytes per known image in a feature index); its hashing times include extracting features, its lookup time looking them up and verifying the candidates. Its score for a local match is threshold + min inliers - inliers.`,
+      '',
+    );
+  });
 
   const table = (
     title: string,

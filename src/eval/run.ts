@@ -10,10 +10,12 @@ import { getAlgorithm } from '../algorithms/registry.js';
 import { ImprintError } from '../core/errors.js';
 import { type Hash, hammingDistance, hashFromHex, hashToHex } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
+import { LocalFeatureIndex } from '../features/feature-index.js';
 import { type FingerprintRecord, readFingerprintRecords } from '../lists/fingerprint-records.js';
 import { MihIndex } from '../matching/mih-index.js';
 import { FINGERPRINT_READING, fingerprintEntries } from '../methods/fingerprint.js';
 import * as frame from '../methods/frame.js';
+import { knownLocalFeatures, localScore, queryLocalViews } from '../methods/local.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
@@ -46,6 +48,7 @@ import {
 import { decodeImage } from '../sharp/decode.js';
 import { evenSubset, listImages, loadOriginals, type Original } from './corpus.js';
 import { EDIT_FAMILIES_VERSION } from './families.js';
+import { type LocalStore, localEverything, localRunOf, localRuns } from './local.js';
 import { addScore, emptyHistogram, NO_SCORE } from './metrics.js';
 import { seedOf } from './random.js';
 import {
@@ -130,6 +133,12 @@ export interface MethodCost {
   readonly lookupMs: number;
   /** Sample queries where the index lookup disagreed with the plain pairwise definition (must be 0). */
   readonly lookupMismatches: number;
+  /**
+   * Methods with local features: features stored per known image (mean) and the bytes they take
+   * in a feature index. Their extraction is in knownMs / queryMs, their lookup and verification in
+   * lookupMs.
+   */
+  readonly local?: { readonly featuresPerImage: number; readonly bytesPerImage: number };
 }
 
 /** Everything a report needs. */
@@ -297,6 +306,19 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   if (records)
     store = { ...store, known: store.known.map((f, i) => withRecordHashes(f, records[i]!, knownKeys)) };
 
+  // Methods with local features: every copy matched against a feature index of the originals.
+  const localStores = new Map<string, LocalStore>();
+  for (const [run, rule] of localRuns(methods)) {
+    localStores.set(
+      run,
+      await localEverything(originals, transforms, seed, rule, {
+        ...(options.cacheFile ? { cacheFile: `${options.cacheFile}.local-${run.replace(/\W+/g, '-')}` } : {}),
+        ...(signal ? { signal } : {}),
+        progress,
+      }),
+    );
+  }
+
   progress('scoring', 0, transforms.length);
   const n = originals.length;
   const known = new Map<string, KnownFamily>();
@@ -360,6 +382,12 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
       }
       methods.forEach((method, m) => {
         methodScores(method, pairDistances, row);
+        const run = localRunOf(method);
+        // Local evidence for the originals the copy's features were verified against.
+        for (const [j, inliers] of (run && localStores.get(run)!.matches[t]![i]) || []) {
+          const s = localScore(method, inliers);
+          if (s < row[j]!) row[j] = s;
+        }
         const cell = scores[m]![t]!;
         cell.own[i] = row[i]!;
         for (let j = 0; j < n; j++) {
@@ -597,17 +625,52 @@ async function measureCosts(
       const got = found[s]!.map((f) => `${f.metadata}:${f.score}`).sort();
       if (expected.join('|') !== got.join('|')) mismatches++;
     });
+    const local = method.local ? localCosts(method, sample, uploads, originals) : undefined;
     costs.push({
       knownHashes: knownCount / sample.length,
       queryHashes: queryCount / uploads.length,
-      knownMs,
-      queryMs,
-      lookupMs,
+      knownMs: knownMs + (local?.knownMs ?? 0),
+      queryMs: queryMs + (local?.queryMs ?? 0),
+      lookupMs: lookupMs + (local?.lookupMs ?? 0),
       lookupMismatches: mismatches,
+      ...(local
+        ? { local: { featuresPerImage: local.featuresPerImage, bytesPerImage: local.bytesPerImage } }
+        : {}),
     });
   }
   progress('costs', methods.length, methods.length);
   return costs;
+}
+
+/** What a method's local features cost: extraction per known image and per upload, lookup and verification per upload. */
+function localCosts(
+  method: MatchMethod,
+  sample: readonly Original[],
+  uploads: readonly PixelImage[],
+  originals: readonly Original[],
+): { knownMs: number; queryMs: number; lookupMs: number; featuresPerImage: number; bytesPerImage: number } {
+  let t0 = performance.now();
+  for (const o of sample) knownLocalFeatures(method, o.image);
+  const knownMs = (performance.now() - t0) / sample.length;
+  t0 = performance.now();
+  const views = uploads.map((u) => queryLocalViews(method, u));
+  const queryMs = (performance.now() - t0) / uploads.length;
+  const index = new LocalFeatureIndex<number>();
+  originals.forEach((o, j) => {
+    index.add(knownLocalFeatures(method, o.image)!, j);
+  });
+  index.build();
+  t0 = performance.now();
+  for (const v of views) index.match(v);
+  const lookupMs = (performance.now() - t0) / uploads.length;
+  const featuresPerImage = index.descriptorCount / originals.length;
+  return {
+    knownMs,
+    queryMs,
+    lookupMs,
+    featuresPerImage,
+    bytesPerImage: featuresPerImage * index.bytesPerDescriptor,
+  };
 }
 
 /** Costs of a non-PDQ baseline: one plain hash per image, looked up at the method's threshold. */

@@ -4,6 +4,7 @@
  */
 
 export { findPictureBox, findPictureBoxes, refineBox } from './frame.js';
+export * from './local.js';
 export * from './match.js';
 export * from './methods.js';
 export { type Box, flattenHighlights, resampleWindow } from './raster.js';

@@ -5,6 +5,7 @@
  */
 import { PDQ_STABLE_MARGIN } from '../algorithms/pdq-stable.js';
 import { ImprintError } from '../core/errors.js';
+import { LOCAL_RULE } from './local.js';
 import type { MatchMethod, MatchRule } from './types.js';
 import type { VariantFamily } from './variants.js';
 
@@ -245,6 +246,34 @@ export const METHODS: readonly MatchMethod[] = [
     ]),
     threshold: THRESHOLD,
     minQuality: QUERY_QUALITY,
+  },
+  {
+    name: 'pdq-local',
+    side: 'index-side',
+    summary: `pdq-max + local features: ${LOCAL_RULE.knownFeatures} corners and their descriptors stored per known image, a match when ${LOCAL_RULE.minInliers} of the upload's (or its mirror image's) map onto them by one similarity`,
+    knownFamilies: ['plain', 'crops', 'bands', 'tones', 'witness'],
+    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands', 'tones', 'witness'],
+    rules: rules([
+      ...PLUS_RULES,
+      ['plain', 'crops', SLACK.crops],
+      ['bands', 'bands', SLACK.bands, 'same label'],
+      ['tones', 'tones', SLACK.tones, 'same label'],
+      WITNESS_RULE,
+    ]),
+    threshold: THRESHOLD,
+    minQuality: QUERY_QUALITY,
+    local: LOCAL_RULE,
+  },
+  {
+    name: 'local',
+    side: 'index-side',
+    summary: `local features alone (no hash comparison): a match when ${LOCAL_RULE.minInliers} corners map onto a known image's by one similarity`,
+    knownFamilies: ['plain'],
+    queryFamilies: ['plain'],
+    rules: [],
+    threshold: THRESHOLD,
+    minQuality: QUERY_QUALITY,
+    local: LOCAL_RULE,
   },
 ];
 

@@ -34,6 +34,22 @@ export interface MatchRule {
   readonly witnessed?: boolean;
 }
 
+/**
+ * Local features with geometric verification (src/features), for a method that uses them: every
+ * known image's strongest corners and their descriptors are stored; an upload matches a known
+ * image when at least `minInliers` of its corners map onto that image's by one similarity.
+ */
+export interface LocalFeatureRule {
+  /** Fewest corners agreeing with one map (ransac.ts) for a match. */
+  readonly minInliers: number;
+  /** Features stored per known image. */
+  readonly knownFeatures: number;
+  /** Features extracted per upload (and again for its mirror image when `mirror`). */
+  readonly queryFeatures: number;
+  /** Also match the upload's mirror image. */
+  readonly mirror: boolean;
+}
+
 /** A matching method: which hashes each side computes, and which comparisons count. */
 export interface MatchMethod {
   /** Stable name for `--method`. */
@@ -54,6 +70,12 @@ export interface MatchMethod {
    * measures what it costs in false positives.
    */
   readonly minQuality?: number;
+  /**
+   * Local features as well (index-side: they must be stored for every known image). A match by
+   * them scores `threshold + minInliers - inliers`, so it is within the threshold exactly when
+   * enough corners agree, and the method's score is the better of that and its hashes' score.
+   */
+  readonly local?: LocalFeatureRule;
   /**
    * Hash algorithm (default `pdq`). Only PDQ has derived families; for another algorithm a method
    * is its plain hash alone (how `imprint eval --algo` adds baselines such as pHash).

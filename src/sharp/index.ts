@@ -3,6 +3,7 @@
  * and matching uploads against an index. Node only; the pure core is `imprint`.
  */
 
+export * from '../node/feature-file.js';
 export * from '../node/hash-list-file.js';
 export * from '../node/index-file.js';
 export * from '../node/known-list.js';

@@ -8,6 +8,7 @@ import type { HashRequest } from '../algorithms/compute.js';
 import { computeHashes } from '../algorithms/compute.js';
 import { ImprintError, toImprintError, withSource } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
+import type { LocalFeatures } from '../features/extract.js';
 import type { IndexEntry } from '../matching/types.js';
 import type { KnownVariantMetadata } from '../methods/match.js';
 import type { MatchMethod } from '../methods/types.js';
@@ -79,6 +80,8 @@ export interface QueryJobResult extends DecodedInfo {
   readonly hash: Hash;
   readonly quality: number;
   readonly queries: readonly VariantHash[];
+  /** With a method that has local features: the upload's (and its mirror image's). */
+  readonly local?: readonly LocalFeatures[];
 }
 
 /** Result of a {@link KnownJob}. */
@@ -87,6 +90,8 @@ export interface KnownJobResult extends DecodedInfo {
   readonly hash: Hash;
   readonly quality: number;
   readonly entries: readonly IndexEntry<unknown | KnownVariantMetadata<unknown>>[];
+  /** With a method that has local features: the image's. */
+  readonly local?: LocalFeatures;
 }
 
 export type JobResult<J extends Job> = J extends HashJob
@@ -112,28 +117,29 @@ export async function runJob<J extends Job>(job: J, signal?: AbortSignal): Promi
       }
       case 'query': {
         // The matching methods' code is loaded by the jobs that use it, not by plain hashing.
-        const [{ ImageVariants }, { queryHashesFor }] = await Promise.all([
+        const [{ ImageVariants }, { queryHashesFor }, { queryLocalViews }] = await Promise.all([
           import('../methods/variants.js'),
           import('../methods/match.js'),
+          import('../methods/local.js'),
         ]);
         const variants = new ImageVariants(image);
         const { hash, quality } = variants.exact;
-        return compact({
-          hash,
-          quality,
-          queries: queryHashesFor(job.method, variants),
-          ...info,
-        }) as unknown as JobResult<J>;
+        const queries = queryHashesFor(job.method, variants);
+        const local = job.method.local ? { local: queryLocalViews(job.method, variants.working) } : {};
+        return compact({ hash, quality, queries, ...local, ...info }) as unknown as JobResult<J>;
       }
       case 'known': {
-        const [{ ImageVariants }, { knownEntriesFor }] = await Promise.all([
+        const [{ ImageVariants }, { knownEntriesFor }, { knownLocalFeatures }] = await Promise.all([
           import('../methods/variants.js'),
           import('../methods/match.js'),
+          import('../methods/local.js'),
         ]);
         const variants = new ImageVariants(image);
         const { hash, quality } = variants.exact;
         const entries = knownEntriesFor(job.method, variants, job.metadata);
-        return compact({ hash, quality, entries, ...info }) as unknown as JobResult<J>;
+        const features = knownLocalFeatures(job.method, variants.working);
+        const local = features ? { local: features } : {};
+        return compact({ hash, quality, entries, ...local, ...info }) as unknown as JobResult<J>;
       }
       default:
         throw new ImprintError('ERR_INTERNAL', `Unknown job kind ${(job as { kind: unknown }).kind}`);

@@ -1,5 +1,6 @@
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import type { Hash } from '../core/hash.js';
+import type { LocalFeatures } from '../features/extract.js';
 import type { IndexEntry } from '../matching/types.js';
 import type { KnownVariantMetadata } from '../methods/match.js';
 import { getMethod } from '../methods/methods.js';
@@ -29,6 +30,11 @@ export interface KnownImageEntries<M> {
   readonly quality: number;
   /** True when the quality is below the gate (the entries are then empty unless `keepWeak`). */
   readonly weak: boolean;
+  /**
+   * With a method that has local features (`pdq-local`, `local`): the image's, for a
+   * LocalFeatureIndex (absent when refused).
+   */
+  readonly local?: LocalFeatures;
   readonly width: number;
   readonly height: number;
   readonly format: string;
@@ -64,11 +70,13 @@ export async function knownImageEntries<M>(
     options,
   );
   const weak = result.quality < (options.minQuality ?? PDQ_MIN_QUALITY);
+  const refused = weak && !options.keepWeak;
   return {
-    entries: weak && !options.keepWeak ? [] : (result.entries as IndexEntry<M | KnownVariantMetadata<M>>[]),
+    entries: refused ? [] : (result.entries as IndexEntry<M | KnownVariantMetadata<M>>[]),
     hash: result.hash,
     quality: result.quality,
     weak,
+    ...(result.local && !refused ? { local: result.local } : {}),
     width: result.width,
     height: result.height,
     format: result.format,

@@ -1,9 +1,11 @@
 import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { ImprintError, invalidArgument } from '../core/errors.js';
 import { type Hash, hashToHex } from '../core/hash.js';
+import type { LocalFeatureIndex } from '../features/feature-index.js';
 import { matchHash } from '../matching/match.js';
 import type { HashIndex } from '../matching/types.js';
 import { trustedStoredFamilies } from '../methods/fingerprint.js';
+import { type KnownFeatureOwner, matchLocal, mergeLocalMatches } from '../methods/local.js';
 import {
   type KnownVariantMetadata,
   matchWithMethod,
@@ -36,6 +38,12 @@ export interface MatchImageOptions extends DecodeOptions, PooledOptions {
    * gate otherwise (20 for `pdq-max`); 0 matches everything.
    */
   minQuality?: number;
+  /**
+   * The known images' local features, for a method that has them (`pdq-local`, `local`): what
+   * `imprint index build --images --method pdq-local` writes beside the index (loadFeatureIndex).
+   * Required by such a method.
+   */
+  features?: LocalFeatureIndex<KnownFeatureOwner<unknown>>;
 }
 
 /** One known item an upload matched. */
@@ -126,6 +134,13 @@ export function planMatch(index: HashIndex<unknown>, options: MatchImageOptions 
       `A method (${method.name}) and dihedral do not combine: use the method pdq-dihedral`,
     );
   }
+  if (method?.local && !options.features) {
+    throw invalidArgument(
+      `the known images' local features for the method ${method.name} (index build --images --method ${method.name} writes them)`,
+      'features',
+      options.features,
+    );
+  }
   const minQuality = options.minQuality ?? method?.minQuality ?? PDQ_MIN_QUALITY;
   if (typeof minQuality !== 'number' || !(minQuality >= 0))
     throw invalidArgument('a number >= 0', 'minQuality', minQuality);
@@ -199,10 +214,20 @@ export function createMatcher<M>(
       if (plan.method) {
         const method = methodForStored(plan.method, familiesOf(index));
         const upload = await execute(input, (i) => ({ kind: 'query', input: i, decode, method }), where);
-        const found = matchWithMethod(index, method, upload.queries, {
+        const byHashes = matchWithMethod(index, method, upload.queries, {
           ...(plan.maxDistance === undefined ? {} : { threshold: plan.maxDistance }),
           minQuality: plan.minQuality,
         });
+        const { features } = options;
+        const found =
+          method.local && features
+            ? mergeLocalMatches(
+                byHashes,
+                matchLocal(features as LocalFeatureIndex<KnownFeatureOwner<M>>, method, upload.local ?? []),
+                method,
+                upload.hash,
+              )
+            : byHashes;
         return {
           algorithm: plan.algorithm,
           method: plan.methodName,

@@ -86,7 +86,8 @@ function indexFor(methodName: string): FlatIndex<Meta> {
 describe('matching methods', () => {
   it('labels a method index-side exactly when it stores more than the plain hash', () => {
     for (const m of METHODS) {
-      const extra = m.knownFamilies.some((f) => f !== 'plain');
+      // Derived hashes or local features: both are stored from the known image itself.
+      const extra = m.knownFamilies.some((f) => f !== 'plain') || m.local !== undefined;
       expect(m.side, m.name).toBe(extra ? 'index-side' : 'query-side');
       expect(m.knownFamilies[0], m.name).toBe('plain');
       for (const r of m.rules) {

@@ -2,13 +2,16 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { ImprintError } from '../../core/errors.js';
+import { LocalFeatureIndex } from '../../features/feature-index.js';
 import { READ_FORMATS, WRITE_FORMATS } from '../../lists/formats/index.js';
 import type { HashListWriteFormat } from '../../lists/types.js';
 import type { HashListWriteEntry } from '../../lists/write.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
 import { indexPropertiesFor } from '../../methods/fingerprint.js';
+import type { KnownFeatureOwner } from '../../methods/local.js';
 import { openAtomicFile } from '../../node/atomic-file.js';
+import { featureFileOf, saveFeatureIndex } from '../../node/feature-file.js';
 import { writeHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
 import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
@@ -50,6 +53,7 @@ ${wrap(READ_FORMATS.join(', '), 25)}; or fingerprint records from 'imprint hash 
   --method <name>        with --images: the matching method to store hashes for (default pdq: the
                          plain hash only; pdq-crops stores crops, pdq-bands bands, pdq-tones
                          flattened highlights, pdq-witness pHashes, pdq-max all of them;
+                         pdq-local pdq-max's and local features, in <output>.features;
                          see imprint eval)
   -o, --output <file>    the index file to write
   --algo <name>          algorithm of the list (default pdq)
@@ -111,6 +115,8 @@ const indexCommand: Command = {
       const method = methodOption(values.method ?? 'pdq');
       const options = { algorithm: algorithm.name, bits: algorithm.bits, defaultMaxDistance: maxDistance };
       const index = values.flat ? new FlatIndex<unknown>(options) : new MihIndex<unknown>(options);
+      // A method with local features stores them beside the index, in <index>.features.
+      const features = method.local ? new LocalFeatureIndex<KnownFeatureOwner<unknown>>() : undefined;
       const added = await addImagesToIndex(
         index,
         values.images,
@@ -121,6 +127,7 @@ const indexCommand: Command = {
           onAdded: (entries) => {
             if (values.export) for (const e of entries) if (typeof e.metadata === 'string') exported.push(e);
           },
+          ...(features ? { features } : {}),
         },
         io,
       );
@@ -139,9 +146,14 @@ const indexCommand: Command = {
       await saveIndex(index, outPath, { signal: io.signal, properties: indexPropertiesFor(method) });
       await exportList(values.export, exported, exportFormat, io);
       const { size } = await stat(outPath);
+      let local = '';
+      if (features) {
+        const { bytes } = await saveFeatureIndex(features, featureFileOf(outPath), { signal: io.signal });
+        local = `, ${features.descriptorCount} local features -> ${featureFileOf(values.output)} (${bytes} bytes)`;
+      }
       io.stderr.write(
         `imprint index: ${values.images}: ${added.images} images, ${added.hashes} hashes for method ${method.name} ` +
-          `(${index.size} distinct${weak}) -> ${values.output} (${index.kind}, ${size} bytes) in ${seconds()} s\n`,
+          `(${index.size} distinct${weak}) -> ${values.output} (${index.kind}, ${size} bytes)${local} in ${seconds()} s\n`,
       );
       return added.failed > 0 ? EXIT.SOME_FAILED : EXIT.OK;
     }

@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
+import type { LocalFeatureIndex } from '../../features/feature-index.js';
 import { trustedStoredFamilies } from '../../methods/fingerprint.js';
+import type { KnownFeatureOwner } from '../../methods/local.js';
 import { DEFAULT_METHOD } from '../../methods/methods.js';
+import { featureFileOf, loadFeatureIndex } from '../../node/feature-file.js';
 import { mapFiles } from '../../sharp/batch.js';
 import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
 import { createMatcher, matchRecord } from '../../sharp/match-image.js';
@@ -55,8 +58,10 @@ Options:
                          pdq-crops, pdq-bands, pdq-tones, pdq-witness, pdq-max (default:
                          pdq-plus, plus the crops, bands, flattened highlights and pHashes an
                          index built with 'imprint index build --images --method pdq-max'
-                         stores); --max-distance sets a
-                         method's threshold (its derived comparisons stay that much stricter)
+                         stores); pdq-local (pdq-max plus local features: needs --index and the
+                         <index>.features file 'index build --method pdq-local' writes), local
+                         (local features alone); --max-distance sets a method's threshold (its
+                         derived comparisons stay that much stricter)
   --json                 NDJSON output, one object per input
   -r, --recursive        match the images in directories
   --auto-orient          apply EXIF orientation before hashing (default off, as the references)
@@ -122,7 +127,20 @@ const matchCommand: Command = {
       throw new UsageError('--method works with pdq lists and indexes only');
     if (values.method !== undefined && values.method !== 'pdq' && values.dihedral)
       throw new UsageError('--method and --dihedral do not combine (use --method pdq-dihedral)');
-    if (values.method !== undefined) methodOption(values.method);
+    // Local features live beside an index built from images with such a method; a list has none.
+    let features: LocalFeatureIndex<KnownFeatureOwner<unknown>> | undefined;
+    if (values.method !== undefined && methodOption(values.method).local) {
+      if (values.index === undefined) {
+        throw new UsageError(
+          `--method ${values.method} needs an index built with 'imprint index build --images <dir> --method ${values.method}' (local features are not in hash lists)`,
+        );
+      }
+      const path = featureFileOf(values.index);
+      features = await loadFeatureIndex<KnownFeatureOwner<unknown>>(resolve(io.cwd, path));
+      io.stderr.write(
+        `imprint match: ${path}: ${features.size} images, ${features.descriptorCount} local features\n`,
+      );
+    }
     // An index file that records no derivation version (format 1) is matched on its plain hashes.
     trustedStoredFamilies(index, (families, version) =>
       io.stderr.write(
@@ -139,6 +157,7 @@ const matchCommand: Command = {
       sixteenBit,
       ...(maxDistance === undefined ? {} : { maxDistance }),
       ...(minQuality === undefined ? {} : { minQuality }),
+      ...(features ? { features } : {}),
     });
     const withColumns = matcher.plan.method !== undefined;
     const json = values.json ?? false;

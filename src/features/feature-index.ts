@@ -1,0 +1,461 @@
+/**
+ * An index of the local features of many known images, built to hold a million of them in one
+ * process: per descriptor 32 bytes of bits, 6 of keypoint (position in 1/16 px, level,
+ * orientation) and 4 per lookup table, no objects.
+ *
+ * Lookup is multi-index hashing on substrings: table t files every descriptor under keyBits of
+ * its bits from bit t * 256 / tables on as a key, and a query descriptor probes, in each table, its own
+ * key and (with `probeRadius` 1) the keyBits keys one bit away. Two descriptors within
+ * `tables * (probeRadius + 1) - 1` bits of each other share a key within the probe radius in at
+ * least one table (pigeonhole), so those are always found; farther ones are found with a
+ * probability that falls with the distance, which is enough: an upload is recognised by many
+ * corners, not one. The key length is fixed (not grown with the list), so what is found does not
+ * depend on how many images are known; a longer list only makes buckets fuller.
+ *
+ * Matching an upload: every descriptor votes for the known images it found a near descriptor in;
+ * the images with the most votes are verified one by one (correspond.ts, ransac.ts) on all their
+ * stored features, and the number of correspondences agreeing with one similarity decides.
+ */
+import { invalidArgument } from '../core/errors.js';
+import { type CorrespondOptions, correspond } from './correspond.js';
+import type { LocalFeatures } from './extract.js';
+import { PYRAMID_LEVELS } from './extract.js';
+import { descriptorDistance } from './hamming.js';
+import { DESCRIPTOR_BITS, DESCRIPTOR_WORDS } from './pattern.js';
+import {
+  type Similarity,
+  VERIFY_DEFAULTS,
+  type VerifyOptions,
+  verifySimilarity,
+  visibleKnown,
+} from './ransac.js';
+
+/** How the lookup tables are cut. */
+export interface FeatureIndexOptions {
+  /** Bits per table key (default 24). */
+  readonly keyBits?: number;
+  /** Tables, each on its own substring of the descriptor (default 4). */
+  readonly tables?: number;
+  /** 0: probe each key only; 1 (default): also every key one bit away. */
+  readonly probeRadius?: 0 | 1;
+}
+
+/** The arrays an index keeps (see {@link LocalFeatureIndex.parts}). */
+export interface FeatureIndexParts {
+  readonly keyBits: number;
+  readonly tables: number;
+  readonly probeRadius: 0 | 1;
+  /** Descriptors of image i are [starts[i], starts[i + 1]). */
+  readonly starts: Uint32Array;
+  /** Working plane width and height of every image. */
+  readonly sizes: Uint16Array;
+  readonly descriptors: Uint32Array;
+  /** Keypoint positions in 1/16 px. */
+  readonly x: Uint16Array;
+  readonly y: Uint16Array;
+  readonly level: Uint8Array;
+  readonly angle: Uint8Array;
+}
+
+/** How an upload is matched. */
+export interface FeatureMatchOptions {
+  /** Largest descriptor distance that votes (default 48). */
+  readonly voteDistance?: number;
+  /** Fewest votes an image needs to be verified (default 4). */
+  readonly minVotes?: number;
+  /** Most images verified per upload view (default 4). */
+  readonly shortlist?: number;
+  readonly correspond?: CorrespondOptions;
+  readonly verify?: VerifyOptions;
+}
+
+/** Defaults of {@link FeatureMatchOptions}. */
+export const FEATURE_MATCH_DEFAULTS = {
+  voteDistance: 48,
+  minVotes: 4,
+  shortlist: 4,
+  correspond: { maxDistance: 64, ratio: 0.8 },
+} as const;
+
+/** A verified known image. */
+export interface FeatureMatch<M> {
+  readonly image: number;
+  readonly metadata: M;
+  /** Distinct known keypoints agreeing with one similarity (ransac.ts): the evidence. */
+  readonly inliers: number;
+  /** Known keypoints the upload should show under that map (ransac.ts, visibleKnown). */
+  readonly visible: number;
+  /** Mean descriptor distance of the inliers. */
+  readonly meanDistance: number;
+  /** Votes the image had in the lookup. */
+  readonly votes: number;
+  /** The upload view that matched: 0 the upload, 1 its mirror image. */
+  readonly view: number;
+  /** Upload working plane -> known working plane. */
+  readonly model?: Similarity;
+}
+
+const QUANTUM = 16;
+
+/**
+ * Local features of known images, looked up by descriptor and verified geometrically.
+ *
+ * @example
+ * ```ts
+ * const index = new LocalFeatureIndex<string>();
+ * index.add(extractLocalFeatures(knownPixels), 'case-1.jpg');
+ * const [best] = index.match(extractFeatureViews(upload, { maxFeatures: 512, mirror: true }));
+ * if (best && best.inliers >= 12) console.log('matches', best.metadata);
+ * ```
+ */
+export class LocalFeatureIndex<M> {
+  readonly keyBits: number;
+  readonly tables: number;
+  readonly probeRadius: 0 | 1;
+  #descriptors: Uint32Array = new Uint32Array(1024 * DESCRIPTOR_WORDS);
+  #x: Uint16Array = new Uint16Array(1024);
+  #y: Uint16Array = new Uint16Array(1024);
+  #level: Uint8Array = new Uint8Array(1024);
+  #angle: Uint8Array = new Uint8Array(1024);
+  #count = 0;
+  /** Descriptors of image i are [#starts[i], #starts[i + 1]). */
+  #starts: number[] = [0];
+  #sizes: number[] = [];
+  #metadata: M[] = [];
+  /** Per table: descriptor ids sorted by key, and where each directory bucket starts. */
+  #ids: Uint32Array[] = [];
+  #directory: Uint32Array[] = [];
+  #directoryBits = 0;
+  #built = false;
+  #stamps = new Uint32Array(0);
+  #stamp = 0;
+  /** First bit of each table's key, and the mask of a key's bits. */
+  readonly #firsts: number[];
+  readonly #keyMask: number;
+
+  constructor(options: FeatureIndexOptions = {}) {
+    this.keyBits = options.keyBits ?? 24;
+    this.tables = options.tables ?? 4;
+    this.probeRadius = options.probeRadius ?? 1;
+    if (!Number.isInteger(this.keyBits) || this.keyBits < 1 || this.keyBits > 30) {
+      throw invalidArgument('an integer from 1 to 30', 'keyBits', this.keyBits);
+    }
+    if (!Number.isInteger(this.tables) || this.tables < 1 || this.tables * this.keyBits > DESCRIPTOR_BITS) {
+      throw invalidArgument(
+        `an integer from 1 to ${Math.floor(DESCRIPTOR_BITS / this.keyBits)}`,
+        'tables',
+        this.tables,
+      );
+    }
+    if (this.probeRadius !== 0 && this.probeRadius !== 1)
+      throw invalidArgument('0 or 1', 'probeRadius', this.probeRadius);
+    this.#firsts = Array.from(
+      { length: this.tables },
+      (_, t) => t * Math.floor(DESCRIPTOR_BITS / this.tables),
+    );
+    this.#keyMask = 2 ** this.keyBits - 1;
+  }
+
+  /** Known images. */
+  get size(): number {
+    return this.#metadata.length;
+  }
+
+  /** Stored descriptors, all images together. */
+  get descriptorCount(): number {
+    return this.#count;
+  }
+
+  /**
+   * Bytes held per stored descriptor: its bits (32), its keypoint (6) and its place in every table
+   * (4 each); the tables' directories add 1-2 bytes per table (see {@link memoryBytes}).
+   */
+  get bytesPerDescriptor(): number {
+    return DESCRIPTOR_WORDS * 4 + 6 + 4 * this.tables;
+  }
+
+  /**
+   * Bytes of the stored arrays once built, as a list of this size holds them (spare capacity of
+   * the growing arrays and the per-image numbers left out): descriptors, keypoints, tables and
+   * their directories.
+   */
+  memoryBytes(): number {
+    if (!this.#built) this.build();
+    const directories = this.#directory.reduce((s, d) => s + d.byteLength, 0);
+    return this.#count * this.bytesPerDescriptor + directories;
+  }
+
+  /** Adds a known image's features (positions below 4096 px); returns its number. */
+  add(features: LocalFeatures, metadata: M): number {
+    if (features.width >= 4096 || features.height >= 4096) {
+      throw invalidArgument(
+        'a working plane under 4096 px',
+        'features',
+        `${features.width}x${features.height}`,
+      );
+    }
+    const n = features.count;
+    this.#reserve(this.#count + n);
+    this.#descriptors.set(
+      features.descriptors.subarray(0, n * DESCRIPTOR_WORDS),
+      this.#count * DESCRIPTOR_WORDS,
+    );
+    for (let i = 0; i < n; i++) {
+      const at = this.#count + i;
+      this.#x[at] = Math.round(features.x[i]! * QUANTUM);
+      this.#y[at] = Math.round(features.y[i]! * QUANTUM);
+      this.#level[at] = features.level[i]!;
+      this.#angle[at] = features.angle[i]!;
+    }
+    this.#count += n;
+    this.#starts.push(this.#count);
+    this.#sizes.push(features.width, features.height);
+    this.#metadata.push(metadata);
+    this.#built = false;
+    return this.#metadata.length - 1;
+  }
+
+  #reserve(total: number): void {
+    if (total <= this.#x.length) return;
+    let cap = this.#x.length;
+    while (cap < total) cap *= 2;
+    const grow = <T extends Uint8Array | Uint16Array | Uint32Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.#descriptors = grow(this.#descriptors, cap * DESCRIPTOR_WORDS);
+    this.#x = grow(this.#x, cap);
+    this.#y = grow(this.#y, cap);
+    this.#level = grow(this.#level, cap);
+    this.#angle = grow(this.#angle, cap);
+  }
+
+  /**
+   * The stored arrays, as views (encode.ts writes them). The index must not change while they
+   * are in use.
+   */
+  parts(): FeatureIndexParts {
+    const n = this.#count;
+    return {
+      keyBits: this.keyBits,
+      tables: this.tables,
+      probeRadius: this.probeRadius,
+      starts: Uint32Array.from(this.#starts),
+      sizes: Uint16Array.from(this.#sizes),
+      descriptors: this.#descriptors.subarray(0, n * DESCRIPTOR_WORDS),
+      x: this.#x.subarray(0, n),
+      y: this.#y.subarray(0, n),
+      level: this.#level.subarray(0, n),
+      angle: this.#angle.subarray(0, n),
+    };
+  }
+
+  /** An index over stored arrays (taken over, not copied) and each image's metadata. */
+  static fromParts<M>(parts: FeatureIndexParts, metadata: readonly M[]): LocalFeatureIndex<M> {
+    const index = new LocalFeatureIndex<M>(parts);
+    const n = parts.x.length;
+    index.#descriptors = parts.descriptors;
+    index.#x = parts.x;
+    index.#y = parts.y;
+    index.#level = parts.level;
+    index.#angle = parts.angle;
+    index.#count = n;
+    index.#starts = Array.from(parts.starts);
+    index.#sizes = Array.from(parts.sizes);
+    index.#metadata = [...metadata];
+    return index;
+  }
+
+  /** The metadata of image `image`. */
+  metadataOf(image: number): M {
+    return this.#metadata[image]!;
+  }
+
+  /** The stored features of image `image` (positions as stored, to 1/16 px). */
+  featuresOf(image: number): LocalFeatures {
+    const start = this.#starts[image]!;
+    const end = this.#starts[image + 1]!;
+    const count = end - start;
+    const x = new Float32Array(count);
+    const y = new Float32Array(count);
+    for (let i = 0; i < count; i++) {
+      x[i] = this.#x[start + i]! / QUANTUM;
+      y[i] = this.#y[start + i]! / QUANTUM;
+    }
+    return {
+      width: this.#sizes[2 * image]!,
+      height: this.#sizes[2 * image + 1]!,
+      count,
+      x,
+      y,
+      level: this.#level.slice(start, end),
+      angle: this.#angle.slice(start, end),
+      descriptors: this.#descriptors.slice(start * DESCRIPTOR_WORDS, end * DESCRIPTOR_WORDS),
+    };
+  }
+
+  /**
+   * Key of table `t` of descriptor `i` of `words`: keyBits bits from bit t * (256 / tables), so the
+   * keys come from every part of the descriptor (pattern.ts deals its tests out that way).
+   */
+  keyOf(words: Uint32Array, i: number, t: number): number {
+    const first = this.#firsts[t]!;
+    const at = i * DESCRIPTOR_WORDS + (first >>> 5);
+    const shift = first & 31;
+    // The key's bits from the word it starts in, then from the next one if it runs over.
+    let key = words[at]! >>> shift;
+    if (shift + this.keyBits > 32) key |= words[at + 1]! << (32 - shift);
+    return (key & this.#keyMask) >>> 0;
+  }
+
+  /** Builds the lookup tables (done by the first lookup after a change). */
+  build(): void {
+    const n = this.#count;
+    // A directory of a bucket per 2-4 descriptors, on the low bits of the key (1-2 bytes per
+    // descriptor per table; a bucket's entries are told apart by their whole key).
+    this.#directoryBits = Math.min(this.keyBits, Math.max(4, Math.floor(Math.log2(Math.max(2, n))) - 1));
+    const mask = 2 ** this.#directoryBits - 1;
+    this.#ids = [];
+    this.#directory = [];
+    const keys = new Uint32Array(n);
+    for (let t = 0; t < this.tables; t++) {
+      for (let i = 0; i < n; i++) keys[i] = this.keyOf(this.#descriptors, i, t);
+      const directory = new Uint32Array(mask + 2);
+      for (let i = 0; i < n; i++) directory[(keys[i]! & mask) + 1]!++;
+      for (let b = 1; b < directory.length; b++) directory[b]! += directory[b - 1]!;
+      const ids = new Uint32Array(n);
+      const fill = directory.slice(0, mask + 1);
+      for (let i = 0; i < n; i++) ids[fill[keys[i]! & mask]!++] = i;
+      this.#ids.push(ids);
+      this.#directory.push(directory);
+    }
+    this.#built = true;
+  }
+
+  /**
+   * Calls `visit(id, distance)` for stored descriptors within `maxDistance` of descriptor `i` of
+   * `query` that share a key within the probe radius in some table, each once. Every stored
+   * descriptor within `tables * (probeRadius + 1) - 1` bits is among them.
+   */
+  neighbours(
+    query: Uint32Array,
+    i: number,
+    maxDistance: number,
+    visit: (id: number, distance: number) => void,
+  ): void {
+    if (!this.#built) this.build();
+    const mask = 2 ** this.#directoryBits - 1;
+    // Stamps instead of a set: a descriptor met twice (in two tables) is compared once.
+    if (this.#stamps.length < this.#count) this.#stamps = new Uint32Array(this.#count);
+    if (this.#stamp === 0xffffffff) {
+      this.#stamps.fill(0);
+      this.#stamp = 0;
+    }
+    const stamp = ++this.#stamp;
+    const stamps = this.#stamps;
+    const stored = this.#descriptors;
+    const keyMask = this.#keyMask;
+    const partial = this.#directoryBits < this.keyBits;
+    const flips = this.probeRadius === 1 ? this.keyBits : 0;
+    for (let t = 0; t < this.tables; t++) {
+      const key = this.keyOf(query, i, t);
+      const ids = this.#ids[t]!;
+      const directory = this.#directory[t]!;
+      const first = this.#firsts[t]!;
+      const word = first >>> 5;
+      const shift = first & 31;
+      const spills = shift + this.keyBits > 32;
+      for (let flip = -1; flip < flips; flip++) {
+        const probe = flip < 0 ? key : (key ^ (1 << flip)) >>> 0;
+        const bucket = probe & mask;
+        for (let p = directory[bucket]!, end = directory[bucket + 1]!; p < end; p++) {
+          const id = ids[p]!;
+          if (partial) {
+            // The bucket holds every key with these low bits: keep only this very key.
+            const at = id * DESCRIPTOR_WORDS + word;
+            let k = stored[at]! >>> shift;
+            if (spills) k |= stored[at + 1]! << (32 - shift);
+            if ((k & keyMask) >>> 0 !== probe) continue;
+          }
+          if (stamps[id] === stamp) continue;
+          stamps[id] = stamp;
+          const d = descriptorDistance(query, i, stored, id);
+          if (d <= maxDistance) visit(id, d);
+        }
+      }
+    }
+  }
+
+  /** The image a stored descriptor belongs to. */
+  imageOf(id: number): number {
+    const starts = this.#starts;
+    let lo = 0;
+    let hi = starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Known images by votes of the upload's descriptors (each descriptor votes once per image it
+   * found a descriptor of within `voteDistance`), most first, those with at least `minVotes`.
+   */
+  vote(query: LocalFeatures, voteDistance: number, minVotes: number): { image: number; votes: number }[] {
+    const votes = new Map<number, number>();
+    const voted = new Set<number>();
+    for (let i = 0; i < query.count; i++) {
+      voted.clear();
+      this.neighbours(query.descriptors, i, voteDistance, (id) => {
+        const image = this.imageOf(id);
+        if (voted.has(image)) return;
+        voted.add(image);
+        votes.set(image, (votes.get(image) ?? 0) + 1);
+      });
+    }
+    return [...votes]
+      .filter(([, v]) => v >= minVotes)
+      .map(([image, v]) => ({ image, votes: v }))
+      .sort((a, b) => b.votes - a.votes || a.image - b.image);
+  }
+
+  /**
+   * Every shortlisted known image of every upload view, verified: the best view per image, most
+   * inliers first (thresholding is the caller's: see LOCAL_MIN_INLIERS in the methods).
+   */
+  match(views: readonly LocalFeatures[], options: FeatureMatchOptions = {}): FeatureMatch<M>[] {
+    const voteDistance = options.voteDistance ?? FEATURE_MATCH_DEFAULTS.voteDistance;
+    const minVotes = options.minVotes ?? FEATURE_MATCH_DEFAULTS.minVotes;
+    const shortlist = options.shortlist ?? FEATURE_MATCH_DEFAULTS.shortlist;
+    const best = new Map<number, FeatureMatch<M>>();
+    views.forEach((view, v) => {
+      for (const { image, votes } of this.vote(view, voteDistance, minVotes).slice(0, shortlist)) {
+        const known = this.featuresOf(image);
+        const pairs = correspond(view, known, options.correspond ?? FEATURE_MATCH_DEFAULTS.correspond);
+        const { inliers, model, meanDistance } = verifySimilarity(
+          pairs,
+          view,
+          known,
+          options.verify ?? VERIFY_DEFAULTS,
+        );
+        const previous = best.get(image);
+        if (!previous || inliers > previous.inliers) {
+          best.set(image, {
+            image,
+            metadata: this.#metadata[image]!,
+            inliers,
+            visible: model ? visibleKnown(model, view, known, PYRAMID_LEVELS) : 0,
+            meanDistance: meanDistance ?? 0,
+            votes,
+            view: v,
+            ...(model ? { model } : {}),
+          });
+        }
+      }
+    });
+    return [...best.values()].sort((a, b) => b.inliers - a.inliers || a.image - b.image);
+  }
+}

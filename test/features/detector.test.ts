@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { describeAt, LevelDescriber } from '../../src/features/descriptor.js';
+import { FAST_CIRCLE, fastScoreAt, fastScores, localMaxima } from '../../src/features/fast.js';
+import { type GreyPlane, lumaPlane, shrinkGrey } from '../../src/features/grey.js';
+import { boxSmooth } from '../../src/features/pyramid.js';
+import { spreadStrongest } from '../../src/features/spread.js';
+
+/** A random grey plane: blocks of random levels, so corners and flat runs both occur. */
+const planeArb = (minSide: number, maxSide: number) =>
+  fc
+    .record({
+      width: fc.integer({ min: minSide, max: maxSide }),
+      height: fc.integer({ min: minSide, max: maxSide }),
+      block: fc.integer({ min: 1, max: 6 }),
+      seed: fc.integer(),
+    })
+    .map(({ width, height, block, seed }): GreyPlane => {
+      let s = seed >>> 0;
+      const next = () => {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        return s / 2 ** 32;
+      };
+      const cells = new Map<number, number>();
+      const data = new Float32Array(width * height);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const key = Math.floor(y / block) * 1000 + Math.floor(x / block);
+          if (!cells.has(key)) cells.set(key, Math.floor(next() * 256));
+          data[y * width + x] = cells.get(key)!;
+        }
+      }
+      return { width, height, data };
+    });
+
+describe('FAST', () => {
+  it('the circle is 16 distinct pixels at distance 3 (rounded)', () => {
+    expect(new Set(FAST_CIRCLE.map(([x, y]) => `${x},${y}`)).size).toBe(16);
+    for (const [x, y] of FAST_CIRCLE) expect(Math.round(Math.hypot(x, y))).toBe(3);
+  });
+
+  it('the fast scores equal the segment test written out, pixel by pixel', () => {
+    fc.assert(
+      fc.property(
+        planeArb(8, 40),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 3, max: 5 }),
+        (plane, t, border) => {
+          const fast = fastScores(plane, t, border);
+          for (let y = 0; y < plane.height; y++) {
+            for (let x = 0; x < plane.width; x++) {
+              const inside =
+                x >= border && y >= border && x < plane.width - border && y < plane.height - border;
+              const expected = inside ? fastScoreAt(plane, x, y, t) : 0;
+              expect(fast[y * plane.width + x]).toBeCloseTo(expected, 3);
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('local maxima are the corners no neighbour beats (a plateau keeps one)', () => {
+    fc.assert(
+      fc.property(planeArb(8, 30), (plane) => {
+        const scores = fastScores(plane, 10, 3);
+        const { width, height } = plane;
+        const kept = new Set(localMaxima(scores, width, height));
+        for (let y = 1; y < height - 1; y++) {
+          for (let x = 1; x < width - 1; x++) {
+            const p = y * width + x;
+            const s = scores[p]!;
+            let beaten = s <= 0;
+            for (let dy = -1; dy <= 1; dy++)
+              for (let dx = -1; dx <= 1; dx++) {
+                const q = p + dy * width + dx;
+                if (q === p) continue;
+                // Earlier neighbours must not be larger; later ones not larger or equal.
+                if (q < p ? scores[q]! > s : scores[q]! >= s) beaten = true;
+              }
+            expect(kept.has(p)).toBe(!beaten);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('grey planes', () => {
+  it('shrinking averages the covered source area (fractional edges weighted)', () => {
+    fc.assert(
+      fc.property(
+        planeArb(2, 24),
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 24 }),
+        (plane, w, h) => {
+          const width = Math.min(w, plane.width);
+          const height = Math.min(h, plane.height);
+          const out = shrinkGrey(plane, width, height);
+          const rx = plane.width / width;
+          const ry = plane.height / height;
+          for (let oy = 0; oy < height; oy++) {
+            for (let ox = 0; ox < width; ox++) {
+              let sum = 0;
+              for (let y = 0; y < plane.height; y++) {
+                const wy = Math.max(0, Math.min(y + 1, (oy + 1) * ry) - Math.max(y, oy * ry));
+                if (wy === 0) continue;
+                for (let x = 0; x < plane.width; x++) {
+                  const wx = Math.max(0, Math.min(x + 1, (ox + 1) * rx) - Math.max(x, ox * rx));
+                  sum += wx * wy * plane.data[y * plane.width + x]!;
+                }
+              }
+              expect(out.data[oy * width + ox]).toBeCloseTo(sum / (rx * ry), 2);
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the box smoothing is the mean of the clamped box around each pixel', () => {
+    fc.assert(
+      fc.property(planeArb(1, 20), fc.integer({ min: 0, max: 3 }), (plane, r) => {
+        const out = boxSmooth(plane, r);
+        const at = (x: number, y: number) =>
+          plane.data[
+            Math.min(plane.height - 1, Math.max(0, y)) * plane.width +
+              Math.min(plane.width - 1, Math.max(0, x))
+          ]!;
+        for (let y = 0; y < plane.height; y++) {
+          for (let x = 0; x < plane.width; x++) {
+            let sum = 0;
+            for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) sum += at(x + dx, y + dy);
+            expect(out.data[y * plane.width + x]).toBeCloseTo(sum / (2 * r + 1) ** 2, 2);
+          }
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('luma uses PDQ weights', () => {
+    const plane = lumaPlane({
+      width: 2,
+      height: 1,
+      channels: 3,
+      data: new Uint8Array([255, 0, 0, 10, 20, 30]),
+    });
+    expect(plane.data[0]).toBeCloseTo(0.299 * 255, 3);
+    expect(plane.data[1]).toBeCloseTo(0.299 * 10 + 0.587 * 20 + 0.114 * 30, 3);
+  });
+});
+
+describe('descriptors', () => {
+  it('the per-level fast path equals the tests written out, at every angle, mirrored or not', () => {
+    fc.assert(
+      fc.property(
+        planeArb(40, 60),
+        fc.integer({ min: 0, max: 63 }),
+        fc.boolean(),
+        fc.nat(),
+        (plane, bin, flip, where) => {
+          const x = 16 + (where % (plane.width - 32));
+          const y = 16 + ((where >>> 8) % (plane.height - 32));
+          const a = new Uint32Array(8);
+          const b = new Uint32Array(8);
+          describeAt(plane, x, y, bin, flip, a, 0);
+          new LevelDescriber(plane).describe(x, y, bin, flip, b, 0);
+          expect([...b]).toEqual([...a]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('spreading the strongest corners', () => {
+  it("takes every cell's best before any cell's second, strongest first within a round", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            x: fc.integer({ min: 0, max: 99 }),
+            y: fc.integer({ min: 0, max: 99 }),
+            response: fc.integer({ min: 1, max: 50 }),
+          }),
+          { maxLength: 60 },
+        ),
+        fc.integer({ min: 0, max: 70 }),
+        (candidates, count) => {
+          const kept = spreadStrongest(candidates, count, 25);
+          expect(kept.length).toBe(Math.min(count, candidates.length));
+          const cellOf = (c: { x: number; y: number }) => `${Math.floor(c.x / 25)},${Math.floor(c.y / 25)}`;
+          // The rank of each kept candidate within its cell never decreases along the list.
+          const rank = (c: (typeof candidates)[number]) =>
+            candidates.filter(
+              (o) =>
+                cellOf(o) === cellOf(c) &&
+                (o.response > c.response ||
+                  (o.response === c.response && candidates.indexOf(o) < candidates.indexOf(c))),
+            ).length;
+          const ranks = kept.map(rank);
+          for (let i = 1; i < ranks.length; i++) {
+            expect(ranks[i]).toBeGreaterThanOrEqual(ranks[i - 1]!);
+            if (ranks[i] === ranks[i - 1])
+              expect(kept[i]!.response).toBeLessThanOrEqual(kept[i - 1]!.response);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
