@@ -3,11 +3,12 @@ import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
-/** The Node build: the core, imprint/sharp and the CLI, sharing chunks. */
+/** The Node build: the core, imprint/sharp, imprint/node, imprint/video and the CLI, sharing chunks. */
 const library: Options = {
   entry: {
     index: 'src/index.ts',
     'sharp/index': 'src/sharp/index.ts',
+    'node/index': 'src/node/index.ts',
     'video/index': 'src/node/video.ts',
     'cli/main': 'src/cli/main.ts',
     // The worker thread of the pool (src/sharp/worker-pool.ts finds it beside the code that starts it).
@@ -21,6 +22,7 @@ const library: Options = {
       index: 'src/index.ts',
       'sharp/index': 'src/sharp/index.ts',
       'browser/index': 'src/browser/index.ts',
+      'node/index': 'src/node/index.ts',
       'video/index': 'src/node/video.ts',
     },
   },

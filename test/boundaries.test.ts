@@ -14,7 +14,7 @@ const SRC = join(ROOT, 'src');
 const PURE_LAYERS = ['core', 'algorithms', 'matching', 'lists', 'methods', 'features', 'video'];
 const EDGE_AND_TOOLING = ['sharp', 'node', 'browser', 'cli', 'eval'];
 /** The library's entries (package.json "exports"); none may reach src/cli or src/eval. */
-const LIBRARY_ENTRIES = ['index.ts', 'sharp/index.ts', 'browser/index.ts', 'node/video.ts'];
+const LIBRARY_ENTRIES = ['index.ts', 'sharp/index.ts', 'browser/index.ts', 'node/video.ts', 'node/index.ts'];
 
 /** Every module specifier a file imports or re-exports, statically or with import(). */
 function specifiersOf(source: string): string[] {

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
     'A hash list or index yields no usable hash (empty, comments or a header only, every line skipped, or every row another algorithm): matching against it would answer "no" to everything.',
   ERR_INDEX_DERIVATION:
     "An index or fingerprint list was made by another version of a method's derived hashes, which would silently stop matching: rebuild it.",
+  ERR_SHARP_UNAVAILABLE:
+    'sharp (and its native libvips binary) could not be loaded on this platform: reinstall it with its prebuilt binary.',
   ERR_FFMPEG_MISSING: 'FFmpeg (ffmpeg and ffprobe) is not installed or not at the configured path.',
   ERR_VIDEO_UNREADABLE: 'FFmpeg cannot read the file as a video (not a video, corrupt, or an unknown codec).',
   ERR_VIDEO_NO_STREAM: 'The file has no video stream (for example audio only).',

@@ -7,10 +7,11 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import sharp, { type SharpOptions } from 'sharp';
+import type { SharpOptions } from 'sharp';
 import { ImprintError, invalidArgument } from '../core/errors.js';
 import { looksLikeMarkup } from '../core/markup.js';
 import { cmykToRgb, type PixelImage } from '../core/pixels.js';
+import { loadSharp } from './load-sharp.js';
 
 /** Anything imprint can load an image from. */
 export type ImageInput = string | Uint8Array | ArrayBuffer | Readable | AsyncIterable<Uint8Array>;
@@ -107,6 +108,7 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
 let cacheDisabled = false;
 
 async function decodeBytes(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
+  const sharp = await loadSharp();
   if (!cacheDisabled) {
     // libvips caches operations by the input buffer's address: a reused buffer (pooled upload
     // memory) could be answered with an earlier image's pixels. A hash must never be stale.
@@ -286,6 +288,7 @@ async function overPixelLimit(
 ): Promise<ImprintError> {
   let size = ' is';
   try {
+    const sharp = await loadSharp();
     const { width, height } = await sharp(bytes, { ...sharpOptions, limitInputPixels: false }).metadata();
     if (width && height) size = ` is ${width}x${height} (${width * height} pixels),`;
   } catch {

@@ -1,11 +1,9 @@
 /**
  * `imprint/sharp`: loading images with sharp (files, buffers, streams), hashing them, batches,
- * and matching uploads against an index. Node only; the pure core is `imprint`.
+ * and matching uploads against an index. Node only; the pure core is `imprint`, index and list
+ * files `imprint/node` (which does not load sharp).
  */
 
-export * from '../node/hash-list-file.js';
-export * from '../node/index-file.js';
-export * from '../node/known-list.js';
 export * from './batch.js';
 export * from './decode.js';
 export * from './hash-image.js';

@@ -1,0 +1,102 @@
+/**
+ * sharp is loaded in one place (src/sharp/load-sharp.ts); a machine without its native binary
+ * gets ERR_SHARP_UNAVAILABLE with the fix, and imprint/node never loads it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ImprintError } from '../../src/core/errors.js';
+import { loadSharp } from '../../src/sharp/load-sharp.js';
+import { ROOT } from '../cli/run.js';
+import { fixture } from '../helpers.js';
+
+// The first line of what sharp throws when its prebuilt binary for the platform is missing.
+const SHARP_MESSAGE = 'Could not load the "sharp" module using the linux-x64 runtime';
+
+describe('loadSharp', () => {
+  it('turns a failed import into ERR_SHARP_UNAVAILABLE naming the fix, keeping the cause', async () => {
+    const cause = new Error(`${SHARP_MESSAGE}\nPossible solutions: ...`);
+    const err = await loadSharp(() => Promise.reject(cause)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImprintError);
+    expect((err as ImprintError).code).toBe('ERR_SHARP_UNAVAILABLE');
+    expect((err as ImprintError).message).toContain(SHARP_MESSAGE);
+    expect((err as ImprintError).message).toContain('npm install --include=optional sharp');
+    expect((err as ImprintError).message).not.toContain('Possible solutions');
+    expect((err as ImprintError).cause).toBe(cause);
+  });
+
+  it('tries again after a failure, then keeps the loaded module', async () => {
+    const fake = (() => undefined) as unknown as Awaited<ReturnType<typeof loadSharp>>;
+    let calls = 0;
+    const importer = () => {
+      calls++;
+      return Promise.resolve({ default: fake });
+    };
+    await expect(loadSharp(() => Promise.reject(new Error('missing')))).rejects.toThrow(ImprintError);
+    expect(await loadSharp(importer)).toBe(fake);
+    expect(await loadSharp(importer)).toBe(fake);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('without a loadable sharp (the built entries, sharp made to fail as on a platform without its binary)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'imprint-no-sharp-'));
+  const hooks = join(dir, 'hooks.mjs');
+  writeFileSync(
+    hooks,
+    `export async function resolve(specifier, context, next) {
+  if (specifier === 'sharp') {
+    return { shortCircuit: true, url: 'data:text/javascript,' + encodeURIComponent('throw new Error(${JSON.stringify(SHARP_MESSAGE)})') };
+  }
+  return next(specifier, context);
+}\n`,
+  );
+  const register = join(dir, 'register.mjs');
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
+
+  function run(script: string) {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', pathToFileURL(register).href, '--input-type=module', '-e', script],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000, // a hang only
+      },
+    );
+    return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
+  }
+  const entry = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
+
+  it('the hook really breaks sharp (control)', () => {
+    const r = run(`await import('sharp');`);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(SHARP_MESSAGE);
+  });
+
+  it('imprint/sharp imports, and hashing says ERR_SHARP_UNAVAILABLE with the fix', () => {
+    const r = run(
+      `const { hashImage } = await import(${entry('dist/sharp/index.js')});
+       try { await hashImage(${JSON.stringify(fixture('photos', 'coffee.jpg'))}, { workers: false }); console.log('hashed'); }
+       catch (err) { console.log(err.code, err.message.includes('npm install --include=optional sharp')); }`,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('ERR_SHARP_UNAVAILABLE true');
+  });
+
+  it('imprint/node loads an index without sharp', () => {
+    const r = run(
+      `const { loadIndex } = await import(${entry('dist/node/index.js')});
+       const index = await loadIndex(${JSON.stringify(fixture('index', 'v1-pdq-max.idx'))});
+       console.log(index.size > 0);`,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true');
+  });
+});
