@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { formatHashBenchTable, type HashBenchMethod, runHashBenchmark } from '../src/sharp/hash-bench.js';
+import { formatHashBenchTable, type HashBenchMethod, runHashBenchmark } from '../src/eval/hash-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -117,6 +117,25 @@ describe('import boundaries', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the evaluation and benchmark layer (src/eval) does not import the CLI', () => {
+    const problems: string[] = [];
+    for (const file of sourceFiles(join(SRC, 'eval'))) {
+      for (const spec of specifiersOf(readFileSync(file, 'utf8'))) {
+        const target = resolveLocal(file, spec);
+        if (target !== undefined && layerOf(target) === 'cli')
+          problems.push(`${relative(ROOT, file)} imports ${spec}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the benchmarks live in src/eval, not in an edge', () => {
+    const misplaced = ['sharp', 'node', 'browser']
+      .flatMap((layer) => sourceFiles(join(SRC, layer)))
+      .filter((file) => /bench/.test(relative(SRC, file)));
+    expect(misplaced.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
   for (const entry of LIBRARY_ENTRIES) {
     it(`${entry} reaches neither src/cli nor src/eval`, () => {
       const path = join(SRC, entry);
