@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   ERR_ABORTED: 'The operation was aborted through its AbortSignal.',
   ERR_INVALID_HASH: 'A hash is malformed (bad hex, wrong length) or of another algorithm.',
   ERR_UNKNOWN_ALGORITHM: 'No algorithm of that name is registered.',
+  ERR_UNKNOWN_METHOD: 'No matching method of that name exists (see METHODS or `imprint match --help`).',
   ERR_ALGORITHM_MISMATCH: 'Two hashes, or a hash and an index, are of different algorithms.',
   ERR_HASH_LIST_SYNTAX: 'A line of a hash list cannot be parsed; the error names the source and line.',
   ERR_INDEX_CORRUPT: 'An index file is truncated, corrupt or fails its checksum.',

@@ -71,7 +71,7 @@ function squareHashAlgorithm(kind: SquareHash, hashSize: number): Algorithm {
  *
  * @example
  * ```ts
- * registerAlgorithm(ahashAlgorithm(32)); // makes 'ahash-32' available by name
+ * getAlgorithm('ahash-32'); // built on first use, the same as ahashAlgorithm(32)
  * ```
  */
 export function ahashAlgorithm(hashSize = AHASH_DEFAULT_SIZE): Algorithm {
