@@ -1,7 +1,8 @@
 /**
  * `imprint/browser`: on-device hashing in a page or a Web Worker, the way StopNCII does it (the
- * picture never leaves the device). One self-contained ESM file with the whole pure core, so
- * import everything from here in browser code (`hashToHex`, `FlatIndex`, ... included).
+ * picture never leaves the device). It exports the whole pure core as well, so import everything
+ * from here in browser code (`hashToHex`, `FlatIndex`, ... included). Built for bundlers, it shares
+ * the core with `imprint`; `imprint/browser/standalone` is the same as one self-contained file.
  */
 
 export { type BlockhashMethod, type BlockhashOptions, blockhash } from '../algorithms/blockhash.js';
