@@ -122,3 +122,23 @@ export function invalidArgument(expected: string, name: string, received: unknow
   }
   return new ImprintError('ERR_INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${shown}`);
 }
+
+/**
+ * Throws `ERR_ABORTED` when `signal` has been aborted (the signal's reason as the cause): the one
+ * check every long operation makes between steps.
+ *
+ * @example
+ * ```ts
+ * for (const file of files) {
+ *   throwIfAborted(signal);
+ *   await work(file);
+ * }
+ * ```
+ */
+export function throwIfAborted(
+  signal: AbortSignal | undefined,
+  message = 'Aborted',
+  location?: ErrorLocation,
+): void {
+  if (signal?.aborted) throw new ImprintError('ERR_ABORTED', message, { cause: signal.reason, location });
+}
