@@ -3,12 +3,16 @@ import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
-/** The Node build: the core, imprint/sharp and the CLI, sharing chunks. */
+/** The Node build: the core, imprint/sharp, imprint/node, imprint/video and the CLI, sharing chunks. */
 const library: Options = {
   entry: {
     index: 'src/index.ts',
     'sharp/index': 'src/sharp/index.ts',
+    'node/index': 'src/node/index.ts',
     'video/index': 'src/node/video.ts',
+    // imprint/browser for bundlers: shares the core's chunks with imprint, so there is one
+    // ImprintError class (instanceof works across entries) and one algorithm registry.
+    'browser/index': 'src/browser/index.ts',
     'cli/main': 'src/cli/main.ts',
     // The worker thread of the pool (src/sharp/worker-pool.ts finds it beside the code that starts it).
     'sharp/worker': 'src/sharp/worker.ts',
@@ -21,20 +25,24 @@ const library: Options = {
       index: 'src/index.ts',
       'sharp/index': 'src/sharp/index.ts',
       'browser/index': 'src/browser/index.ts',
+      'node/index': 'src/node/index.ts',
       'video/index': 'src/node/video.ts',
     },
   },
   sourcemap: true,
-  clean: ['!browser/**'], // the browser build below writes there at the same time
+  clean: ['!browser/standalone*'], // the standalone browser build below writes there at the same time
   splitting: true,
   treeshake: true,
   external: ['sharp', 'blockhash-core'],
   define: { __IMPRINT_VERSION__: JSON.stringify(version) },
 };
 
-/** `imprint/browser`: one self-contained ESM file (dependencies bundled) a page or worker loads as is. */
+/**
+ * `imprint/browser/standalone`: one self-contained ESM file (dependencies bundled) a page or worker
+ * loads as is, without a bundler. It carries its own copy of the core.
+ */
 const browser: Options = {
-  entry: { 'browser/index': 'src/browser/index.ts' },
+  entry: { 'browser/standalone': 'src/browser/index.ts' },
   format: ['esm'],
   target: 'es2022',
   platform: 'browser',

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { pdqHash } from '../src/algorithms/pdq.js';
 import { type DecodedImage, decodeImage } from '../src/sharp/decode.js';
-import { formatHashBenchTable, type HashBenchMethod, runHashBenchmark } from '../src/sharp/hash-bench.js';
+import { formatHashBenchTable, type HashBenchMethod, runHashBenchmark } from '../src/eval/hash-bench.js';
 import { buildCBaseline, fnv1a64 } from './libjpeg-baseline.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

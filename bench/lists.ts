@@ -11,8 +11,8 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { prng } from '../src/eval/match-bench.js';
 import { readHashListFile } from '../src/node/hash-list-file.js';
-import { prng } from '../src/node/match-bench.js';
 
 type Format = { name: string; header?: string; line: (hex: string, i: number) => string };
 

@@ -16,8 +16,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import hammingDistance from 'hamming-distance';
 import sharp, { type Sharp } from 'sharp';
-import { wordsFor } from '../src/matching/packed.js';
-import { packHashes } from '../src/matching/packed-index.js';
 import {
   flipBits,
   formatMatchTable,
@@ -28,7 +26,9 @@ import {
   prng,
   randomMatchData,
   runMatchBenchmark,
-} from '../src/node/match-bench.js';
+} from '../src/eval/match-bench.js';
+import { wordsFor } from '../src/matching/packed.js';
+import { packHashes } from '../src/matching/packed-index.js';
 import { hashImage } from '../src/sharp/hash-image.js';
 
 export async function main(argv: string[]): Promise<void> {

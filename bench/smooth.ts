@@ -13,10 +13,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { PixelImage } from '../src/core/pixels.js';
+import { prng } from '../src/eval/match-bench.js';
 import { knownHashesFor, queryHashesFor, scoreAgainst } from '../src/methods/match.js';
 import { getMethod, METHODS } from '../src/methods/methods.js';
 import { ImageVariants } from '../src/methods/variants.js';
-import { prng } from '../src/node/match-bench.js';
 
 const WIDTH = 288;
 const HEIGHT = 192;

@@ -15,11 +15,11 @@ import sharp from 'sharp';
 import { pdqStableBits } from '../src/algorithms/pdq-stable.js';
 import type { Hash } from '../src/core/hash.js';
 import type { PixelImage } from '../src/core/pixels.js';
+import { prng } from '../src/eval/match-bench.js';
 import { MihIndex } from '../src/matching/mih-index.js';
 import { matchWithMethod, queryHashesFor, scoreAgainst } from '../src/methods/match.js';
 import { getMethod } from '../src/methods/methods.js';
 import type { VariantHash } from '../src/methods/variants.js';
-import { prng } from '../src/node/match-bench.js';
 import { decodeImage } from '../src/sharp/decode.js';
 
 function stripes(width: number, height: number, modulation: number): PixelImage {

@@ -36,8 +36,8 @@ const FILES = new Map([
   ['/examples/browser-demo/demo.js', 'examples/browser-demo/demo.js'],
   ['/examples/browser-demo/worker.js', 'examples/browser-demo/worker.js'],
   ['/examples/browser-demo/style.css', 'examples/browser-demo/style.css'],
-  ['/dist/browser/index.js', 'dist/browser/index.js'],
-  ['/dist/browser/index.js.map', 'dist/browser/index.js.map'],
+  ['/dist/browser/standalone.js', 'dist/browser/standalone.js'],
+  ['/dist/browser/standalone.js.map', 'dist/browser/standalone.js.map'],
 ]);
 
 /**

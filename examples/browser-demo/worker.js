@@ -1,6 +1,6 @@
 // Hashes the files the page sends, one at a time, inside this worker. The file never leaves the
 // device: it is read and decoded here, and only the hash goes back to the page.
-import { hashFile, hashToHex } from '../../dist/browser/index.js';
+import { hashFile, hashToHex } from '../../dist/browser/standalone.js';
 
 let queue = Promise.resolve();
 

@@ -18,7 +18,8 @@ import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { closeWorkers, createMatcher, loadIndex, loadKnownList, matchRecord } from 'imprint/sharp';
+import { loadIndex, loadKnownList } from 'imprint/node';
+import { closeWorkers, createMatcher, matchRecord } from 'imprint/sharp';
 
 /** Largest upload accepted (bytes); larger ones are refused with 413 while they stream in. */
 const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;

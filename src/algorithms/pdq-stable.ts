@@ -6,6 +6,7 @@
  * JPEG re-encode even though the picture's quality score is 100. Comparing only the bits the upload
  * is sure of finds such copies, and works with any list of plain PDQ hashes.
  */
+import { ImprintError } from '../core/errors.js';
 import { popcount32 } from '../core/hash.js';
 import { PDQ_BITS } from './pdq.js';
 
@@ -47,7 +48,10 @@ export interface StableBits {
  */
 export function pdqStableBits(dct: Float32Array, margin = PDQ_STABLE_MARGIN): StableBits {
   if (dct.length !== PDQ_BITS)
-    throw new RangeError(`A PDQ DCT block has ${PDQ_BITS} values, got ${dct.length}`);
+    throw new ImprintError(
+      'ERR_INVALID_ARGUMENT',
+      `A PDQ DCT block has ${PDQ_BITS} values, got ${dct.length}`,
+    );
   const median = Float32Array.from(dct).sort()[127]!;
   const mask = new Uint8Array(32);
   let count = 0;

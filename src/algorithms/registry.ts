@@ -8,8 +8,28 @@ import type { Algorithm } from './types.js';
 
 const registry = new Map<string, Algorithm>();
 
-/** Adds an algorithm to the registry (the CLI and hash lists find it by name). */
+/**
+ * Adds an algorithm to the registry (the CLI and hash lists find it by name). A name already
+ * registered, by imprint (`pdq`, `phash`, `md5`, ...) or earlier, is refused with
+ * `ERR_INVALID_ARGUMENT`: replacing it would make every list and index of that name silently mean
+ * something else. Registering the same object again does nothing. (Other sizes of the built-in
+ * families, `phash-32`, are found by {@link getAlgorithm} without registering.)
+ *
+ * @example
+ * ```ts
+ * registerAlgorithm({ ...getAlgorithm('phash'), name: 'my-phash' });
+ * getAlgorithm('my-phash').bits; // 64
+ * ```
+ */
 export function registerAlgorithm(algorithm: Algorithm): void {
+  const existing = registry.get(algorithm.name);
+  if (existing === algorithm) return;
+  if (existing !== undefined) {
+    throw new ImprintError(
+      'ERR_INVALID_ARGUMENT',
+      `An algorithm named "${algorithm.name}" is already registered; register yours under another name`,
+    );
+  }
   registry.set(algorithm.name, algorithm);
 }
 

@@ -4,7 +4,9 @@
  * profiles ignored), no premultiplied alpha, no resizing, EXIF orientation not applied unless
  * asked, grey files kept as one grey channel.
  */
-import { ImprintError, invalidArgument } from '../core/errors.js';
+
+import { ImprintError, invalidArgument, throwIfAborted } from '../core/errors.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from '../core/limits.js';
 import { looksLikeMarkup } from '../core/markup.js';
 import type { PixelImage } from '../core/pixels.js';
 import { exifOrientation, withoutOrientation } from './exif-orientation.js';
@@ -47,9 +49,10 @@ export interface BrowserDecodedImage extends PixelImage {
   readonly exactPixels: boolean;
 }
 
-/** The same limits as `imprint/sharp`. */
-export const BROWSER_DEFAULT_MAX_PIXELS = 100_000_000;
-export const BROWSER_DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+/** The same limits as `imprint/sharp` (src/core/limits.ts). */
+export const BROWSER_DEFAULT_MAX_PIXELS = DEFAULT_MAX_PIXELS;
+/** The same limits as `imprint/sharp` (src/core/limits.ts). */
+export const BROWSER_DEFAULT_MAX_BYTES = DEFAULT_MAX_BYTES;
 
 /** Formats a browser may decode that can load other resources or run scripts. */
 const REFUSED_MIME_TYPES = new Set(['image/svg+xml']);
@@ -83,7 +86,7 @@ export async function decodeBlob(
   if (maxPixels !== false && (!Number.isInteger(maxPixels) || maxPixels < 1)) {
     throw invalidArgument('a positive integer or false', 'maxPixels', maxPixels);
   }
-  throwIfAborted(options.signal, fail);
+  throwIfAborted(options.signal, 'Aborted', location);
   if (blob.size === 0) throw fail('ERR_EMPTY_INPUT', 'The input is empty (0 bytes)');
   if (blob.size > maxBytes) {
     throw fail('ERR_IMAGE_TOO_LARGE', `File has ${blob.size} bytes, over the ${maxBytes}-byte limit`);
@@ -91,7 +94,7 @@ export async function decodeBlob(
   if (REFUSED_MIME_TYPES.has(blob.type))
     throw fail('ERR_FORMAT_REFUSED', `The ${blob.type} format is refused`);
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  throwIfAborted(options.signal, fail);
+  throwIfAborted(options.signal, 'Aborted', location);
   if (looksLikeMarkup(bytes)) {
     throw fail('ERR_FORMAT_REFUSED', 'SVG/XML input is refused (it can load external files)');
   }
@@ -125,7 +128,7 @@ export async function decodeBlob(
       : fail('ERR_NOT_AN_IMAGE', 'The bytes are not in any image format this browser decodes', err);
   }
   try {
-    throwIfAborted(options.signal, fail);
+    throwIfAborted(options.signal, 'Aborted', location);
     checkSize(bitmap.width, bitmap.height);
     if (
       header.width !== undefined &&
@@ -142,11 +145,4 @@ export async function decodeBlob(
   } finally {
     bitmap.close();
   }
-}
-
-function throwIfAborted(
-  signal: AbortSignal | undefined,
-  fail: (code: ImprintError['code'], message: string) => ImprintError,
-): void {
-  if (signal?.aborted) throw fail('ERR_ABORTED', 'Aborted');
 }

@@ -5,6 +5,7 @@
  * stored") in a copy of the file before the browser sees it, and applied afterwards in our own
  * code when `autoOrient` asks for it, exactly as in Node.
  */
+import { crc32 } from '../matching/crc32.js';
 import type { ExifBlock, ImageHeader } from './sniff.js';
 import { u16be, u16le, u32be, u32le } from './sniff.js';
 
@@ -71,21 +72,4 @@ export function withoutOrientation(bytes: Uint8Array, header: ImageHeader): Uint
     }
   }
   return out ?? bytes;
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (ISO 3309, the polynomial PNG uses). */
-export function crc32(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   ERR_ABORTED: 'The operation was aborted through its AbortSignal.',
   ERR_INVALID_HASH: 'A hash is malformed (bad hex, wrong length) or of another algorithm.',
   ERR_UNKNOWN_ALGORITHM: 'No algorithm of that name is registered.',
+  ERR_UNKNOWN_METHOD: 'No matching method of that name exists (see METHODS or `imprint match --help`).',
   ERR_ALGORITHM_MISMATCH: 'Two hashes, or a hash and an index, are of different algorithms.',
   ERR_HASH_LIST_SYNTAX: 'A line of a hash list cannot be parsed; the error names the source and line.',
   ERR_INDEX_CORRUPT: 'An index file is truncated, corrupt or fails its checksum.',
@@ -26,6 +27,8 @@ export const ERROR_CODES = {
     'A hash list or index yields no usable hash (empty, comments or a header only, every line skipped, or every row another algorithm): matching against it would answer "no" to everything.',
   ERR_INDEX_DERIVATION:
     "An index or fingerprint list was made by another version of a method's derived hashes, which would silently stop matching: rebuild it.",
+  ERR_SHARP_UNAVAILABLE:
+    'sharp (and its native libvips binary) could not be loaded on this platform: reinstall it with its prebuilt binary.',
   ERR_FFMPEG_MISSING: 'FFmpeg (ffmpeg and ffprobe) is not installed or not at the configured path.',
   ERR_VIDEO_UNREADABLE: 'FFmpeg cannot read the file as a video (not a video, corrupt, or an unknown codec).',
   ERR_VIDEO_NO_STREAM: 'The file has no video stream (for example audio only).',
@@ -118,4 +121,24 @@ export function invalidArgument(expected: string, name: string, received: unknow
     shown = typeof received;
   }
   return new ImprintError('ERR_INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${shown}`);
+}
+
+/**
+ * Throws `ERR_ABORTED` when `signal` has been aborted (the signal's reason as the cause): the one
+ * check every long operation makes between steps.
+ *
+ * @example
+ * ```ts
+ * for (const file of files) {
+ *   throwIfAborted(signal);
+ *   await work(file);
+ * }
+ * ```
+ */
+export function throwIfAborted(
+  signal: AbortSignal | undefined,
+  message = 'Aborted',
+  location?: ErrorLocation,
+): void {
+  if (signal?.aborted) throw new ImprintError('ERR_ABORTED', message, { cause: signal.reason, location });
 }

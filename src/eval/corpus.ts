@@ -3,9 +3,9 @@
  * optionally an evenly spread subset, decoded once.
  */
 import { relative } from 'node:path';
-import { walkImageFiles } from '../cli/inputs.js';
 import type { ImprintError } from '../core/errors.js';
 import { toImprintError } from '../core/errors.js';
+import { walkImageFiles } from '../node/image-files.js';
 import { type DecodedImage, decodeImage } from '../sharp/decode.js';
 
 /** An original that decoded. */

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { PDQ_STABLE_MARGIN, type StableBits } from '../algorithms/pdq-stable.js';
 import { getAlgorithm } from '../algorithms/registry.js';
-import { ImprintError } from '../core/errors.js';
+import { throwIfAborted as abortCheck, ImprintError } from '../core/errors.js';
 import { type Hash, hammingDistance, hashFromHex, hashToHex } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { LocalFeatureIndex } from '../features/feature-index.js';
@@ -495,7 +495,7 @@ function withRecordHashes(families: Families, record: FingerprintRecord, keys: r
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Evaluation aborted');
+  abortCheck(signal, 'Evaluation aborted'); // src/core/errors.ts, with the evaluation's message
 }
 
 async function hashEverything(

@@ -286,7 +286,8 @@ export const METHODS: readonly MatchMethod[] = [
 export const DEFAULT_METHOD = 'pdq-max';
 
 /**
- * Looks a method up by name; throws ERR_INVALID_ARGUMENT listing the known ones.
+ * Looks a method up by name; throws ERR_UNKNOWN_METHOD listing the known ones (as getAlgorithm
+ * throws ERR_UNKNOWN_ALGORITHM).
  *
  * @example
  * ```ts
@@ -297,7 +298,7 @@ export function getMethod(name: string): MatchMethod {
   const found = METHODS.find((m) => m.name === name);
   if (!found) {
     throw new ImprintError(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_UNKNOWN_METHOD',
       `Unknown method "${name}"; known: ${METHODS.map((m) => m.name).join(', ')}`,
     );
   }

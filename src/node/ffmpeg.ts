@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ImprintError, invalidArgument } from '../core/errors.js';
+import { throwIfAborted as abortCheck, ImprintError, invalidArgument } from '../core/errors.js';
 
 /** Where FFmpeg is and how to stop it. */
 export interface FfmpegOptions {
@@ -194,9 +194,9 @@ export function lastLine(stderr: string, path?: string): string {
 }
 
 /** Throws ERR_ABORTED when the signal is aborted. */
+/** The abort check of the FFmpeg runs (src/core/errors.ts `throwIfAborted`), with their message. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted)
-    throw new ImprintError('ERR_ABORTED', 'The operation was aborted', { cause: signal.reason });
+  abortCheck(signal, 'The operation was aborted');
 }
 
 async function runToEnd(

@@ -8,11 +8,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Sharp, SharpOptions } from 'sharp';
-import { ImprintError, invalidArgument } from '../core/errors.js';
+import { ImprintError, invalidArgument, throwIfAborted } from '../core/errors.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from '../core/limits.js';
 import { looksLikeMarkup } from '../core/markup.js';
 import { cmykToRgb, type PixelImage } from '../core/pixels.js';
 import { readJpegFrame } from './jpeg-frame.js';
-import { loadSharp } from './sharp-module.js';
+import { loadSharp } from './load-sharp.js';
 
 /** Anything imprint can load an image from. */
 export type ImageInput = string | Uint8Array | ArrayBuffer | Readable | AsyncIterable<Uint8Array>;
@@ -69,9 +70,7 @@ export interface DecodedImage extends PixelImage {
   readonly pages: number;
 }
 
-/** 100 megapixels: roomy for any camera photo, far below sharp's own 268 MP default. */
-export const DEFAULT_MAX_PIXELS = 100_000_000;
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from '../core/limits.js';
 
 const REFUSED_FORMATS = new Set(['svg', 'pdf', 'magick', 'openslide', 'fits', 'matrix', 'vips']);
 
@@ -91,7 +90,7 @@ const REFUSED_FORMATS = new Set(['svg', 'pdf', 'magick', 'openslide', 'fits', 'm
 export async function decodeImage(input: ImageInput, options: DecodeOptions = {}): Promise<DecodedImage> {
   const source = typeof input === 'string' ? input : undefined;
   const location = source === undefined ? undefined : { source };
-  throwIfAborted(options.signal, location);
+  throwIfAborted(options.signal, 'Aborted', location);
   const bytes = await readImageInput(input, options);
   if (bytes.length === 0)
     throw new ImprintError('ERR_EMPTY_INPUT', 'The input is empty (0 bytes)', { location });
@@ -281,7 +280,7 @@ export async function readImageInput(
       total += part.length;
       if (total > maxBytes)
         throw new ImprintError('ERR_IMAGE_TOO_LARGE', `Stream exceeds the ${maxBytes}-byte limit`);
-      throwIfAborted(options.signal, undefined);
+      throwIfAborted(options.signal);
       chunks.push(part);
     }
     const out = new Uint8Array(total);
@@ -361,10 +360,6 @@ function mapSharpError(err: unknown, location: { source: string } | undefined): 
   } else if (lower.includes('timeout')) code = 'ERR_DECODE_TIMEOUT';
   else if (lower.includes('empty')) code = 'ERR_EMPTY_INPUT';
   return new ImprintError(code, message, { location, cause: err });
-}
-
-function throwIfAborted(signal: AbortSignal | undefined, location: { source: string } | undefined): void {
-  if (signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Aborted', { location });
 }
 
 /** Races the decode against the timeout and the abort signal (libvips work itself cannot be cancelled). */

@@ -98,7 +98,7 @@ async function browserHash(
 ): Promise<Outcome> {
   const base64 = Buffer.from(bytes).toString('base64');
   return page.evaluate(
-    `(${BROWSER_HASH})(${JSON.stringify({ bundle: '/dist/browser/index.js', base64, options, via })})`,
+    `(${BROWSER_HASH})(${JSON.stringify({ bundle: '/dist/browser/standalone.js', base64, options, via })})`,
   );
 }
 
@@ -395,7 +395,7 @@ describe('imprint/browser in the page', () => {
       expect(compare(node, browser).mismatch, what).toBeUndefined();
     }
     const notABlob = await page.evaluate(
-      `import('/dist/browser/index.js').then((m) => m.hashBlob('x')).then(() => 'hashed', (e) => e.code)`,
+      `import('/dist/browser/standalone.js').then((m) => m.hashBlob('x')).then(() => 'hashed', (e) => e.code)`,
     );
     expect(notABlob).toBe('ERR_INVALID_ARGUMENT');
   });
@@ -444,7 +444,7 @@ describe('network', () => {
       '/examples/browser-demo/demo.js',
       '/examples/browser-demo/worker.js',
       '/examples/browser-demo/style.css',
-      '/dist/browser/index.js',
+      '/dist/browser/standalone.js',
     ]);
     console.log(`requests seen by Chromium: ${pageRequests.length}, by the server: ${serverPaths.length}`);
     for (const url of pageRequests) {

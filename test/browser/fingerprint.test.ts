@@ -43,7 +43,7 @@ describe('fingerprintImageData', () => {
       ...Array(6).fill('bands'),
     ]);
     expect(() => fingerprintImageData(pixels, { method: 'nope' })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      expect.objectContaining({ code: 'ERR_UNKNOWN_METHOD' }),
     );
   });
 });

@@ -62,7 +62,7 @@ describe('fingerprintBlob in Chromium', () => {
       );
       const base64 = readFileSync(fixture(name)).toString('base64');
       const browser = await page.evaluate(
-        `(${FINGERPRINT})(${JSON.stringify({ bundle: '/dist/browser/index.js', base64, metadata })})`,
+        `(${FINGERPRINT})(${JSON.stringify({ bundle: '/dist/browser/standalone.js', base64, metadata })})`,
       );
       expect(browser, name).toBe(node);
     }

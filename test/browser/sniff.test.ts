@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { crc32, exifOrientation, withoutOrientation } from '../../src/browser/exif-orientation.js';
+import { exifOrientation, withoutOrientation } from '../../src/browser/exif-orientation.js';
 import { pixelsFromRgba } from '../../src/browser/pixels.js';
 import { sniffImage } from '../../src/browser/sniff.js';
+import { crc32 } from '../../src/matching/crc32.js';
 import { fixture } from '../helpers.js';
 
 const IMAGES = [

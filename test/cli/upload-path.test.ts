@@ -14,7 +14,8 @@ import { saveIndex } from '../../src/node/index-file.js';
 import { fixture } from '../helpers.js';
 import { imprint, ROOT } from './run.js';
 
-type SharpApi = typeof import('../../src/sharp/index.js');
+/** The built imprint/sharp and imprint/node entries, as a user imports them. */
+type SharpApi = typeof import('../../src/sharp/index.js') & typeof import('../../src/node/index.js');
 let lib: SharpApi;
 let dir: string;
 let known: string;
@@ -23,7 +24,8 @@ let uploads: string[];
 const KNOWN = ['astronaut.jpg', 'coffee.jpg', 'rocket.jpg', 'china-temple.jpg', 'landscape-beach.jpg'];
 
 beforeAll(async () => {
-  lib = (await import(pathToFileURL(join(ROOT, 'dist/sharp/index.js')).href)) as SharpApi;
+  const entry = async (path: string) => import(pathToFileURL(join(ROOT, path)).href);
+  lib = { ...(await entry('dist/sharp/index.js')), ...(await entry('dist/node/index.js')) } as SharpApi;
   sharp.cache(false);
   dir = mkdtempSync(join(tmpdir(), 'imprint-upload-path-'));
   known = join(dir, 'known');

@@ -95,7 +95,7 @@ describe('matching methods', () => {
         expect(m.knownFamilies, m.name).toContain(r.known);
       }
     }
-    expect(() => getMethod('nope')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => getMethod('nope')).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_METHOD' }));
   });
 
   it('pdq is plain PDQ at 31: the same matches as matchHash on a plain list', () => {

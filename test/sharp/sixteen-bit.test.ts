@@ -1,7 +1,7 @@
 /**
  * 16-bit images reduced to 8 bits by each rule (see SixteenBitRule in src/sharp/decode.ts), checked
  * against the 16-bit samples read on their own. Which rule serves users is measured by
- * `npx tsx bench/sixteen-bit.ts` (README, Compatibility).
+ * `npx tsx bench/sixteen-bit.ts` (docs/compatibility-and-thresholds.md).
  */
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';

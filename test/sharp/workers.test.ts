@@ -90,7 +90,8 @@ describe('worker pool (from source)', () => {
 describe('worker pool (built package)', () => {
   it('runs from dist, gives what the source gives in-thread, and does not keep the process alive', async () => {
     const script = `
-      import { hashImage, matchImage, loadKnownList } from ${JSON.stringify(join(ROOT, 'dist/sharp/index.js'))};
+      import { hashImage, matchImage } from ${JSON.stringify(join(ROOT, 'dist/sharp/index.js'))};
+      import { loadKnownList } from ${JSON.stringify(join(ROOT, 'dist/node/index.js'))};
       const r = await hashImage(${JSON.stringify(fixture('photos', 'rocket.jpg'))}, { algorithms: ['pdq', 'phash'] });
       let error;
       try { await hashImage(${JSON.stringify(fixture('photos', 'truncated-coffee.jpg'))}); } catch (e) { error = { code: e.code, message: e.message }; }

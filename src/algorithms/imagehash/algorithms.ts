@@ -20,7 +20,7 @@ import { PHASH_DEFAULT_SIZE, perceptualHash } from './phash.js';
 import { WHASH_DEFAULT_SIZE, waveletHash } from './whash.js';
 
 /**
- * Default match thresholds as fractions of the bits (see the README's threshold table):
+ * Default match thresholds as fractions of the bits (see the threshold table in docs/compatibility-and-thresholds.md):
  * - phash 0.16: DCT signs survive re-encoding, resizing and mild edits well; 10 of 64.
  * - dhash 0.16: gradient signs are about as stable as phash's; 10 of 64.
  * - ahash 0.10: the mean split flips many bits together on brightness/contrast changes
@@ -71,7 +71,7 @@ function squareHashAlgorithm(kind: SquareHash, hashSize: number): Algorithm {
  *
  * @example
  * ```ts
- * registerAlgorithm(ahashAlgorithm(32)); // makes 'ahash-32' available by name
+ * getAlgorithm('ahash-32'); // built on first use, the same as ahashAlgorithm(32)
  * ```
  */
 export function ahashAlgorithm(hashSize = AHASH_DEFAULT_SIZE): Algorithm {

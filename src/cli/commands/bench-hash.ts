@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { decodeImage } from '../../sharp/decode.js';
 import {
   formatHashBenchTable,
   HASH_BENCH_METHODS,
   type HashBenchMethod,
   type HashBenchReport,
   runHashBenchmark,
-} from '../../sharp/hash-bench.js';
+} from '../../eval/hash-bench.js';
+import { decodeImage } from '../../sharp/decode.js';
 import { intOption, listOption, parseCommandArgs } from '../args.js';
 import { type CliIo, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';

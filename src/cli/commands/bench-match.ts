@@ -4,7 +4,7 @@ import {
   type MatchBenchMethod,
   randomMatchData,
   runMatchBenchmark,
-} from '../../node/match-bench.js';
+} from '../../eval/match-bench.js';
 import { intOption, listOption, parseCommandArgs } from '../args.js';
 import { type CliIo, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';

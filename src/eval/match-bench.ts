@@ -9,7 +9,7 @@ import { FlatIndex } from '../matching/flat-index.js';
 import type { KernelChoice } from '../matching/kernel.js';
 import { MihIndex } from '../matching/mih-index.js';
 import { unpackHash, wordsFor } from '../matching/packed.js';
-import { loadIndex, saveIndex } from './index-file.js';
+import { loadIndex, saveIndex } from '../node/index-file.js';
 
 /**
  * The matching benchmark behind `npm run bench` and `imprint bench match`: the same list and

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { type PdqKernel, pdqHash, pdqWasmAvailable } from '../algorithms/pdq.js';
 import { ImprintError } from '../core/errors.js';
 import { hammingBytes, hashToHex } from '../core/hash.js';
-import { decodeImage } from './decode.js';
+import { decodeImage } from '../sharp/decode.js';
 
 /**
  * - `decode`: sharp's decode to full-resolution raw pixels alone (the floor).

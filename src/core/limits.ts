@@ -1,0 +1,9 @@
+/**
+ * Decode limits shared by every decoder (sharp in Node, the browser's), so a picture refused in
+ * one is refused in the other.
+ */
+
+/** 100 megapixels: roomy for any camera photo, far below sharp's own 268 MP default; checked from the header. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+/** 256 MiB of encoded input. */
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
