@@ -12,9 +12,9 @@ import {
   type MihLayout,
   referenceLayout,
   slotsFor,
-  tableWords,
 } from './layout.js';
 import { MihIndex } from './mih-index.js';
+import { blockShift, COMPACT, offsetReader, tableBytes, WIDE } from './mih-tables.js';
 import { MAX_INDEX_BITS, strideFor } from './packed-index.js';
 
 /**
@@ -203,7 +203,7 @@ export function encodeIndexChunks(index: SerialisableIndex, options: EncodeIndex
     );
   }
   const properties = encodeProperties(options.properties ?? {});
-  const layout = new Uint8Array(encodeLayout(parts.layout).buffer);
+  const layout = new Uint8Array(encodeLayout(parts.layout, parts.encodings).buffer);
   const layoutAt = PROPERTIES_AT + properties.length + pad8(properties.length);
   const headerLength = layoutAt + layout.length + pad8(layout.length);
   const header = new Uint8Array(headerLength);
@@ -434,13 +434,17 @@ export function planIndexDecode<M = unknown>(
   const stride = view.getUint32(32, true);
   if (stride !== strideFor(bits)) throw fail(32, `Stride ${stride} does not fit ${bits}-bit hashes`);
   let layout: MihLayout = [];
+  let encodings: number[] = [];
   if (kind === 'mih' && version < 3) {
     if (slots !== slotsFor(bits)) throw fail(36, `Bad slot count ${slots}`);
     layout = referenceLayout(bits);
+    encodings = layout.map(() => WIDE);
   } else if (listed > 0) {
     const at = headerLength - 4 * listed - pad8(4 * listed);
-    layout = decodeLayout(new Uint32Array(header.slice(at, at + 4 * listed).buffer));
-    const problem = layoutProblem(layout, bits);
+    ({ layout, encodings } = decodeLayout(new Uint32Array(header.slice(at, at + 4 * listed).buffer)));
+    const problem =
+      layoutProblem(layout, bits) ??
+      (encodings.some((e) => e !== WIDE && e !== COMPACT) ? 'table encodings 0 or 1' : undefined);
     if (problem) throw fail(at, `Bad substring layout: expected ${problem}`);
   }
   const metaBytes = Number(view.getBigUint64(40, true));
@@ -452,9 +456,11 @@ export function planIndexDecode<M = unknown>(
 
   // Section sizes come from counts already bounded by 2^32; their sum is exact in a double.
   const sizes = [count * stride, count, (count + 1) * 4, metaBytes];
-  let offsetWords = 0;
-  for (const sub of layout) offsetWords += tableWords(sub);
-  if (kind === 'mih') sizes.push(offsetWords * 4, layout.length * size * 4);
+  let tablesLength = 0;
+  layout.forEach((sub, k) => {
+    tablesLength += tableBytes(sub.bits, encodings[k]!);
+  });
+  if (kind === 'mih') sizes.push(tablesLength, layout.length * size * 4);
   const starts: number[] = [];
   let bodyLength = 0;
   for (const n of sizes) {
@@ -476,7 +482,7 @@ export function planIndexDecode<M = unknown>(
 
   // Counts are now bounded by the file's length: allocate.
   const kernel = options.kernel ?? 'auto';
-  const described: IndexImageHeader = { algorithm, bits, defaultMaxDistance, count, size, layout };
+  const described: IndexImageHeader = { algorithm, bits, defaultMaxDistance, count, size, layout, encodings };
   const memory: IndexRestore<LoadedIndex<M>> =
     kind === 'flat' ? FlatIndex.restore<M>(described, kernel) : MihIndex.restore<M>(described, kernel);
   const alive = new Uint8Array(count);
@@ -501,6 +507,7 @@ export function planIndexDecode<M = unknown>(
       bits,
       stride,
       layout,
+      encodings,
       metaBytes,
       starts,
       memory,
@@ -617,6 +624,7 @@ interface Body {
   bits: number;
   stride: number;
   layout: MihLayout;
+  encodings: number[];
   metaBytes: number;
   starts: number[];
   memory: { packed: Uint8Array; offsets: Uint8Array; postings: Uint8Array };
@@ -654,29 +662,38 @@ function checkStructure(fail: Fail, b: Body): void {
   if (b.layout.length === 0) return;
   // Every substring must list each live id once: bounds and order per bucket, and the sum of the
   // ids against the live ids' sum (the full verification rebuilds the tables instead).
-  const offsets = new Uint32Array(
-    b.memory.offsets.buffer,
-    b.memory.offsets.byteOffset,
-    b.memory.offsets.length / 4,
-  );
+  const tables = b.memory.offsets;
   const postings = new Uint32Array(
     b.memory.postings.buffer,
     b.memory.postings.byteOffset,
     b.layout.length * size,
   );
-  let table = 0;
+  let table = 0; // byte offset of this substring's table in the tables section
   b.layout.forEach((sub, s) => {
+    const encoding = b.encodings[s]!;
     const values = 2 ** sub.bits;
+    const off = offsetReader(tables.buffer, tables.byteOffset + table, sub.bits, encoding);
     const list = s * size;
-    const at = (v: number) => starts[4]! + 4 * (table + v);
-    if (offsets[table] !== 0) throw fail(at(0), `MIH substring ${s} does not start at 0`);
-    if (offsets[table + values] !== size)
-      throw fail(at(values), `MIH substring ${s} does not end at ${size}`);
+    const at = starts[4]! + table; // where this table starts in the file
+    if (encoding === COMPACT) {
+      // relative offsets: 0 at each block's first value and at the end, zero padding
+      const shift = blockShift(sub.bits);
+      const blocks = 2 ** (sub.bits - shift);
+      const relAt = table + 4 * (blocks + 1);
+      const rel = new Uint16Array(tables.buffer, tables.byteOffset + relAt, 2 * Math.ceil((values + 1) / 2));
+      for (let v = 0; v <= values; v += 1 << shift) {
+        if (rel[v] !== 0) throw fail(starts[4]! + relAt + 2 * v, `Bad MIH block in substring ${s}`);
+      }
+      if (rel.length > values + 1 && rel[values + 1] !== 0)
+        throw fail(starts[4]! + relAt + 2 * (values + 1), `Bad MIH padding in substring ${s}`);
+    }
+    if (off(0) !== 0) throw fail(at, `MIH substring ${s} does not start at 0`);
+    if (off(values) !== size) throw fail(at, `MIH substring ${s} does not end at ${size}`);
     let sum = 0;
     for (let v = 0; v < values; v++) {
-      const from = offsets[table + v]!;
-      const to = offsets[table + v + 1]!;
-      if (to < from || to > size) throw fail(at(v + 1), `Bad MIH offset in substring ${s}`);
+      const from = off(v);
+      const to = off(v + 1);
+      if (to < from || to > size) throw fail(at, `Bad MIH offset in substring ${s}`);
       let previous = -1;
       for (let i = list + from; i < list + to; i++) {
         const id = postings[i]!;
@@ -687,7 +704,7 @@ function checkStructure(fail: Fail, b: Body): void {
       }
     }
     if (sum !== liveSum) throw fail(starts[5]! + 4 * list, `MIH substring ${s} does not list the live ids`);
-    table += values + 1;
+    table += tableBytes(sub.bits, encoding);
   });
 }
 

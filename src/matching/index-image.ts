@@ -20,12 +20,14 @@ export interface IndexImage {
   readonly stride: number;
   /** The multi-index substrings (empty for a flat index or one without tables). */
   readonly layout: MihLayout;
+  /** Per substring, how its table is stored (`mih-tables.ts`: 0 wide, 1 compact). */
+  readonly encodings: readonly number[];
   /** `count * stride` bytes of packed hashes. */
   readonly packed: Uint8Array;
   /** `count` bytes, 1 = live. */
   readonly alive: Uint8Array;
   readonly metadata: EncodedMetadata;
-  /** Per substring, its 2^bits + 1 u32 bucket offsets, one table after another. */
+  /** Per substring, its table of bucket offsets, one table after another. */
   readonly offsets: Uint8Array;
   /** Per substring, `size` u32 ids grouped by value, ascending within a value. */
   readonly postings: Uint8Array;
@@ -39,6 +41,7 @@ export interface IndexImageHeader {
   readonly count: number;
   readonly size: number;
   readonly layout: MihLayout;
+  readonly encodings: readonly number[];
 }
 
 /**

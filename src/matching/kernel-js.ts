@@ -1,6 +1,7 @@
 import { popcount32 } from '../core/hash.js';
 import type { Kernel } from './kernel.js';
 import { substringValue } from './layout.js';
+import { offsetReader } from './mih-tables.js';
 
 /**
  * The matching kernel in plain JavaScript, for hosts without WebAssembly. Same memory layout and
@@ -197,11 +198,17 @@ export class JsKernel implements Kernel {
     return id;
   }
 
-  /** Substring `s`'s descriptor: first bit, length, offsets and postings addresses (in words). */
-  #sub(s: number): { start: number; bits: number; offsets: number; postings: number } {
+  /** Substring `s`'s descriptor: first bit, length, postings word address, and its table's off(v). */
+  #sub(s: number): { start: number; bits: number; postings: number; off: (v: number) => number } {
     const m = this.#u32;
     const d = this.#desc + 4 * s;
-    return { start: m[d]!, bits: m[d + 1]!, offsets: m[d + 2]! >>> 2, postings: m[d + 3]! >>> 2 };
+    const bits = m[d + 1]! & 255;
+    return {
+      start: m[d]!,
+      bits,
+      postings: m[d + 3]! >>> 2,
+      off: offsetReader(this.#buffer, m[d + 2]!, bits, m[d + 1]! >>> 8),
+    };
   }
 
   mih(
@@ -210,6 +217,8 @@ export class JsKernel implements Kernel {
     radii: number,
     cand: number,
     candCap: number,
+    _ranges: number,
+    _rangeCap: number,
     budget: number,
     outIds: number,
     outDist: number,
@@ -245,8 +254,8 @@ export class JsKernel implements Kernel {
       const qv = substringValue(m, qw, sub.start, sub.bits);
       /** Gathers the ids under value v: 0, or -1 / -2 as the kernel returns. */
       const gather = (v: number): number => {
-        const from = m[sub.offsets + v]!;
-        const to = m[sub.offsets + v + 1]!;
+        const from = sub.off(v);
+        const to = sub.off(v + 1);
         if (from >= to) return 0;
         left -= to - from;
         if (left < 0) return -2;
@@ -299,8 +308,8 @@ export class JsKernel implements Kernel {
       const end = k + m[(counts >>> 2) + s]!;
       for (; k < end; k++) {
         const v = m[k]!;
-        const last = m[sub.offsets + v + 1]!;
-        for (let i = m[sub.offsets + v]!; i < last; i++) {
+        const last = sub.off(v + 1);
+        for (let i = sub.off(v); i < last; i++) {
           const id = m[sub.postings + i]!;
           const p = this.#packed + id * this.#words;
           const d = this.#dist(id, qw, max);

@@ -65,8 +65,9 @@ export interface Kernel {
   hits(): number;
   /**
    * MIH query over the tabled ids: probes each substring `s` within `radii[s]` flips (i32 at
-   * `radii`; -1 skips it), gathering candidates into the `candCap` u32 at `cand` before checking
-   * them. Returns the hit count, -1 when more than `cap`, -2 when more than `budget` candidates.
+   * `radii`; -1 skips it), reading bucket bounds into the `rangeCap` (start, end) u32 pairs at
+   * `ranges`, then the candidates into the `candCap` u32 at `cand`, before checking them.
+   * Returns the hit count, -1 when more than `cap`, -2 when more than `budget` candidates.
    */
   mih(
     q: number,
@@ -74,6 +75,8 @@ export interface Kernel {
     radii: number,
     cand: number,
     candCap: number,
+    ranges: number,
+    rangeCap: number,
     budget: number,
     outIds: number,
     outDist: number,

@@ -72,18 +72,6 @@ export function checkLayout(layout: MihLayout, bits: number, name = 'substrings'
   if (problem) throw invalidArgument(problem, name, JSON.stringify(layout));
 }
 
-/** Words of bucket offsets for a substring: 2^bits + 1. */
-export function tableWords(s: Substring): number {
-  return 2 ** s.bits + 1;
-}
-
-/** Bucket-offset words of all the layout's tables together. */
-export function layoutTableWords(layout: MihLayout): number {
-  let n = 0;
-  for (const s of layout) n += tableWords(s);
-  return n;
-}
-
 /**
  * Per-substring search radii that find every hash within `max` of a query: with m substrings and
  * max = s * m + a (0 <= a < m), some hash within max is within s of the query on one of the
@@ -122,12 +110,15 @@ export function substringValue(words: Uint32Array, at: number, start: number, bi
   return (high | (words[w + 1]! >>> (64 - j - bits))) >>> 0;
 }
 
-/** The layout as file words: one u32 per substring, `start | bits << 16`. */
-export function encodeLayout(layout: MihLayout): Uint32Array {
-  return Uint32Array.from(layout, (s) => (s.start | (s.bits << 16)) >>> 0);
+/** The layout as file words: one u32 per substring, `start | bits << 16 | encoding << 24`. */
+export function encodeLayout(layout: MihLayout, encodings: readonly number[]): Uint32Array {
+  return Uint32Array.from(layout, (s, k) => (s.start | (s.bits << 16) | (encodings[k]! << 24)) >>> 0);
 }
 
 /** Inverse of {@link encodeLayout} (unchecked: see {@link layoutProblem}). */
-export function decodeLayout(words: Uint32Array): MihLayout {
-  return Array.from(words, (w) => ({ start: w & 0xffff, bits: w >>> 16 }));
+export function decodeLayout(words: Uint32Array): { layout: MihLayout; encodings: number[] } {
+  return {
+    layout: Array.from(words, (w) => ({ start: w & 0xffff, bits: (w >>> 16) & 0xff })),
+    encodings: Array.from(words, (w) => w >>> 24),
+  };
 }

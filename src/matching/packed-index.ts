@@ -8,13 +8,17 @@ import { checkLayout, MAX_SUBSTRINGS, type MihLayout, referenceLayout, substring
 import { type EncodedMetadata, MetadataStore } from './metadata-store.js';
 import {
   buildTables,
+  initialEncodings,
+  offsetReader,
   placeTables,
   type TablePlacement,
   tablesMatch,
+  WIDE,
   writeDescriptors,
 } from './mih-tables.js';
 import { packHash, unpackHash, wordsFor } from './packed.js';
 import { chooseLayout } from './planner.js';
+import { firstOccurrences } from './radix.js';
 import { BatchBuilder, KeyList, keyDistance, keyId } from './results.js';
 import { type Scratch, scratchAt } from './scratch.js';
 import {
@@ -70,7 +74,6 @@ export interface IndexStats {
   readonly substrings: MihLayout;
 }
 
-const BATCH = 256; // hashes whose dedup-table slots are read together in addPacked
 /** Longest hash an index takes. */
 export const MAX_INDEX_BITS = 4096;
 /** Bytes after the last stored hash that the kernel may read (a substring spans two words). */
@@ -123,7 +126,6 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
   #meta = new MetadataStore<M>();
   #deferMerge = false;
   #locks = 0;
-  #sink = 0;
 
   protected constructor(
     options: IndexOptions,
@@ -166,7 +168,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
     this.#scratch = scratchAt(64, this.#stride);
     this.#desc = align(this.#scratch.end, 64);
     this.#tablesAt = this.#desc + MAX_SUBSTRINGS * 16;
-    this.#place = placeTables([], this.#tablesAt, 0);
+    this.#place = placeTables([], [], this.#tablesAt, 0);
     this.#capacity = 256;
     this.#packed = align(this.#place.end, 64);
     this.#kernel = createKernel(this.#kernelChoice, this.#packed + this.#capacity * this.#stride + SLACK);
@@ -247,35 +249,65 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
       }
     }
     this.#reserve(this.#count + n);
-    if (!this.#tailBuilt) this.#buildTail();
-    this.#tail.reserve(n);
+    // Copies within the batch: found by sorting content keys (a hash-table probe per hash would
+    // wait on a cache miss each).
+    const keys = new Uint32Array(n);
+    for (let i = 0; i < n; i++) keys[i] = hashWordsPadded(words, i * hw, hw, this.#words);
+    const first = firstOccurrences(keys, n, (a, b) => {
+      for (let w = 0; w < hw; w++) if (words[a * hw + w] !== words[b * hw + w]) return false;
+      return true;
+    });
     const ids = new Uint32Array(n);
     const qw = this.#scratch.q >>> 2;
-    const keys = new Uint32Array(BATCH);
     this.#deferMerge = true;
     try {
-      for (let start = 0; start < n; start += BATCH) {
-        const end = Math.min(n, start + BATCH);
-        let touched = 0;
-        for (let i = start; i < end; i++) {
-          const key = hashWordsPadded(words, i * hw, hw, this.#words);
-          keys[i - start] = key;
-          touched ^= this.#tail.touch(key);
+      if (this.#count === 0) {
+        // Nothing stored to compare with: copy the distinct hashes straight in (the dedup table
+        // is filled when first needed).
+        this.#appendDistinct(words, first, ids);
+        return ids;
+      }
+      const u = this.#view;
+      for (let i = 0; i < n; i++) {
+        if (first[i] !== i) {
+          ids[i] = ids[first[i]!]!;
+          continue;
         }
-        this.#sink ^= touched; // keeps the reads
-        const u = this.#view;
-        for (let i = start; i < end; i++) {
-          for (let w = 0; w < this.#words; w++) u[qw + w] = w < hw ? words[i * hw + w]! : 0;
-          let id = this.#findQuery(keys[i - start]);
-          if (id < 0) id = this.#appendQuery(keys[i - start]);
-          ids[i] = id;
-        }
+        for (let w = 0; w < this.#words; w++) u[qw + w] = w < hw ? words[i * hw + w]! : 0;
+        let id = this.#findQuery(keys[i]);
+        if (id < 0) id = this.#appendQuery(keys[i]);
+        ids[i] = id;
       }
     } finally {
       this.#deferMerge = false;
     }
     this.#maybeMerge();
     return ids;
+  }
+
+  /** Appends the hashes of `words` that are their own first occurrence, in order; ids into `ids`. */
+  #appendDistinct(words: Uint32Array, first: Uint32Array, ids: Uint32Array): void {
+    const hw = this.#hashWords;
+    const n = ids.length;
+    const stride = this.#words;
+    const u = this.#view;
+    const alive = this.#alive;
+    const before = this.#count;
+    let id = before;
+    for (let i = 0; i < n; i++) {
+      if (first[i] !== i) {
+        ids[i] = ids[first[i]!]!;
+        continue;
+      }
+      const p = (this.#packed >>> 2) + id * stride;
+      for (let w = 0; w < hw; w++) u[p + w] = words[i * hw + w]!;
+      for (let w = hw; w < stride; w++) u[p + w] = 0;
+      alive[id] = 1;
+      ids[i] = id++;
+    }
+    this.#count = id;
+    this.#size += id - before;
+    this.#tailBuilt = false;
   }
 
   remove(id: number): boolean {
@@ -396,10 +428,11 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
       size: this.#size,
       stride: this.#stride,
       layout: this.#layout,
+      encodings: p.encodings,
       packed: u8.subarray(this.#packed, this.#packed + this.#count * this.#stride),
       alive,
       metadata: this.#meta.encode(this.#count, alive),
-      offsets: u8.subarray(this.#tablesAt, this.#tablesAt + p.offsetBytes),
+      offsets: u8.subarray(this.#tablesAt, this.#tablesAt + p.tableBytes),
       postings: u8.subarray(p.postingsAt, p.end),
     };
   }
@@ -415,12 +448,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
 
   verify(): void {
     if (this.#layout.length > 0 && this.#main > 0) {
-      const ok = tablesMatch(
-        this.#tableSource(),
-        this.#layout,
-        this.#tablesAt >>> 2,
-        this.#place.postingsAt >>> 2,
-      );
+      const ok = tablesMatch(this.#tableSource(), this.#layout, this.#place, this.#kernel.buffer);
       if (!ok)
         throw new ImprintError('ERR_INDEX_CORRUPT', 'The multi-index tables do not match the stored hashes');
     }
@@ -452,12 +480,12 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
 
   #restore<I>(header: IndexImageHeader, self: I): IndexRestore<I> {
     if (this.#count !== 0) throw new ImprintError('ERR_INTERNAL', 'Only a new index can be restored');
-    const { count, size, layout } = header;
+    const { count, size, layout, encodings } = header;
     if (this.#substrings === undefined && layout.length > 0)
       throw new ImprintError('ERR_INTERNAL', 'A flat index has no tables');
     checkLayout(layout, this.bits);
     this.#layout = layout;
-    this.#place = placeTables(layout, this.#tablesAt, layout.length > 0 ? size : 0);
+    this.#place = placeTables(layout, encodings, this.#tablesAt, layout.length > 0 ? size : 0);
     this.#packed = align(this.#place.end, 64);
     this.#capacity = count;
     this.#kernel = createKernel(this.#kernelChoice, this.#packed + count * this.#stride + SLACK);
@@ -467,7 +495,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
     const u8 = new Uint8Array(this.#kernel.buffer);
     return {
       packed: u8.subarray(this.#packed, this.#packed + count * this.#stride),
-      offsets: u8.subarray(this.#tablesAt, this.#tablesAt + this.#place.offsetBytes),
+      offsets: u8.subarray(this.#tablesAt, this.#tablesAt + this.#place.tableBytes),
       postings: u8.subarray(this.#place.postingsAt, this.#place.end),
       finish: (alive: Uint8Array, metadata: EncodedMetadata): I => {
         this.#alive = alive;
@@ -616,9 +644,15 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
     let bestStart = 0;
     let bestEnd = 0;
     this.#layout.forEach((s, k) => {
-      const table = (this.#place.offsets[k]! >>> 2) + substringValue(u, qw, s.start, s.bits);
-      const start = u[table]!;
-      const end = u[table + 1]!;
+      const off = offsetReader(
+        this.#kernel.buffer,
+        this.#place.tables[k]!,
+        s.bits,
+        this.#place.encodings[k]!,
+      );
+      const v = substringValue(u, qw, s.start, s.bits);
+      const start = off(v);
+      const end = off(v + 1);
       if (best < 0 || end - start < bestEnd - bestStart) {
         best = k;
         bestStart = start;
@@ -679,20 +713,25 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
   #merge(): void {
     if (this.#merged === this.#count && this.#deadPosted === 0) return;
     const layout = this.#wantedLayout();
-    const place = placeTables(layout, this.#tablesAt, layout.length > 0 ? this.#size : 0);
-    const oldPacked = this.#packed;
-    const newPacked = align(place.end, 64);
-    this.#grow(newPacked + this.#capacity * this.#stride + SLACK);
-    new Uint8Array(this.#kernel.buffer).copyWithin(
-      newPacked,
-      oldPacked,
-      oldPacked + this.#count * this.#stride,
-    );
-    this.#packed = newPacked;
-    this.#layout = layout;
-    this.#place = place;
-    writeDescriptors(this.#view, this.#desc, layout, place);
-    buildTables(this.#tableSource(), layout, this.#view, this.#tablesAt >>> 2, place.postingsAt >>> 2);
+    const encodings = initialEncodings(layout, this.bits);
+    for (;;) {
+      const place = placeTables(layout, encodings, this.#tablesAt, layout.length > 0 ? this.#size : 0);
+      const oldPacked = this.#packed;
+      const newPacked = align(place.end, 64);
+      this.#grow(newPacked + this.#capacity * this.#stride + SLACK);
+      new Uint8Array(this.#kernel.buffer).copyWithin(
+        newPacked,
+        oldPacked,
+        oldPacked + this.#count * this.#stride,
+      );
+      this.#packed = newPacked;
+      this.#layout = layout;
+      this.#place = place;
+      writeDescriptors(this.#view, this.#desc, layout, place);
+      const overflowed = buildTables(this.#tableSource(), layout, place, this.#kernel.buffer);
+      if (overflowed.length === 0) break;
+      for (const k of overflowed) encodings[k] = WIDE; // a clustered list: u32 offsets there
+    }
     this.#merged = this.#count;
     this.#deadPosted = 0;
     if (layout.length > 0) {

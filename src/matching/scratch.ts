@@ -6,6 +6,8 @@ export const OUT_CAP = 16384;
 export const PROBE_CAP = 16384;
 /** Candidates the MIH kernel gathers before checking them. */
 export const CAND_CAP = 4096;
+/** Bucket bounds the MIH kernel reads before gathering their ids. */
+export const RANGE_CAP = 4096;
 /** Queries one multi-needle scan compares at once (the PDQ reference's 8 dihedral hashes). */
 export const MAX_NEEDLES = 8;
 
@@ -30,6 +32,8 @@ export interface Scratch {
   readonly radii: number;
   /** {@link CAND_CAP} u32 candidates. */
   readonly cand: number;
+  /** {@link RANGE_CAP} (start, end) u32 pairs. */
+  readonly ranges: number;
   /** First byte after the area. */
   readonly end: number;
 }
@@ -49,5 +53,6 @@ export function scratchAt(base: number, stride: number): Scratch {
   const counts = probes + PROBE_CAP * 4;
   const radii = counts + MAX_SUBSTRINGS * 4;
   const cand = radii + MAX_SUBSTRINGS * 4;
-  return { q, m, needles, outIds, outDist, probes, counts, radii, cand, end: cand + CAND_CAP * 4 };
+  const ranges = cand + CAND_CAP * 4;
+  return { q, m, needles, outIds, outDist, probes, counts, radii, cand, ranges, end: ranges + RANGE_CAP * 8 };
 }

@@ -1,9 +1,10 @@
 import { type Hash, popcount32 } from '../core/hash.js';
 import type { Kernel } from './kernel.js';
-import { type MihLayout, radiiFor, substringValue, tableWords, withinFlips } from './layout.js';
+import { type MihLayout, radiiFor, substringValue, withinFlips } from './layout.js';
+import { tableBytes as bytesOfTable, COMPACT } from './mih-tables.js';
 import { packHash } from './packed.js';
 import { candidateBudget, estimateMih, mihCost } from './planner.js';
-import { CAND_CAP, MAX_NEEDLES, OUT_CAP, PROBE_CAP, type Scratch } from './scratch.js';
+import { CAND_CAP, MAX_NEEDLES, OUT_CAP, PROBE_CAP, RANGE_CAP, type Scratch } from './scratch.js';
 import type { QueryOptions } from './types.js';
 
 /**
@@ -132,6 +133,8 @@ export function searchTables(
     sc.radii,
     sc.cand,
     CAND_CAP,
+    sc.ranges,
+    RANGE_CAP,
     plan.budget,
     sc.outIds,
     sc.outDist,
@@ -191,7 +194,7 @@ function maskedMih(
     const p = 2 ** (s.bits - known) * withinFlips(known, radii[k]!);
     probes += p;
     candidates += (p * sp.main) / 2 ** s.bits;
-    tableBytes += 4 * (tableWords(s) + sp.main);
+    tableBytes += bytesOfTable(s.bits, COMPACT) + 4 * sp.main;
   });
   if (probes > PROBE_CAP) return false;
   if (strategy !== 'mih') {

@@ -9,10 +9,14 @@
 ;;            its big-endian bytes packed into u32 words (word w = bytes 4w..4w+3, big-endian),
 ;;            stored little-endian, zero-padded to the stride. At least 8 readable bytes follow
 ;;            the last hash (a substring read loads two words).
-;;   desc   : MIH only. Per substring s, 4 u32 at desc + 16 * s: first bit, length in bits (1..28),
-;;            address of its bucket offsets, address of its postings. Bit 0 is the high bit of the
-;;            hash's byte 0. The ids whose substring-s value is v are
-;;            postings_s[offsets_s[v] .. offsets_s[v + 1]) (u32 each, ascending within a value).
+;;   desc   : MIH only. Per substring s, 4 u32 at desc + 16 * s: first bit, length in bits (1..28)
+;;            | encoding << 8, address of its table, address of its postings. Bit 0 is the high
+;;            bit of the hash's byte 0. The ids whose substring-s value is v are
+;;            postings_s[off(v) .. off(v + 1)) (u32 each, ascending within a value), where off is
+;;            read from the table (mih-tables.ts): encoding 0, u32 off(v) at table + 4v;
+;;            encoding 1, a u32 base per block of 2^sh values (sh = min(8, bits)) at table, then
+;;            u16 offsets relative to it at rel = table + 4 * (2^(bits - sh) + 1):
+;;            off(v) = base[v >> sh] + rel[v].
 ;;   radii  : per query, one i32 per substring: how many bit flips of the query's value to probe
 ;;            (-1: not searched). A hash within `max` of the query is within radii[s] of it on
 ;;            some substring s (the caller picks radii that make this so).
@@ -32,6 +36,7 @@
   (global $radii (mut i32) (i32.const 0))
   (global $cand (mut i32) (i32.const 0))
   (global $candCap (mut i32) (i32.const 0))
+  (global $ranges (mut i32) (i32.const 0))
   (global $nc (mut i32) (i32.const 0))
   (global $budget (mut i32) (i32.const 0))
   (global $outIds (mut i32) (i32.const 0))
@@ -72,6 +77,16 @@
           (i64.const 32))
         (i64.extend_i32_u (i32.and (local.get $start) (i32.const 31))))
       (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $bits))))))
+
+  ;; off(v) of a table (see the layout above); $rel and $shift are only read for encoding 1.
+  (func $off (param $table i32) (param $enc i32) (param $shift i32) (param $rel i32) (param $v i32)
+    (result i32)
+    (if (result i32) (i32.eqz (local.get $enc))
+      (then (i32.load (i32.add (local.get $table) (i32.shl (local.get $v) (i32.const 2)))))
+      (else
+        (i32.add
+          (i32.load (i32.add (local.get $table) (i32.shl (i32.shr_u (local.get $v) (local.get $shift)) (i32.const 2))))
+          (i32.load16_u (i32.add (local.get $rel) (i32.shl (local.get $v) (i32.const 1))))))))
 
   ;; Flat scan of ids [$start, $end): writes each id within $max of the query at $q to
   ;; $outIds/$outDist (u32 each) until $cap hits. Returns the id to resume from ($end when
@@ -261,7 +276,7 @@
           (then
             (local.set $d (i32.add (global.get $desc) (i32.shl (local.get $t) (i32.const 4))))
             (local.set $start (i32.load (local.get $d)))
-            (local.set $bits (i32.load offset=4 (local.get $d)))
+            (local.set $bits (i32.and (i32.load offset=4 (local.get $d)) (i32.const 255)))
             (if (i32.le_s
                   (i32.popcnt (i32.xor
                     (call $sub (local.get $p) (local.get $start) (local.get $bits))
@@ -308,45 +323,56 @@
         (br $each)))
     (i32.const 0))
 
-  ;; Appends the ids under value $v of the table at $offsets / $postings to the candidates,
-  ;; checking them whenever the buffer fills. 0, -1 (more than $cap hits) or -2 (more than
-  ;; $budget candidates in all: a scan is cheaper).
-  (func $gather (param $s i32) (param $offsets i32) (param $postings i32) (param $v i32) (result i32)
-    (local $at i32) (local $i i32) (local $end i32) (local $c i32)
-    (local.set $at (i32.add (local.get $offsets) (i32.shl (local.get $v) (i32.const 2))))
-    (local.set $i (i32.load (local.get $at)))
-    (local.set $end (i32.load offset=4 (local.get $at)))
-    (if (i32.ge_u (local.get $i) (local.get $end)) (then (return (i32.const 0))))
-    (global.set $budget (i32.sub (global.get $budget) (i32.sub (local.get $end) (local.get $i))))
-    (if (i32.lt_s (global.get $budget) (i32.const 0)) (then (return (i32.const -2))))
-    (local.set $i (i32.add (local.get $postings) (i32.shl (local.get $i) (i32.const 2))))
-    (local.set $end (i32.add (local.get $postings) (i32.shl (local.get $end) (i32.const 2))))
-    (loop $copy
-      (if (i32.eq (global.get $nc) (global.get $candCap))
-        (then
-          (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))))
-      (i32.store (i32.add (global.get $cand) (i32.shl (global.get $nc) (i32.const 2))) (i32.load (local.get $i)))
-      (global.set $nc (i32.add (global.get $nc) (i32.const 1)))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br_if $copy (i32.lt_u (local.get $i) (local.get $end))))
+;; Copies the ids of the $np bucket ranges at $ranges (start, end pairs read by `mih`) into the
+  ;; candidates, checking them whenever the buffer fills. 0, -1 (more than $cap hits) or -2 (more
+  ;; than $budget candidates in all: a scan is cheaper). The ranges are in cache by now, so the
+  ;; branches on them cost little; the postings reads do not wait on each other.
+  (func $drain (param $s i32) (param $postings i32) (param $np i32) (result i32)
+    (local $r i32) (local $end i32) (local $i i32) (local $last i32)
+    (local.set $r (global.get $ranges))
+    (local.set $end (i32.add (global.get $ranges) (i32.shl (local.get $np) (i32.const 3))))
+    (block $done
+      (loop $range
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $i (i32.load (local.get $r)))
+        (local.set $last (i32.load offset=4 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (br_if $range (i32.ge_u (local.get $i) (local.get $last)))
+        (global.set $budget (i32.sub (global.get $budget) (i32.sub (local.get $last) (local.get $i))))
+        (if (i32.lt_s (global.get $budget) (i32.const 0)) (then (return (i32.const -2))))
+        (local.set $i (i32.add (local.get $postings) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $last (i32.add (local.get $postings) (i32.shl (local.get $last) (i32.const 2))))
+        (loop $copy
+          (if (i32.eq (global.get $nc) (global.get $candCap))
+            (then
+              (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))))
+          (i32.store (i32.add (global.get $cand) (i32.shl (global.get $nc) (i32.const 2))) (i32.load (local.get $i)))
+          (global.set $nc (i32.add (global.get $nc) (i32.const 1)))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br_if $copy (i32.lt_u (local.get $i) (local.get $last))))
+        (br $range)))
     (i32.const 0))
 
   ;; Multi-index hashing query over the tabled ids: in every substring s with radii[s] >= 0,
-  ;; gathers the ids under each value within radii[s] bit flips of the query's, then checks each
-  ;; candidate's full distance (gathering first keeps many memory reads in flight), reporting
-  ;; each match once (through the first substring that finds it). $cand holds $candCap u32.
-  ;; Returns the number of hits, -1 when more than $cap, -2 when more than $budget candidates.
+  ;; reads the bucket bounds of each value within radii[s] bit flips of the query's (no branch
+  ;; waits on those reads, so many are in flight at once), then gathers the ids of those buckets,
+  ;; then checks each candidate's full distance, reporting each match once (through the first
+  ;; substring that finds it). $cand holds $candCap u32; $ranges holds $rangeCap (start, end)
+  ;; pairs. Returns the number of hits, -1 when more than $cap, -2 when more than $budget candidates.
   (func (export "mih")
     (param $q i32) (param $max i32) (param $radii i32) (param $cand i32) (param $candCap i32)
+    (param $ranges i32) (param $rangeCap i32)
     (param $budget i32) (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
     (local $s i32) (local $d i32) (local $r i32) (local $bits i32) (local $offsets i32)
     (local $postings i32) (local $qv i32) (local $k i32) (local $mask i32) (local $c i32)
-    (local $t i32) (local $top i32) (local $res i32)
+    (local $t i32) (local $top i32) (local $res i32) (local $np i32) (local $w i32) (local $v i32)
+    (local $enc i32) (local $shift i32) (local $rel i32)
     (global.set $q (local.get $q))
     (global.set $max (local.get $max))
     (global.set $radii (local.get $radii))
     (global.set $cand (local.get $cand))
     (global.set $candCap (local.get $candCap))
+    (global.set $ranges (local.get $ranges))
     (global.set $nc (i32.const 0))
     (global.set $budget (local.get $budget))
     (global.set $outIds (local.get $outIds))
@@ -360,14 +386,24 @@
         (if (i32.ge_s (local.get $r) (i32.const 0))
           (then
             (local.set $d (i32.add (global.get $desc) (i32.shl (local.get $s) (i32.const 4))))
-            (local.set $bits (i32.load offset=4 (local.get $d)))
+            (local.set $bits (i32.and (i32.load offset=4 (local.get $d)) (i32.const 255)))
+            (local.set $enc (i32.shr_u (i32.load offset=4 (local.get $d)) (i32.const 8)))
             (local.set $offsets (i32.load offset=8 (local.get $d)))
             (local.set $postings (i32.load offset=12 (local.get $d)))
+            (local.set $shift (select (local.get $bits) (i32.const 8) (i32.lt_u (local.get $bits) (i32.const 8))))
+            (local.set $rel (i32.add (local.get $offsets)
+              (i32.shl (i32.add (i32.shl (i32.const 1) (i32.sub (local.get $bits) (local.get $shift))) (i32.const 1))
+                (i32.const 2))))
             (local.set $qv (call $sub (local.get $q) (i32.load (local.get $d)) (local.get $bits)))
             (local.set $top (i32.shl (i32.const 1) (local.get $bits)))
             ;; k = 0: the query's own value.
-            (local.set $res (call $gather (local.get $s) (local.get $offsets) (local.get $postings) (local.get $qv)))
-            (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
+            (i32.store (local.get $ranges)
+              (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $qv)))
+            (i32.store offset=4 (local.get $ranges)
+              (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel)
+                (i32.add (local.get $qv) (i32.const 1))))
+            (local.set $np (i32.const 1))
+            (local.set $w (i32.add (local.get $ranges) (i32.const 8)))
             ;; k = 1..min(r, bits): every $bits-bit mask with k bits set, in increasing order
             ;; (Gosper's hack; the division by the lowest set bit is a shift).
             (local.set $k (i32.const 1))
@@ -377,9 +413,20 @@
                 (br_if $levelsDone (i32.gt_u (local.get $k) (local.get $bits)))
                 (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $k)) (i32.const 1)))
                 (loop $masks
-                  (local.set $res (call $gather (local.get $s) (local.get $offsets) (local.get $postings)
-                    (i32.xor (local.get $qv) (local.get $mask))))
-                  (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
+                  (if (i32.eq (local.get $np) (local.get $rangeCap))
+                    (then
+                      (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np)))
+                      (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
+                      (local.set $np (i32.const 0))
+                      (local.set $w (local.get $ranges))))
+                  (local.set $v (i32.xor (local.get $qv) (local.get $mask)))
+                  (i32.store (local.get $w)
+                    (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $v)))
+                  (i32.store offset=4 (local.get $w)
+                    (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel)
+                      (i32.add (local.get $v) (i32.const 1))))
+                  (local.set $w (i32.add (local.get $w) (i32.const 8)))
+                  (local.set $np (i32.add (local.get $np) (i32.const 1)))
                   (local.set $c (i32.ctz (local.get $mask)))
                   (local.set $t (i32.add (local.get $mask) (i32.shl (i32.const 1) (local.get $c))))
                   (local.set $mask (i32.or
@@ -388,6 +435,8 @@
                   (br_if $masks (i32.lt_u (local.get $mask) (local.get $top))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $level)))
+            (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np)))
+            (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
             (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
         (br $slot)))
@@ -405,7 +454,7 @@
           (then
             (local.set $d (i32.add (global.get $desc) (i32.shl (local.get $t) (i32.const 4))))
             (local.set $start (i32.load (local.get $d)))
-            (local.set $bits (i32.load offset=4 (local.get $d)))
+            (local.set $bits (i32.and (i32.load offset=4 (local.get $d)) (i32.const 255)))
             (if (i32.le_s
                   (i32.popcnt (i32.and
                     (i32.xor
@@ -446,7 +495,7 @@
     (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
     (local $s i32) (local $k i32) (local $kEnd i32) (local $v i32) (local $table i32) (local $i i32)
     (local $endI i32) (local $list i32) (local $id i32) (local $p i32) (local $d i32) (local $n i32)
-    (local $desc i32)
+    (local $desc i32) (local $bits i32) (local $enc i32) (local $shift i32) (local $rel i32)
     (block $slotsDone
       (loop $slot
         (br_if $slotsDone (i32.ge_u (local.get $s) (global.get $subs)))
@@ -454,14 +503,21 @@
           (i32.load (i32.add (local.get $counts) (i32.shl (local.get $s) (i32.const 2))))))
         (local.set $desc (i32.add (global.get $desc) (i32.shl (local.get $s) (i32.const 4))))
         (local.set $list (i32.load offset=12 (local.get $desc)))
+        (local.set $table (i32.load offset=8 (local.get $desc)))
+        (local.set $bits (i32.and (i32.load offset=4 (local.get $desc)) (i32.const 255)))
+        (local.set $enc (i32.shr_u (i32.load offset=4 (local.get $desc)) (i32.const 8)))
+        (local.set $shift (select (local.get $bits) (i32.const 8) (i32.lt_u (local.get $bits) (i32.const 8))))
+        (local.set $rel (i32.add (local.get $table)
+          (i32.shl (i32.add (i32.shl (i32.const 1) (i32.sub (local.get $bits) (local.get $shift))) (i32.const 1))
+            (i32.const 2))))
         (block $valuesDone
           (loop $value
             (br_if $valuesDone (i32.ge_u (local.get $k) (local.get $kEnd)))
             (local.set $v (i32.load (i32.add (local.get $probes) (i32.shl (local.get $k) (i32.const 2)))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (local.set $table (i32.add (i32.load offset=8 (local.get $desc)) (i32.shl (local.get $v) (i32.const 2))))
-            (local.set $i (i32.load (local.get $table)))
-            (local.set $endI (i32.load offset=4 (local.get $table)))
+            (local.set $i (call $off (local.get $table) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $v)))
+            (local.set $endI (call $off (local.get $table) (local.get $enc) (local.get $shift) (local.get $rel)
+              (i32.add (local.get $v) (i32.const 1))))
             (block $candsDone
               (loop $cand
                 (br_if $candsDone (i32.ge_u (local.get $i) (local.get $endI)))
