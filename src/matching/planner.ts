@@ -1,4 +1,5 @@
 import { MAX_SUBSTRING_BITS, MAX_SUBSTRINGS, type MihLayout, radiiFor, withinFlips } from './layout.js';
+import { COMPACT, tableBytes } from './mih-tables.js';
 
 /**
  * The cost model that chooses an index's substring layout and, per query, between multi-index
@@ -70,9 +71,9 @@ function model(posted: number, stride: number, tableBytes: number): CostModel {
  */
 export function estimateMih(layout: MihLayout, posted: number, stride: number, max: number): MihEstimate {
   const radii = radiiFor(layout.length, max);
-  let tableBytes = 0;
-  for (const s of layout) tableBytes += 4 * (2 ** s.bits + 1 + posted);
-  const m = model(posted, stride, tableBytes);
+  let bytes = 0;
+  for (const s of layout) bytes += tableBytes(s.bits, COMPACT) + 4 * posted;
+  const m = model(posted, stride, bytes);
   let probes = 0;
   let candidates = 0;
   layout.forEach((s, k) => {
@@ -116,13 +117,13 @@ export function candidateBudget(estimate: MihEstimate): number {
 
 /**
  * The substring layout that makes a query at radius `radius` over `n` hashes of `bits` bits
- * cheapest, within {@link TABLE_BYTES_PER_HASH} bytes of tables per hash: substrings of b and
+ * cheapest, within {@link TABLE_BYTES_PER_HASH} bytes of (compact) tables per hash: substrings of b and
  * b + 1 bits laid end to end from the hash's first used bit, b near log2(n) (Norouzi, Punjani and
  * Fleet's analysis). Empty (no tables: a flat scan) when no layout beats a scan.
  */
 export function chooseLayout(n: number, bits: number, radius: number): MihLayout {
   const stride = 8 * Math.ceil(bits / 64);
-  const budgetWords = Math.floor((Math.max(TABLE_BYTES_FLOOR, TABLE_BYTES_PER_HASH * n) / 4) | 0);
+  const budget = Math.max(TABLE_BYTES_FLOOR, TABLE_BYTES_PER_HASH * n);
   const flat = n * flatCostPerHash(stride);
   const first = 8 * Math.ceil(bits / 8) - bits; // unused high bits of byte 0
   let best: { m: number; b: number; j: number; cost: number } | undefined;
@@ -131,14 +132,14 @@ export function chooseLayout(n: number, bits: number, radius: number): MihLayout
   for (let m = 1; m <= Math.min(MAX_SUBSTRINGS, bits, radius + 1); m++) {
     const s = Math.floor(radius / m);
     const a = radius - s * m; // the first a + 1 substrings are searched at s, the rest at s - 1
-    if (m * n > budgetWords) break; // postings alone exceed the budget
+    if (4 * m * n > budget) break; // postings alone exceed the budget
     for (let b = 1; b <= Math.min(MAX_SUBSTRING_BITS, Math.floor(bits / m)); b++) {
       const most = Math.min(m, bits - m * b, b + 1 <= MAX_SUBSTRING_BITS ? m : 0);
       const choices = exhaustive ? Array.from({ length: most + 1 }, (_, j) => j) : [0, most];
       for (const j of choices) {
         // j substrings of b + 1 bits (searched first), m - j of b bits
-        const words = j * (2 ** (b + 1) + 1) + (m - j) * (2 ** b + 1) + m * n;
-        if (words > budgetWords) continue;
+        const bytes = j * tableBytes(b + 1, COMPACT) + (m - j) * tableBytes(b, COMPACT) + 4 * m * n;
+        if (bytes > budget) continue;
         const longAtS = Math.min(j, a + 1);
         const shortAtS = Math.max(0, a + 1 - j);
         const groups: [count: number, width: number, r: number][] = [
@@ -147,7 +148,7 @@ export function chooseLayout(n: number, bits: number, radius: number): MihLayout
           [shortAtS, b, s],
           [m - j - shortAtS, b, s - 1],
         ];
-        const cm = model(n, stride, words * 4);
+        const cm = model(n, stride, bytes);
         let cost = 0;
         for (const [count, width, r] of groups) {
           if (count === 0) continue;
