@@ -10,6 +10,8 @@ const library: Options = {
     'sharp/index': 'src/sharp/index.ts',
     'video/index': 'src/node/video.ts',
     'cli/main': 'src/cli/main.ts',
+    // The worker thread of the pool (src/sharp/worker-pool.ts finds it beside the code that starts it).
+    'sharp/worker': 'src/sharp/worker.ts',
   },
   format: ['esm'],
   target: 'node20',

@@ -1,8 +1,9 @@
 /**
- * How far the matching methods' derived hashes drift when computed on a smaller working copy
- * (src/methods/variants.ts, WORKING_SIDE): each fixture photo, at its own size and enlarged to
- * 3000 px, is mirrored and turned 90 degrees by sharp, and the upload's best dihedral hash is
- * compared with the original's PDQ hash, the copies made from a working copy of each side.
+ * How far derived hashes drift when computed on a smaller working copy (what the matching
+ * methods did before their hashes became views of the full-size luma plane, pdq-views.ts, for
+ * this reason): each fixture photo, at its own size and enlarged to 3000 px, is mirrored and
+ * turned 90 degrees by sharp, and the upload's best dihedral hash is compared with the
+ * original's PDQ hash, the copies made from a working copy of each side.
  *
  *   npx tsx bench/working-side.ts [--sides 512,1024,full]
  */

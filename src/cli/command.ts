@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** What a command gets from the CLI shell: streams to write to and a signal for Ctrl-C. */
 export interface CliIo {
@@ -10,6 +10,8 @@ export interface CliIo {
   readonly signal: AbortSignal;
   /** Working directory for relative paths. */
   readonly cwd: string;
+  /** Standard input, read for the input `-` (default: process.stdin). */
+  readonly stdin?: Readable;
 }
 
 /** One CLI sub-command (`imprint <name> ...`). */

@@ -1,5 +1,6 @@
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { UsageError } from './command.js';
 
 /** File name endings taken when walking directories (files named explicitly are always tried). */
 export const IMAGE_EXTENSIONS = new Set([
@@ -52,7 +53,7 @@ export async function* expandInputs(
       continue;
     }
     if (!options.recursive) {
-      options.onProblem({ path: input, message: 'is a directory (use -r to hash the images in it)' });
+      options.onProblem({ path: input, message: 'is a directory (use -r for the images in it)' });
       continue;
     }
     yield* walkImageFiles(input, options.cwd);
@@ -97,4 +98,13 @@ export async function* walkImageFiles(
     if (e.dir) yield* walkImageFiles(path, cwd, inside);
     else yield path;
   }
+}
+
+/**
+ * `-` reads standard input, which can be read once: as one image input or as the list, not both,
+ * and not twice.
+ */
+export function checkStdinUse(inputs: readonly string[], list?: string): void {
+  const uses = inputs.filter((i) => i === '-').length + (list === '-' ? 1 : 0);
+  if (uses > 1) throw new UsageError("'-' (standard input) can be given once");
 }

@@ -4,15 +4,19 @@
  * Each sub-command lives in `commands/<name>.ts`; this file only dispatches.
  */
 import { ImprintError } from '../core/errors.js';
+import { closeWorkers } from '../sharp/worker-pool.js';
 import { type CliIo, type Command, UsageError } from './command.js';
 import { commands } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
+import { KnownUnusable } from './known.js';
 
 const EXIT_HELP = `Exit codes:
-  0    success (for match: at least one match)
-  1    no match
+  0    success (for match: at least one match, even if other inputs failed)
+  1    no match (every input matched against the known hashes, none matched)
   2    usage error
-  3    some inputs failed (each reported on stderr with its error code)
+  3    some inputs failed (each reported on stderr with its error code); for match: and none matched
+  4    the known list or index is unusable (empty, no usable hash, malformed, corrupt, unreadable):
+       nothing was matched or built
   130  interrupted (SIGINT/SIGTERM); output so far is complete lines`;
 
 function mainHelp(list: readonly Command[]): string {
@@ -61,6 +65,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT.USAGE;
     }
     if (io.signal.aborted) return EXIT.INTERRUPTED;
+    if (err instanceof KnownUnusable) {
+      io.stderr.write(`imprint ${command.name}: ${err.error.code}: ${err.error.message}\n`);
+      return EXIT.KNOWN_UNUSABLE;
+    }
     if (err instanceof ImprintError) {
       io.stderr.write(`imprint ${command.name}: ${err.code}: ${err.message}\n`);
       return err.code === 'ERR_INVALID_ARGUMENT' ? EXIT.USAGE : EXIT.SOME_FAILED;
@@ -102,6 +110,7 @@ async function main(): Promise<void> {
     );
     code = 70;
   }
+  await closeWorkers(); // idle workers would not hold the process, but running ones would
   if (controller.signal.aborted && code !== EXIT.USAGE) code = EXIT.INTERRUPTED;
   process.exitCode = code;
 }

@@ -1,29 +1,18 @@
 /**
  * The matching methods on the command line: `imprint index build --images <dir> [--method]`
- * hashes known images into an index the way a method needs, and `imprint match --method` hashes
- * and looks up uploads the same way. The methods themselves live in src/methods.
+ * hashes known images into an index the way a method needs; `imprint match` matches uploads with
+ * the library's matcher (src/sharp/match-image.ts). The methods themselves live in src/methods.
  */
 import { basename, relative, resolve } from 'node:path';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
 import { ImprintError } from '../core/errors.js';
-import { hashToHex } from '../core/hash.js';
 import type { HashIndex, IndexEntry } from '../matching/types.js';
-import { trustedStoredFamilies } from '../methods/fingerprint.js';
-import {
-  type KnownVariantMetadata,
-  knownEntriesFor,
-  matchWithMethod,
-  methodForStored,
-  queryHashesFor,
-} from '../methods/match.js';
 import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
-import { ImageVariants } from '../methods/variants.js';
 import { mapFiles } from '../sharp/batch.js';
-import { decodeImage, type SixteenBitRule } from '../sharp/decode.js';
+import { knownImageEntries } from '../sharp/known-images.js';
 import { BatchReport } from './batch-report.js';
 import { type CliIo, UsageError } from './command.js';
-import { writeLine } from './output.js';
 
 /** Looks a method up for a `--method` flag (a usage error when unknown). */
 export function methodOption(name: string): MatchMethod {
@@ -34,38 +23,67 @@ export function methodOption(name: string): MatchMethod {
   }
 }
 
+/** What {@link addImagesToIndex} added. */
+export interface AddedImages {
+  readonly images: number;
+  readonly hashes: number;
+  readonly failed: number;
+  /** Images below PDQ quality 50: refused, or kept with `keepWeak`. */
+  readonly weak: number;
+}
+
 /**
  * Hashes every image under `dir` (recursively) into `index` as `method` stores known images, each
- * with its file name relative to `dir` as metadata. Failed files are reported on stderr; returns
- * the number of images added and of failures.
+ * with its file name relative to `dir` as metadata. Failed files are reported on stderr, and so
+ * are images below PDQ quality 50 (refused unless `keepWeak`: a flat picture's hash matches other
+ * flat pictures).
  */
 export async function addImagesToIndex(
   index: HashIndex<unknown>,
   dir: string,
   method: MatchMethod,
+  options: {
+    keepWeak: boolean;
+    /** Hears each image's entries as they are added (e.g. to export the plain hashes). */
+    onAdded?: (entries: readonly IndexEntry<unknown>[]) => void;
+  },
   io: CliIo,
-  onAdded?: (entries: readonly IndexEntry<unknown>[]) => void,
-): Promise<{ images: number; hashes: number; failed: number }> {
+): Promise<AddedImages> {
   const batch = new BatchReport('index', io);
   const root = resolve(io.cwd, dir);
   let images = 0;
   let hashes = 0;
+  let weak = 0;
   const known = async (path: string) => {
-    const image = await decodeImage(resolve(io.cwd, path), { signal: io.signal });
     const name = relative(root, resolve(io.cwd, path)) || basename(path);
-    return knownEntriesFor(method, new ImageVariants(image), name);
+    return knownImageEntries(resolve(io.cwd, path), method, name, {
+      keepWeak: options.keepWeak,
+      signal: io.signal,
+    });
   };
   for await (const r of untilAborted(mapFiles(batch.paths([dir], true), known, { signal: io.signal }))) {
-    if (r.ok) {
-      index.addAll(r.value);
-      onAdded?.(r.value);
-      images++;
-      hashes += r.value.length;
-    } else batch.failFile(r.path, r.error);
+    if (!r.ok) batch.failFile(r.path, r.error);
+    else {
+      if (r.value.weak) {
+        weak++;
+        batch.progress.clear();
+        io.stderr.write(
+          options.keepWeak
+            ? `imprint index: ${r.path}: kept (--keep-weak) though its PDQ quality ${r.value.quality} is below ${PDQ_MIN_QUALITY}\n`
+            : `imprint index: ${r.path}: refused: PDQ quality ${r.value.quality} is below ${PDQ_MIN_QUALITY} (a flat picture matches other flat pictures; --keep-weak keeps it)\n`,
+        );
+      }
+      if (r.value.entries.length > 0) {
+        index.addAll(r.value.entries);
+        options.onAdded?.(r.value.entries);
+        images++;
+        hashes += r.value.entries.length;
+      }
+    }
     batch.finished();
   }
   batch.summarize();
-  return { images, hashes, failed: batch.failed };
+  return { images, hashes, failed: batch.failed, weak };
 }
 
 /** The results until the batch is interrupted (the caller reports the interruption). */
@@ -80,113 +98,4 @@ async function* untilAborted<T>(results: AsyncGenerator<T>): AsyncGenerator<T> {
 /** The stderr line for an upload too flat to match (plain matching and methods alike). */
 export function lowQualityNote(path: string, quality: number | undefined, minQuality: number): string {
   return `imprint match: ${path}: not matched: PDQ quality ${quality} is below --min-quality ${minQuality}\n`;
-}
-
-/** Options of {@link matchFilesWithMethod}. */
-export interface MethodMatchCliOptions {
-  readonly recursive: boolean;
-  readonly json: boolean;
-  readonly threshold?: number;
-  readonly minQuality?: number;
-  readonly autoOrient: boolean;
-  /** How 16-bit uploads are reduced to 8 bits (default `scale`). */
-  readonly sixteenBit?: SixteenBitRule;
-}
-
-/**
- * Matches each input image with `method` and prints, per match, the same first columns as plain
- * matching, then which upload variant met which stored hash: text lines
- * "path<TAB>distance<TAB>known hash<TAB>metadata<TAB>query variant<TAB>known variant", or with
- * `json` one object per image {"path","algorithm","method","hash","quality","skipped","matches":
- * [{"hash","distance","metadata":[...],"score","query","known"}]}. Returns the number of images that
- * matched and whether some input failed.
- */
-export async function matchFilesWithMethod(
-  index: HashIndex<unknown>,
-  method: MatchMethod,
-  inputs: readonly string[],
-  options: MethodMatchCliOptions,
-  io: CliIo,
-): Promise<{ matched: number; failed: boolean }> {
-  const batch = new BatchReport('match', io);
-  const minQuality = options.minQuality ?? method.minQuality ?? PDQ_MIN_QUALITY;
-  // Upload variants that could only meet hashes this index does not hold are not computed; derived
-  // hashes of an index file that records no derivation version (format 1) are not trusted.
-  const stored = trustedStoredFamilies(index, (families, version) =>
-    io.stderr.write(
-      `imprint match: the index (format ${version}) records no derivation version, so its derived hashes (${families.join(', ')}) are not used, only its plain hashes; rebuild it with this version (imprint index build --images <dir> --method ${method.name}) to use them\n`,
-    ),
-  );
-  const applied = methodForStored(method, stored);
-  let matched = 0;
-  // Decoding and hashing run ahead in a bounded pipeline; matching and printing stay in order.
-  const hashed = async (path: string) => {
-    const image = await decodeImage(resolve(io.cwd, path), {
-      autoOrient: options.autoOrient,
-      ...(options.sixteenBit ? { sixteenBit: options.sixteenBit } : {}),
-      signal: io.signal,
-    });
-    const variants = new ImageVariants(image);
-    return { exact: variants.exact, queries: queryHashesFor(applied, variants) };
-  };
-  const uploads = mapFiles(batch.paths(inputs, options.recursive), hashed, { signal: io.signal });
-  for await (const r of untilAborted(uploads)) {
-    if (!r.ok) {
-      batch.failFile(r.path, r.error);
-      batch.finished();
-      continue;
-    }
-    const { path } = r;
-    const { exact, queries } = r.value;
-    const matches = matchWithMethod(
-      index as HashIndex<unknown | KnownVariantMetadata<unknown>>,
-      applied,
-      queries,
-      {
-        ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
-        minQuality,
-      },
-    );
-    // Derived hashes are judged by their own quality, so a flat upload can still match through
-    // the picture inside its frame; it is "skipped" only when nothing of it was usable.
-    const skipped = exact.quality < minQuality && matches.length === 0 ? 'low-quality' : null;
-    if (matches.length > 0) matched++;
-    batch.progress.clear();
-    if (skipped) {
-      io.stderr.write(lowQualityNote(path, exact.quality, minQuality));
-    }
-    if (options.json) {
-      await writeLine(
-        io.stdout,
-        JSON.stringify({
-          path,
-          algorithm: 'pdq',
-          method: method.name,
-          hash: hashToHex(exact.hash),
-          quality: exact.quality,
-          skipped,
-          matches: matches.map((m) => ({
-            hash: hashToHex(m.hash),
-            distance: m.distance,
-            // A list, as in plain matching: one known image's metadata.
-            metadata: [m.metadata],
-            score: m.score,
-            comparedBits: m.comparedBits,
-            query: m.query,
-            known: m.known,
-          })),
-        }),
-      );
-    } else {
-      for (const m of matches) {
-        const meta = typeof m.metadata === 'string' ? m.metadata : JSON.stringify(m.metadata);
-        await writeLine(
-          io.stdout,
-          `${path}\t${m.distance}\t${hashToHex(m.hash)}\t${meta.replace(/[\t\n\r]/g, ' ')}\t${m.query}\t${m.known}`,
-        );
-      }
-    }
-    batch.finished();
-  }
-  return { matched, failed: batch.summarize() };
 }

@@ -2,11 +2,12 @@
  * The video side of the CLI: `imprint video hash` / `imprint hash --video` (vPDQ hash files) and
  * `imprint video match` / `imprint match --video` (uploads against known videos).
  */
-import { open, opendir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { open, opendir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { toImprintError } from '../core/errors.js';
+import { ImprintError, toImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
+import { type AtomicFile, openAtomicFile } from '../node/atomic-file.js';
 import { hashVideo, type VideoHashOptions } from '../node/hash-video.js';
 import { DEFAULT_MAX_VIDEO_SECONDS } from '../node/video-frames.js';
 import type { VideoFrameHash } from '../video/frame-hash.js';
@@ -121,6 +122,31 @@ export async function runVideoHash(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('several videos need -d <dir> (one file each) or --json');
   }
   const hashOptions = videoHashOptions(values, io);
+  // Refused before any video is hashed: -o to a directory or into a missing one, -d to no directory.
+  const output =
+    values.output === undefined
+      ? undefined
+      : await openAtomicFile(resolve(io.cwd, values.output), { what: 'output' });
+  if (values['output-dir'] !== undefined) await checkOutputDir(resolve(io.cwd, values['output-dir']));
+  try {
+    return await hashVideos(positionals, values, { hashOptions, format, write }, output, io);
+  } finally {
+    await output?.abandon(); // a no-op after commit
+  }
+}
+
+async function hashVideos(
+  positionals: readonly string[],
+  values: { json?: boolean; output?: string; 'output-dir'?: string },
+  how: {
+    hashOptions: ReturnType<typeof videoHashOptions>;
+    format: 'vpdq' | 'pytx';
+    write: (frames: VideoFrameHash[]) => string;
+  },
+  output: AtomicFile | undefined,
+  io: CliIo,
+): Promise<number> {
+  const { hashOptions, format, write } = how;
   let failed = 0;
   const chunks: string[] = [];
   for (const input of positionals) {
@@ -166,8 +192,9 @@ export async function runVideoHash(args: string[], io: CliIo): Promise<number> {
       chunks.push(write(frames));
     }
   }
-  if (values.output !== undefined && failed === 0) {
-    await writeAtomically(resolve(io.cwd, values.output), chunks.join(''));
+  if (output && failed === 0) {
+    await output.write(chunks.join(''));
+    await output.commit();
   }
   if (failed > 0) {
     io.stderr.write(`imprint video hash: ${failed} of ${positionals.length} videos failed\n`);
@@ -397,7 +424,27 @@ function describe(err: unknown): string {
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const partial = `${path}.partial`;
-  await writeFile(partial, text);
-  await rename(partial, path);
+  const file = await openAtomicFile(path, { what: 'output' });
+  try {
+    await file.write(text);
+    await file.commit();
+  } catch (err) {
+    await file.abandon();
+    throw err;
+  }
+}
+
+/** An -d directory that is not one is refused before any work (ERR_FILE_UNWRITABLE). */
+async function checkOutputDir(dir: string): Promise<void> {
+  let isDir = false;
+  try {
+    isDir = (await stat(dir)).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) {
+    throw new ImprintError('ERR_FILE_UNWRITABLE', 'Cannot write output (no such directory)', {
+      location: { source: dir },
+    });
+  }
 }

@@ -96,13 +96,16 @@ export function cropBox(
     [l, r] = split(amount);
     [t, b] = split(other());
   }
-  const left = Math.round(width * l);
-  const top = Math.round(height * t);
+  // Every side the mode names loses at least a pixel, so the label stays true on small pictures.
+  const cut = (size: number, fraction: number) =>
+    fraction > 0 ? Math.max(1, Math.round(size * fraction)) : 0;
+  const left = cut(width, l);
+  const top = cut(height, t);
   return {
     left,
     top,
-    width: Math.max(8, width - left - Math.round(width * r)),
-    height: Math.max(8, height - top - Math.round(height * b)),
+    width: Math.max(8, width - left - cut(width, r)),
+    height: Math.max(8, height - top - cut(height, b)),
   };
 }
 

@@ -34,12 +34,14 @@ import {
   CROP_ANCHORS,
   CROP_SCALES,
   DEROTATE_ANGLES,
+  DEROTATE_SIDE,
+  DETECTION_SIDE,
   ENLARGE_BELOW,
   ENLARGE_FACTORS,
   ImageVariants,
+  MAX_PLANE_PIXELS,
   VARIANTS_VERSION,
   type VariantHash,
-  WORKING_SIDE,
 } from '../methods/variants.js';
 import { decodeImage } from '../sharp/decode.js';
 import { evenSubset, listImages, loadOriginals, type Original } from './corpus.js';
@@ -671,7 +673,9 @@ function cacheKey(
     queryKeys,
     params: {
       VARIANTS_VERSION,
-      WORKING_SIDE,
+      DETECTION_SIDE,
+      DEROTATE_SIDE,
+      MAX_PLANE_PIXELS,
       CROP_SCALES,
       CROP_ANCHORS,
       DEROTATE_ANGLES,

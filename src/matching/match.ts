@@ -20,8 +20,8 @@ export interface MatchOptions {
 export interface MatchResult<M> {
   /** The query hash. */
   readonly hash: Hash;
-  /** `low-quality` when the query was not matched because its quality is below `minQuality`. */
-  readonly skipped: false | 'low-quality';
+  /** `low-quality` when the query was not matched because its quality is below `minQuality`; null when it was matched. */
+  readonly skipped: 'low-quality' | null;
   /** Matches, nearest first (empty when skipped). */
   readonly matches: Match<M>[];
 }
@@ -49,5 +49,5 @@ export function matchHash<M>(
     return { hash, skipped: 'low-quality', matches: [] };
   const query = options.maxDistance === undefined ? {} : { maxDistance: options.maxDistance };
   const matches = options.variants ? index.queryAny(options.variants, query) : index.query(hash, query);
-  return { hash, skipped: false, matches };
+  return { hash, skipped: null, matches };
 }

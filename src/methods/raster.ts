@@ -40,6 +40,58 @@ export function workingCopy(image: PixelImage, maxSide: number): PixelImage {
 }
 
 /**
+ * The image shrunk by a whole `factor` on both sides, each output pixel the average of a
+ * `factor` x `factor` block (the last row and column of blocks may be partial), alpha dropped. The
+ * image itself when `factor` is 1. Cheaper than an arbitrary resize, and every output pixel maps
+ * back to whole input pixels.
+ *
+ * @example
+ * ```ts
+ * const small = shrinkBy(upload, 4); // a 2000x1500 upload becomes 500x375
+ * ```
+ */
+export function shrinkBy(image: PixelImage, factor: number): PixelImage {
+  if (factor <= 1) return image;
+  const channels = colourChannels(image);
+  const { width: w, height: h, channels: stride, data } = image;
+  const width = Math.ceil(w / factor);
+  const height = Math.ceil(h / factor);
+  const out = new Uint8Array(width * height * channels);
+  // Each block summed in locals and written once (read-modify-writes per pixel cost twice as much).
+  for (let oy = 0, o = 0; oy < height; oy++) {
+    const y0 = oy * factor;
+    const y1 = Math.min(h, y0 + factor);
+    for (let ox = 0; ox < width; ox++, o += channels) {
+      const x0 = ox * factor;
+      const x1 = Math.min(w, x0 + factor);
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      for (let y = y0; y < y1; y++) {
+        let s = (y * w + x0) * stride;
+        const end = s + (x1 - x0) * stride;
+        if (channels === 3) {
+          for (; s < end; s += stride) {
+            a += data[s]!;
+            b += data[s + 1]!;
+            c += data[s + 2]!;
+          }
+        } else {
+          for (; s < end; s += stride) a += data[s]!;
+        }
+      }
+      const area = (y1 - y0) * (x1 - x0);
+      out[o] = Math.round(a / area);
+      if (channels === 3) {
+        out[o + 1] = Math.round(b / area);
+        out[o + 2] = Math.round(c / area);
+      }
+    }
+  }
+  return { width, height, channels, data: out };
+}
+
+/**
  * Area-averages the window `box` of the image, whose edges may fall between pixels (fractional
  * edges weighted), into a `width` x `height` image, alpha dropped. A picture found inside a frame
  * to a fraction of a pixel is cut out this way: smooth pictures move some 20 PDQ bits for a
@@ -150,6 +202,7 @@ export function rotateWindow(
   fill: number,
 ): PixelImage {
   const ch = image.channels;
+  if (ch === 1) return rotateGrey(image, degrees, width, height, fill);
   const out = new Uint8Array(width * height * ch);
   const rad = (degrees * Math.PI) / 180;
   const cos = Math.cos(rad);
@@ -191,6 +244,62 @@ export function rotateWindow(
     }
   }
   return { width, height, channels: image.channels, data: out };
+}
+
+/**
+ * {@link rotateWindow} for a grey image: the same samples, with the source position stepped along
+ * each row instead of recomputed, and no clamping inside the image (what `derotate` turns 12 times).
+ */
+function rotateGrey(
+  image: PixelImage,
+  degrees: number,
+  width: number,
+  height: number,
+  fill: number,
+): PixelImage {
+  const out = new Uint8Array(width * height);
+  const rad = (degrees * Math.PI) / 180;
+  const cos = Math.cos(rad);
+  const sin = Math.sin(rad);
+  const w = image.width;
+  const h = image.height;
+  const data = image.data;
+  for (let y = 0, o = 0; y < height; y++) {
+    const dy = y + 0.5 - height / 2;
+    const dx0 = 0.5 - width / 2;
+    let sx = cos * dx0 + sin * dy + w / 2 - 0.5;
+    let sy = -sin * dx0 + cos * dy + h / 2 - 0.5;
+    for (let x = 0; x < width; x++, o++, sx += cos, sy -= sin) {
+      if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5) {
+        out[o] = fill;
+        continue;
+      }
+      let x0 = Math.floor(sx);
+      let y0 = Math.floor(sy);
+      let fx = sx - x0;
+      let fy = sy - y0;
+      if (x0 < 0) {
+        x0 = 0;
+        fx = 0;
+      }
+      if (y0 < 0) {
+        y0 = 0;
+        fy = 0;
+      }
+      const x1 = x0 < w - 1 ? x0 + 1 : x0;
+      const y1 = y0 < h - 1 ? y0 + 1 : y0;
+      if (x1 === x0) fx = 0;
+      if (y1 === y0) fy = 0;
+      const a = data[y0 * w + x0]!;
+      const b = data[y0 * w + x1]!;
+      const d = data[y1 * w + x0]!;
+      const e = data[y1 * w + x1]!;
+      const top = a + (b - a) * fx;
+      const bottom = d + (e - d) * fx;
+      out[o] = Math.round(top + (bottom - top) * fy);
+    }
+  }
+  return { width, height, channels: 1, data: out };
 }
 
 /**
@@ -375,11 +484,20 @@ export function flattenHighlights(image: PixelImage, fraction: number): PixelIma
       histogram[v]!++;
     }
   }
-  // The lowest level with no more than `fraction` of the pixels above it. At least one pixel is
-  // kept, so the level is always one the picture has (fraction 1 flattens to the darkest pixel).
+  const level = flattenLevel(histogram, pixels, fraction);
+  for (let p = 0; p < pixels; p++) if (luma[p]! > level) luma[p] = level;
+  return { width, height, channels: 1, data: luma };
+}
+
+/**
+ * The level {@link flattenHighlights} lowers the brightest `fraction` of pixels to, from the
+ * histogram of the luma levels: the lowest level with no more than `fraction` of the pixels above
+ * it. At least one pixel is kept, so the level is always one the picture has (fraction 1 flattens
+ * to the darkest pixel).
+ */
+export function flattenLevel(histogram: Uint32Array, pixels: number, fraction: number): number {
   const keep = Math.max(1, pixels - Math.floor(fraction * pixels));
   let level = 0;
   for (let below = histogram[0]!; below < keep && level < 255; ) below += histogram[++level]!;
-  for (let p = 0; p < pixels; p++) if (luma[p]! > level) luma[p] = level;
-  return { width, height, channels: 1, data: luma };
+  return level;
 }

@@ -14,9 +14,10 @@
  * `enlarged` a small upload enlarged 2 and 4 times, `tones` the picture's luma with its brightest
  * quarter flattened (for brightened copies). `witness` is the plain hash again, with the
  * image's pHash (imagehash's, 64 bits) beside it: a second opinion for pictures PDQ sees little
- * of. All but `plain`, `dihedral` and `witness` are derived on a working copy (at
- * most {@link WORKING_SIDE} px, alpha dropped): PDQ sees a 64x64 box-filtered picture anyway, and
- * derived hashes only need to agree with each other and with `plain` within a few bits.
+ * of. Turned, mirrored, cut-out, padded, banded and flattened hashes are PDQ of views of one
+ * luma plane at full size (pdq-views.ts), without making their pixels; frames are looked for on
+ * a copy of at most {@link DETECTION_SIDE} px, and only `derotate` (turning is not a per-axis view)
+ * and `enlarged` hash pixels of their own.
  */
 import { perceptualHash } from '../algorithms/imagehash/phash.js';
 import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
@@ -26,17 +27,29 @@ import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { findPictureBoxes, refineBox } from './frame.js';
 import {
+  type AxisMap,
+  axisTaps,
+  blockOf,
+  greyImage,
+  hashesOfBlock,
+  hashOfBlock,
+  type LumaPlane,
+  lumaPlane,
+  lumaPlaneAndCopy,
+  pooledBuffer,
+  reduceRowsInto,
+  type ViewHash,
+  viewHash,
+} from './pdq-views.js';
+import {
   type Box,
-  cropTo,
   DIHEDRAL_COPIES,
-  dihedralCopy,
+  type DihedralCopy,
   enlarge,
-  fillOutside,
-  flattenHighlights,
-  resampleWindow,
+  flattenLevel,
   rotateWindow,
+  shrinkBy,
   sizeBeforeRotation,
-  workingCopy,
 } from './raster.js';
 
 /** The names of the variant families. */
@@ -55,17 +68,27 @@ export const VARIANT_FAMILIES = [
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 15;
+export const VARIANTS_VERSION = 16;
 
 /**
- * Longest side of the working copy derived hashes are computed on. PDQ's box filter is
- * ceil(side / 128) px wide, so a copy of another size is filtered differently from the image the
- * known hash was made from: fixture photos mirrored or turned 90 degrees came out 0-32 bits from
- * their original's hash through a 512 px copy, 0 through 1024 px (they are at most 720 px), and
- * 4-20 bits when enlarged to 3000 px (0 at full size), at a quarter of the full-size cost
- * (`npx tsx bench/working-side.ts`).
+ * Longest side of the copy frames and corner colours are looked for on (the image shrunk by a
+ * whole factor, so each of its pixels is a block of the image's; the image itself up to this size).
+ * Only where the picture lies is found there: the hashes are taken at full size (pdq-views.ts).
  */
-export const WORKING_SIDE = 1024;
+export const DETECTION_SIDE = 512;
+
+/**
+ * Longest side of the grey copy `derotate` turns back by small angles (the luma plane shrunk by a
+ * whole factor): turning is not a view PDQ's filters can follow axis by axis, so it is done on
+ * pixels, and 12 turns of a full-size photo would cost more than everything else.
+ */
+export const DEROTATE_SIDE = 512;
+
+/**
+ * Largest luma plane the views are hashed from; a larger image's plane is shrunk by a whole factor
+ * to fit (16 MP: a byte per pixel; PDQ's box filter of such an image is 32 px wide anyway).
+ */
+export const MAX_PLANE_PIXELS = 4096 * 4096;
 
 /**
  * Sub-pictures hashed for `crops`, as fractions of each side: every scale at every anchor. PDQ
@@ -153,22 +176,50 @@ export class ImageVariants {
   readonly image: PixelImage;
   #exact: PdqResult | undefined;
   #working: PixelImage | undefined;
+  #histogram: Uint32Array | undefined;
   readonly #families = new Map<VariantFamily, VariantHash[]>();
 
   constructor(image: PixelImage) {
     this.image = image;
   }
 
-  /** The reference-exact PDQ of the whole image (with its DCT, for the dihedral variants). */
+  /** The reference-exact PDQ of the whole image. */
   get exact(): PdqResult {
     this.#exact ??= pdqHash(this.image);
     return this.#exact;
   }
 
-  /** The working copy derived families are computed on. */
+  /**
+   * The copy frames and fill colours are looked for on: the image shrunk by a whole factor to at
+   * most {@link DETECTION_SIDE} px (the image itself when it is that small).
+   */
   get working(): PixelImage {
-    this.#working ??= workingCopy(this.image, WORKING_SIDE);
+    // Every family that looks for frames also hashes views of the plane: one pass makes both.
+    if (!this.#working && this.#detectionFactor() > 1 && planeFactor(this.image) === 1) this.#lumaPlane();
+    this.#working ??= shrinkBy(this.image, this.#detectionFactor());
     return this.#working;
+  }
+
+  /**
+   * The luma plane every view is hashed from (shrunk by a whole factor only past
+   * {@link MAX_PLANE_PIXELS}), in a pooled buffer (pdq-views.ts, pooledBuffer): read it within one
+   * synchronous computation, never keep it.
+   */
+  #lumaPlane(): LumaPlane {
+    const factor = planeFactor(this.image);
+    const width = Math.ceil(this.image.width / factor);
+    const height = Math.ceil(this.image.height / factor);
+    const { buffer, kept } = pooledBuffer('plane', this, width * height * 2);
+    const data = new Uint16Array(buffer, 0, width * height);
+    if (!kept || !this.#histogram) {
+      const copyFactor = this.#detectionFactor();
+      if (factor === 1 && copyFactor > 1 && !this.#working) {
+        const both = lumaPlaneAndCopy(this.image, data, copyFactor);
+        this.#working = both.copy;
+        this.#histogram = both.plane.histogram;
+      } else this.#histogram = lumaPlane(this.image, factor, data).histogram;
+    }
+    return { width, height, data, histogram: this.#histogram };
   }
 
   /** Every hash of one family (possibly none: `trim` without a frame). */
@@ -181,14 +232,23 @@ export class ImageVariants {
     return found;
   }
 
+  #detectionFactor(): number {
+    return Math.max(1, Math.ceil(Math.max(this.image.width, this.image.height) / DETECTION_SIDE));
+  }
+
+  /** Plane pixels per working-copy pixel. */
+  #toPlane(): number {
+    return this.#detectionFactor() / planeFactor(this.image);
+  }
+
   #boxes: Box[] | undefined;
 
   /**
-   * Where the picture may be: the box found by peeling every frame layer, the box before the last
-   * round of peeling, the box inside the layers of the frame's main colour, and the box inside the
-   * outermost layer only (duplicates dropped). The first finds a picture inside a screenshot's
-   * nested chrome; the others survive a picture whose own flat edge (a clear sky, a dark strip
-   * along its bottom) would be peeled as more frame.
+   * Where the picture may be (working-copy pixels): the box found by peeling every frame layer,
+   * the box before the last round of peeling, the box inside the layers of the frame's main
+   * colour, and the box inside the outermost layer only (duplicates dropped). The first finds a
+   * picture inside a screenshot's nested chrome; the others survive a picture whose own flat edge
+   * (a clear sky, a dark strip along its bottom) would be peeled as more frame.
    */
   #pictureBoxes(): Box[] {
     if (!this.#boxes) {
@@ -204,9 +264,39 @@ export class ImageVariants {
     return this.#pictureBoxes()[0];
   }
 
-  /** The hashes of labelled whole-pixel rectangles of the working copy. */
+  /**
+   * Plane rows filtered by the whole width's columns, forwards or mirrored: what the turned views,
+   * the bands and the tones share (pooled, as the plane).
+   */
+  #rowsOf(reversed: boolean): Float64Array {
+    const plane = this.#lumaPlane();
+    const { width, height } = plane;
+    const bytes = height * 64 * 8;
+    const forwards = pooledBuffer('rows', this, bytes);
+    const mirrored = pooledBuffer('mirrored rows', this, bytes);
+    const rows = [
+      new Float64Array(forwards.buffer, 0, height * 64),
+      new Float64Array(mirrored.buffer, 0, height * 64),
+    ];
+    if (!forwards.kept || !mirrored.kept) {
+      const taps = [axisTaps(whole(width), width), axisTaps(whole(width, true), width)];
+      reduceRowsInto(plane, taps, 0, height, 255, rows);
+    }
+    return rows[reversed ? 1 : 0]!;
+  }
+
+  /** The hashes of labelled whole-pixel rectangles of the plane. */
   #cutOut(family: VariantFamily, boxes: readonly { label: string; box: Box }[]): VariantHash[] {
-    return boxes.map(({ label, box }) => ({ family, label, ...hashOf(cropTo(this.working, box)) }));
+    return boxes.map(({ label, box }) => {
+      const x = { kind: 'crop', from: box.left, length: box.width } as const;
+      const y = { kind: 'crop', from: box.top, length: box.height } as const;
+      // Rectangles as wide as the plane share its filtered rows.
+      const hash =
+        box.left === 0 && box.width === this.#lumaPlane().width
+          ? hashOfBlock(blockOf(this.#rowsOf(false), 0, axisTaps(y, this.#lumaPlane().height)))
+          : viewHash(this.#lumaPlane(), x, y);
+      return { family, label, ...hashed(hash) };
+    });
   }
 
   #compute(family: VariantFamily): VariantHash[] {
@@ -218,47 +308,131 @@ export class ImageVariants {
         // direction only), from the same pixels as the plain hash.
         return withWitness(this.image, this.get('plain')[0]!);
       case 'dihedral':
-        // The copies themselves, not PDQ's DCT shortcut (pdqDihedral): the shortcut is exact only
-        // when the box filter is symmetric, and with an even window (a side of 129-256 px, ...)
-        // it is off by half a pixel, which costs rot90/rot180 copies about 10 bits.
-        return DIHEDRAL_COPIES.map((kind) => ({
-          family,
-          label: kind,
-          ...hashOf(dihedralCopy(this.working, kind)),
-        }));
+        return this.#dihedral();
       case 'trim':
-        // Cut out to a fraction of a pixel (refineBox): rounding the edges of a resized screenshot's
-        // picture keeps or loses a line, which smooth pictures feel.
+        // Cut out at full size to a fraction of a pixel (refineBox): rounding the edges of a
+        // resized screenshot's picture keeps or loses a line, which smooth pictures feel.
         return this.#pictureBoxes().map((box) => {
-          const exact = refineBox(this.working, box);
+          const exact = scaleBox(refineBox(this.working, box), this.#toPlane());
           const size = (v: number) => Math.max(1, Math.round(v));
+          const x = {
+            kind: 'window',
+            from: exact.left,
+            span: exact.width,
+            length: size(exact.width),
+          } as const;
+          const y = {
+            kind: 'window',
+            from: exact.top,
+            span: exact.height,
+            length: size(exact.height),
+          } as const;
           return {
             family,
-            label: boxLabel(exact),
-            ...hashOf(resampleWindow(this.working, exact, size(exact.width), size(exact.height))),
+            label: boxLabel(scaleBox(exact, planeFactor(this.image))),
+            ...hashed(viewHash(this.#lumaPlane(), x, y)),
           };
         });
       case 'fill': {
         const box = this.#pictureBox();
-        return box ? [{ family, label: boxLabel(box), ...hashOf(fillOutside(this.working, box)) }] : [];
+        if (!box) return [];
+        const { width, height } = this.#lumaPlane();
+        const r = this.#toPlane();
+        const edges = (from: number, length: number, size: number) => ({
+          kind: 'clamp' as const,
+          from: Math.min(size - 1, Math.round(from * r)),
+          to: Math.max(0, Math.min(size, Math.round((from + length) * r)) - 1),
+          length: size,
+        });
+        const hash = viewHash(
+          this.#lumaPlane(),
+          edges(box.left, box.width, width),
+          edges(box.top, box.height, height),
+        );
+        return [{ family, label: boxLabel(scaleBox(box, this.#detectionFactor())), ...hashed(hash) }];
       }
       case 'crops':
-        return this.#cutOut(family, cropBoxes(this.working));
+        return this.#cutOut(family, cropBoxes(this.#lumaPlane()));
       case 'derotate':
-        return derotated(this.working);
+        return derotated(this.working, this.#lumaPlane());
       case 'bands':
-        return this.#cutOut(family, bandBoxes(this.working));
-      case 'tones':
-        return [{ family, label: TONES_LABEL, ...hashOf(flattenHighlights(this.working, TONES_FLATTENED)) }];
+        return this.#cutOut(family, bandBoxes(this.#lumaPlane()));
+      case 'tones': {
+        const plane = this.#lumaPlane();
+        const level = flattenLevel(plane.histogram, plane.width * plane.height, TONES_FLATTENED);
+        const hash = viewHash(plane, whole(plane.width), whole(plane.height), level);
+        return [{ family, label: TONES_LABEL, ...hashed(hash) }];
+      }
       case 'enlarged':
-        if (Math.max(this.working.width, this.working.height) >= ENLARGE_BELOW) return [];
+        if (Math.max(this.image.width, this.image.height) >= ENLARGE_BELOW) return [];
         return ENLARGE_FACTORS.map((factor) => ({
           family,
           label: `x${factor}`,
-          ...hashOf(enlarge(this.working, factor)),
+          ...hashOf(enlarge(this.image, factor)),
         }));
     }
   }
+
+  /**
+   * The 7 turned and mirrored views, from 4 blocks: the plane's rows and columns each read
+   * forwards or backwards; a turn by 90 degrees is one of them transposed.
+   */
+  #dihedral(): VariantHash[] {
+    const { height } = this.#lumaPlane();
+    const rows = [axisTaps(whole(height), height), axisTaps(whole(height, true), height)];
+    // Each block's DCT serves the view and its transpose.
+    const blocks = new Map<string, [ViewHash, ViewHash]>();
+    const views = (mirrorX: boolean, mirrorY: boolean): [ViewHash, ViewHash] => {
+      const key = `${mirrorX}${mirrorY}`;
+      let found = blocks.get(key);
+      if (!found) {
+        found = hashesOfBlock(blockOf(this.#rowsOf(mirrorX), 0, rows[mirrorY ? 1 : 0]!));
+        blocks.set(key, found);
+      }
+      return found;
+    };
+    return DIHEDRAL_COPIES.map((kind) => {
+      const { mirrorX, mirrorY, transposed } = DIHEDRAL_VIEWS[kind];
+      return { family: 'dihedral', label: kind, ...hashed(views(mirrorX, mirrorY)[transposed ? 1 : 0]) };
+    });
+  }
+}
+
+/**
+ * Each turned or mirrored copy (raster.ts, dihedralCopy) as a view of the picture: which axes
+ * are read backwards, and whether the axes are swapped (a turn by 90 degrees, a transpose).
+ */
+export const DIHEDRAL_VIEWS: Record<
+  DihedralCopy,
+  { mirrorX: boolean; mirrorY: boolean; transposed: boolean }
+> = {
+  rot90: { mirrorX: false, mirrorY: true, transposed: true },
+  rot180: { mirrorX: true, mirrorY: true, transposed: false },
+  rot270: { mirrorX: true, mirrorY: false, transposed: true },
+  mirror: { mirrorX: true, mirrorY: false, transposed: false },
+  flip: { mirrorX: false, mirrorY: true, transposed: false },
+  transpose: { mirrorX: false, mirrorY: false, transposed: true },
+  transverse: { mirrorX: true, mirrorY: true, transposed: true },
+};
+
+/** A whole axis of `length` pixels, forwards or backwards. */
+function whole(length: number, reversed = false): AxisMap {
+  return { kind: 'crop', from: 0, length, reversed };
+}
+
+/** Whole-factor shrink of the plane: 1 unless the image has more than {@link MAX_PLANE_PIXELS}. */
+function planeFactor(image: PixelImage): number {
+  return Math.max(1, Math.ceil(Math.sqrt((image.width * image.height) / MAX_PLANE_PIXELS)));
+}
+
+function scaleBox(box: Box, factor: number): Box {
+  if (factor === 1) return box;
+  return {
+    left: box.left * factor,
+    top: box.top * factor,
+    width: box.width * factor,
+    height: box.height * factor,
+  };
 }
 
 /** The `witness` family: none for an image too flat for pHash (it refuses one). */
@@ -276,8 +450,11 @@ function hashOf(image: PixelImage): { hash: Hash; stable: StableBits } {
   return hashed(pdqHash(image));
 }
 
-function hashed(result: PdqResult): { hash: Hash; stable: StableBits } {
-  return { hash: result.hash, stable: pdqStableBits(result.dct) };
+function hashed(result: { hash: Hash; dct: Float32Array; stable?: StableBits }): {
+  hash: Hash;
+  stable: StableBits;
+} {
+  return { hash: result.hash, stable: result.stable ?? pdqStableBits(result.dct) };
 }
 
 function sameBox(a: Box, b: Box | undefined): boolean {
@@ -328,13 +505,16 @@ export function bandBoxes(image: { width: number; height: number }): { label: st
 /**
  * The query rotated back by each of {@link DEROTATE_ANGLES}, keeping the window the original
  * picture would occupy if the query were that picture rotated with its canvas enlarged (so the
- * filled corners fall outside). Mid-grey fills what is left of them.
+ * filled corners fall outside). Mid-grey fills what is left of them. Turned on a grey copy of at
+ * most {@link DEROTATE_SIDE} px (PDQ sees only luma).
  */
-function derotated(image: PixelImage): VariantHash[] {
+function derotated(working: PixelImage, plane: LumaPlane): VariantHash[] {
   const out: VariantHash[] = [];
   // Turning a picture with its canvas enlarged fills all four corners with one background colour.
   // Uploads without such corners cannot be that, and are spared the 12 hashes.
-  if (!cornersAlike(image)) return out;
+  if (!cornersAlike(working)) return out;
+  const factor = Math.max(1, Math.ceil(Math.max(plane.width, plane.height) / DEROTATE_SIDE));
+  const image = greyImage(plane, factor);
   for (const angle of DEROTATE_ANGLES) {
     const size = sizeBeforeRotation(image.width, image.height, angle);
     if (!size || size.width < 16 || size.height < 16) continue;

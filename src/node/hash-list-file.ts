@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { type FileHandle, open } from 'node:fs/promises';
 import { ImprintError, invalidArgument, toImprintError } from '../core/errors.js';
 import { HashListReader } from '../lists/read.js';
 import type { ReadHashListOptions } from '../lists/types.js';
 import { type HashListWriteEntry, HashListWriter, type HashListWriterOptions } from '../lists/write.js';
+import { openAtomicFile } from './atomic-file.js';
 
 const READ_CHUNK = 64 * 1024;
 const WRITE_BATCH = 64 * 1024;
@@ -91,48 +90,24 @@ export async function writeHashListFile(
 ): Promise<WriteHashListFileResult> {
   if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
   const writer = new HashListWriter(options);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
+  const file = await openAtomicFile(path, { what: 'hash list' });
   try {
-    handle = await open(temp, 'wx');
     let bytes = 0;
     let pending = '';
     for await (const entry of entries) {
       if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Writing the hash list was aborted');
       pending += writer.write(entry);
       if (pending.length >= WRITE_BATCH) {
-        bytes += await writeAll(handle, pending);
+        bytes += await file.write(pending);
         pending = '';
       }
     }
     pending += writer.end();
-    bytes += await writeAll(handle, pending);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temp, path);
+    bytes += await file.write(pending);
+    await file.commit();
     return { entries: writer.count, bytes };
   } catch (err) {
-    await handle?.close().catch(() => {});
-    await rm(temp, { force: true }).catch(() => {});
-    if (err instanceof ImprintError) throw err;
-    const code = (err as NodeJS.ErrnoException)?.code;
-    if (typeof code === 'string') {
-      throw new ImprintError('ERR_FILE_UNWRITABLE', `Cannot write hash list (${code})`, {
-        cause: err,
-        location: { source: path },
-      });
-    }
+    await file.abandon();
     throw toImprintError(err);
   }
-}
-
-async function writeAll(handle: FileHandle, text: string): Promise<number> {
-  const data = Buffer.from(text, 'utf8');
-  let offset = 0;
-  while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset, null);
-    offset += bytesWritten;
-  }
-  return data.length;
 }

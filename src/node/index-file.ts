@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { type FileHandle, open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { ImprintError, invalidArgument, toImprintError } from '../core/errors.js';
 import type { Crc32 } from '../matching/crc32.js';
@@ -15,6 +13,7 @@ import {
   withIndexChunks,
 } from '../matching/index-format.js';
 import type { MihIndex } from '../matching/mih-index.js';
+import { type AtomicFile, openAtomicFile } from './atomic-file.js';
 
 // zlib's CRC-32 (Node >= 20.15) is ~20x faster than the portable one; same values.
 const nativeCrc32: Crc32 | undefined =
@@ -54,43 +53,26 @@ export async function saveIndex<M>(
   options: SaveIndexOptions = {},
 ): Promise<{ bytes: number }> {
   if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
+  let file: AtomicFile | undefined;
   try {
     const encoding = {
       ...(nativeCrc32 ? { crc32: nativeCrc32 } : {}),
       ...(options.properties ? { properties: options.properties } : {}),
     };
+    // Called at once: the index is locked against changes from here until it is written.
     const bytes = await withIndexChunks(index, encoding, async (chunks) => {
-      handle = await open(temp, 'wx');
+      file = await openAtomicFile(path, { what: 'index' });
       let total = 0;
       for (const chunk of chunks) {
-        for (let at = 0; at < chunk.length; ) {
-          if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Saving the index was aborted');
-          const n = Math.min(IO_CHUNK, chunk.length - at);
-          const { bytesWritten } = await handle.write(chunk, at, n, null);
-          at += bytesWritten;
-        }
-        total += chunk.length;
+        if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Saving the index was aborted');
+        total += await file.write(chunk);
       }
-      await handle.sync();
       return total;
     });
-    await handle?.close();
-    handle = undefined;
-    await rename(temp, path);
+    await file!.commit();
     return { bytes };
   } catch (err) {
-    await handle?.close().catch(() => {});
-    await rm(temp, { force: true }).catch(() => {});
-    if (err instanceof ImprintError) throw err;
-    const code = (err as NodeJS.ErrnoException)?.code;
-    if (typeof code === 'string') {
-      throw new ImprintError('ERR_FILE_UNWRITABLE', `Cannot write index (${code})`, {
-        cause: err,
-        location: { source: path },
-      });
-    }
+    await file?.abandon();
     throw toImprintError(err);
   }
 }

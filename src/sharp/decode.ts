@@ -90,7 +90,7 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
   const source = typeof input === 'string' ? input : undefined;
   const location = source === undefined ? undefined : { source };
   throwIfAborted(options.signal, location);
-  const bytes = await readInput(input, options);
+  const bytes = await readImageInput(input, options);
   if (bytes.length === 0)
     throw new ImprintError('ERR_EMPTY_INPUT', 'The input is empty (0 bytes)', { location });
   if (!options.allowVector && looksLikeMarkup(bytes)) {
@@ -129,7 +129,15 @@ async function decodeBytes(bytes: Uint8Array, options: DecodeOptions): Promise<D
   const seconds = options.timeoutMs === undefined ? 0 : Math.max(1, Math.ceil(options.timeoutMs / 1000));
   // One instance for the header and the pixels: sharp reads the header once.
   let pipeline = sharp(bytes, sharpOptions).timeout({ seconds });
-  const meta = await pipeline.metadata();
+  let meta: Awaited<ReturnType<typeof pipeline.metadata>>;
+  try {
+    meta = await pipeline.metadata();
+  } catch (err) {
+    if (maxPixels !== false && /pixel limit/i.test(String((err as Error)?.message))) {
+      throw await overPixelLimit(bytes, sharpOptions, maxPixels, err);
+    }
+    throw err;
+  }
   const format = meta.format ?? 'unknown';
   if (REFUSED_FORMATS.has(format) && !(format === 'svg' && options.allowVector)) {
     throw new ImprintError('ERR_FORMAT_REFUSED', `The ${format} format is refused`);
@@ -205,7 +213,19 @@ export function eightBit(samples: Uint16Array, channels: 1 | 2 | 3 | 4, rule: Si
   return out;
 }
 
-async function readInput(input: ImageInput, options: DecodeOptions): Promise<Uint8Array> {
+/**
+ * The bytes of an input, as {@link decodeImage} reads them: a file (ERR_FILE_UNREADABLE,
+ * ERR_IMAGE_TOO_LARGE over `maxBytes`), a stream collected into one buffer, or a buffer as it is.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readImageInput(request); // an http.IncomingMessage
+ * ```
+ */
+export async function readImageInput(
+  input: ImageInput,
+  options: Pick<DecodeOptions, 'maxBytes' | 'signal'> = {},
+): Promise<Uint8Array> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (typeof input === 'string') {
     const location = { source: input };
@@ -254,6 +274,44 @@ async function readInput(input: ImageInput, options: DecodeOptions): Promise<Uin
   throw invalidArgument('a file path, Uint8Array/Buffer, ArrayBuffer or readable stream', 'input', input);
 }
 
+/**
+ * ERR_IMAGE_TOO_LARGE naming the image's size, the limit and how to raise it. The size is read
+ * again from the header without the limit (a header read decodes no pixels).
+ */
+async function overPixelLimit(
+  bytes: Uint8Array,
+  sharpOptions: SharpOptions,
+  maxPixels: number,
+  cause: unknown,
+): Promise<ImprintError> {
+  let size = ' is';
+  try {
+    const { width, height } = await sharp(bytes, { ...sharpOptions, limitInputPixels: false }).metadata();
+    if (width && height) size = ` is ${width}x${height} (${width * height} pixels),`;
+  } catch {
+    // the size stays unnamed
+  }
+  return new ImprintError(
+    'ERR_IMAGE_TOO_LARGE',
+    `The image${size} over the limit of ${maxPixels} pixels: raise it with maxPixels (--max-pixels on the command line) if you trust the input`,
+    { cause },
+  );
+}
+
+/**
+ * A decoder message on one line: libvips joins every warning it saw with newlines (a truncated
+ * JPEG's header gives four), which would print as raw decoder text on lines of their own.
+ */
+function oneLine(message: string): string {
+  const parts = message
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  const kept: string[] = [];
+  for (const p of parts) if (!kept.some((k) => k.includes(p))) kept.push(p);
+  return kept.join('; ');
+}
+
 /** Maps sharp/libvips failures onto stable codes by their (stable enough) messages. */
 function mapSharpError(err: unknown, location: { source: string } | undefined): ImprintError {
   if (err instanceof ImprintError) {
@@ -261,7 +319,7 @@ function mapSharpError(err: unknown, location: { source: string } | undefined): 
       ? err
       : new ImprintError(err.code, err.message, { location, cause: err.cause });
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = oneLine(err instanceof Error ? err.message : String(err));
   const lower = message.toLowerCase();
   let code: ImprintError['code'] = 'ERR_IMAGE_CORRUPT';
   if (lower.includes('unsupported image format')) code = 'ERR_NOT_AN_IMAGE';

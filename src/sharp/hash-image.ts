@@ -1,9 +1,10 @@
-import { computeHashes, type HashRequest, type ImageHashes } from '../algorithms/compute.js';
-import { toImprintError, withSource } from '../core/errors.js';
-import { type DecodeOptions, decodeImage, type ImageInput } from './decode.js';
+import type { HashRequest, ImageHashes } from '../algorithms/compute.js';
+import type { DecodeOptions, ImageInput } from './decode.js';
+import { plainDecodeOptions } from './jobs.js';
+import { execute, type PooledOptions } from './worker-pool.js';
 
-/** Options for {@link hashImage}: what to decode and which hashes to compute. */
-export interface HashImageOptions extends DecodeOptions, HashRequest {}
+/** Options for {@link hashImage}: what to decode, which hashes to compute, and where. */
+export interface HashImageOptions extends DecodeOptions, HashRequest, PooledOptions {}
 
 /** The hashes of one image plus what the decoder saw. */
 export interface ImageHashResult extends ImageHashes {
@@ -13,7 +14,9 @@ export interface ImageHashResult extends ImageHashes {
 }
 
 /**
- * Decodes an image once and computes every requested hash (PDQ by default).
+ * Decodes an image once and computes every requested hash (PDQ by default). The work runs in the
+ * shared worker pool unless `workers` says otherwise (see {@link configureWorkers}); the result is
+ * the same either way.
  *
  * @example
  * ```ts
@@ -24,14 +27,11 @@ export interface ImageHashResult extends ImageHashes {
  * ```
  */
 export async function hashImage(input: ImageInput, options: HashImageOptions = {}): Promise<ImageHashResult> {
-  const image = await decodeImage(input, options);
-  let computed: ImageHashes;
-  try {
-    computed = computeHashes(image, image.bytes, options);
-  } catch (err) {
-    throw withSource(toImprintError(err), typeof input === 'string' ? input : undefined);
-  }
-  const { hashes, dihedral } = computed;
-  const base = { hashes, width: image.width, height: image.height, format: image.format };
-  return dihedral ? { ...base, dihedral } : base;
+  const request: HashRequest = {
+    ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
+    ...(options.pdqFlavour === undefined ? {} : { pdqFlavour: options.pdqFlavour }),
+    ...(options.dihedral === undefined ? {} : { dihedral: options.dihedral }),
+  };
+  const decode = plainDecodeOptions(options);
+  return execute(input, (i) => ({ kind: 'hash', input: i, decode, request }), options);
 }

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, UsageError } from '../../src/cli/command.js';
 import { commands } from '../../src/cli/commands/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { KnownUnusable } from '../../src/cli/known.js';
 import { ImprintError } from '../../src/core/errors.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { indexFileInfo } from '../../src/matching/index-format.js';
@@ -46,7 +47,11 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; stdout:
     code = await command.run(args.slice(1), io);
   } catch (e) {
     if (e instanceof UsageError) code = EXIT.USAGE;
-    else if (e instanceof ImprintError) {
+    else if (e instanceof KnownUnusable) {
+      // As runCli: a list or index that cannot be used.
+      err += `${e.error.code}: ${e.error.message}\n`;
+      code = EXIT.KNOWN_UNUSABLE;
+    } else if (e instanceof ImprintError) {
       err += `${e.code}: ${e.message}\n`;
       code = EXIT.SOME_FAILED;
     } else throw e;
@@ -167,7 +172,7 @@ describe('fingerprint records through the CLI', () => {
     ).toBe(EXIT.OK);
     const built = await cli(['index', 'build', '--list', 'records.ndjson', '-o', 'records.idx'], dir);
     expect(built.code).toBe(EXIT.OK);
-    expect(built.stderr).toMatch(/7 fingerprint records, \d+ hashes for method pdq-max/);
+    expect(built.stderr).toMatch(/7 fingerprint records of method pdq-max, \d+ hashes/);
 
     const a = await loadIndex(join(dir, 'images.idx'));
     const b = await loadIndex(join(dir, 'records.idx'));
@@ -237,14 +242,14 @@ describe('fingerprint records through the CLI', () => {
     );
     writeFileSync(join(dir, 'old.ndjson'), old);
     const empty = await cli(['index', 'build', '--list', 'empty.ndjson', '--lenient', '-o', 'x.idx'], dir);
-    expect(empty.code).toBe(EXIT.SOME_FAILED);
+    expect(empty.code).toBe(EXIT.KNOWN_UNUSABLE);
     expect(empty.stderr).toMatch(/skipped .*line 2/);
     expect(empty.stderr).toContain('ERR_LIST_EMPTY');
     const stale = await cli(
       ['match', '--list', 'old.ndjson', join(dir, 'uploads', 'jpeg-coffee.jpg.jpg')],
       dir,
     );
-    expect(stale.code).toBe(EXIT.SOME_FAILED);
+    expect(stale.code).toBe(EXIT.KNOWN_UNUSABLE);
     expect(stale.stderr).toContain('ERR_INDEX_DERIVATION');
     expect(stale.stderr).toContain(`version ${VARIANTS_VERSION - 1}`);
   });
@@ -277,7 +282,7 @@ describe('derivation versions of index files', () => {
       ['match', '--index', join(dir, 'old.idx'), join(dir, 'uploads', 'crop-coffee.jpg.jpg')],
       dir,
     );
-    expect(r.code).toBe(EXIT.SOME_FAILED);
+    expect(r.code).toBe(EXIT.KNOWN_UNUSABLE);
     expect(r.stdout).toBe(''); // no match printed, not even a plain one
     expect(r.stderr).toContain('ERR_INDEX_DERIVATION');
     expect(r.stderr).toContain(`version ${VARIANTS_VERSION - 1}`);
@@ -318,7 +323,7 @@ describe('folders of symbolic links', () => {
     mkdirSync(join(dir, 'nothing'));
     writeFileSync(join(dir, 'nothing', 'notes.txt'), 'no images here');
     const empty = await cli(['index', 'build', '--images', 'nothing', '-o', 'nothing.idx'], dir);
-    expect(empty.code).toBe(EXIT.SOME_FAILED);
+    expect(empty.code).toBe(EXIT.KNOWN_UNUSABLE);
     expect(empty.stderr).toContain('ERR_LIST_EMPTY');
   });
 });

@@ -74,11 +74,11 @@ describe('every shape reads its hashes through the CLI', () => {
 
   it('coded failures: an unrecognised header, NCMEC XML read as PDQ, an unclosed quote', () => {
     const header = imprint(['match', '--list', L('unrecognised-header.csv'), IMAGE]);
-    expect(header.code).toBe(3);
+    expect(header.code).toBe(4);
     expect(header.stderr).toContain('ERR_HASH_LIST_SYNTAX');
     expect(header.stderr).toContain('CSV header not recognised');
     const ncmec = imprint(['index', 'build', '--list', L('ncmec-entries.xml'), '-o', join(dir, 'ncmec.idx')]);
-    expect(ncmec.code).toBe(3);
+    expect(ncmec.code).toBe(4);
     expect(ncmec.stderr).toContain('ERR_LIST_EMPTY');
     expect(ncmec.stderr).not.toContain('<?xml');
     expect(existsSync(join(dir, 'ncmec.idx'))).toBe(false);
@@ -95,13 +95,13 @@ describe('every shape reads its hashes through the CLI', () => {
     expect(md5.code).toBe(0);
     expect(md5.stderr).toContain('3 hashes');
     const quote = imprint(['match', '--list', L('unclosed-quote.csv'), IMAGE]);
-    expect(quote.code).toBe(3);
+    expect(quote.code).toBe(4);
     expect(quote.stderr).toMatch(/unclosed-quote\.csv:line 4: Quoted field not closed/);
   });
 
   it('--format overrides detection, --hash-column picks the column; bad values are usage errors', () => {
     const forced = imprint(['match', '--format', 'plain', '--list', L('hand-written.tsv'), IMAGE]);
-    expect(forced.code).toBe(3);
+    expect(forced.code).toBe(4);
     expect(forced.stderr).toContain('hand-written.tsv:line 1');
     const column = imprint([
       'match',
@@ -132,15 +132,15 @@ describe('a list that yields no usable hash is an error, never "no match"', () =
     ],
   ];
   it.each(cases)(
-    '%s: match and index build exit 3 with ERR_LIST_EMPTY and counts; no index written',
+    '%s: match and index build exit 4 with ERR_LIST_EMPTY and counts; no index written',
     (name, text, flags) => {
       const list = file(`${name.replace(/\W+/g, '-')}.txt`, text);
       const m = imprint(['match', '--list', list, ...flags, IMAGE]);
-      expect(m.code).toBe(3);
+      expect(m.code).toBe(4);
       expect(m.stderr).toContain('ERR_LIST_EMPTY');
       const out = `${list}.idx`;
       const b = imprint(['index', 'build', '--list', list, ...flags, '-o', out]);
-      expect(b.code).toBe(3);
+      expect(b.code).toBe(4);
       expect(b.stderr).toContain('ERR_LIST_EMPTY');
       expect(existsSync(out)).toBe(false);
     },

@@ -86,7 +86,7 @@ describe('imprint match (built binary)', () => {
   it('a malformed list line stops with its file and line number, or is skipped with --lenient', () => {
     const bad = list('bad.csv', `${bridge},ok\nnot-a-hash,broken\n`);
     const strict = imprint(['match', '--list', bad, 'fixtures/pdq/images/bridge-mods/blur-a-lot.jpg']);
-    expect(strict.code).toBe(3);
+    expect(strict.code).toBe(4); // the list is unusable: nothing was matched
     expect(strict.stderr).toMatch(/bad\.csv:line 2/);
     expect(strict.stderr).toContain('ERR_');
     const lenient = imprint([
@@ -113,7 +113,7 @@ describe('imprint match (built binary)', () => {
     const records = 'fixtures/lists/stopncii-records.ndjson';
     const image = 'fixtures/pdq/images/bridge-mods/aaa-orig.jpg';
     const strict = imprint(['match', '--list', records, image]);
-    expect(strict.code).toBe(3);
+    expect(strict.code).toBe(4);
     expect(strict.stderr).toMatch(/stopncii-records\.ndjson:line \d+/);
     const skipping = imprint(['match', '--json', '--skip-other-types', '--list', records, image]);
     expect(skipping.code).toBe(0);
@@ -135,7 +135,7 @@ describe('imprint match (built binary)', () => {
     expect(viaIndex.stderr).toContain('2 hashes (mih index of pdq)');
     const corrupt = list('corrupt.idx', 'not an index');
     const bad = imprint(['match', '--index', corrupt, image]);
-    expect(bad.code).toBe(3);
+    expect(bad.code).toBe(4);
     expect(bad.stderr).toContain('ERR_INDEX_CORRUPT');
   });
 
@@ -146,11 +146,11 @@ describe('imprint match (built binary)', () => {
     expect(r.stdout).toBe('fixtures/imagehash/imagehash.png\t0\tba8c84536bd3c366\timagehash-logo\n');
     const short = list('short.csv', 'ba8c84536bd3c36,short\n');
     const bad = imprint(['match', '--algo', 'phash', '--list', short, 'fixtures/imagehash/imagehash.png']);
-    expect(bad.code).toBe(3);
+    expect(bad.code).toBe(4);
     expect(bad.stderr).toMatch(/short\.csv:line 1: Expected 16 hex digits/);
   });
 
-  it('reports failed inputs and exits 3', () => {
+  it('reports failed inputs; a match still exits 0, only failures and no match exit 3', () => {
     const r = imprint([
       'match',
       '--list',
@@ -158,10 +158,20 @@ describe('imprint match (built binary)', () => {
       'fixtures/photos/empty.jpg',
       'fixtures/pdq/images/bridge-mods/aaa-orig.jpg',
     ]);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(0); // a match is never hidden by a failure
     // The file is named once, as given: not again, resolved, inside the message.
     expect(r.stderr).toContain('fixtures/photos/empty.jpg: ERR_EMPTY_INPUT: The input is empty');
+    expect(r.stderr).toContain('1 of 2 inputs failed');
     expect(r.stdout).toContain('aaa-orig.jpg');
+    const none = imprint([
+      'match',
+      '--list',
+      known,
+      'fixtures/photos/empty.jpg',
+      'fixtures/photos/flower.jpg',
+    ]);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('ERR_EMPTY_INPUT');
   });
 
   it.each([

@@ -44,6 +44,14 @@ describe('edit families', () => {
     }
   }, 600_000);
 
+  it('a 2% crop of four sides of a 64-pixel picture still cuts every side (a found counterexample)', () => {
+    const box = cropBox(64, 64, 0.02, '4 sides', makeRandom(0));
+    expect(box.left).toBeGreaterThan(0);
+    expect(box.top).toBeGreaterThan(0);
+    expect(box.left + box.width).toBeLessThan(64);
+    expect(box.top + box.height).toBeLessThan(64);
+  });
+
   it('a crop box lies inside the picture and removes about `amount` from the sides its mode names', () => {
     fc.assert(
       fc.property(

@@ -37,7 +37,7 @@ describe('imprint index build', () => {
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, `${'a'.repeat(64)}\nnot-a-hash\n`);
     const r = imprint(['index', 'build', '--list', bad, '-o', join(dir, 'bad.idx')]);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(4); // the list is unusable: nothing is written
     expect(r.stderr).toMatch(/ERR_INVALID_HASH.*bad.txt:line 2/);
     expect(() => readFileSync(join(dir, 'bad.idx'))).toThrow();
 

@@ -110,8 +110,12 @@ describe('index build --images --method and match --method', () => {
       ['match', '--index', join(dir, 'known.idx'), '--method', 'pdq-plus', '--json', join(dir, 'uploads')],
       dir,
     );
-    expect(matched.stdout).toBe('');
-    expect(matched.code).toBe(3); // a directory without -r is a failed input
+    // A directory without -r is a failed input: a record in the output, exit 3 (nothing matched).
+    expect(JSON.parse(matched.stdout)).toEqual({
+      path: join(dir, 'uploads'),
+      error: { code: 'ERR_FILE_UNREADABLE', message: 'is a directory (use -r for the images in it)' },
+    });
+    expect(matched.code).toBe(3);
 
     const r = await cli(
       [

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { pdqHash } from '../../src/algorithms/pdq.js';
-import { hammingBytes } from '../../src/core/hash.js';
+import { hammingBytes, hammingDistance } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
 import {
@@ -16,8 +16,8 @@ import {
   storedFamilies,
 } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
-import { flattenHighlights, workingCopy } from '../../src/methods/raster.js';
-import { ImageVariants, TONES_FLATTENED, TONES_LABEL, WORKING_SIDE } from '../../src/methods/variants.js';
+import { flattenHighlights } from '../../src/methods/raster.js';
+import { ImageVariants, TONES_FLATTENED, TONES_LABEL } from '../../src/methods/variants.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { stripes, yellowBands } from '../helpers.js';
 
@@ -32,12 +32,14 @@ async function brightened(image: PixelImage): Promise<PixelImage> {
 type Meta = string | KnownVariantMetadata<string>;
 
 describe('flattened highlights (pdq-tones)', () => {
-  it('is the PDQ hash of the working copy with its brightest quarter flattened', () => {
+  it('is the PDQ hash of the picture with its brightest quarter flattened (up to rounding)', () => {
     const picture = yellowBands();
     const [tones] = new ImageVariants(picture).get('tones');
-    const expected = pdqHash(flattenHighlights(workingCopy(picture, WORKING_SIDE), TONES_FLATTENED));
+    const expected = pdqHash(flattenHighlights(picture, TONES_FLATTENED));
     expect(tones!.label).toBe(TONES_LABEL);
-    expect(tones!.hash).toEqual(expected.hash);
+    // Hashed from the shared luma plane in float64 rather than PDQ's float32 kernel: a bit at most.
+    expect(hammingDistance(tones!.hash, expected.hash)).toBeLessThanOrEqual(1);
+    expect(Math.abs(tones!.hash.quality! - expected.quality)).toBeLessThanOrEqual(1);
   });
 
   it('finds a brightened copy plain PDQ loses, flattened highlights against flattened highlights', async () => {

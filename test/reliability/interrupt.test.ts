@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +58,47 @@ describe('an interrupted `imprint hash -o` loses nothing', () => {
     expect(lines).toHaveLength(80);
     expect(new Set(lines.map((l) => l.split(',').slice(2).join(','))).size).toBe(80);
     expect(lines.slice(0, before.length)).toEqual(before);
+  });
+});
+
+describe('an interrupted `imprint match`', () => {
+  it('says so on stderr, keeps complete lines and exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imprint-interrupt-match-'));
+    const images = join(dir, 'images');
+    mkdirSync(images);
+    for (let i = 0; i < 60; i++) {
+      copyFileSync(
+        fixture('photos', 'landscape-wide-1440.jpg'),
+        join(images, `img-${String(i).padStart(3, '0')}.jpg`),
+      );
+    }
+    const list = join(dir, 'known.csv');
+    const known = imprint(['hash', fixture('photos', 'landscape-wide-1440.jpg')]).stdout.split(',')[0];
+    writeFileSync(list, `${known},wide\n`);
+    const child = spawn(process.execPath, [
+      join(ROOT, 'dist/cli/main.js'),
+      'match',
+      '--list',
+      list,
+      '-r',
+      images,
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    for (let i = 0; i < 500 && stdout.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/imprint match: interrupted after \d+ files \(\d+ matched\)/);
+    expect(stdout.endsWith('\n')).toBe(true);
+    const lines = stdout.trim().split('\n');
+    expect(lines.length).toBeLessThan(60);
+    for (const line of lines) expect(line).toMatch(/img-\d{3}\.jpg\t0\t[0-9a-f]{64}\twide\tplain\tplain$/);
   });
 });

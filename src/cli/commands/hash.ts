@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, truncate } from 'node:fs/promises';
+import { readFile, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
@@ -8,22 +7,27 @@ import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { WRITE_FORMATS } from '../../lists/formats/index.js';
 import { HashListWriter } from '../../lists/write.js';
-import { type FileResult, hashFiles } from '../../sharp/batch.js';
+import { openAtomicFile } from '../../node/atomic-file.js';
+import { type FileResult, mapFiles } from '../../sharp/batch.js';
 import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
+import { type HashImageOptions, hashImage } from '../../sharp/hash-image.js';
 import { choiceOption, intOption, listOption, parseCommandArgs } from '../args.js';
 import { BatchReport } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { writeFingerprints } from '../fingerprints.js';
+import { checkStdinUse } from '../inputs.js';
+import { stdinOf } from '../known.js';
 import { methodOption } from '../methods.js';
 import { writeLine } from '../output.js';
 import { runVideoHash, withoutVideoFlag } from '../video.js';
+import { WORKERS_HELP, workersOption } from '../workers.js';
 
-const help = `Usage: imprint hash [options] <file|dir>...
+const help = `Usage: imprint hash [options] <file|dir|->...
 
 Hashes images. One line per image: "hash,quality,path" (the PDQ reference CLI's format), or one
 JSON object per line with --json. Files that fail are reported on stderr with their error code;
-the others still print.
+the others still print. '-' reads one image from standard input.
 
 Options:
   --algo <names>         algorithms, comma-separated (default pdq); several need --json.
@@ -51,6 +55,7 @@ Options:
                          or low-byte (v & 255, as the C++ pdq-photo-hasher reads them)
   --max-pixels <n>       refuse images with more pixels (default 100000000)
   --concurrency <n>      images decoded at once (default: cores + 1)
+${WORKERS_HELP}
   --video                videos instead: vPDQ frame hashes ('imprint video hash', see 'imprint video --help')`;
 
 /** `imprint hash`. */
@@ -80,6 +85,7 @@ const hashCommand: Command = {
       json || values.dihedral === true || values.resume === true,
     );
     if (positionals.length === 0) throw new UsageError('no input files');
+    checkStdinUse(positionals);
     const method = values.method === undefined ? undefined : methodOption(values.method);
     if (
       method &&
@@ -90,6 +96,10 @@ const hashCommand: Command = {
       );
     const flavour = choiceOption(values.flavour, '--flavour', ['fullres', 'cli512'] as const, 'fullres');
     const sixteenBit = choiceOption(values['sixteen-bit'], '--sixteen-bit', SIXTEEN_BIT_RULES, 'scale');
+    const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
+    const concurrency =
+      values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
+    workersOption(values.workers);
 
     const output = values.output
       ? await openOutput(resolve(io.cwd, values.output), values.resume ?? false)
@@ -98,15 +108,12 @@ const hashCommand: Command = {
     const batch = new BatchReport('hash', io);
     const paths = batch.paths(positionals, values.recursive ?? false);
     const todo = output?.alreadyDone.size ? skipDone(paths, output.alreadyDone, io.cwd) : paths;
-    const maxPixels = intOption(values['max-pixels'], '--max-pixels', 100_000_000, 1);
-    const concurrency =
-      values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, 1);
     try {
       if (method) {
         const options = { autoOrient: values['auto-orient'] ?? false, maxPixels, sixteenBit };
         await writeFingerprints(method, { out, paths: todo, batch }, { ...options, concurrency }, io);
-      } else
-        for await (const result of hashFiles(todo, {
+      } else {
+        const options: HashImageOptions = {
           algorithms,
           pdqFlavour: flavour,
           dihedral: values.dihedral ?? false,
@@ -114,8 +121,13 @@ const hashCommand: Command = {
           maxPixels,
           sixteenBit,
           signal: io.signal,
+        };
+        const work = (path: string) => hashImage(path === '-' ? stdinOf(io) : resolve(io.cwd, path), options);
+        for await (const r of mapFiles(todo, work, {
+          signal: io.signal,
           ...(concurrency === undefined ? {} : { concurrency }),
         })) {
+          const result: FileResult = r.ok ? { path: r.path, index: r.index, ok: true, result: r.value } : r;
           if (result.ok && list) {
             const text = list.write({
               hash: result.result.hashes[algorithms[0]!]!,
@@ -126,6 +138,7 @@ const hashCommand: Command = {
           else batch.failFile(result.path, result.error);
           batch.finished();
         }
+      }
     } catch (err) {
       batch.progress.clear();
       if (io.signal.aborted) {
@@ -161,6 +174,7 @@ function parse(args: string[]) {
     'max-pixels': { type: 'string' },
     concurrency: { type: 'string' },
     'list-format': { type: 'string' },
+    workers: { type: 'string' },
   } as const);
 }
 
@@ -229,7 +243,8 @@ interface OpenOutput {
 
 /**
  * Output goes to `<file>.partial` and is renamed to `<file>` only when the run completes, so a
- * finished file is never half-written. `--resume` keeps the partial file's complete lines.
+ * finished file is never half-written. `--resume` keeps the partial file's complete lines; an
+ * interrupted run keeps the partial file for it.
  */
 async function openOutput(path: string, resume: boolean): Promise<OpenOutput> {
   const partial = `${path}.partial`;
@@ -248,18 +263,11 @@ async function openOutput(path: string, resume: boolean): Promise<OpenOutput> {
       if (p !== undefined) alreadyDone.add(p);
     }
   }
-  const stream = createWriteStream(partial, { flags: resume ? 'a' : 'w' });
-  await new Promise<void>((ok, fail) => {
-    stream.once('open', () => ok());
-    stream.once('error', fail);
-  });
+  const file = await openAtomicFile(path, { partialPath: partial, append: resume, what: 'output' });
   return {
-    stream,
+    stream: file.stream,
     alreadyDone,
-    async close(complete: boolean) {
-      await new Promise<void>((ok) => stream.end(ok));
-      if (complete) await rename(partial, path);
-    },
+    close: (complete) => (complete ? file.commit() : file.abandon({ keep: true })),
   };
 }
 

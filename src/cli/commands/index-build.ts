@@ -8,13 +8,15 @@ import type { HashListWriteEntry } from '../../lists/write.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { MihIndex } from '../../matching/mih-index.js';
 import { indexPropertiesFor } from '../../methods/fingerprint.js';
-import { readHashListFile, writeHashListFile } from '../../node/hash-list-file.js';
+import { openAtomicFile } from '../../node/atomic-file.js';
+import { writeHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
 import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { addFingerprintFile, isFingerprintFile } from '../fingerprints.js';
+import { KnownUnusable, loadKnownIndex } from '../known.js';
 import { addImagesToIndex, methodOption } from '../methods.js';
+import { WORKERS_HELP, workersOption } from '../workers.js';
 
 /** `text` wrapped at 100 columns, each line indented by `indent` spaces. */
 function wrap(text: string, indent: number): string {
@@ -55,10 +57,17 @@ ${wrap(READ_FORMATS.join(', '), 25)}; or fingerprint records from 'imprint hash 
   --max-distance <n>     default match distance stored in the index (default: the algorithm's)
   --lenient              skip malformed list lines (each reported on stderr) instead of stopping
   --skip-other-types     skip rows the list types as another algorithm instead of stopping
+  --keep-weak            keep known hashes below PDQ quality 50 (flat pictures, whose hashes match
+                         other flat pictures): by default they are refused, each image named and
+                         counted on stderr (list hashes count when the list gives their quality)
   --export <file>        also write the known hashes as a hash list another tool imports (each
                          image's plain hash with its path, or each list entry as read)
   --export-format <f>    its format (default ndjson):
-${wrap(WRITE_FORMATS.join(', '), 25)}`;
+${wrap(WRITE_FORMATS.join(', '), 25)}
+${WORKERS_HELP}
+
+A list or folder that yields no usable hash (empty, comments or a header only, every line skipped,
+every row another algorithm, every image weak or broken) writes nothing: ERR_LIST_EMPTY, exit 4.`;
 
 /** `imprint index build`: a hash list to an index file. */
 const indexCommand: Command = {
@@ -91,21 +100,40 @@ const indexCommand: Command = {
     const maxDistance = intOption(values['max-distance'], '--max-distance', algorithm.defaultThreshold);
     const outPath = resolve(io.cwd, values.output);
     const started = performance.now();
+    const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+    workersOption(values.workers);
+    const keepWeak = values['keep-weak'] ?? false;
+    // Refused before any work: -o onto a directory or into a missing one.
+    await (await openAtomicFile(outPath, { what: 'index' })).abandon();
 
-    const options = { algorithm: algorithm.name, bits: algorithm.bits, defaultMaxDistance: maxDistance };
-    const index = values.flat ? new FlatIndex<unknown>(options) : new MihIndex<unknown>(options);
     if (values.images) {
       if (algorithm.name !== 'pdq') throw new UsageError('--images hashes with pdq (leave out --algo)');
       const method = methodOption(values.method ?? 'pdq');
-      const added = await addImagesToIndex(index, values.images, method, io, (entries) => {
-        // The plain hash of each image: what other tools can match.
-        if (values.export) for (const e of entries) if (typeof e.metadata === 'string') exported.push(e);
-      });
+      const options = { algorithm: algorithm.name, bits: algorithm.bits, defaultMaxDistance: maxDistance };
+      const index = values.flat ? new FlatIndex<unknown>(options) : new MihIndex<unknown>(options);
+      const added = await addImagesToIndex(
+        index,
+        values.images,
+        method,
+        {
+          keepWeak,
+          // The plain hash of each image (what other tools can match), for --export.
+          onAdded: (entries) => {
+            if (values.export) for (const e of entries) if (typeof e.metadata === 'string') exported.push(e);
+          },
+        },
+        io,
+      );
       if (io.signal.aborted) return EXIT.INTERRUPTED;
-      if (added.images === 0) {
-        throw new ImprintError(
-          'ERR_LIST_EMPTY',
-          `No image under ${values.images} could be hashed: no index written`,
+      const weak = added.weak ? `, ${added.weak} below PDQ quality 50 ${keepWeak ? 'kept' : 'refused'}` : '';
+      if (index.size === 0) {
+        // An index without a hash would answer "no" to every upload.
+        throw new KnownUnusable(
+          new ImprintError(
+            'ERR_LIST_EMPTY',
+            `No usable image (${added.images} added, ${added.failed} failed${weak}): the index is not written`,
+            { location: { source: values.images } },
+          ),
         );
       }
       await saveIndex(index, outPath, { signal: io.signal, properties: indexPropertiesFor(method) });
@@ -113,55 +141,37 @@ const indexCommand: Command = {
       const { size } = await stat(outPath);
       io.stderr.write(
         `imprint index: ${values.images}: ${added.images} images, ${added.hashes} hashes for method ${method.name} ` +
-          `(${index.size} distinct) -> ${values.output} (${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+          `(${index.size} distinct${weak}) -> ${values.output} (${index.kind}, ${size} bytes) in ${seconds()} s\n`,
       );
       return added.failed > 0 ? EXIT.SOME_FAILED : EXIT.OK;
     }
-    const listPath = resolve(io.cwd, values.list!);
-    if (algorithm.name === 'pdq' && (await isFingerprintFile(listPath))) {
-      const read = await addFingerprintFile(index, listPath, io, {
+    // The list is read and checked as 'imprint match --list' reads it (a line without metadata is
+    // known by its line number); one without a usable hash is refused before anything is written.
+    const { index, summary, method } = await loadKnownIndex(
+      {
+        kind: 'list',
+        path: values.list!,
+        algorithm: algorithm.name,
         lenient: values.lenient ?? false,
-        command: 'index',
-      });
-      if (io.signal.aborted) return EXIT.INTERRUPTED;
-      await saveIndex(index, outPath, { signal: io.signal, properties: indexPropertiesFor(read.method) });
-      const { size } = await stat(outPath);
-      io.stderr.write(
-        `imprint index: ${values.list}: ${read.records} fingerprint records, ${read.hashes} hashes for method ${read.method}` +
-          `${read.skipped ? ` (${read.skipped} malformed records skipped)` : ''} (${index.size} distinct) -> ${values.output} ` +
-          `(${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
-      );
-      return EXIT.OK;
-    }
-    const reader = readHashListFile(listPath, {
-      algorithm: algorithm.name,
-      lenient: values.lenient ?? false,
-      otherAlgorithms: values['skip-other-types'] ? 'skip' : 'error',
-      ...listSourceOptions(values),
-      signal: io.signal,
-      onProblem: (err) => io.stderr.write(`imprint index: skipped ${err.message}\n`),
-    });
-    // As 'imprint match --list' does: a line without metadata (plain hex) is known by its line number.
-    for await (const batch of reader.batches()) {
-      index.addAll(batch.map((e) => ({ hash: e.hash, metadata: e.metadata ?? { line: e.line } })));
-      if (values.export) exported.push(...batch);
-    }
-    if (io.signal.aborted) return EXIT.INTERRUPTED;
-    await saveIndex(index, outPath, { signal: io.signal });
-    await exportList(values.export, exported, exportFormat, io);
-
-    const s = reader.stats;
-    const { size } = await stat(outPath);
-    const extras = [
-      s.skipped ? `${s.skipped} malformed lines skipped` : '',
-      s.filtered ? `${s.filtered} rows of other hash types skipped` : '',
-      s.withdrawn ? `${s.withdrawn} withdrawn records skipped` : '',
-    ].filter(Boolean);
-    io.stderr.write(
-      `imprint index: ${values.list}: ${s.entries} hashes (${index.size} distinct, format ${s.format ?? 'empty'})` +
-        `${extras.length ? `; ${extras.join('; ')}` : ''} -> ${values.output} ` +
-        `(${index.kind}, ${size} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+        skipOtherTypes: values['skip-other-types'] ?? false,
+        keepWeak,
+        flat: values.flat ?? false,
+        maxDistance,
+        ...listSourceOptions(values),
+        ...(values.export ? { onEntries: (entries) => exported.push(...entries) } : {}),
+      },
+      io,
+      'index',
     );
+    if (io.signal.aborted) return EXIT.INTERRUPTED;
+    // Fingerprint records: the index records their method and derivation version.
+    await saveIndex(index, outPath, {
+      signal: io.signal,
+      ...(method === undefined ? {} : { properties: indexPropertiesFor(method) }),
+    });
+    await exportList(values.export, exported, exportFormat, io);
+    const { size } = await stat(outPath);
+    io.stderr.write(`${summary} -> ${values.output} (${index.kind}, ${size} bytes) in ${seconds()} s\n`);
     return EXIT.OK;
   },
 };
@@ -177,13 +187,14 @@ function parse(args: string[]) {
     'max-distance': { type: 'string' },
     lenient: { type: 'boolean' },
     'skip-other-types': { type: 'boolean' },
+    'keep-weak': { type: 'boolean' },
+    workers: { type: 'string' },
     format: { type: 'string' },
     'hash-column': { type: 'string' },
     export: { type: 'string' },
     'export-format': { type: 'string' },
   } as const);
 }
-
 /** Writes `--export` (atomically), reporting what it wrote on stderr. */
 async function exportList(
   path: string | undefined,

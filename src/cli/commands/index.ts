@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import algorithms from './algorithms.js';
 import bench from './bench.js';
 import demo from './demo.js';
 import evalCommand from './eval.js';
@@ -8,4 +9,13 @@ import match from './match.js';
 import video from './video.js';
 
 /** Every sub-command, in the order `imprint --help` lists them. Add one line per new command. */
-export const commands: readonly Command[] = [hash, match, indexBuild, video, bench, evalCommand, demo];
+export const commands: readonly Command[] = [
+  hash,
+  match,
+  indexBuild,
+  algorithms,
+  video,
+  bench,
+  evalCommand,
+  demo,
+];

@@ -1,37 +1,42 @@
-import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
+import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
-import { matchHash } from '../../matching/match.js';
-import type { HashIndex, Match } from '../../matching/types.js';
-import { wholePictureMatches } from '../../methods/match.js';
+import { trustedStoredFamilies } from '../../methods/fingerprint.js';
 import { DEFAULT_METHOD } from '../../methods/methods.js';
-import { hashFiles } from '../../sharp/batch.js';
+import { mapFiles } from '../../sharp/batch.js';
 import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
+import { createMatcher, matchRecord } from '../../sharp/match-image.js';
 import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
-import { BatchReport } from '../batch-report.js';
+import { BatchReport, messageWithoutPath } from '../batch-report.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { loadKnownIndex } from '../known.js';
-import { lowQualityNote, matchFilesWithMethod, methodOption } from '../methods.js';
+import { checkStdinUse } from '../inputs.js';
+import { loadKnownIndex, stdinOf } from '../known.js';
+import { lowQualityNote, methodOption } from '../methods.js';
 import { writeLine } from '../output.js';
 import { runVideoMatch, withoutVideoFlag } from '../video.js';
+import { WORKERS_HELP, workersOption } from '../workers.js';
 
-const help = `Usage: imprint match (--list <file> | --index <file>) [options] <file|dir>...
+const help = `Usage: imprint match (--list <file> | --index <file>) [options] <file|dir|->...
 
 Hashes each image and prints the known hashes it matches. PDQ uploads are matched with the
 method ${DEFAULT_METHOD} unless --method or --dihedral says otherwise (see 'imprint eval'): the upload
 is also hashed turned, mirrored, cut out of a frame, turned back by small angles and, when small,
-enlarged. Text output:
-one line per match, "path<TAB>distance<TAB>known-hash<TAB>metadata", followed with a method by
-"<TAB>query-variant<TAB>known-variant"; images without a match print nothing. With --json, one
-object per image: {"path","algorithm","hash","quality","skipped","matches":[{"hash","distance",
-"metadata"[,"orientation"]}]}, plus "method" and, per match, "score","query","known" with a method;
-"orientation" names the rotation/flip that matched with --dihedral.
+enlarged. This is what matchImage() in imprint/sharp does, with the same defaults and results.
+Text output: one line per match, "path<TAB>distance<TAB>known-hash<TAB>metadata", followed with a
+method by "<TAB>query-variant<TAB>known-variant"; images without a match print nothing. With --json,
+one object per input, in input order: {"path","algorithm","method","hash","quality","skipped",
+"matches":[{"hash","distance","metadata":[...][,"orientation"]}]}, per match also "score",
+"comparedBits","query","known" with a method; "skipped" is "low-quality" or null; "metadata" is
+always a list; "orientation" names the rotation/flip that matched with --dihedral. An input that
+failed is {"path","error":{"code","message"}} (and reported on stderr). '-' is standard input
+(an image, or the list with --list -).
 
 Options:
   --list <file>          a hash list in any format 'imprint index --help' lists (detected from its
                          first lines: plain hex, CSV/TSV, ThreatExchange, pdq-photo-hasher, HMA,
-                         StopNCII, Tech Against Terrorism, vPDQ, NDJSON/JSON...)
+                         StopNCII, Tech Against Terrorism, vPDQ, NDJSON/JSON, fingerprint
+                         records...). A list without a usable hash is refused (ERR_LIST_EMPTY, exit 4)
   --format <f>           the list's format, when detection is not wanted (auto by default)
   --hash-column <name>   CSV/TSV: the column holding the hashes
   --index <file>         an index file made by 'imprint index build'
@@ -39,6 +44,7 @@ Options:
   --lenient              skip malformed list lines (each reported on stderr) instead of stopping
   --skip-other-types     skip rows the list types as another algorithm (e.g. StopNCII VideoMD5
                          records in a PDQ list; counted on stderr) instead of stopping
+  --keep-weak            keep list hashes below PDQ quality 50 (refused and counted by default)
   --max-distance <n>     largest Hamming distance that matches (default: the algorithm's, 31 for PDQ)
   --min-quality <n>      PDQ uploads below this quality are not matched (default 50 for --method pdq,
                          20 for the other methods; 0 = all)
@@ -51,12 +57,17 @@ Options:
                          index built with 'imprint index build --images --method pdq-max'
                          stores); --max-distance sets a
                          method's threshold (its derived comparisons stay that much stricter)
-  --json                 NDJSON output, one object per image
+  --json                 NDJSON output, one object per input
   -r, --recursive        match the images in directories
   --auto-orient          apply EXIF orientation before hashing (default off, as the references)
   --sixteen-bit <rule>   16-bit uploads: scale (default, v >> 8), pillow or low-byte, to match a
                          list made by a tool that reads them so (see 'imprint hash --help')
-  --video                videos against known vPDQ hashes ('imprint video match', see 'imprint video --help')`;
+${WORKERS_HELP}
+  --video                videos against known vPDQ hashes ('imprint video match', see 'imprint video --help')
+
+Exit: 0 when any input matched (even if others failed: each failure is on stderr and, with --json,
+in the output), 1 when none matched, 3 when some inputs failed and none matched, 4 when the list or
+index is unusable.`;
 
 /** `imprint match`. */
 const matchCommand: Command = {
@@ -70,22 +81,25 @@ const matchCommand: Command = {
       throw new UsageError('give exactly one of --list <file> or --index <file>');
     }
     if (positionals.length === 0) throw new UsageError('no input files');
+    checkStdinUse(positionals, values.list);
     if ((values.format !== undefined || values['hash-column'] !== undefined) && values.list === undefined)
       throw new UsageError('--format and --hash-column work with --list');
+    const sixteenBit = choiceOption(values['sixteen-bit'], '--sixteen-bit', SIXTEEN_BIT_RULES, 'scale');
     const algorithmName = values.algo ?? 'pdq';
     try {
       getAlgorithm(algorithmName);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const minQuality = intOption(values['min-quality'], '--min-quality', 50);
-    const sixteenBit = choiceOption(values['sixteen-bit'], '--sixteen-bit', SIXTEEN_BIT_RULES, 'scale');
+    const minQuality =
+      values['min-quality'] === undefined ? undefined : intOption(values['min-quality'], '--min-quality', 0);
     const maxDistance =
       values['max-distance'] === undefined
         ? undefined
         : intOption(values['max-distance'], '--max-distance', 0);
+    workersOption(values.workers);
 
-    const index: HashIndex<unknown> = await loadKnownIndex(
+    const { index, summary } = await loadKnownIndex(
       values.list !== undefined
         ? {
             kind: 'list',
@@ -93,101 +107,92 @@ const matchCommand: Command = {
             algorithm: algorithmName,
             lenient: values.lenient ?? false,
             skipOtherTypes: values['skip-other-types'] ?? false,
+            keepWeak: values['keep-weak'] ?? false,
             ...listSourceOptions(values),
           }
         : { kind: 'index', path: values.index! },
       io,
     );
+    io.stderr.write(`${summary}\n`);
     if (index.algorithm !== algorithmName && values.list === undefined && values.algo !== undefined) {
       throw new UsageError(`the index holds ${index.algorithm} hashes, not ${algorithmName}`);
     }
     if (values.dihedral && index.algorithm !== 'pdq') throw new UsageError('--dihedral works with pdq only');
     if (values.method !== undefined && index.algorithm !== 'pdq')
       throw new UsageError('--method works with pdq lists and indexes only');
-    // PDQ uploads are matched with the default method unless told otherwise; `--method pdq` and
-    // `--dihedral` are plain PDQ (the reference's matching, with its rotations and mirrors).
-    const methodName =
-      values.method ?? (index.algorithm === 'pdq' && !values.dihedral ? DEFAULT_METHOD : undefined);
-    if (methodName !== undefined && methodName !== 'pdq') {
-      const method = methodOption(methodName);
-      if (values.dihedral)
-        throw new UsageError('--method and --dihedral do not combine (use --method pdq-dihedral)');
-      const { matched, failed } = await matchFilesWithMethod(
-        index,
-        method,
-        positionals,
-        {
-          recursive: values.recursive ?? false,
-          json: values.json ?? false,
-          autoOrient: values['auto-orient'] ?? false,
-          sixteenBit,
-          ...(maxDistance === undefined ? {} : { threshold: maxDistance }),
-          ...(values['min-quality'] === undefined ? {} : { minQuality }),
-        },
-        io,
-      );
-      if (io.signal.aborted) return EXIT.INTERRUPTED;
-      if (failed) return EXIT.SOME_FAILED;
-      return matched > 0 ? EXIT.OK : EXIT.NO_MATCH;
-    }
+    if (values.method !== undefined && values.method !== 'pdq' && values.dihedral)
+      throw new UsageError('--method and --dihedral do not combine (use --method pdq-dihedral)');
+    if (values.method !== undefined) methodOption(values.method);
+    // An index file that records no derivation version (format 1) is matched on its plain hashes.
+    trustedStoredFamilies(index, (families, version) =>
+      io.stderr.write(
+        `imprint match: the index (format ${version}) records no derivation version, so its derived hashes (${families.join(', ')}) are not used, only its plain hashes; rebuild it (imprint index build --images <dir> --method <name>) to use them\n`,
+      ),
+    );
 
+    // The library's matcher, so the CLI and matchImage cannot disagree: PDQ uploads are matched
+    // with the default method unless told otherwise; `--method pdq` and `--dihedral` are plain PDQ.
+    const matcher = createMatcher(index, {
+      ...(values.method === undefined ? {} : { method: values.method }),
+      dihedral: values.dihedral ?? false,
+      autoOrient: values['auto-orient'] ?? false,
+      sixteenBit,
+      ...(maxDistance === undefined ? {} : { maxDistance }),
+      ...(minQuality === undefined ? {} : { minQuality }),
+    });
+    const withColumns = matcher.plan.method !== undefined;
+    const json = values.json ?? false;
     const batch = new BatchReport('match', io);
+    const paths = batch.paths(positionals, values.recursive ?? false, { inOrder: true });
+    const work = (path: string) => {
+      const refused = batch.refusal(path);
+      if (refused) return Promise.reject(refused);
+      return matcher.match(path === '-' ? stdinOf(io) : resolve(io.cwd, path), { signal: io.signal });
+    };
     let matchedImages = 0;
-    const paths = batch.paths(positionals, values.recursive ?? false);
     try {
-      for await (const r of hashFiles(paths, {
-        algorithms: [index.algorithm],
-        dihedral: values.dihedral ?? false,
-        autoOrient: values['auto-orient'] ?? false,
-        sixteenBit,
-        signal: io.signal,
-      })) {
-        batch.finished();
+      for await (const r of mapFiles(paths, work, { signal: io.signal })) {
         if (!r.ok) {
           batch.failFile(r.path, r.error);
+          // In the output stream too, in input order: a consumer of --json sees every input.
+          if (json) {
+            const error = { code: r.error.code, message: messageWithoutPath(r.path, r.error) };
+            await writeLine(io.stdout, JSON.stringify({ path: r.path, error }));
+          }
+          batch.finished();
           continue;
         }
-        const hash = r.result.hashes[index.algorithm]!;
-        const plain = matchHash(index, hash, {
-          minQuality,
-          ...(maxDistance === undefined ? {} : { maxDistance }),
-          ...(r.result.dihedral ? { variants: r.result.dihedral } : {}),
-        });
-        // An index built with --method pdq-max also holds derived hashes: plain matching ignores them.
-        const result = { ...plain, matches: wholePictureMatches(plain.matches) };
+        const result = r.value;
         if (result.matches.length > 0) matchedImages++;
         if (result.skipped) {
           batch.progress.clear();
-          io.stderr.write(lowQualityNote(r.path, hash.quality, minQuality));
+          io.stderr.write(lowQualityNote(r.path, result.quality ?? undefined, matcher.plan.minQuality));
         }
-        if (values.json) {
-          await writeLine(
-            io.stdout,
-            JSON.stringify({
-              path: r.path,
-              algorithm: hash.algorithm,
-              hash: hashToHex(hash),
-              quality: hash.quality ?? null,
-              skipped: result.skipped,
-              matches: result.matches.map(matchRecord),
-            }),
-          );
-        } else {
+        if (json) await writeLine(io.stdout, JSON.stringify(matchRecord(result, r.path)));
+        else {
           for (const m of result.matches) {
-            await writeLine(
-              io.stdout,
-              `${r.path}\t${m.distance}\t${hashToHex(m.hash)}\t${metadataText(m.metadata)}`,
-            );
+            const columns = [r.path, m.distance, hashToHex(m.hash), metadataText(m.metadata)];
+            if (withColumns) columns.push(m.query!, m.known!);
+            await writeLine(io.stdout, columns.join('\t'));
           }
         }
+        batch.finished();
       }
     } catch (err) {
       batch.progress.clear();
-      if (io.signal.aborted) return EXIT.INTERRUPTED;
-      throw err;
+      if (!io.signal.aborted) throw err;
     }
-    if (batch.summarize()) return EXIT.SOME_FAILED;
-    return matchedImages > 0 ? EXIT.OK : EXIT.NO_MATCH;
+    if (io.signal.aborted) {
+      batch.progress.clear();
+      io.stderr.write(
+        `imprint match: interrupted after ${batch.done} files (${matchedImages} matched); the output so far is complete lines\n`,
+      );
+      return EXIT.INTERRUPTED;
+    }
+    const failed = batch.summarize();
+    // A match is never hidden by a failure: the failures are on stderr (and in --json).
+    if (matchedImages > 0) return EXIT.OK;
+    return failed ? EXIT.SOME_FAILED : EXIT.NO_MATCH;
   },
 };
 
@@ -200,8 +205,6 @@ function parse(args: string[]) {
     algo: { type: 'string' },
     lenient: { type: 'boolean' },
     'skip-other-types': { type: 'boolean' },
-    format: { type: 'string' },
-    'hash-column': { type: 'string' },
     'max-distance': { type: 'string' },
     'min-quality': { type: 'string' },
     dihedral: { type: 'boolean' },
@@ -209,18 +212,12 @@ function parse(args: string[]) {
     json: { type: 'boolean' },
     recursive: { type: 'boolean', short: 'r' },
     'auto-orient': { type: 'boolean' },
+    'keep-weak': { type: 'boolean' },
+    workers: { type: 'string' },
+    format: { type: 'string' },
+    'hash-column': { type: 'string' },
     'sixteen-bit': { type: 'string' },
   } as const);
-}
-
-function matchRecord(m: Match<unknown>): Record<string, unknown> {
-  const base: Record<string, unknown> = {
-    hash: hashToHex(m.hash),
-    distance: m.distance,
-    metadata: m.metadata,
-  };
-  if (m.variant !== undefined) base.orientation = DIHEDRAL_NAMES[m.variant];
-  return base;
 }
 
 /** Metadata as one text field: strings as they are, anything else as JSON, several joined by " | ". */
