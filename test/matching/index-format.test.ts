@@ -243,6 +243,28 @@ describe('index file format', () => {
     expect(Buffer.from(encodeIndex(loaded)).equals(file)).toBe(true);
   });
 
+  it('small lists make small files: no fixed-size tables (14 hashes in a few KB, an empty index in bytes)', () => {
+    const hashes = fixtureLines('pdq', 'matching', 'haystack.txt')
+      .slice(0, 14)
+      .map((hex) => hashFromHex('pdq', 256, hex));
+    const empty = encodeIndex(new MihIndex());
+    expect(empty.length).toBeLessThan(1024);
+    const index = new MihIndex<number>();
+    index.addAll(hashes.map((hash, i) => ({ hash, metadata: i })));
+    const file = encodeIndex(index);
+    // 14 x 32 bytes of hashes plus header and metadata: a few KB, not megabytes of empty buckets.
+    expect(file.length).toBeLessThan(4096);
+    expect(index.stats().memoryBytes).toBeLessThan(1 << 20);
+    const loaded = decodeIndex<number>(file, { verify: 'full' });
+    for (const [i, hash] of hashes.entries()) {
+      expect(loaded.query(hash, { maxDistance: 0 }).map((m) => m.metadata)).toEqual([[i]]);
+    }
+    // The reference's 16 x 16-bit tables stay available on request, at their fixed size.
+    const reference = new MihIndex<number>({ substrings: 'reference', mergeThreshold: 0 });
+    reference.addAll(hashes.map((hash, i) => ({ hash, metadata: i })));
+    expect(encodeIndex(reference).length).toBeGreaterThan(16 * 65536);
+  });
+
   it('matches the PDQ reference vectors after a round trip', () => {
     const index = new MihIndex<number>({ mergeThreshold: 0 });
     const haystack = fixtureLines('pdq', 'matching', 'haystack.txt');
