@@ -4,10 +4,12 @@
  * and multi-index hashing, on the same data in one run; every method's answers are checked
  * against the flat scan's. Not part of `npm test`.
  *
- *   npm run bench:match -- [--sizes 1e5,1e6] [--bits 256,64] [--radius 31] [--methods ...]
- *                          [--queries 1000] [--budget 5000] [--no-clustered]
+ *   npm run bench:match -- [--sizes 1e6,1e7] [--bits 256] [--radius 31]
+ *                          [--methods flat-wasm,mih-wasm] (also naive-hex, flat-js, mih-js)
+ *                          [--queries 1000] [--budget 5000] [--miss-every 4] [--no-clustered]
  *
- * Data: N random hashes with one planted near-duplicate per query (distances 0..31), and a
+ * Data: N random hashes with one planted near-duplicate per query (distances 0..31) except every
+ * `--miss-every`-th query, a random miss (nothing near it in the list), and a
  * clustered run: PDQ hashes of edited copies of the bundled photos, replicated with bit noise,
  * queried with differently edited copies. Prints a table; writes bench/results/match-*.json.
  */
@@ -21,7 +23,6 @@ import { packHashes } from '../src/matching/packed-index.js';
 import {
   flipBits,
   formatMatchTable,
-  MATCH_BENCH_METHODS,
   type MatchBenchData,
   type MatchBenchMethod,
   type MatchBenchResult,
@@ -35,19 +36,21 @@ export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      sizes: { type: 'string', default: '1e5,1e6' },
-      bits: { type: 'string', default: '256,64' },
+      sizes: { type: 'string', default: '1e6,1e7' },
+      bits: { type: 'string', default: '256' },
       radius: { type: 'string' },
       methods: { type: 'string' },
       queries: { type: 'string', default: '1000' },
       budget: { type: 'string', default: '5000' },
       'no-clustered': { type: 'boolean', default: false },
-      'clustered-sizes': { type: 'string', default: '1e5,1e6' },
+      'clustered-sizes': { type: 'string', default: '1e6' },
+      'miss-every': { type: 'string', default: '4' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
   const bitsList = values.bits.split(',').map(Number) as (64 | 256)[];
-  const methods = (values.methods?.split(',') ?? [...MATCH_BENCH_METHODS]) as MatchBenchMethod[];
+  const methods = (values.methods?.split(',') ?? ['flat-wasm', 'mih-wasm']) as MatchBenchMethod[];
+  const missEvery = Number(values['miss-every']);
   const budgetMs = Number(values.budget);
   const queries = Number(values.queries);
   const all: MatchBenchResult[] = [];
@@ -70,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
     const radius = values.radius ? Number(values.radius) : bits === 256 ? 31 : 10;
     for (const n of sizes) {
       process.stderr.write(`random ${bits}-bit, n=${n}, radius ${radius}\n`);
-      await measure(randomMatchData(n, bits, Math.min(queries, n), radius), radius);
+      await measure(randomMatchData(n, bits, Math.min(queries, n), radius, 1, missEvery), radius);
     }
   }
   if (!values['no-clustered'] && bitsList.includes(256)) {

@@ -31,6 +31,7 @@ export { type KernelChoice, wasmKernelAvailable } from './matching/kernel.js';
 export * from './matching/match.js';
 export * from './matching/mih-index.js';
 export { type IndexStats, MAX_INDEX_BITS, PackedIndex, packHashes } from './matching/packed-index.js';
+export * from './matching/sharded-index.js';
 export * from './matching/types.js';
 export * from './methods/fingerprint.js';
 export * from './methods/index.js';

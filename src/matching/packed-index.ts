@@ -239,15 +239,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
       throw invalidArgument(`a Uint32Array of ${hw} words per hash`, 'words', words);
     }
     const n = words.length / hw;
-    const pad = padMask(this.bits);
-    for (let i = 0; i < n; i++) {
-      if ((words[i * hw]! & pad.first) !== 0 || (words[i * hw + hw - 1]! & pad.last) !== 0) {
-        throw new ImprintError(
-          'ERR_INVALID_HASH',
-          `Packed hash ${i} has bits set beyond its ${this.bits} bits`,
-        );
-      }
-    }
+    checkPackedBits(words, this.bits);
     this.#reserve(this.#count + n);
     // Copies within the batch: found by sorting content keys (a hash-table probe per hash would
     // wait on a cache miss each).
@@ -802,6 +794,17 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
     }
     if (this.bits % 8 !== 0 && hash.bytes[0]! >> (this.bits % 8) !== 0) {
       throw new ImprintError('ERR_INVALID_HASH', `The hash has bits set beyond its ${this.bits} bits`);
+    }
+  }
+}
+
+/** ERR_INVALID_HASH when a packed hash of `words` has bits set beyond its `bits` bits. */
+export function checkPackedBits(words: Uint32Array, bits: number): void {
+  const hw = wordsFor(bits);
+  const pad = padMask(bits);
+  for (let i = 0; i < words.length / hw; i++) {
+    if ((words[i * hw]! & pad.first) !== 0 || (words[i * hw + hw - 1]! & pad.last) !== 0) {
+      throw new ImprintError('ERR_INVALID_HASH', `Packed hash ${i} has bits set beyond its ${bits} bits`);
     }
   }
 }

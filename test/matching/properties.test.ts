@@ -7,6 +7,7 @@ import type { KernelChoice } from '../../src/matching/kernel.js';
 import type { MihLayout } from '../../src/matching/layout.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
 import { packHashes } from '../../src/matching/packed-index.js';
+import { ShardedIndex } from '../../src/matching/sharded-index.js';
 import type { HashIndex, QueryOptions } from '../../src/matching/types.js';
 import { BruteForce, clusteredArb, hashArb, rows, variantsArb } from './model.js';
 
@@ -32,6 +33,11 @@ const MAKERS: Record<string, Maker> = {
     new MihIndex<number>({ algorithm: 'pdq', bits, kernel: 'wasm', mergeThreshold: t, substrings: layout }),
   'mih/js/random layout': (bits, t, layout) =>
     new MihIndex<number>({ algorithm: 'pdq', bits, kernel: 'js', mergeThreshold: t, substrings: layout }),
+  // Shards of a few dozen hashes: every query fans out and merges.
+  'sharded/3 shards': (bits, t) =>
+    new ShardedIndex<number>({ algorithm: 'pdq', bits, kernel: 'wasm', mergeThreshold: t, shards: 3 }),
+  'sharded/5 shards/random layout': (bits, t, layout) =>
+    new ShardedIndex<number>({ algorithm: 'pdq', bits, mergeThreshold: t, substrings: layout, shards: 5 }),
 };
 const STRATEGIES: QueryOptions['strategy'][] = ['auto', 'mih', 'scan'];
 
@@ -209,7 +215,7 @@ describe.each([
     fc.assert(
       fc.property(
         scenarioArb(bits, maxRadius),
-        fc.constantFrom(...Object.keys(MAKERS)),
+        fc.constantFrom(...Object.keys(MAKERS).filter((name) => !name.startsWith('sharded'))),
         fc.constantFrom<KernelChoice>('wasm', 'js'),
         (s, name, kernel) => {
           const index = MAKERS[name]!(bits, s.mergeThreshold, s.layout) as
