@@ -6,6 +6,7 @@
 export * from '../node/hash-list-file.js';
 export * from '../node/index-file.js';
 export * from '../node/known-list.js';
+export { ParallelIndex, type ParallelIndexOptions } from '../node/parallel-index.js';
 export * from './batch.js';
 export * from './decode.js';
 export * from './hash-image.js';
