@@ -7,11 +7,15 @@
  *   npm run bench:match -- [--sizes 1e6,1e7] [--bits 256] [--radius 31]
  *                          [--methods flat-wasm,mih-wasm] (also naive-hex, flat-js, mih-js)
  *                          [--queries 1000] [--budget 5000] [--miss-every 4] [--no-clustered]
+ *                          [--batch-size 1e6] [--batch 2000] [--threads 2]
+ *                          [--sharded 1e8 --shards 4] [--only batches,sharded,random,clustered]
  *
  * Data: N random hashes with one planted near-duplicate per query (distances 0..31) except every
  * `--miss-every`-th query, a random miss (nothing near it in the list), and a
  * clustered run: PDQ hashes of edited copies of the bundled photos, replicated with bit noise,
  * queried with differently edited copies. Prints a table; writes bench/results/match-*.json.
+ * Before them (bench/match-scale.ts): a batch over worker threads against one thread, and with
+ * `--sharded N`, a ShardedIndex of N hashes (build time, bytes per hash, queries/s).
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +35,7 @@ import {
   runMatchBenchmark,
 } from '../src/node/match-bench.js';
 import { hashImage } from '../src/sharp/hash-image.js';
+import { benchBatches, benchSharded } from './match-scale.js';
 
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -45,6 +50,12 @@ export async function main(argv: string[]): Promise<void> {
       'no-clustered': { type: 'boolean', default: false },
       'clustered-sizes': { type: 'string', default: '1e6' },
       'miss-every': { type: 'string', default: '4' },
+      'batch-size': { type: 'string', default: '1e6' },
+      batch: { type: 'string', default: '2000' },
+      threads: { type: 'string', default: '2' },
+      sharded: { type: 'string' },
+      shards: { type: 'string', default: '4' },
+      only: { type: 'string' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
@@ -68,6 +79,15 @@ export async function main(argv: string[]): Promise<void> {
     all.push(...results);
   };
 
+  const only = values.only?.split(',');
+  const part = (name: string) => !only || only.includes(name);
+  if (part('batches')) {
+    await benchBatches(Number(values['batch-size']), Number(values.batch), 31, Number(values.threads));
+  }
+  if (values.sharded && part('sharded')) {
+    await benchSharded(Number(values.sharded), Number(values.shards), queries, 31, budgetMs);
+  }
+  if (!part('random')) return;
   for (const bits of bitsList) {
     // PDQ's threshold for 256 bits; 10 is the usual pHash/dHash threshold for 64.
     const radius = values.radius ? Number(values.radius) : bits === 256 ? 31 : 10;
@@ -76,7 +96,7 @@ export async function main(argv: string[]): Promise<void> {
       await measure(randomMatchData(n, bits, Math.min(queries, n), radius, 1, missEvery), radius);
     }
   }
-  if (!values['no-clustered'] && bitsList.includes(256)) {
+  if (!values['no-clustered'] && bitsList.includes(256) && part('clustered')) {
     const photos = await photoHashes();
     for (const n of values['clustered-sizes'].split(',').map(Number)) {
       process.stderr.write(`clustered PDQ, n=${n}, radius 31 (${photos.list.length} edited photos)\n`);
