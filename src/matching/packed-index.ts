@@ -250,31 +250,35 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
       return true;
     });
     const ids = new Uint32Array(n);
-    const qw = this.#scratch.q >>> 2;
     this.#deferMerge = true;
     try {
       if (this.#count === 0) {
         // Nothing stored to compare with: copy the distinct hashes straight in (the dedup table
         // is filled when first needed).
         this.#appendDistinct(words, first, ids);
-        return ids;
-      }
-      const u = this.#view;
-      for (let i = 0; i < n; i++) {
-        if (first[i] !== i) {
-          ids[i] = ids[first[i]!]!;
-          continue;
-        }
-        for (let w = 0; w < this.#words; w++) u[qw + w] = w < hw ? words[i * hw + w]! : 0;
-        let id = this.#findQuery(keys[i]);
-        if (id < 0) id = this.#appendQuery(keys[i]);
-        ids[i] = id;
-      }
+      } else this.#appendEach(words, keys, first, ids);
     } finally {
       this.#deferMerge = false;
     }
-    this.#maybeMerge();
+    this.#maybeMerge(); // both paths: the tables are built once, here
     return ids;
+  }
+
+  /** Finds or appends, one by one, the hashes of `words` that are their own first occurrence. */
+  #appendEach(words: Uint32Array, keys: Uint32Array, first: Uint32Array, ids: Uint32Array): void {
+    const hw = this.#hashWords;
+    const qw = this.#scratch.q >>> 2;
+    for (let i = 0; i < ids.length; i++) {
+      if (first[i] !== i) {
+        ids[i] = ids[first[i]!]!;
+        continue;
+      }
+      const u = this.#view; // a new view when an append grew the memory
+      for (let w = 0; w < this.#words; w++) u[qw + w] = w < hw ? words[i * hw + w]! : 0;
+      let id = this.#findQuery(keys[i]);
+      if (id < 0) id = this.#appendQuery(keys[i]);
+      ids[i] = id;
+    }
   }
 
   /** Appends the hashes of `words` that are their own first occurrence, in order; ids into `ids`. */

@@ -296,6 +296,15 @@ describe('addPacked', () => {
     );
   });
 
+  it('builds the tables at the end of a bulk add, into an empty index as into a filled one', () => {
+    const hashes = fc.sample(hashArb(256), { numRuns: 300, seed: 5 });
+    const index = new MihIndex({ substrings: 'reference', mergeThreshold: 50 });
+    index.addPacked(packHashes(hashes.slice(0, 200)));
+    expect(index.stats().posted).toBe(200);
+    index.addPacked(packHashes(hashes.slice(200)));
+    expect(index.stats().posted).toBe(300);
+  });
+
   it('refuses bits beyond the hash length', () => {
     const index = new FlatIndex({ algorithm: 'x', bits: 42 });
     expect(() => index.addPacked(new Uint32Array([0x04000000, 0]))).toThrow(
