@@ -16,6 +16,8 @@ const library: Options = {
     'cli/main': 'src/cli/main.ts',
     // The worker thread of the pool (src/sharp/worker-pool.ts finds it beside the code that starts it).
     'sharp/worker': 'src/sharp/worker.ts',
+    // The worker thread of ParallelIndex (src/node/parallel-index.ts finds it the same way).
+    'node/parallel-index-worker': 'src/node/parallel-index-worker.ts',
   },
   format: ['esm'],
   target: 'node20',

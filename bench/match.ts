@@ -4,12 +4,18 @@
  * and multi-index hashing, on the same data in one run; every method's answers are checked
  * against the flat scan's. Not part of `npm test`.
  *
- *   npm run bench:match -- [--sizes 1e5,1e6] [--bits 256,64] [--radius 31] [--methods ...]
- *                          [--queries 1000] [--budget 5000] [--no-clustered]
+ *   npm run bench:match -- [--sizes 1e6,1e7] [--bits 256] [--radius 31]
+ *                          [--methods flat-wasm,mih-wasm] (also naive-hex, flat-js, mih-js)
+ *                          [--queries 1000] [--budget 5000] [--miss-every 4] [--no-clustered]
+ *                          [--batch-size 1e6] [--batch 2000] [--threads 2]
+ *                          [--sharded 1e8 --shards 4] [--only batches,sharded,random,clustered]
  *
- * Data: N random hashes with one planted near-duplicate per query (distances 0..31), and a
+ * Data: N random hashes with one planted near-duplicate per query (distances 0..31) except every
+ * `--miss-every`-th query, a random miss (nothing near it in the list), and a
  * clustered run: PDQ hashes of edited copies of the bundled photos, replicated with bit noise,
  * queried with differently edited copies. Prints a table; writes bench/results/match-*.json.
+ * Before them (bench/match-scale.ts): a batch over worker threads against one thread, and with
+ * `--sharded N`, a ShardedIndex of N hashes (build time, bytes per hash, queries/s).
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,7 +25,6 @@ import sharp, { type Sharp } from 'sharp';
 import {
   flipBits,
   formatMatchTable,
-  MATCH_BENCH_METHODS,
   type MatchBenchData,
   type MatchBenchMethod,
   type MatchBenchResult,
@@ -30,24 +35,33 @@ import {
 import { wordsFor } from '../src/matching/packed.js';
 import { packHashes } from '../src/matching/packed-index.js';
 import { hashImage } from '../src/sharp/hash-image.js';
+import { benchBatches, benchSharded } from './match-scale.js';
 
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      sizes: { type: 'string', default: '1e5,1e6' },
-      bits: { type: 'string', default: '256,64' },
+      sizes: { type: 'string', default: '1e6,1e7' },
+      bits: { type: 'string', default: '256' },
       radius: { type: 'string' },
       methods: { type: 'string' },
       queries: { type: 'string', default: '1000' },
       budget: { type: 'string', default: '5000' },
       'no-clustered': { type: 'boolean', default: false },
-      'clustered-sizes': { type: 'string', default: '1e5,1e6' },
+      'clustered-sizes': { type: 'string', default: '1e6' },
+      'miss-every': { type: 'string', default: '4' },
+      'batch-size': { type: 'string', default: '1e6' },
+      batch: { type: 'string', default: '2000' },
+      threads: { type: 'string', default: '2' },
+      sharded: { type: 'string' },
+      shards: { type: 'string', default: '4' },
+      only: { type: 'string' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
   const bitsList = values.bits.split(',').map(Number) as (64 | 256)[];
-  const methods = (values.methods?.split(',') ?? [...MATCH_BENCH_METHODS]) as MatchBenchMethod[];
+  const methods = (values.methods?.split(',') ?? ['flat-wasm', 'mih-wasm']) as MatchBenchMethod[];
+  const missEvery = Number(values['miss-every']);
   const budgetMs = Number(values.budget);
   const queries = Number(values.queries);
   const all: MatchBenchResult[] = [];
@@ -65,15 +79,24 @@ export async function main(argv: string[]): Promise<void> {
     all.push(...results);
   };
 
+  const only = values.only?.split(',');
+  const part = (name: string) => !only || only.includes(name);
+  if (part('batches')) {
+    await benchBatches(Number(values['batch-size']), Number(values.batch), 31, Number(values.threads));
+  }
+  if (values.sharded && part('sharded')) {
+    await benchSharded(Number(values.sharded), Number(values.shards), queries, 31, budgetMs);
+  }
+  if (!part('random')) return;
   for (const bits of bitsList) {
     // PDQ's threshold for 256 bits; 10 is the usual pHash/dHash threshold for 64.
     const radius = values.radius ? Number(values.radius) : bits === 256 ? 31 : 10;
     for (const n of sizes) {
       process.stderr.write(`random ${bits}-bit, n=${n}, radius ${radius}\n`);
-      await measure(randomMatchData(n, bits, Math.min(queries, n), radius), radius);
+      await measure(randomMatchData(n, bits, Math.min(queries, n), radius, 1, missEvery), radius);
     }
   }
-  if (!values['no-clustered'] && bitsList.includes(256)) {
+  if (!values['no-clustered'] && bitsList.includes(256) && part('clustered')) {
     const photos = await photoHashes();
     for (const n of values['clustered-sizes'].split(',').map(Number)) {
       process.stderr.write(`clustered PDQ, n=${n}, radius 31 (${photos.list.length} edited photos)\n`);

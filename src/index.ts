@@ -122,9 +122,11 @@ export {
   type LoadedIndex,
 } from './matching/index-format.js';
 export { type KernelChoice, wasmKernelAvailable } from './matching/kernel.js';
+export type { MihLayout, Substring } from './matching/layout.js';
 export { type MatchOptions, type MatchResult, matchHash } from './matching/match.js';
 export { MihIndex, type MihIndexOptions } from './matching/mih-index.js';
-export type { IndexOptions, IndexStats } from './matching/packed-index.js';
+export type { IndexOptions, IndexStats, SubstringChoice } from './matching/packed-index.js';
+export { ShardedIndex, type ShardedIndexOptions } from './matching/sharded-index.js';
 export type { BatchMatches, HashIndex, IndexEntry, Match, QueryOptions } from './matching/types.js';
 export {
   fingerprintEntries,

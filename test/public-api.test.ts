@@ -75,6 +75,7 @@ describe('public surface', () => {
   it('imprint/browser has the whole pure core, and imprint/node the file I/O (not in imprint/sharp)', () => {
     expect(Object.keys(root).filter((n) => !(n in browser))).toEqual([]);
     expect(Object.keys(node).sort()).toEqual([
+      'ParallelIndex',
       'featureFileOf',
       'loadFeatureIndex',
       'loadIndex',

@@ -1,4 +1,4 @@
-import { PDQ_BITS, PDQ_DEFAULT_THRESHOLD, pdqHash } from './pdq.js';
+import { PDQ_BITS, PDQ_DEFAULT_THRESHOLD, PDQ_MIN_QUALITY, pdqHash } from './pdq.js';
 import type { Algorithm } from './types.js';
 
 /** PDQ (full-res flavour) behind the common algorithm contract. */
@@ -6,6 +6,7 @@ export const pdqAlgorithm: Algorithm = {
   name: 'pdq',
   bits: PDQ_BITS,
   defaultThreshold: PDQ_DEFAULT_THRESHOLD,
+  minQuality: PDQ_MIN_QUALITY,
   kind: 'perceptual',
   description: "Meta's PDQ, 256-bit, bit-exact with the reference (full-res flavour)",
   hashPixels: (image) => pdqHash(image).hash,

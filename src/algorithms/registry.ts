@@ -8,6 +8,9 @@ import type { Algorithm } from './types.js';
 
 const registry = new Map<string, Algorithm>();
 
+/** The algorithm used where none is named (indexes, lists, the CLI): PDQ. */
+export const DEFAULT_ALGORITHM = 'pdq';
+
 /**
  * Adds an algorithm to the registry (the CLI and hash lists find it by name). A name already
  * registered, by imprint (`pdq`, `phash`, `md5`, ...) or earlier, is refused with
@@ -51,6 +54,19 @@ export function getAlgorithm(name: string): Algorithm {
     );
   }
   return found;
+}
+
+/**
+ * Looks an algorithm up by name, or undefined when none is registered under it (for callers
+ * that accept unregistered names, such as an index of a custom hash).
+ *
+ * @example
+ * ```ts
+ * findAlgorithm('phash')?.defaultThreshold; // 10
+ * ```
+ */
+export function findAlgorithm(name: string): Algorithm | undefined {
+  return registry.get(name) ?? sizedAlgorithmCached(name);
 }
 
 const sized = new Map<string, Algorithm>();

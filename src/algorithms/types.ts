@@ -13,6 +13,12 @@ export interface Algorithm {
   readonly bits: number;
   /** Largest Hamming distance that still counts as a match by default (0 for exact hashes). */
   readonly defaultThreshold: number;
+  /**
+   * Query hashes whose `quality` is below this are not matched by default (`matchHash`): PDQ's
+   * reference advises 50, since flat or tiny images give hashes that match unrelated pictures.
+   * Undefined: no gate.
+   */
+  readonly minQuality?: number;
   /** `perceptual` hashes pixels; `exact` hashes file bytes. */
   readonly kind: 'perceptual' | 'exact';
   /** One line: what it is and whose implementation it reproduces. */

@@ -101,8 +101,10 @@ export function flipBits(words: Uint32Array, at: number, bits: number, k: number
 }
 
 /**
- * `n` uniformly random hashes and `queries` random queries, each with one planted near-duplicate
- * in the list at distance `i mod (min(radius, 31) + 1)` (so distances 0..31 all occur).
+ * `n` uniformly random hashes and `queries` random queries. Every `missEvery`-th query (0: none)
+ * is a miss, a random hash with nothing planted near it; every other one has one planted
+ * near-duplicate in the list at distance `i mod (min(radius, 31) + 1)` (so distances 0..31 all
+ * occur).
  */
 export function randomMatchData(
   n: number,
@@ -110,6 +112,7 @@ export function randomMatchData(
   queries: number,
   radius: number,
   seed = 1,
+  missEvery = 0,
 ): MatchBenchData {
   if (!Number.isInteger(n) || n < 1) throw invalidArgument('a positive integer', 'n', n);
   if (queries > n) throw invalidArgument(`at most n (${n}) queries`, 'queries', queries);
@@ -123,6 +126,7 @@ export function randomMatchData(
   const spread = Math.min(radius, 31) + 1;
   for (let i = 0; i < queries; i++) {
     const at = (i * block + (rand() % block)) * hw;
+    if (missEvery > 0 && i % missEvery === missEvery - 1) continue;
     list.set(q.subarray(i * hw, (i + 1) * hw), at);
     flipBits(list, at, bits, i % spread, rand);
   }
@@ -216,7 +220,14 @@ export async function runMatchBenchmark(
     let reference: FlatIndex | undefined = new FlatIndex({ algorithm: 'bench', bits, kernel: 'wasm' });
     const ids = reference.addPacked(list);
     const expected: Answers = new Map();
-    for (let i = 0; i < qCount; i++) expected.set(i, answersOf(reference, queries[i]!, radius));
+    // Answered 8 queries to a pass over the list (the flat scan's batch path).
+    const batch = reference.queryBatch(queries, { maxDistance: radius });
+    const pairs: string[][] = queries.map(() => []);
+    for (let i = 0; i < batch.length; i++)
+      pairs[batch.queries[i]!]!.push(`${batch.ids[i]}:${batch.distances[i]}`);
+    pairs.forEach((p, i) => {
+      expected.set(i, p.sort().join(','));
+    });
     log(`flat scan reference: ${qCount} queries answered`);
     reference = undefined;
     collect();
@@ -282,9 +293,9 @@ async function indexed(
   const mih = method.startsWith('mih');
   const n = data.list.length / wordsFor(data.bits);
   let t0 = performance.now();
-  let built: FlatIndex | MihIndex | undefined = mih
-    ? new MihIndex({ algorithm: 'bench', bits: data.bits, kernel })
-    : new FlatIndex({ algorithm: 'bench', bits: data.bits, kernel });
+  // The radius queried is the index's default distance: a MIH layout is chosen for it.
+  const options = { algorithm: 'bench', bits: data.bits, kernel, defaultMaxDistance: radius };
+  let built: FlatIndex | MihIndex | undefined = mih ? new MihIndex(options) : new FlatIndex(options);
   built.addPacked(data.list);
   const buildMs = performance.now() - t0;
   const path = join(dir, `${method}.idx`);

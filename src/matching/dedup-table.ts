@@ -57,15 +57,6 @@ export class DedupTable {
     }
   }
 
-  /**
-   * Reads the table slot of `key` and returns it: the caller touches a batch of keys before
-   * looking them up, so their cache misses overlap instead of queueing.
-   */
-  touch(key: number): number {
-    const slots = this.#slots;
-    return slots.length === 0 ? 0 : slots[2 * (key & ((slots.length >>> 1) - 1))]!;
-  }
-
   insert(key: number, id: number): void {
     if ((this.#used + 1) * 4 > this.#slots.length) this.#rehash(Math.max(64, (this.#used + 1) * 4));
     this.#place(key, id);

@@ -2,15 +2,28 @@ import { ImprintError } from '../core/errors.js';
 import { VARIANTS_VERSION } from '../methods/variants.js';
 import { type Crc32, crc32 as jsCrc32 } from './crc32.js';
 import { FlatIndex } from './flat-index.js';
+import type { IndexImageHeader, IndexRestore, SerialisableIndex } from './index-image.js';
 import type { KernelChoice } from './kernel.js';
+import {
+  decodeLayout,
+  encodeLayout,
+  layoutProblem,
+  MAX_SUBSTRINGS,
+  type MihLayout,
+  referenceLayout,
+  slotsFor,
+} from './layout.js';
 import { MihIndex } from './mih-index.js';
-import { internals, MAX_INDEX_BITS, type PreparedMemory, slotsFor, strideFor } from './packed-index.js';
+import { blockShift, COMPACT, offsetReader, tableBytes, WIDE } from './mih-tables.js';
+import { MAX_INDEX_BITS, strideFor } from './packed-index.js';
 
 /**
- * Index file format, version 2 (version 1, the same without the properties block, is still read).
+ * Index file format, version 3. Versions 2 (no substring layout: multi-index tables always in the
+ * PDQ reference's 16-bit slots) and 1 (no properties block either) are still read.
  * Little-endian throughout.
  *
- * Header: 96 fixed bytes, then (version 2) a properties block; `header length` covers both.
+ * Header: 96 fixed bytes, then (version 2 and later) a properties block and (version 3) the
+ * substring layout; `header length` covers them all.
  *
  * | offset | size | field                                                    |
  * |-------:|-----:|----------------------------------------------------------|
@@ -18,21 +31,22 @@ import { internals, MAX_INDEX_BITS, type PreparedMemory, slotsFor, strideFor } f
  * |      8 |    2 | format version (2; 1 for files written before properties) |
  * |     10 |    1 | kind: 1 flat, 2 multi-index hashing                      |
  * |     11 |    1 | length of the algorithm name (1..32)                     |
- * |     12 |    4 | header length H: 96 in version 1; in version 2 104 + the properties' length rounded up to 8, at most 65,536 |
+ * |     12 |    4 | header length H: 96 in version 1; from version 2 104 + the properties' length rounded up to 8 (+ in version 3 the layout's 4m bytes rounded up to 8), at most 65,536 |
  * |     16 |    4 | bits per hash (1..4096)                                  |
  * |     20 |    4 | ids: entries ever added, removed ones included (`count`) |
  * |     24 |    4 | live entries (`size`)                                    |
  * |     28 |    4 | default maximum distance                                 |
  * |     32 |    4 | stride: bytes per stored hash, 8 * ceil(bits / 64)       |
- * |     36 |    4 | MIH slots, ceil(ceil(bits / 8) / 2) (0 for flat)         |
+ * |     36 |    4 | m, MIH substrings (0 for flat; before version 3 always the reference's ceil(ceil(bits / 8) / 2)) |
  * |     40 |    8 | metadata JSON bytes                                      |
  * |     48 |    8 | body length (everything after the header)                |
  * |     56 |    4 | CRC-32 of the body                                       |
  * |     60 |   32 | algorithm name, ASCII, zero-padded                       |
- * |     92 |    4 | CRC-32 of header bytes 0..91, then (version 2) of bytes 96..H-1 |
- * |     96 |    4 | version 2: properties length P in bytes                  |
- * |    100 |    4 | version 2: reserved, 0                                   |
- * |    104 |    P | version 2: properties, a UTF-8 JSON object, then zeros up to H |
+ * |     92 |    4 | CRC-32 of header bytes 0..91, then (version 2 and later) of bytes 96..H-1 |
+ * |     96 |    4 | version 2+: properties length P in bytes                 |
+ * |    100 |    4 | version 2+: reserved, 0                                  |
+ * |    104 |    P | version 2+: properties, a UTF-8 JSON object, then zeros to a multiple of 8 |
+ * |  104+P' |  4m | version 3, MIH: the substring layout, one u32 per substring, `first bit \| length << 16` (bit 0 = the high bit of hash byte 0; disjoint, 1..28 bits each), then zeros up to H |
  *
  * Properties ({@link IndexProperties}) say how the hashes were made: `method`, `derivation` (the
  * version of the method's derived hashes) and `families` (the derived families stored). Readers
@@ -46,12 +60,14 @@ import { internals, MAX_INDEX_BITS, type PreparedMemory, slotsFor, strideFor } f
  * | live flags       | count                   | 1 = live, 0 = removed                                          |
  * | metadata offsets | (count + 1) * 4         | u32: entry `id`'s JSON is bytes [off[id], off[id+1]) of the next section |
  * | metadata         | metadata bytes          | per entry a UTF-8 JSON array of its metadata values, or nothing |
- * | MIH offsets      | slots * 65537 * 4       | MIH only. Per slot, u32 start of each 16-bit value's ids (+ end) |
- * | MIH postings     | slots * size * 4        | MIH only. Per slot, the live ids grouped by slot value, ascending within a value |
+ * | MIH offsets      | sum (2^bits + 1) * 4    | MIH only. Per substring, u32 start of each value's ids (+ end), one table after another |
+ * | MIH postings     | m * size * 4            | MIH only. Per substring, the live ids grouped by value, ascending within a value |
  *
- * Slot s of a hash is its bytes 2s, 2s+1 as a big-endian 16-bit value.
+ * Before version 3 the layout is the reference's: substring s is the hash's bytes 2s, 2s+1 as a
+ * big-endian 16-bit value (16 bits at bit 16s). An automatic layout (`MihIndex`'s default) has
+ * about log2(size)-bit substrings, or none (m = 0: no tables) for a small list.
  */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 const MAGIC = [0x89, 0x49, 0x4d, 0x50, 0x49, 0x44, 0x58, 0x0a];
 /** The fixed part of the header (all of it in version 1). */
 export const INDEX_HEADER_PREFIX = 96;
@@ -61,7 +77,6 @@ const PROPERTIES_AT = 104;
 /** Largest header (fixed part and properties) accepted: properties are a few names, not data. */
 export const MAX_INDEX_HEADER = 65536;
 const NAME_MAX = 32;
-const TABLE_WORDS = 65537;
 
 /** An index read from a file: flat or multi-index, as it was saved. */
 export type LoadedIndex<M> = FlatIndex<M> | MihIndex<M>;
@@ -155,13 +170,10 @@ function bytesOf(a: Uint32Array): Uint8Array {
  * memory where possible, so nothing large is copied). The index must not change until the
  * chunks are written; `saveIndex` in `imprint/node` takes care of that and of writing atomically.
  */
-export function encodeIndexChunks<M>(
-  index: FlatIndex<M> | MihIndex<M>,
-  options: EncodeIndexOptions = {},
-): Uint8Array[] {
+export function encodeIndexChunks(index: SerialisableIndex, options: EncodeIndexOptions = {}): Uint8Array[] {
   assertLittleEndian();
   const crc = options.crc32 ?? jsCrc32;
-  const parts = internals.snapshot(index);
+  const parts = index.serialise();
   const zeros = new Uint8Array(8);
   const body: Uint8Array[] = [];
   const section = (bytes: Uint8Array): void => {
@@ -174,8 +186,8 @@ export function encodeIndexChunks<M>(
   section(bytesOf(parts.metadata.offsets));
   section(parts.metadata.bytes);
   if (parts.kind === 'mih') {
-    section(parts.offsets!);
-    section(parts.postings!);
+    section(parts.offsets);
+    section(parts.postings);
   }
   let bodyLength = 0;
   let bodyCrc = 0;
@@ -191,7 +203,9 @@ export function encodeIndexChunks<M>(
     );
   }
   const properties = encodeProperties(options.properties ?? {});
-  const headerLength = PROPERTIES_AT + properties.length + pad8(properties.length);
+  const layout = new Uint8Array(encodeLayout(parts.layout, parts.encodings).buffer);
+  const layoutAt = PROPERTIES_AT + properties.length + pad8(properties.length);
+  const headerLength = layoutAt + layout.length + pad8(layout.length);
   const header = new Uint8Array(headerLength);
   const view = new DataView(header.buffer);
   header.set(MAGIC, 0);
@@ -204,14 +218,15 @@ export function encodeIndexChunks<M>(
   view.setUint32(24, parts.size, true);
   view.setUint32(28, parts.defaultMaxDistance, true);
   view.setUint32(32, parts.stride, true);
-  view.setUint32(36, parts.slots, true);
+  view.setUint32(36, parts.layout.length, true);
   view.setBigUint64(40, BigInt(parts.metadata.bytes.length), true);
   view.setBigUint64(48, BigInt(bodyLength), true);
   view.setUint32(56, bodyCrc, true);
   header.set(name, 60);
   view.setUint32(96, properties.length, true);
   header.set(properties, PROPERTIES_AT);
-  view.setUint32(92, headerCrc(crc, header, 2), true);
+  header.set(layout, layoutAt);
+  view.setUint32(92, headerCrc(crc, header, INDEX_FORMAT_VERSION), true);
   return [header, ...body];
 }
 
@@ -237,10 +252,11 @@ function encodeProperties(properties: IndexProperties): Uint8Array {
     });
   }
   const bytes = new TextEncoder().encode(json);
-  if (PROPERTIES_AT + bytes.length + pad8(bytes.length) > MAX_INDEX_HEADER) {
+  const room = MAX_INDEX_HEADER - PROPERTIES_AT - 4 * MAX_SUBSTRINGS; // the layout's share kept free
+  if (bytes.length + pad8(bytes.length) > room) {
     throw new ImprintError(
       'ERR_INVALID_ARGUMENT',
-      `Index properties take ${bytes.length} bytes of JSON; at most ${MAX_INDEX_HEADER - PROPERTIES_AT} fit`,
+      `Index properties take ${bytes.length} bytes of JSON; at most ${room} fit`,
     );
   }
   return bytes;
@@ -269,10 +285,7 @@ function propertiesProblem(p: IndexProperties): string | undefined {
  * const again = decodeIndex<string>(bytes);
  * ```
  */
-export function encodeIndex<M>(
-  index: FlatIndex<M> | MihIndex<M>,
-  options: EncodeIndexOptions = {},
-): Uint8Array {
+export function encodeIndex(index: SerialisableIndex, options: EncodeIndexOptions = {}): Uint8Array {
   const chunks = encodeIndexChunks(index, options);
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
@@ -287,17 +300,17 @@ export function encodeIndex<M>(
  * Runs `write` with the file chunks of `index` while the index refuses changes (so the views
  * stay valid during an asynchronous write).
  */
-export async function withIndexChunks<M, T>(
-  index: FlatIndex<M> | MihIndex<M>,
+export async function withIndexChunks<T>(
+  index: SerialisableIndex,
   options: EncodeIndexOptions,
   write: (chunks: Uint8Array[]) => Promise<T>,
 ): Promise<T> {
   const chunks = encodeIndexChunks(index, options);
-  internals.lock(index, 1);
+  const release = index.hold();
   try {
     return await write(chunks);
   } finally {
-    internals.lock(index, -1);
+    release();
   }
 }
 
@@ -357,10 +370,10 @@ export function indexHeaderLength(
   if (have < HEADER) throw fail(have, `The file ends inside the ${HEADER}-byte header`);
   const view = new DataView(prefix.buffer, prefix.byteOffset, HEADER);
   const version = view.getUint16(8, true);
-  if (version !== 1 && version !== 2) {
+  if (version < 1 || version > INDEX_FORMAT_VERSION) {
     throw fail(
       8,
-      `Index format version ${version} is not supported (this build reads 1 and ${INDEX_FORMAT_VERSION})`,
+      `Index format version ${version} is not supported (this build reads 1 to ${INDEX_FORMAT_VERSION})`,
       'ERR_INDEX_VERSION',
     );
   }
@@ -398,12 +411,18 @@ export function planIndexDecode<M = unknown>(
   const version = view.getUint16(8, true);
   if (headerCrc(crc, header.subarray(0, headerLength), version) !== view.getUint32(92, true))
     throw fail(92, 'The header checksum does not match');
-  const properties = version === 1 ? {} : readProperties(fail, header.subarray(0, headerLength), view);
-  checkDerivation(properties, options);
-
   const kindByte = view.getUint8(10);
   if (kindByte !== 1 && kindByte !== 2) throw fail(10, `Unknown index kind ${kindByte}`);
   const kind = kindByte === 1 ? 'flat' : 'mih';
+  const slots = view.getUint32(36, true);
+  // Before version 3 a MIH file's tables are the reference's; from 3 the header lists its substrings.
+  const listed = version >= 3 ? slots : 0;
+  if (listed > MAX_SUBSTRINGS || (kind === 'flat' && slots !== 0))
+    throw fail(36, `Bad substring count ${slots}`);
+  const properties =
+    version === 1 ? {} : readProperties(fail, header.subarray(0, headerLength), view, 4 * listed);
+  checkDerivation(properties, options);
+
   const nameLength = view.getUint8(11);
   if (nameLength < 1 || nameLength > NAME_MAX) throw fail(11, `Bad algorithm name length ${nameLength}`);
   const bits = view.getUint32(16, true);
@@ -414,8 +433,20 @@ export function planIndexDecode<M = unknown>(
   const defaultMaxDistance = view.getUint32(28, true);
   const stride = view.getUint32(32, true);
   if (stride !== strideFor(bits)) throw fail(32, `Stride ${stride} does not fit ${bits}-bit hashes`);
-  const slots = view.getUint32(36, true);
-  if (slots !== (kind === 'mih' ? slotsFor(bits) : 0)) throw fail(36, `Bad slot count ${slots}`);
+  let layout: MihLayout = [];
+  let encodings: number[] = [];
+  if (kind === 'mih' && version < 3) {
+    if (slots !== slotsFor(bits)) throw fail(36, `Bad slot count ${slots}`);
+    layout = referenceLayout(bits);
+    encodings = layout.map(() => WIDE);
+  } else if (listed > 0) {
+    const at = headerLength - 4 * listed - pad8(4 * listed);
+    ({ layout, encodings } = decodeLayout(new Uint32Array(header.slice(at, at + 4 * listed).buffer)));
+    const problem =
+      layoutProblem(layout, bits) ??
+      (encodings.some((e) => e !== WIDE && e !== COMPACT) ? 'table encodings 0 or 1' : undefined);
+    if (problem) throw fail(at, `Bad substring layout: expected ${problem}`);
+  }
   const metaBytes = Number(view.getBigUint64(40, true));
   if (metaBytes > 0xffffffff) throw fail(40, `Metadata length ${metaBytes} exceeds 4 GiB`);
   const algorithm = String.fromCharCode(...header.subarray(60, 60 + nameLength));
@@ -425,7 +456,11 @@ export function planIndexDecode<M = unknown>(
 
   // Section sizes come from counts already bounded by 2^32; their sum is exact in a double.
   const sizes = [count * stride, count, (count + 1) * 4, metaBytes];
-  if (kind === 'mih') sizes.push(slots * TABLE_WORDS * 4, slots * size * 4);
+  let tablesLength = 0;
+  layout.forEach((sub, k) => {
+    tablesLength += tableBytes(sub.bits, encodings[k]!);
+  });
+  if (kind === 'mih') sizes.push(tablesLength, layout.length * size * 4);
   const starts: number[] = [];
   let bodyLength = 0;
   for (const n of sizes) {
@@ -447,11 +482,9 @@ export function planIndexDecode<M = unknown>(
 
   // Counts are now bounded by the file's length: allocate.
   const kernel = options.kernel ?? 'auto';
-  const index: LoadedIndex<M> =
-    kind === 'flat'
-      ? new FlatIndex<M>({ algorithm, bits, defaultMaxDistance, kernel })
-      : new MihIndex<M>({ algorithm, bits, defaultMaxDistance, kernel });
-  const memory = internals.prepare(index, count, size);
+  const described: IndexImageHeader = { algorithm, bits, defaultMaxDistance, count, size, layout, encodings };
+  const memory: IndexRestore<LoadedIndex<M>> =
+    kind === 'flat' ? FlatIndex.restore<M>(described, kernel) : MihIndex.restore<M>(described, kernel);
   const alive = new Uint8Array(count);
   const metaOffsets = new Uint32Array(count + 1);
   const metadata = new Uint8Array(metaBytes);
@@ -468,11 +501,23 @@ export function planIndexDecode<M = unknown>(
     let sum = 0;
     for (const piece of pieces) sum = crc(piece.bytes, sum);
     if (sum !== bodyCrc) throw fail(headerLength, 'The body checksum does not match (the file is damaged)');
-    checkStructure(fail, { count, size, bits, stride, slots, metaBytes, starts, memory, alive, metaOffsets });
-    internals.adopt(index, count, size, alive, { offsets: metaOffsets, bytes: metadata });
+    checkStructure(fail, {
+      count,
+      size,
+      bits,
+      stride,
+      layout,
+      encodings,
+      metaBytes,
+      starts,
+      memory,
+      alive,
+      metaOffsets,
+    });
+    const index = memory.finish(alive, { offsets: metaOffsets, bytes: metadata });
     if (options.verify === 'full') {
       try {
-        internals.verify(index);
+        index.verify();
       } catch (err) {
         if (err instanceof ImprintError) throw fail(headerLength, err.message);
         throw err;
@@ -484,14 +529,27 @@ export function planIndexDecode<M = unknown>(
   return { fileLength: headerLength + bodyLength, pieces, finish };
 }
 
-/** A version 2 header's properties block: length, reserved word, JSON object, zero padding. */
-function readProperties(fail: Fail, header: Uint8Array, view: DataView): IndexProperties {
+/**
+ * A version 2 or 3 header's properties block: length, reserved word, JSON object, zero padding
+ * (then, in version 3, `layoutBytes` of substring layout, zero-padded to the header's end).
+ */
+function readProperties(
+  fail: Fail,
+  header: Uint8Array,
+  view: DataView,
+  layoutBytes: number,
+): IndexProperties {
   const length = view.getUint32(96, true);
-  if (PROPERTIES_AT + length + pad8(length) !== header.length)
+  const padded = PROPERTIES_AT + length + pad8(length);
+  if (padded + layoutBytes + pad8(layoutBytes) !== header.length)
     throw fail(96, `Properties of ${length} bytes do not fill the ${header.length}-byte header`);
   if (view.getUint32(100, true) !== 0) throw fail(100, 'The reserved header word is not 0');
   const end = PROPERTIES_AT + length;
-  if (header.subarray(end).some((b) => b !== 0)) throw fail(end, 'The properties are not padded with zeros');
+  if (
+    header.subarray(end, padded).some((b) => b !== 0) ||
+    header.subarray(padded + layoutBytes).some((b) => b !== 0)
+  )
+    throw fail(end, 'The properties are not padded with zeros');
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(header.subarray(PROPERTIES_AT, end)));
@@ -565,10 +623,11 @@ interface Body {
   size: number;
   bits: number;
   stride: number;
-  slots: number;
+  layout: MihLayout;
+  encodings: number[];
   metaBytes: number;
   starts: number[];
-  memory: PreparedMemory;
+  memory: { packed: Uint8Array; offsets: Uint8Array; postings: Uint8Array };
   alive: Uint8Array;
   metaOffsets: Uint32Array;
 }
@@ -600,36 +659,53 @@ function checkStructure(fail: Fail, b: Body): void {
   if (metaOffsets[count] !== b.metaBytes) {
     throw fail(starts[2]! + 4 * count, 'Metadata offsets do not end at the metadata length');
   }
-  if (b.slots === 0) return;
-  // Every slot must list each live id once: bounds and order per bucket, and the sum of the ids
-  // against the live ids' sum (the full verification rebuilds the tables instead).
-  const offsets = new Uint32Array(
-    b.memory.offsets.buffer,
-    b.memory.offsets.byteOffset,
-    b.slots * TABLE_WORDS,
+  if (b.layout.length === 0) return;
+  // Every substring must list each live id once: bounds and order per bucket, and the sum of the
+  // ids against the live ids' sum (the full verification rebuilds the tables instead).
+  const tables = b.memory.offsets;
+  const postings = new Uint32Array(
+    b.memory.postings.buffer,
+    b.memory.postings.byteOffset,
+    b.layout.length * size,
   );
-  const postings = new Uint32Array(b.memory.postings.buffer, b.memory.postings.byteOffset, b.slots * size);
-  for (let s = 0; s < b.slots; s++) {
-    const table = s * TABLE_WORDS;
+  let table = 0; // byte offset of this substring's table in the tables section
+  b.layout.forEach((sub, s) => {
+    const encoding = b.encodings[s]!;
+    const values = 2 ** sub.bits;
+    const off = offsetReader(tables.buffer, tables.byteOffset + table, sub.bits, encoding);
     const list = s * size;
-    const at = (v: number) => starts[4]! + 4 * (table + v);
-    if (offsets[table] !== 0) throw fail(at(0), `MIH slot ${s} does not start at 0`);
-    if (offsets[table + 65536] !== size) throw fail(at(65536), `MIH slot ${s} does not end at ${size}`);
+    const at = starts[4]! + table; // where this table starts in the file
+    if (encoding === COMPACT) {
+      // relative offsets: 0 at each block's first value and at the end, zero padding
+      const shift = blockShift(sub.bits);
+      const blocks = 2 ** (sub.bits - shift);
+      const relAt = table + 4 * (blocks + 1);
+      const rel = new Uint16Array(tables.buffer, tables.byteOffset + relAt, 2 * Math.ceil((values + 1) / 2));
+      for (let v = 0; v <= values; v += 1 << shift) {
+        if (rel[v] !== 0) throw fail(starts[4]! + relAt + 2 * v, `Bad MIH block in substring ${s}`);
+      }
+      if (rel.length > values + 1 && rel[values + 1] !== 0)
+        throw fail(starts[4]! + relAt + 2 * (values + 1), `Bad MIH padding in substring ${s}`);
+    }
+    if (off(0) !== 0) throw fail(at, `MIH substring ${s} does not start at 0`);
+    if (off(values) !== size) throw fail(at, `MIH substring ${s} does not end at ${size}`);
     let sum = 0;
-    for (let v = 0; v < 65536; v++) {
-      const from = offsets[table + v]!;
-      const to = offsets[table + v + 1]!;
-      if (to < from || to > size) throw fail(at(v + 1), `Bad MIH offset in slot ${s}`);
+    for (let v = 0; v < values; v++) {
+      const from = off(v);
+      const to = off(v + 1);
+      if (to < from || to > size) throw fail(at, `Bad MIH offset in substring ${s}`);
       let previous = -1;
       for (let i = list + from; i < list + to; i++) {
         const id = postings[i]!;
-        if (id >= count || id <= previous) throw fail(starts[5]! + 4 * i, `Bad id ${id} in MIH slot ${s}`);
+        if (id >= count || id <= previous)
+          throw fail(starts[5]! + 4 * i, `Bad id ${id} in MIH substring ${s}`);
         previous = id;
         sum += id;
       }
     }
-    if (sum !== liveSum) throw fail(starts[5]! + 4 * list, `MIH slot ${s} does not list the live ids`);
-  }
+    if (sum !== liveSum) throw fail(starts[5]! + 4 * list, `MIH substring ${s} does not list the live ids`);
+    table += tableBytes(sub.bits, encoding);
+  });
 }
 
 /** Calls `bad(id)` for the first stored hash with a bit set outside its `bits` (those would skew distances). */

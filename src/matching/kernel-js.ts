@@ -1,5 +1,7 @@
 import { popcount32 } from '../core/hash.js';
 import type { Kernel } from './kernel.js';
+import { substringValue } from './layout.js';
+import { offsetReader } from './mih-tables.js';
 
 /**
  * The matching kernel in plain JavaScript, for hosts without WebAssembly. Same memory layout and
@@ -12,10 +14,8 @@ export class JsKernel implements Kernel {
   #u32: Uint32Array;
   #packed = 0; // all addresses below are in u32 words, not bytes
   #words = 2; // u32 words per hash (stride / 4, always even)
-  #offsets = 0;
-  #postings = 0;
-  #perSlot = 0;
-  #slots = 0;
+  #desc = 0;
+  #subs = 0;
   #hits = 0;
 
   constructor(bytes: number) {
@@ -35,20 +35,11 @@ export class JsKernel implements Kernel {
     this.#u32 = new Uint32Array(next);
   }
 
-  configure(
-    packed: number,
-    stride: number,
-    offsets: number,
-    postings: number,
-    perSlot: number,
-    slots: number,
-  ): void {
+  configure(packed: number, stride: number, desc: number, subs: number): void {
     this.#packed = packed >>> 2;
     this.#words = stride >>> 2;
-    this.#offsets = offsets >>> 2;
-    this.#postings = postings >>> 2;
-    this.#perSlot = perSlot;
-    this.#slots = slots;
+    this.#desc = desc >>> 2;
+    this.#subs = subs;
   }
 
   scanMasked(
@@ -176,45 +167,118 @@ export class JsKernel implements Kernel {
     return id;
   }
 
-  /** The u16 value of slot `s` of the hash starting at word address `p`. */
-  #slot(p: number, s: number): number {
-    const word = this.#u32[p + (s >>> 1)]!;
-    return s & 1 ? word & 0xffff : word >>> 16;
+  scanMany(
+    qs: number,
+    nq: number,
+    start: number,
+    end: number,
+    max: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number {
+    const m = this.#u32;
+    const oi = outIds >>> 2;
+    const od = outDist >>> 2;
+    const words = this.#words;
+    let n = 0;
+    let id = start;
+    this.#hits = 0;
+    if (id >= end) return end;
+    for (; id < end && n + nq <= cap; id++) {
+      for (let j = 0; j < nq; j++) {
+        const d = this.#dist(id, (qs >>> 2) + j * words, max);
+        if (d > max) continue;
+        m[oi + n] = id;
+        m[od + n] = (j << 16) | d;
+        n++;
+      }
+    }
+    this.#hits = n;
+    return id;
   }
 
-  mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number {
+  /** Substring `s`'s descriptor: first bit, length, postings word address, and its table's off(v). */
+  #sub(s: number): { start: number; bits: number; postings: number; off: (v: number) => number } {
+    const m = this.#u32;
+    const d = this.#desc + 4 * s;
+    const bits = m[d + 1]! & 255;
+    return {
+      start: m[d]!,
+      bits,
+      postings: m[d + 3]! >>> 2,
+      off: offsetReader(this.#buffer, m[d + 2]!, bits, m[d + 1]! >>> 8),
+    };
+  }
+
+  mih(
+    q: number,
+    max: number,
+    radii: number,
+    cand: number,
+    candCap: number,
+    _ranges: number,
+    _rangeCap: number,
+    budget: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number {
     const m = this.#u32;
     const qw = q >>> 2;
     const oi = outIds >>> 2;
     const od = outDist >>> 2;
+    const rw = radii >>> 2;
+    const cw = cand >>> 2;
     let n = 0;
-    for (let s = 0; s < this.#slots; s++) {
-      const table = this.#offsets + s * 65537;
-      const list = this.#postings + s * this.#perSlot;
-      const qv = this.#slot(qw, s);
-      const probe = (v: number): boolean => {
-        const end = m[table + v + 1]!;
-        for (let i = m[table + v]!; i < end; i++) {
-          const id = m[list + i]!;
-          const d = this.#dist(id, qw, max);
-          if (d > max || this.#seenEarlier(s, this.#packed + id * this.#words, qw, r)) continue;
-          if (n >= cap) return false;
-          m[oi + n] = id;
-          m[od + n] = d;
-          n++;
+    let nc = 0;
+    let left = budget;
+    /** Checks the gathered candidates of substring `s`; false when the output overflows. */
+    const check = (s: number): boolean => {
+      for (let i = 0; i < nc; i++) {
+        const id = m[cw + i]!;
+        const d = this.#dist(id, qw, max);
+        if (d > max || this.#seenEarlier(s, this.#packed + id * this.#words, qw, rw)) continue;
+        if (n >= cap) return false;
+        m[oi + n] = id;
+        m[od + n] = d;
+        n++;
+      }
+      nc = 0;
+      return true;
+    };
+    for (let s = 0; s < this.#subs; s++) {
+      const r = m[rw + s]! | 0;
+      if (r < 0) continue;
+      const sub = this.#sub(s);
+      const qv = substringValue(m, qw, sub.start, sub.bits);
+      /** Gathers the ids under value v: 0, or -1 / -2 as the kernel returns. */
+      const gather = (v: number): number => {
+        const from = sub.off(v);
+        const to = sub.off(v + 1);
+        if (from >= to) return 0;
+        left -= to - from;
+        if (left < 0) return -2;
+        for (let i = from; i < to; i++) {
+          if (nc === candCap && !check(s)) return -1;
+          m[cw + nc++] = m[sub.postings + i]!;
         }
-        return true;
+        return 0;
       };
-      if (!probe(qv)) return -1;
-      for (let k = 1; k <= r && k <= 16; k++) {
-        // every 16-bit mask with k bits set, in increasing order (Gosper's hack)
-        for (let mask = (1 << k) - 1; mask < 65536; ) {
-          if (!probe(qv ^ mask)) return -1;
+      let res = gather(qv);
+      if (res < 0) return res;
+      const top = 2 ** sub.bits;
+      for (let k = 1; k <= r && k <= sub.bits; k++) {
+        // every mask of sub.bits bits with k bits set, in increasing order (Gosper's hack)
+        for (let mask = (1 << k) - 1; mask < top; ) {
+          res = gather(qv ^ mask);
+          if (res < 0) return res;
           const c = mask & -mask;
           const t = mask + c;
           mask = (((t ^ mask) >>> 2) / c) | t;
         }
       }
+      if (!check(s)) return -1;
     }
     return n;
   }
@@ -224,7 +288,7 @@ export class JsKernel implements Kernel {
     mask: number,
     max: number,
     maskMax: number,
-    r: number,
+    radii: number,
     probes: number,
     counts: number,
     outIds: number,
@@ -236,23 +300,23 @@ export class JsKernel implements Kernel {
     const mw = mask >>> 2;
     const oi = outIds >>> 2;
     const od = outDist >>> 2;
+    const rw = radii >>> 2;
     let n = 0;
     let k = probes >>> 2;
-    for (let s = 0; s < this.#slots; s++) {
-      const table = this.#offsets + s * 65537;
-      const list = this.#postings + s * this.#perSlot;
+    for (let s = 0; s < this.#subs; s++) {
+      const sub = this.#sub(s);
       const end = k + m[(counts >>> 2) + s]!;
       for (; k < end; k++) {
         const v = m[k]!;
-        const last = m[table + v + 1]!;
-        for (let i = m[table + v]!; i < last; i++) {
-          const id = m[list + i]!;
+        const last = sub.off(v + 1);
+        for (let i = sub.off(v); i < last; i++) {
+          const id = m[sub.postings + i]!;
           const p = this.#packed + id * this.#words;
           const d = this.#dist(id, qw, max);
           if (d > max) continue;
           let dm = 0;
           for (let w = 0; w < this.#words; w++) dm += popcount32((m[p + w]! ^ m[qw + w]!) & m[mw + w]!);
-          if (dm > maskMax || this.#seenEarlierMasked(s, p, qw, mw, r)) continue;
+          if (dm > maskMax || this.#seenEarlierMasked(s, p, qw, mw, rw)) continue;
           if (n >= cap) return -1;
           m[oi + n] = id;
           m[od + n] = d;
@@ -263,17 +327,28 @@ export class JsKernel implements Kernel {
     return n;
   }
 
-  /** True when a slot before `s` is within `r` of the query on the mask's bits of that slot. */
-  #seenEarlierMasked(s: number, p: number, q: number, mask: number, r: number): boolean {
+  /** True when a substring before `s` is within its radius of the query on the mask's bits. */
+  #seenEarlierMasked(s: number, p: number, q: number, mask: number, radii: number): boolean {
+    const m = this.#u32;
     for (let t = 0; t < s; t++) {
-      if (popcount32((this.#slot(p, t) ^ this.#slot(q, t)) & this.#slot(mask, t)) <= r) return true;
+      const r = m[radii + t]! | 0;
+      if (r < 0) continue;
+      const { start, bits } = this.#sub(t);
+      const x = substringValue(m, p, start, bits) ^ substringValue(m, q, start, bits);
+      if (popcount32(x & substringValue(m, mask, start, bits)) <= r) return true;
     }
     return false;
   }
 
-  /** True when a slot before `s` is within `r` bits: the candidate was found there already. */
-  #seenEarlier(s: number, p: number, q: number, r: number): boolean {
-    for (let t = 0; t < s; t++) if (popcount32(this.#slot(p, t) ^ this.#slot(q, t)) <= r) return true;
+  /** True when a substring before `s` is within its radius: the candidate was reported there. */
+  #seenEarlier(s: number, p: number, q: number, radii: number): boolean {
+    const m = this.#u32;
+    for (let t = 0; t < s; t++) {
+      const r = m[radii + t]! | 0;
+      if (r < 0) continue;
+      const { start, bits } = this.#sub(t);
+      if (popcount32(substringValue(m, p, start, bits) ^ substringValue(m, q, start, bits)) <= r) return true;
+    }
     return false;
   }
 }

@@ -16,17 +16,30 @@ export interface Kernel {
   readonly buffer: ArrayBuffer;
   /** Grows the memory to at least `bytes` bytes, keeping its contents. */
   reserve(bytes: number): void;
-  configure(
-    packed: number,
-    stride: number,
-    offsets: number,
-    postings: number,
-    perSlot: number,
-    slots: number,
-  ): void;
+  /**
+   * Where the hashes are (`packed`, `stride` bytes each) and, for MIH, the substring descriptors
+   * (`subs` of them at `desc`: first bit, length, offsets address, postings address; u32 each).
+   */
+  configure(packed: number, stride: number, desc: number, subs: number): void;
   /** Flat scan of ids [start, end); returns the id to resume from, {@link Kernel.hits} tells how many hits were written. */
   scan(
     q: number,
+    start: number,
+    end: number,
+    max: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number;
+  /**
+   * Flat scan of ids [start, end) against `nq` (1..8) queries stored one after another at `qs`,
+   * reading each stored hash once. A hit's `outDist` word is `query << 16 | distance`. Stops
+   * before an id whose hits might not fit under `cap` (at least `nq`); returns the id to resume
+   * from.
+   */
+  scanMany(
+    qs: number,
+    nq: number,
     start: number,
     end: number,
     max: number,
@@ -50,20 +63,38 @@ export interface Kernel {
     cap: number,
   ): number;
   hits(): number;
-  /** MIH query over the posted ids; returns the hit count, or -1 when more than `cap`. */
-  mih(q: number, max: number, r: number, outIds: number, outDist: number, cap: number): number;
   /**
-   * MIH query for a masked query over the posted ids: probes, slot by slot, the u32 values at
-   * `probes` (`counts` holds each slot's count); keeps ids within `max` of the query and within
-   * `maskMax` on the mask's bits, each once (through the first slot where its masked slot bits
-   * are within `r`: the caller lists every such value). Hit count, or -1 when more than `cap`.
+   * MIH query over the tabled ids: probes each substring `s` within `radii[s]` flips (i32 at
+   * `radii`; -1 skips it), reading bucket bounds into the `rangeCap` (start, end) u32 pairs at
+   * `ranges`, then the candidates into the `candCap` u32 at `cand`, before checking them.
+   * Returns the hit count, -1 when more than `cap`, -2 when more than `budget` candidates.
+   */
+  mih(
+    q: number,
+    max: number,
+    radii: number,
+    cand: number,
+    candCap: number,
+    ranges: number,
+    rangeCap: number,
+    budget: number,
+    outIds: number,
+    outDist: number,
+    cap: number,
+  ): number;
+  /**
+   * MIH query for a masked query over the tabled ids: probes, substring by substring, the u32
+   * values at `probes` (`counts` holds each substring's count); keeps ids within `max` of the
+   * query and within `maskMax` on the mask's bits, each once (through the first substring whose
+   * masked bits are within its radius at `radii`: the caller lists every such value). Hit count,
+   * or -1 when more than `cap`.
    */
   mihMasked(
     q: number,
     mask: number,
     max: number,
     maskMax: number,
-    r: number,
+    radii: number,
     probes: number,
     counts: number,
     outIds: number,
@@ -95,7 +126,10 @@ export function wasmKernelAvailable(): boolean {
 }
 
 /** The module's exports: the kernel functions themselves, over the module's memory. */
-type WasmExports = Pick<Kernel, 'configure' | 'scan' | 'scanMasked' | 'hits' | 'mih' | 'mihMasked'>;
+type WasmExports = Pick<
+  Kernel,
+  'configure' | 'scan' | 'scanMany' | 'scanMasked' | 'hits' | 'mih' | 'mihMasked'
+>;
 
 class WasmKernel implements Kernel {
   readonly name = 'wasm' as const;
@@ -124,6 +158,10 @@ class WasmKernel implements Kernel {
 
   scan(...args: Parameters<Kernel['scan']>): number {
     return this.#exports.scan(...args) >>> 0;
+  }
+
+  scanMany(...args: Parameters<Kernel['scanMany']>): number {
+    return this.#exports.scanMany(...args) >>> 0;
   }
 
   scanMasked(...args: Parameters<Kernel['scanMasked']>): number {

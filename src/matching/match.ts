@@ -1,4 +1,4 @@
-import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { findAlgorithm } from '../algorithms/registry.js';
 import { invalidArgument } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
 import type { HashIndex, Match } from './types.js';
@@ -8,8 +8,9 @@ export interface MatchOptions {
   /** Largest distance that counts as a match; default the index's default (31 for PDQ). */
   maxDistance?: number;
   /**
-   * Query hashes whose quality is below this are not matched (the result says why). Default 50, the
-   * PDQ reference's advice: low-quality hashes (flat or tiny images) match unrelated pictures.
+   * Query hashes whose quality is below this are not matched (the result says why). Default: the
+   * hash's algorithm's gate (`Algorithm.minQuality`; 50 for PDQ, the reference's advice: low-quality
+   * hashes of flat or tiny images match unrelated pictures), none for an algorithm without one.
    * Set 0 to match everything. Hashes without a quality (non-PDQ) are always matched.
    */
   minQuality?: number;
@@ -40,7 +41,7 @@ export function matchHash<M>(
   hash: Hash,
   options: MatchOptions & { variants?: readonly Hash[] } = {},
 ): MatchResult<M> {
-  const minQuality = options.minQuality ?? PDQ_MIN_QUALITY;
+  const minQuality = options.minQuality ?? findAlgorithm(hash.algorithm)?.minQuality ?? 0;
   if (typeof minQuality !== 'number' || !(minQuality >= 0)) {
     throw invalidArgument('a number >= 0', 'minQuality', minQuality);
   }

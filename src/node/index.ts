@@ -13,3 +13,4 @@ export {
 } from './hash-list-file.js';
 export { type LoadIndexOptions, loadIndex, type SaveIndexOptions, saveIndex } from './index-file.js';
 export { type KnownListStats, type LoadKnownListOptions, loadKnownList } from './known-list.js';
+export { ParallelIndex, type ParallelIndexOptions } from './parallel-index.js';

@@ -7,6 +7,7 @@ import { FlatIndex } from '../../src/matching/flat-index.js';
 import {
   decodeIndex,
   encodeIndex,
+  INDEX_FORMAT_VERSION,
   type IndexProperties,
   indexFileInfo,
 } from '../../src/matching/index-format.js';
@@ -28,6 +29,29 @@ function headerCrc(file: Uint8Array): number {
   const fixed = crc32(file.subarray(0, 92));
   const version = new DataView(file.buffer, file.byteOffset).getUint16(8, true);
   return version === 1 ? fixed : crc32(file.subarray(PREFIX, headerOf(file)), fixed);
+}
+
+/** Length of a header without its version 3 substring layout (the 4m bytes at its end). */
+function withoutLayout(file: Uint8Array): number {
+  const view = new DataView(file.buffer, file.byteOffset);
+  const m = view.getUint16(8, true) >= 3 ? view.getUint32(36, true) : 0;
+  return headerOf(file) - Math.ceil((4 * m) / 8) * 8;
+}
+
+/**
+ * The same index as a version 2 file (no substring layout in the header), as builds before
+ * version 3 wrote it: for a flat index or the reference layout the body is identical.
+ */
+function asVersion2(file: Uint8Array): Uint8Array {
+  const length = withoutLayout(file);
+  const out = new Uint8Array(file.length - (headerOf(file) - length));
+  out.set(file.subarray(0, length));
+  out.set(file.subarray(headerOf(file)), length);
+  const view = new DataView(out.buffer);
+  view.setUint16(8, 2, true);
+  view.setUint32(12, length, true);
+  view.setUint32(92, crc32(out.subarray(PREFIX, length), crc32(out.subarray(0, 92))), true);
+  return out;
 }
 
 /**
@@ -65,9 +89,14 @@ function smallFlatFile(
   return encodeIndex(index, { properties });
 }
 
-/** A small MIH index file (mostly its 4 x 65537 bucket offsets). */
+/** A small MIH index file in the reference layout (mostly its 4 x 65537 bucket offsets). */
 function smallMihFile(): Uint8Array {
-  const index = new MihIndex<number>({ algorithm: 'phash', bits: 64, mergeThreshold: 0 });
+  const index = new MihIndex<number>({
+    algorithm: 'phash',
+    bits: 64,
+    mergeThreshold: 0,
+    substrings: 'reference',
+  });
   const base = hashFromHex('phash', 64, '8f373714acfcf4d0');
   for (let i = 0; i < 40; i++) index.add(flip(base, [i, (i * 7) % 64]), i);
   return encodeIndex(index);
@@ -125,18 +154,20 @@ function withBody(file: Uint8Array, edit: (bytes: Uint8Array, view: DataView) =>
   return out;
 }
 
-/** Both format versions of a small file, for the hostile-input tests. */
+/** Every format version of a small file, for the hostile-input tests. */
 const VERSIONS: [string, (f: Uint8Array) => Uint8Array][] = [
-  ['version 2', (f) => f],
+  ['version 3', (f) => f],
+  ['version 2', asVersion2],
   ['version 1', asVersion1],
 ];
 
 describe('index file format', () => {
-  it('starts with the magic, version 2, the documented header fields and the properties block', () => {
+  it('starts with the magic, version 3, the documented header fields and the properties block', () => {
     const file = smallFlatFile();
     const view = new DataView(file.buffer);
     expect([...file.subarray(0, 8)]).toEqual([0x89, 0x49, 0x4d, 0x50, 0x49, 0x44, 0x58, 0x0a]);
-    expect(view.getUint16(8, true)).toBe(2);
+    expect(view.getUint16(8, true)).toBe(3);
+    expect(view.getUint32(36, true)).toBe(0); // no substrings
     expect(view.getUint8(10)).toBe(1); // flat
     expect(view.getUint32(16, true)).toBe(64);
     expect(view.getUint32(20, true)).toBe(5); // ids
@@ -163,7 +194,7 @@ describe('index file format', () => {
       later: { k: [1] },
     };
     const loaded = decodeIndex<string>(smallFlatFile(properties));
-    expect(indexFileInfo(loaded)).toEqual({ formatVersion: 2, properties });
+    expect(indexFileInfo(loaded)).toEqual({ formatVersion: INDEX_FORMAT_VERSION, properties });
     expect(loaded).toBeInstanceOf(FlatIndex);
     expect(loaded.algorithm).toBe('phash');
     expect(loaded.defaultMaxDistance).toBe(10);
@@ -184,9 +215,9 @@ describe('index file format', () => {
     expect(indexFileInfo(v1)).toEqual({ formatVersion: 1, properties: {} });
     expect([...v1.ids()]).toEqual([...v2.ids()]);
     for (const id of v1.ids()) expect(v1.metadataOf(id)).toEqual(v2.metadataOf(id));
-    // Saved again, a version 1 index becomes version 2 with the same body.
+    // Saved again, a version 1 index becomes the current version with the same body.
     const again = encodeIndex(v1);
-    expect(new DataView(again.buffer).getUint16(8, true)).toBe(2);
+    expect(new DataView(again.buffer).getUint16(8, true)).toBe(INDEX_FORMAT_VERSION);
     expect(Buffer.from(asVersion1(again)).equals(Buffer.from(asVersion1(smallFlatFile())))).toBe(true);
   });
 
@@ -210,6 +241,28 @@ describe('index file format', () => {
     const loaded = decodeIndex<number>(file);
     expect(loaded).toBeInstanceOf(MihIndex);
     expect(Buffer.from(encodeIndex(loaded)).equals(file)).toBe(true);
+  });
+
+  it('small lists make small files: no fixed-size tables (14 hashes in a few KB, an empty index in bytes)', () => {
+    const hashes = fixtureLines('pdq', 'matching', 'haystack.txt')
+      .slice(0, 14)
+      .map((hex) => hashFromHex('pdq', 256, hex));
+    const empty = encodeIndex(new MihIndex());
+    expect(empty.length).toBeLessThan(1024);
+    const index = new MihIndex<number>();
+    index.addAll(hashes.map((hash, i) => ({ hash, metadata: i })));
+    const file = encodeIndex(index);
+    // 14 x 32 bytes of hashes plus header and metadata: a few KB, not megabytes of empty buckets.
+    expect(file.length).toBeLessThan(4096);
+    expect(index.stats().memoryBytes).toBeLessThan(1 << 20);
+    const loaded = decodeIndex<number>(file, { verify: 'full' });
+    for (const [i, hash] of hashes.entries()) {
+      expect(loaded.query(hash, { maxDistance: 0 }).map((m) => m.metadata)).toEqual([[i]]);
+    }
+    // The reference's 16 x 16-bit tables stay available on request, at their fixed size.
+    const reference = new MihIndex<number>({ substrings: 'reference', mergeThreshold: 0 });
+    reference.addAll(hashes.map((hash, i) => ({ hash, metadata: i })));
+    expect(encodeIndex(reference).length).toBeGreaterThan(16 * 65536);
   });
 
   it('matches the PDQ reference vectors after a round trip', () => {
@@ -315,7 +368,7 @@ describe('hostile index files', () => {
     });
 
     it(`${name}: an unknown version is ERR_INDEX_VERSION at byte 8`, () => {
-      for (const version of [0, 3, 0xffff]) {
+      for (const version of [0, INDEX_FORMAT_VERSION + 1, 0xffff]) {
         const e = expectIndexError(withHeader(as(smallFlatFile()), (v) => v.setUint16(8, version, true)));
         expect(e.code).toBe('ERR_INDEX_VERSION');
         expect(e.location?.offset).toBe(8);

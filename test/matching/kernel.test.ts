@@ -87,7 +87,7 @@ describe('masked scan (both kernels)', () => {
         });
         for (const choice of ['wasm', 'js'] as const) {
           const kernel = createKernel(choice, packed + s.count * stride + 64);
-          kernel.configure(packed, stride, 0, 0, 0, 0);
+          kernel.configure(packed, stride, 0, 0);
           const u = new Uint32Array(kernel.buffer);
           u.set(s.query, q / 4);
           u.set(s.mask, m / 4);

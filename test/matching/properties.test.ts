@@ -4,12 +4,14 @@ import type { Hash } from '../../src/core/hash.js';
 import { FlatIndex } from '../../src/matching/flat-index.js';
 import { decodeIndex, encodeIndex } from '../../src/matching/index-format.js';
 import type { KernelChoice } from '../../src/matching/kernel.js';
+import type { MihLayout } from '../../src/matching/layout.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
 import { packHashes } from '../../src/matching/packed-index.js';
+import { ShardedIndex } from '../../src/matching/sharded-index.js';
 import type { HashIndex, QueryOptions } from '../../src/matching/types.js';
 import { BruteForce, clusteredArb, hashArb, rows, variantsArb } from './model.js';
 
-type Maker = (bits: number, mergeThreshold: number) => HashIndex<number>;
+type Maker = (bits: number, mergeThreshold: number, layout: MihLayout) => HashIndex<number>;
 
 const MAKERS: Record<string, Maker> = {
   'flat/wasm': (bits) => new FlatIndex<number>({ algorithm: 'pdq', bits, kernel: 'wasm' }),
@@ -17,6 +19,25 @@ const MAKERS: Record<string, Maker> = {
   'mih/wasm': (bits, t) =>
     new MihIndex<number>({ algorithm: 'pdq', bits, kernel: 'wasm', mergeThreshold: t }),
   'mih/js': (bits, t) => new MihIndex<number>({ algorithm: 'pdq', bits, kernel: 'js', mergeThreshold: t }),
+  // The PDQ reference's 16-bit slots, kept as an oracle layout.
+  'mih/wasm/reference': (bits, t) =>
+    new MihIndex<number>({
+      algorithm: 'pdq',
+      bits,
+      kernel: 'wasm',
+      mergeThreshold: t,
+      substrings: 'reference',
+    }),
+  // Any disjoint substrings, in any order, with gaps: every layout the planner might choose.
+  'mih/wasm/random layout': (bits, t, layout) =>
+    new MihIndex<number>({ algorithm: 'pdq', bits, kernel: 'wasm', mergeThreshold: t, substrings: layout }),
+  'mih/js/random layout': (bits, t, layout) =>
+    new MihIndex<number>({ algorithm: 'pdq', bits, kernel: 'js', mergeThreshold: t, substrings: layout }),
+  // Shards of a few dozen hashes: every query fans out and merges.
+  'sharded/3 shards': (bits, t) =>
+    new ShardedIndex<number>({ algorithm: 'pdq', bits, kernel: 'wasm', mergeThreshold: t, shards: 3 }),
+  'sharded/5 shards/random layout': (bits, t, layout) =>
+    new ShardedIndex<number>({ algorithm: 'pdq', bits, mergeThreshold: t, substrings: layout, shards: 5 }),
 };
 const STRATEGIES: QueryOptions['strategy'][] = ['auto', 'mih', 'scan'];
 
@@ -35,8 +56,43 @@ function scenarioArb(bits: number, maxRadius: number) {
       mergeThreshold: fc.constantFrom(0, 2, 1000),
       mask: fc.uint8Array({ minLength: Math.ceil(bits / 8), maxLength: Math.ceil(bits / 8) }),
       maskRadius: fc.nat({ max: maxRadius }),
+      layout: layoutArb(bits),
     }),
   );
+}
+
+/**
+ * Disjoint substrings of 1 to 16 bits within the hash's bytes, with gaps, in shuffled order
+ * (at least one). Tables of longer substrings only cost memory; the bit arithmetic is the same.
+ */
+function layoutArb(bits: number): fc.Arbitrary<MihLayout> {
+  const end = 8 * Math.ceil(bits / 8);
+  return fc
+    .record({
+      first: fc.nat({ max: Math.min(40, end - 1) }),
+      parts: fc.array(fc.record({ gap: fc.nat({ max: 5 }), bits: fc.integer({ min: 1, max: 16 }) }), {
+        minLength: 1,
+        maxLength: 14,
+      }),
+      order: fc.array(fc.nat(), { maxLength: 14 }),
+    })
+    .map(({ first, parts, order }) => {
+      const layout: { start: number; bits: number }[] = [];
+      let at = first;
+      for (const p of parts) {
+        const width = Math.min(p.bits, end - at);
+        if (width < 1) break;
+        layout.push({ start: at, bits: width });
+        at += width + p.gap;
+      }
+      if (layout.length === 0) layout.push({ start: 0, bits: Math.min(8, end) });
+      order.forEach((o, i) => {
+        const j = o % layout.length;
+        const k = i % layout.length;
+        [layout[j], layout[k]] = [layout[k]!, layout[j]!];
+      });
+      return layout;
+    });
 }
 
 type Scenario = ReturnType<typeof scenarioArb> extends fc.Arbitrary<infer T> ? T : never;
@@ -146,7 +202,7 @@ describe.each([
     it(`${name} answers exactly as the brute-force definition`, () => {
       fc.assert(
         fc.property(scenarioArb(bits, maxRadius), (s) => {
-          const index = make(bits, s.mergeThreshold);
+          const index = make(bits, s.mergeThreshold, s.layout);
           const model = build(index, s);
           checkQueries(index, model, s, bits);
         }),
@@ -159,10 +215,12 @@ describe.each([
     fc.assert(
       fc.property(
         scenarioArb(bits, maxRadius),
-        fc.constantFrom(...Object.keys(MAKERS)),
+        fc.constantFrom(...Object.keys(MAKERS).filter((name) => !name.startsWith('sharded'))),
         fc.constantFrom<KernelChoice>('wasm', 'js'),
         (s, name, kernel) => {
-          const index = MAKERS[name]!(bits, s.mergeThreshold) as FlatIndex<number> | MihIndex<number>;
+          const index = MAKERS[name]!(bits, s.mergeThreshold, s.layout) as
+            | FlatIndex<number>
+            | MihIndex<number>;
           const model = build(index, s);
           const loaded = decodeIndex<number>(encodeIndex(index), { kernel, verify: 'full' });
           expect(loaded.kind).toBe(index.kind);
@@ -236,6 +294,15 @@ describe('addPacked', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('builds the tables at the end of a bulk add, into an empty index as into a filled one', () => {
+    const hashes = fc.sample(hashArb(256), { numRuns: 300, seed: 5 });
+    const index = new MihIndex({ substrings: 'reference', mergeThreshold: 50 });
+    index.addPacked(packHashes(hashes.slice(0, 200)));
+    expect(index.stats().posted).toBe(200);
+    index.addPacked(packHashes(hashes.slice(200)));
+    expect(index.stats().posted).toBe(300);
   });
 
   it('refuses bits beyond the hash length', () => {

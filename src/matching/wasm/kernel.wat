@@ -1,41 +1,56 @@
-;; imprint matching kernel: Hamming-distance scans over packed hashes.
+;; imprint matching kernel: Hamming-distance scans and multi-index hashing over packed hashes.
 ;;
 ;; Hand-written so the build needs no toolchain download; assembled by scripts/build-wasm.mjs
 ;; into kernel-bytes.ts. src/matching/kernel-js.ts implements the same functions in plain JS and
 ;; must give identical results (tests compare both).
 ;;
 ;; Memory layout (set by `configure`, all addresses in bytes):
-;;   packed   : hash i at packed + i * stride; stride is a multiple of 8 (i64 lanes). Each hash is
-;;              its big-endian bytes packed into u32 words (word w = bytes 4w..4w+3, big-endian),
-;;              stored little-endian, zero-padded to the stride.
-;;   offsets  : MIH only. For slot s, a table of 65537 u32 at offsets + s * 262148: the ids whose
-;;              slot-s value is v are postings[s][table[v] .. table[v+1]).
-;;   postings : MIH only. Slot s's ids at postings + s * main * 4 (u32, ascending within a value).
-;; Slot s is the 16-bit value of hash bytes 2s, 2s+1 (big-endian), i.e. the u16 at byte offset
-;; 2 * (s xor 1) of the hash in memory.
+;;   packed : hash i at packed + i * stride; stride is a multiple of 8 (i64 lanes). Each hash is
+;;            its big-endian bytes packed into u32 words (word w = bytes 4w..4w+3, big-endian),
+;;            stored little-endian, zero-padded to the stride. At least 8 readable bytes follow
+;;            the last hash (a substring read loads two words).
+;;   desc   : MIH only. Per substring s, 4 u32 at desc + 16 * s: first bit, length in bits (1..28)
+;;            | encoding << 8, address of its table, address of its postings. Bit 0 is the high
+;;            bit of the hash's byte 0. The ids whose substring-s value is v are
+;;            postings_s[off(v) .. off(v + 1)) (u32 each, ascending within a value), where off is
+;;            read from the table (mih-tables.ts): encoding 0, u32 off(v) at table + 4v;
+;;            encoding 1, a u32 base per block of 2^sh values (sh = min(8, bits)) at table, then
+;;            u16 offsets relative to it at rel = table + 4 * (2^(bits - sh) + 1):
+;;            off(v) = base[v >> sh] + rel[v].
+;;   radii  : per query, one i32 per substring: how many bit flips of the query's value to probe
+;;            (-1: not searched). A hash within `max` of the query is within radii[s] of it on
+;;            some substring s (the caller picks radii that make this so).
 (module
   (import "env" "memory" (memory 1 65536))
 
   (global $packed (mut i32) (i32.const 0))
   (global $stride (mut i32) (i32.const 8))
   (global $lanes (mut i32) (i32.const 1))
-  (global $offsets (mut i32) (i32.const 0))
-  (global $postings (mut i32) (i32.const 0))
-  (global $main (mut i32) (i32.const 0))
-  (global $slots (mut i32) (i32.const 0))
-  ;; hits written by the last `scan`
+  (global $desc (mut i32) (i32.const 0))
+  (global $subs (mut i32) (i32.const 0))
+  ;; hits written by the last scan
   (global $hits (mut i32) (i32.const 0))
+  ;; the MIH query being answered
+  (global $q (mut i32) (i32.const 0))
+  (global $max (mut i32) (i32.const 0))
+  (global $radii (mut i32) (i32.const 0))
+  (global $cand (mut i32) (i32.const 0))
+  (global $candCap (mut i32) (i32.const 0))
+  (global $ranges (mut i32) (i32.const 0))
+  (global $nc (mut i32) (i32.const 0))
+  (global $budget (mut i32) (i32.const 0))
+  (global $outIds (mut i32) (i32.const 0))
+  (global $outDist (mut i32) (i32.const 0))
+  (global $cap (mut i32) (i32.const 0))
+  (global $n (mut i32) (i32.const 0))
 
   (func (export "configure")
-    (param $packed i32) (param $stride i32) (param $offsets i32) (param $postings i32)
-    (param $main i32) (param $slots i32)
+    (param $packed i32) (param $stride i32) (param $desc i32) (param $subs i32)
     (global.set $packed (local.get $packed))
     (global.set $stride (local.get $stride))
     (global.set $lanes (i32.shr_u (local.get $stride) (i32.const 3)))
-    (global.set $offsets (local.get $offsets))
-    (global.set $postings (local.get $postings))
-    (global.set $main (local.get $main))
-    (global.set $slots (local.get $slots)))
+    (global.set $desc (local.get $desc))
+    (global.set $subs (local.get $subs)))
 
   (func (export "hits") (result i32) (global.get $hits))
 
@@ -52,6 +67,26 @@
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
       (br_if $lane (i32.lt_u (local.get $p) (local.get $end))))
     (local.get $d))
+
+  ;; The value of the $bits-bit substring from bit $start of the hash at $p.
+  (func $sub (param $p i32) (param $start i32) (param $bits i32) (result i32)
+    (i32.wrap_i64 (i64.shr_u
+      (i64.shl
+        ;; word w (high) and word w + 1 (low) of the hash, as one 64-bit value
+        (i64.rotl (i64.load (i32.add (local.get $p) (i32.shl (i32.shr_u (local.get $start) (i32.const 5)) (i32.const 2))))
+          (i64.const 32))
+        (i64.extend_i32_u (i32.and (local.get $start) (i32.const 31))))
+      (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $bits))))))
+
+  ;; off(v) of a table (see the layout above); $rel and $shift are only read for encoding 1.
+  (func $off (param $table i32) (param $enc i32) (param $shift i32) (param $rel i32) (param $v i32)
+    (result i32)
+    (if (result i32) (i32.eqz (local.get $enc))
+      (then (i32.load (i32.add (local.get $table) (i32.shl (local.get $v) (i32.const 2)))))
+      (else
+        (i32.add
+          (i32.load (i32.add (local.get $table) (i32.shl (i32.shr_u (local.get $v) (local.get $shift)) (i32.const 2))))
+          (i32.load16_u (i32.add (local.get $rel) (i32.shl (local.get $v) (i32.const 1))))))))
 
   ;; Flat scan of ids [$start, $end): writes each id within $max of the query at $q to
   ;; $outIds/$outDist (u32 each) until $cap hits. Returns the id to resume from ($end when
@@ -127,6 +162,66 @@
     (global.set $hits (local.get $n))
     (local.get $id))
 
+  ;; Flat scan of ids [$start, $end) against $nq queries at once (1..8, one after another from
+  ;; $qs, a stride each), reading each stored hash once: memory bandwidth is shared by the queries.
+  ;; A hit is the id in $outIds and `query << 16 | distance` in $outDist. Stops before an id whose
+  ;; hits might not fit under $cap ($cap >= $nq); returns the id to resume from, `hits()` the count.
+  (func (export "scanMany")
+    (param $qs i32) (param $nq i32) (param $start i32) (param $end i32) (param $max i32)
+    (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
+    (local $id i32) (local $p i32) (local $d i32) (local $n i32) (local $j i32) (local $qj i32)
+    (local $h0 i64) (local $h1 i64) (local $h2 i64) (local $h3 i64)
+    (local.set $id (local.get $start))
+    (global.set $hits (i32.const 0))
+    (if (i32.ge_u (local.get $id) (local.get $end)) (then (return (local.get $end))))
+    (local.set $p (i32.add (global.get $packed) (i32.mul (local.get $id) (global.get $stride))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.gt_u (i32.add (local.get $n) (local.get $nq)) (local.get $cap)))
+        (local.set $j (i32.const 0))
+        (local.set $qj (local.get $qs))
+        (if (i32.eq (global.get $lanes) (i32.const 4))
+          (then
+            (local.set $h0 (i64.load (local.get $p)))
+            (local.set $h1 (i64.load offset=8 (local.get $p)))
+            (local.set $h2 (i64.load offset=16 (local.get $p)))
+            (local.set $h3 (i64.load offset=24 (local.get $p)))
+            (loop $needle4
+              (local.set $d (i32.wrap_i64 (i64.add
+                (i64.popcnt (i64.xor (local.get $h0) (i64.load (local.get $qj))))
+                (i64.popcnt (i64.xor (local.get $h1) (i64.load offset=8 (local.get $qj)))))))
+              (if (i32.le_u (local.get $d) (local.get $max))
+                (then
+                  (local.set $d (i32.add (local.get $d) (i32.wrap_i64 (i64.add
+                    (i64.popcnt (i64.xor (local.get $h2) (i64.load offset=16 (local.get $qj))))
+                    (i64.popcnt (i64.xor (local.get $h3) (i64.load offset=24 (local.get $qj))))))))
+                  (if (i32.le_u (local.get $d) (local.get $max))
+                    (then
+                      (i32.store (i32.add (local.get $outIds) (i32.shl (local.get $n) (i32.const 2))) (local.get $id))
+                      (i32.store (i32.add (local.get $outDist) (i32.shl (local.get $n) (i32.const 2)))
+                        (i32.or (i32.shl (local.get $j) (i32.const 16)) (local.get $d)))
+                      (local.set $n (i32.add (local.get $n) (i32.const 1)))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (local.set $qj (i32.add (local.get $qj) (i32.const 32)))
+              (br_if $needle4 (i32.lt_u (local.get $j) (local.get $nq)))))
+          (else
+            (loop $needleN
+              (local.set $d (call $dist (local.get $p) (local.get $qj) (local.get $max)))
+              (if (i32.le_u (local.get $d) (local.get $max))
+                (then
+                  (i32.store (i32.add (local.get $outIds) (i32.shl (local.get $n) (i32.const 2))) (local.get $id))
+                  (i32.store (i32.add (local.get $outDist) (i32.shl (local.get $n) (i32.const 2)))
+                    (i32.or (i32.shl (local.get $j) (i32.const 16)) (local.get $d)))
+                  (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (local.set $qj (i32.add (local.get $qj) (global.get $stride)))
+              (br_if $needleN (i32.lt_u (local.get $j) (local.get $nq))))))
+        (local.set $id (i32.add (local.get $id) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (global.get $stride)))
+        (br_if $each (i32.lt_u (local.get $id) (local.get $end)))))
+    (global.set $hits (local.get $n))
+    (local.get $id))
+
 ;; Flat scan as `scan`, keeping ids within $max of the query at $q that also differ from it in
   ;; at most $maskMax of the bits set in the mask at $m (stored as a hash is). For a PDQ upload
   ;; compared on the bits it is sure of: the full radius is then wide, and this check is the filter.
@@ -169,101 +264,205 @@
     (global.set $hits (local.get $n))
     (local.get $id))
 
-  ;; True when some slot before $s of the hashes at $p and $q differs in at most $r bits: the
-  ;; candidate was then already found through that earlier slot.
-  (func $seenEarlier (param $s i32) (param $p i32) (param $q i32) (param $r i32) (result i32)
-    (local $t i32) (local $off i32)
+  ;; True when some substring before $s of the hashes at $p and $q differs in at most its radius
+  ;; (read at $radii): the candidate was then already reported through that substring.
+  (func $seenEarlier (param $s i32) (param $p i32) (param $q i32) (param $radii i32) (result i32)
+    (local $t i32) (local $r i32) (local $d i32) (local $start i32) (local $bits i32)
     (block $none
       (loop $slot
         (br_if $none (i32.ge_u (local.get $t) (local.get $s)))
-        (local.set $off (i32.shl (i32.xor (local.get $t) (i32.const 1)) (i32.const 1)))
-        (if (i32.le_u
-              (i32.popcnt (i32.xor
-                (i32.load16_u (i32.add (local.get $p) (local.get $off)))
-                (i32.load16_u (i32.add (local.get $q) (local.get $off)))))
-              (local.get $r))
-          (then (return (i32.const 1))))
+        (local.set $r (i32.load (i32.add (local.get $radii) (i32.shl (local.get $t) (i32.const 2)))))
+        (if (i32.ge_s (local.get $r) (i32.const 0))
+          (then
+            (local.set $d (i32.add (global.get $desc) (i32.shl (local.get $t) (i32.const 4))))
+            (local.set $start (i32.load (local.get $d)))
+            (local.set $bits (i32.and (i32.load offset=4 (local.get $d)) (i32.const 255)))
+            (if (i32.le_s
+                  (i32.popcnt (i32.xor
+                    (call $sub (local.get $p) (local.get $start) (local.get $bits))
+                    (call $sub (local.get $q) (local.get $start) (local.get $bits))))
+                  (local.get $r))
+              (then (return (i32.const 1))))))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $slot)))
     (i32.const 0))
 
-  ;; Checks every id posted under value $v of slot $s; appends matches after $n. Returns the new
-  ;; hit count, or -1 when $cap would be exceeded.
-  (func $probe
-    (param $s i32) (param $v i32) (param $q i32) (param $max i32) (param $r i32)
-    (param $outIds i32) (param $outDist i32) (param $cap i32) (param $n i32) (result i32)
-    (local $table i32) (local $i i32) (local $endI i32) (local $list i32) (local $id i32)
-    (local $p i32) (local $d i32) (local $q0 i64) (local $q1 i64)
-    (local.set $table (i32.add (global.get $offsets)
-      (i32.add (i32.mul (local.get $s) (i32.const 262148)) (i32.shl (local.get $v) (i32.const 2)))))
-    (local.set $i (i32.load (local.get $table)))
-    (local.set $endI (i32.load offset=4 (local.get $table)))
-    (local.set $list (i32.add (global.get $postings)
-      (i32.shl (i32.mul (local.get $s) (global.get $main)) (i32.const 2))))
-    ;; 256-bit hashes: the distance inlined, rejecting on the first 128 bits (a tight loop keeps
-    ;; more candidates' memory reads in flight).
-    (if (i32.eq (global.get $lanes) (i32.const 4))
-      (then
-        (local.set $q0 (i64.load (local.get $q)))
-        (local.set $q1 (i64.load offset=8 (local.get $q)))
-        (block $done4
-          (loop $cand4
-            (br_if $done4 (i32.ge_u (local.get $i) (local.get $endI)))
-            (local.set $p (i32.add (global.get $packed)
-              (i32.shl (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 5))))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br_if $cand4 (i32.gt_u
+  ;; Checks the $nc candidates gathered for substring $s: each within $max of the query is
+  ;; reported unless an earlier substring reports it. Returns 0, or -1 when more than $cap hits.
+  (func $check (param $s i32) (result i32)
+    (local $i i32) (local $end i32) (local $id i32) (local $p i32) (local $d i32) (local $q i32)
+    (local $max i32) (local $q0 i64) (local $q1 i64)
+    (local.set $q (global.get $q))
+    (local.set $max (global.get $max))
+    (local.set $i (global.get $cand))
+    (local.set $end (i32.add (global.get $cand) (i32.shl (global.get $nc) (i32.const 2))))
+    (global.set $nc (i32.const 0))
+    (local.set $q0 (i64.load (local.get $q)))
+    (local.set $q1 (i64.load offset=8 (local.get $q)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $id (i32.load (local.get $i)))
+        (local.set $p (i32.add (global.get $packed) (i32.mul (local.get $id) (global.get $stride))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        ;; 256-bit hashes: the first 128 bits reject almost every candidate (one cache line).
+        (if (i32.eq (global.get $lanes) (i32.const 4))
+          (then
+            (br_if $each (i32.gt_u
               (i32.wrap_i64 (i64.add
                 (i64.popcnt (i64.xor (i64.load (local.get $p)) (local.get $q0)))
                 (i64.popcnt (i64.xor (i64.load offset=8 (local.get $p)) (local.get $q1)))))
-              (local.get $max)))
-            (local.set $d (call $dist (local.get $p) (local.get $q) (local.get $max)))
-            (if (i32.le_u (local.get $d) (local.get $max))
-              (then
-                (if (i32.eqz (call $seenEarlier (local.get $s) (local.get $p) (local.get $q) (local.get $r)))
-                  (then
-                    (if (i32.ge_u (local.get $n) (local.get $cap)) (then (return (i32.const -1))))
-                    (i32.store (i32.add (local.get $outIds) (i32.shl (local.get $n) (i32.const 2)))
-                      (i32.shr_u (i32.sub (local.get $p) (global.get $packed)) (i32.const 5)))
-                    (i32.store (i32.add (local.get $outDist) (i32.shl (local.get $n) (i32.const 2))) (local.get $d))
-                    (local.set $n (i32.add (local.get $n) (i32.const 1)))))))
-            (br $cand4)))
-        (return (local.get $n))))
-    (block $done
-      (loop $cand
-        (br_if $done (i32.ge_u (local.get $i) (local.get $endI)))
-        (local.set $id (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $p (i32.add (global.get $packed) (i32.mul (local.get $id) (global.get $stride))))
+              (local.get $max)))))
         (local.set $d (call $dist (local.get $p) (local.get $q) (local.get $max)))
-        (if (i32.le_u (local.get $d) (local.get $max))
-          (then
-            (if (i32.eqz (call $seenEarlier (local.get $s) (local.get $p) (local.get $q) (local.get $r)))
-              (then
-                (if (i32.ge_u (local.get $n) (local.get $cap)) (then (return (i32.const -1))))
-                (i32.store (i32.add (local.get $outIds) (i32.shl (local.get $n) (i32.const 2))) (local.get $id))
-                (i32.store (i32.add (local.get $outDist) (i32.shl (local.get $n) (i32.const 2))) (local.get $d))
-                (local.set $n (i32.add (local.get $n) (i32.const 1)))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $cand)))
-    (local.get $n))
+        (br_if $each (i32.gt_u (local.get $d) (local.get $max)))
+        (br_if $each (call $seenEarlier (local.get $s) (local.get $p) (local.get $q) (global.get $radii)))
+        (if (i32.ge_u (global.get $n) (global.get $cap)) (then (return (i32.const -1))))
+        (i32.store (i32.add (global.get $outIds) (i32.shl (global.get $n) (i32.const 2))) (local.get $id))
+        (i32.store (i32.add (global.get $outDist) (i32.shl (global.get $n) (i32.const 2))) (local.get $d))
+        (global.set $n (i32.add (global.get $n) (i32.const 1)))
+        (br $each)))
+    (i32.const 0))
 
-  ;; True when some slot before $s of the hashes at $p and $q differs in at most $r of the bits
-  ;; set in that slot of the mask at $m: the candidate was then already found through that slot.
-  (func $seenEarlierMasked (param $s i32) (param $p i32) (param $q i32) (param $m i32) (param $r i32)
+;; Copies the ids of the $np bucket ranges at $ranges (start, end pairs read by `mih`) into the
+  ;; candidates, checking them whenever the buffer fills. 0, -1 (more than $cap hits) or -2 (more
+  ;; than $budget candidates in all: a scan is cheaper). The ranges are in cache by now, so the
+  ;; branches on them cost little; the postings reads do not wait on each other.
+  (func $drain (param $s i32) (param $postings i32) (param $np i32) (result i32)
+    (local $r i32) (local $end i32) (local $i i32) (local $last i32)
+    (local.set $r (global.get $ranges))
+    (local.set $end (i32.add (global.get $ranges) (i32.shl (local.get $np) (i32.const 3))))
+    (block $done
+      (loop $range
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $i (i32.load (local.get $r)))
+        (local.set $last (i32.load offset=4 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (br_if $range (i32.ge_u (local.get $i) (local.get $last)))
+        (global.set $budget (i32.sub (global.get $budget) (i32.sub (local.get $last) (local.get $i))))
+        (if (i32.lt_s (global.get $budget) (i32.const 0)) (then (return (i32.const -2))))
+        (local.set $i (i32.add (local.get $postings) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $last (i32.add (local.get $postings) (i32.shl (local.get $last) (i32.const 2))))
+        (loop $copy
+          (if (i32.eq (global.get $nc) (global.get $candCap))
+            (then
+              (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))))
+          (i32.store (i32.add (global.get $cand) (i32.shl (global.get $nc) (i32.const 2))) (i32.load (local.get $i)))
+          (global.set $nc (i32.add (global.get $nc) (i32.const 1)))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br_if $copy (i32.lt_u (local.get $i) (local.get $last))))
+        (br $range)))
+    (i32.const 0))
+
+  ;; Multi-index hashing query over the tabled ids: in every substring s with radii[s] >= 0,
+  ;; reads the bucket bounds of each value within radii[s] bit flips of the query's (no branch
+  ;; waits on those reads, so many are in flight at once), then gathers the ids of those buckets,
+  ;; then checks each candidate's full distance, reporting each match once (through the first
+  ;; substring that finds it). $cand holds $candCap u32; $ranges holds $rangeCap (start, end)
+  ;; pairs. Returns the number of hits, -1 when more than $cap, -2 when more than $budget candidates.
+  (func (export "mih")
+    (param $q i32) (param $max i32) (param $radii i32) (param $cand i32) (param $candCap i32)
+    (param $ranges i32) (param $rangeCap i32)
+    (param $budget i32) (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
+    (local $s i32) (local $d i32) (local $r i32) (local $bits i32) (local $offsets i32)
+    (local $postings i32) (local $qv i32) (local $k i32) (local $mask i32) (local $c i32)
+    (local $t i32) (local $top i32) (local $res i32) (local $np i32) (local $w i32) (local $v i32)
+    (local $enc i32) (local $shift i32) (local $rel i32)
+    (global.set $q (local.get $q))
+    (global.set $max (local.get $max))
+    (global.set $radii (local.get $radii))
+    (global.set $cand (local.get $cand))
+    (global.set $candCap (local.get $candCap))
+    (global.set $ranges (local.get $ranges))
+    (global.set $nc (i32.const 0))
+    (global.set $budget (local.get $budget))
+    (global.set $outIds (local.get $outIds))
+    (global.set $outDist (local.get $outDist))
+    (global.set $cap (local.get $cap))
+    (global.set $n (i32.const 0))
+    (block $slotsDone
+      (loop $slot
+        (br_if $slotsDone (i32.ge_u (local.get $s) (global.get $subs)))
+        (local.set $r (i32.load (i32.add (local.get $radii) (i32.shl (local.get $s) (i32.const 2)))))
+        (if (i32.ge_s (local.get $r) (i32.const 0))
+          (then
+            (local.set $d (i32.add (global.get $desc) (i32.shl (local.get $s) (i32.const 4))))
+            (local.set $bits (i32.and (i32.load offset=4 (local.get $d)) (i32.const 255)))
+            (local.set $enc (i32.shr_u (i32.load offset=4 (local.get $d)) (i32.const 8)))
+            (local.set $offsets (i32.load offset=8 (local.get $d)))
+            (local.set $postings (i32.load offset=12 (local.get $d)))
+            (local.set $shift (select (local.get $bits) (i32.const 8) (i32.lt_u (local.get $bits) (i32.const 8))))
+            (local.set $rel (i32.add (local.get $offsets)
+              (i32.shl (i32.add (i32.shl (i32.const 1) (i32.sub (local.get $bits) (local.get $shift))) (i32.const 1))
+                (i32.const 2))))
+            (local.set $qv (call $sub (local.get $q) (i32.load (local.get $d)) (local.get $bits)))
+            (local.set $top (i32.shl (i32.const 1) (local.get $bits)))
+            ;; k = 0: the query's own value.
+            (i32.store (local.get $ranges)
+              (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $qv)))
+            (i32.store offset=4 (local.get $ranges)
+              (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel)
+                (i32.add (local.get $qv) (i32.const 1))))
+            (local.set $np (i32.const 1))
+            (local.set $w (i32.add (local.get $ranges) (i32.const 8)))
+            ;; k = 1..min(r, bits): every $bits-bit mask with k bits set, in increasing order
+            ;; (Gosper's hack; the division by the lowest set bit is a shift).
+            (local.set $k (i32.const 1))
+            (block $levelsDone
+              (loop $level
+                (br_if $levelsDone (i32.gt_s (local.get $k) (local.get $r)))
+                (br_if $levelsDone (i32.gt_u (local.get $k) (local.get $bits)))
+                (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $k)) (i32.const 1)))
+                (loop $masks
+                  (if (i32.eq (local.get $np) (local.get $rangeCap))
+                    (then
+                      (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np)))
+                      (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
+                      (local.set $np (i32.const 0))
+                      (local.set $w (local.get $ranges))))
+                  (local.set $v (i32.xor (local.get $qv) (local.get $mask)))
+                  (i32.store (local.get $w)
+                    (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $v)))
+                  (i32.store offset=4 (local.get $w)
+                    (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel)
+                      (i32.add (local.get $v) (i32.const 1))))
+                  (local.set $w (i32.add (local.get $w) (i32.const 8)))
+                  (local.set $np (i32.add (local.get $np) (i32.const 1)))
+                  (local.set $c (i32.ctz (local.get $mask)))
+                  (local.set $t (i32.add (local.get $mask) (i32.shl (i32.const 1) (local.get $c))))
+                  (local.set $mask (i32.or
+                    (i32.shr_u (i32.shr_u (i32.xor (local.get $t) (local.get $mask)) (i32.const 2)) (local.get $c))
+                    (local.get $t)))
+                  (br_if $masks (i32.lt_u (local.get $mask) (local.get $top))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $level)))
+            (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np)))
+            (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
+            (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $slot)))
+    (global.get $n))
+
+  ;; True when some substring before $s is within its radius of the query on the mask's bits.
+  (func $seenEarlierMasked (param $s i32) (param $p i32) (param $q i32) (param $m i32) (param $radii i32)
     (result i32)
-    (local $t i32) (local $off i32)
+    (local $t i32) (local $r i32) (local $d i32) (local $start i32) (local $bits i32)
     (block $none
       (loop $slot
         (br_if $none (i32.ge_u (local.get $t) (local.get $s)))
-        (local.set $off (i32.shl (i32.xor (local.get $t) (i32.const 1)) (i32.const 1)))
-        (if (i32.le_u
-              (i32.popcnt (i32.and
-                (i32.xor
-                  (i32.load16_u (i32.add (local.get $p) (local.get $off)))
-                  (i32.load16_u (i32.add (local.get $q) (local.get $off))))
-                (i32.load16_u (i32.add (local.get $m) (local.get $off)))))
-              (local.get $r))
-          (then (return (i32.const 1))))
+        (local.set $r (i32.load (i32.add (local.get $radii) (i32.shl (local.get $t) (i32.const 2)))))
+        (if (i32.ge_s (local.get $r) (i32.const 0))
+          (then
+            (local.set $d (i32.add (global.get $desc) (i32.shl (local.get $t) (i32.const 4))))
+            (local.set $start (i32.load (local.get $d)))
+            (local.set $bits (i32.and (i32.load offset=4 (local.get $d)) (i32.const 255)))
+            (if (i32.le_s
+                  (i32.popcnt (i32.and
+                    (i32.xor
+                      (call $sub (local.get $p) (local.get $start) (local.get $bits))
+                      (call $sub (local.get $q) (local.get $start) (local.get $bits)))
+                    (call $sub (local.get $m) (local.get $start) (local.get $bits))))
+                  (local.get $r))
+              (then (return (i32.const 1))))))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $slot)))
     (i32.const 0))
@@ -284,33 +483,41 @@
       (br_if $lane (i32.lt_u (local.get $p) (local.get $end))))
     (local.get $d))
 
-  ;; Multi-index hashing for a masked query: slot by slot, probes the values listed at $probes
-  ;; ($counts holds one u32 count per slot, the values follow one another), keeps each id within
-  ;; $max of the query at $q and within $maskMax of it on the bits of the mask at $m, and reports
-  ;; it once (through the first slot where it is within $r on that slot's masked bits; the caller
-  ;; lists every value that is). Returns the number of hits, or -1 when more than $cap.
+  ;; Multi-index hashing for a masked query: substring by substring, probes the values listed at
+  ;; $probes ($counts holds one u32 count per substring, the values follow one another), keeps
+  ;; each id within $max of the query at $q and within $maskMax of it on the bits of the mask at
+  ;; $m, and reports it once (through the first substring s where it is within radii[s] on that
+  ;; substring's masked bits; the caller lists every value that is). Returns the number of hits,
+  ;; or -1 when more than $cap.
   (func (export "mihMasked")
-    (param $q i32) (param $m i32) (param $max i32) (param $maskMax i32) (param $r i32)
+    (param $q i32) (param $m i32) (param $max i32) (param $maskMax i32) (param $radii i32)
     (param $probes i32) (param $counts i32)
     (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
     (local $s i32) (local $k i32) (local $kEnd i32) (local $v i32) (local $table i32) (local $i i32)
     (local $endI i32) (local $list i32) (local $id i32) (local $p i32) (local $d i32) (local $n i32)
+    (local $desc i32) (local $bits i32) (local $enc i32) (local $shift i32) (local $rel i32)
     (block $slotsDone
       (loop $slot
-        (br_if $slotsDone (i32.ge_u (local.get $s) (global.get $slots)))
+        (br_if $slotsDone (i32.ge_u (local.get $s) (global.get $subs)))
         (local.set $kEnd (i32.add (local.get $k)
           (i32.load (i32.add (local.get $counts) (i32.shl (local.get $s) (i32.const 2))))))
-        (local.set $list (i32.add (global.get $postings)
-          (i32.shl (i32.mul (local.get $s) (global.get $main)) (i32.const 2))))
+        (local.set $desc (i32.add (global.get $desc) (i32.shl (local.get $s) (i32.const 4))))
+        (local.set $list (i32.load offset=12 (local.get $desc)))
+        (local.set $table (i32.load offset=8 (local.get $desc)))
+        (local.set $bits (i32.and (i32.load offset=4 (local.get $desc)) (i32.const 255)))
+        (local.set $enc (i32.shr_u (i32.load offset=4 (local.get $desc)) (i32.const 8)))
+        (local.set $shift (select (local.get $bits) (i32.const 8) (i32.lt_u (local.get $bits) (i32.const 8))))
+        (local.set $rel (i32.add (local.get $table)
+          (i32.shl (i32.add (i32.shl (i32.const 1) (i32.sub (local.get $bits) (local.get $shift))) (i32.const 1))
+            (i32.const 2))))
         (block $valuesDone
           (loop $value
             (br_if $valuesDone (i32.ge_u (local.get $k) (local.get $kEnd)))
             (local.set $v (i32.load (i32.add (local.get $probes) (i32.shl (local.get $k) (i32.const 2)))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (local.set $table (i32.add (global.get $offsets)
-              (i32.add (i32.mul (local.get $s) (i32.const 262148)) (i32.shl (local.get $v) (i32.const 2)))))
-            (local.set $i (i32.load (local.get $table)))
-            (local.set $endI (i32.load offset=4 (local.get $table)))
+            (local.set $i (call $off (local.get $table) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $v)))
+            (local.set $endI (call $off (local.get $table) (local.get $enc) (local.get $shift) (local.get $rel)
+              (i32.add (local.get $v) (i32.const 1))))
             (block $candsDone
               (loop $cand
                 (br_if $candsDone (i32.ge_u (local.get $i) (local.get $endI)))
@@ -323,55 +530,13 @@
                   (call $maskedDist (local.get $p) (local.get $q) (local.get $m) (local.get $maskMax))
                   (local.get $maskMax)))
                 (br_if $cand (call $seenEarlierMasked
-                  (local.get $s) (local.get $p) (local.get $q) (local.get $m) (local.get $r)))
+                  (local.get $s) (local.get $p) (local.get $q) (local.get $m) (local.get $radii)))
                 (if (i32.ge_u (local.get $n) (local.get $cap)) (then (return (i32.const -1))))
                 (i32.store (i32.add (local.get $outIds) (i32.shl (local.get $n) (i32.const 2))) (local.get $id))
                 (i32.store (i32.add (local.get $outDist) (i32.shl (local.get $n) (i32.const 2))) (local.get $d))
                 (local.set $n (i32.add (local.get $n) (i32.const 1)))
                 (br $cand)))
             (br $value)))
-        (local.set $s (i32.add (local.get $s) (i32.const 1)))
-        (br $slot)))
-    (local.get $n))
-
-  ;; Multi-index hashing query over the indexed ids [0, main): in every slot, probes each value
-  ;; within $r bit flips of the query's (r = floor(max / slots) makes this exact by pigeonhole),
-  ;; checks each candidate's full distance, and reports each match once (through the first slot
-  ;; that finds it). Returns the number of hits, or -1 when more than $cap.
-  (func (export "mih")
-    (param $q i32) (param $max i32) (param $r i32)
-    (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
-    (local $s i32) (local $qv i32) (local $k i32) (local $mask i32) (local $c i32) (local $t i32)
-    (local $n i32)
-    (block $slotsDone
-      (loop $slot
-        (br_if $slotsDone (i32.ge_u (local.get $s) (global.get $slots)))
-        (local.set $qv (i32.load16_u (i32.add (local.get $q)
-          (i32.shl (i32.xor (local.get $s) (i32.const 1)) (i32.const 1)))))
-        ;; k = 0: the query's own value.
-        (local.set $n (call $probe (local.get $s) (local.get $qv) (local.get $q) (local.get $max)
-          (local.get $r) (local.get $outIds) (local.get $outDist) (local.get $cap) (local.get $n)))
-        (if (i32.lt_s (local.get $n) (i32.const 0)) (then (return (i32.const -1))))
-        ;; k = 1..min(r, 16): every 16-bit mask with k bits set, in increasing order (Gosper's hack).
-        (local.set $k (i32.const 1))
-        (block $levelsDone
-          (loop $level
-            (br_if $levelsDone (i32.gt_u (local.get $k) (local.get $r)))
-            (br_if $levelsDone (i32.gt_u (local.get $k) (i32.const 16)))
-            (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $k)) (i32.const 1)))
-            (loop $masks
-              (local.set $n (call $probe (local.get $s) (i32.xor (local.get $qv) (local.get $mask))
-                (local.get $q) (local.get $max) (local.get $r)
-                (local.get $outIds) (local.get $outDist) (local.get $cap) (local.get $n)))
-              (if (i32.lt_s (local.get $n) (i32.const 0)) (then (return (i32.const -1))))
-              (local.set $c (i32.and (local.get $mask) (i32.sub (i32.const 0) (local.get $mask))))
-              (local.set $t (i32.add (local.get $mask) (local.get $c)))
-              (local.set $mask (i32.or
-                (i32.div_u (i32.shr_u (i32.xor (local.get $t) (local.get $mask)) (i32.const 2)) (local.get $c))
-                (local.get $t)))
-              (br_if $masks (i32.lt_u (local.get $mask) (i32.const 65536))))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $level)))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
         (br $slot)))
     (local.get $n))

@@ -1,0 +1,219 @@
+import { isReferenceLayout, type MihLayout, substringValue } from './layout.js';
+import { type RadixBuffers, sortPairs } from './radix.js';
+
+/**
+ * The multi-index tables of an index, in its memory: per substring of the layout, a table of
+ * bucket offsets (the ids whose substring value is v are postings[off(v) .. off(v + 1))), one
+ * table after another, then per substring the postings (`perSub` u32 ids, ascending within a
+ * value). A descriptor per substring tells the kernel where they are.
+ *
+ * A table is stored in one of two encodings, chosen per substring when it is built:
+ * - {@link WIDE}: 2^bits + 1 u32 offsets.
+ * - {@link COMPACT} (half the bytes): a u32 base per block of 256 values (2^(bits - 8) + 1 of
+ *   them; one block when bits <= 8), then 2^bits + 1 u16 offsets relative to their block's base
+ *   (zero-padded to 4 bytes). Used when no block holds 65,536 ids or more.
+ */
+export const WIDE = 0;
+export const COMPACT = 1;
+
+/** Values per block of a compact table: 2^blockShift. */
+export function blockShift(bits: number): number {
+  return Math.min(8, bits);
+}
+
+/** Bytes of a substring's table in the given encoding. */
+export function tableBytes(bits: number, encoding: number): number {
+  if (encoding === WIDE) return 4 * (2 ** bits + 1);
+  const blocks = 2 ** (bits - blockShift(bits));
+  return 4 * (blocks + 1) + 4 * Math.ceil((2 ** bits + 1) / 2);
+}
+
+/** Where a layout's tables lie in memory. */
+export interface TablePlacement {
+  /** Byte address of each substring's table. */
+  readonly tables: readonly number[];
+  /** Each substring's table encoding ({@link WIDE} or {@link COMPACT}). */
+  readonly encodings: readonly number[];
+  /** Byte address of each substring's postings. */
+  readonly postings: readonly number[];
+  /** Bytes of all the tables (they start at `tables[0]`). */
+  readonly tableBytes: number;
+  /** Byte address of the first postings (right after the tables). */
+  readonly postingsAt: number;
+  /** First byte after the postings. */
+  readonly end: number;
+}
+
+/** Where the tables of `layout` (in `encodings`) over `perSub` ids go when they start at byte `start`. */
+export function placeTables(
+  layout: MihLayout,
+  encodings: readonly number[],
+  start: number,
+  perSub: number,
+): TablePlacement {
+  const tables: number[] = [];
+  let at = start;
+  layout.forEach((s, k) => {
+    tables.push(at);
+    at += tableBytes(s.bits, encodings[k]!);
+  });
+  const postingsAt = at;
+  return {
+    tables,
+    encodings: [...encodings],
+    postings: layout.map((_, k) => postingsAt + 4 * k * perSub),
+    tableBytes: postingsAt - start,
+    postingsAt,
+    end: postingsAt + 4 * layout.length * perSub,
+  };
+}
+
+/**
+ * Writes the kernel's substring descriptors (4 u32 each) at byte `desc`: first bit,
+ * `bits | encoding << 8`, table address, postings address.
+ */
+export function writeDescriptors(u32: Uint32Array, desc: number, layout: MihLayout, p: TablePlacement): void {
+  layout.forEach((s, k) => {
+    const at = (desc >>> 2) + 4 * k;
+    u32[at] = s.start;
+    u32[at + 1] = s.bits | (p.encodings[k]! << 8);
+    u32[at + 2] = p.tables[k]!;
+    u32[at + 3] = p.postings[k]!;
+  });
+}
+
+/** Reads bucket offsets from a table in memory: `offset(v)` for v in [0, 2^bits]. */
+export function offsetReader(
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  bits: number,
+  encoding: number,
+): (v: number) => number {
+  if (encoding === WIDE) {
+    const u32 = new Uint32Array(buffer, byteOffset, 2 ** bits + 1);
+    return (v) => u32[v]!;
+  }
+  const shift = blockShift(bits);
+  const blocks = 2 ** (bits - shift);
+  const bases = new Uint32Array(buffer, byteOffset, blocks + 1);
+  const rel = new Uint16Array(buffer, byteOffset + 4 * (blocks + 1), 2 ** bits + 1);
+  return (v) => bases[v >>> shift]! + rel[v]!;
+}
+
+/** The stored hashes a table build reads. */
+export interface TableSource {
+  /** Memory holding the packed hashes. */
+  readonly u32: Uint32Array;
+  /** Word address of hash 0. */
+  readonly packedWord: number;
+  /** Words per stored hash. */
+  readonly words: number;
+  /** Ids handed out (hashes stored). */
+  readonly count: number;
+  /** 1 for live ids: only they are tabled. */
+  readonly alive: Uint8Array;
+  /** Live ids (the postings per substring). */
+  readonly size: number;
+}
+
+/**
+ * The encoding each substring's table is first built in: {@link COMPACT}, except that the
+ * reference layout keeps the reference's u32 tables (as index files before version 3 hold them).
+ * A compact table that cannot hold its offsets (a block of 256 values with 65,536 ids or more,
+ * in a heavily clustered list) is rebuilt {@link WIDE} (see {@link buildTables}).
+ */
+export function initialEncodings(layout: MihLayout, bits: number): number[] {
+  const wide = isReferenceLayout(layout, bits);
+  return layout.map(() => (wide ? WIDE : COMPACT));
+}
+
+/**
+ * Builds each substring's table and postings from the live ids, sorted by substring value with a
+ * radix sort (ids stay ascending within a value). `out` is the memory the placement refers to;
+ * it may be the memory the hashes are in, as long as the regions do not overlap them. Returns the
+ * substrings whose compact table could not hold their offsets (to be placed wide and rebuilt).
+ */
+export function buildTables(
+  src: TableSource,
+  layout: MihLayout,
+  place: TablePlacement,
+  out: ArrayBufferLike,
+): number[] {
+  const overflowed: number[] = [];
+  if (layout.length === 0) return overflowed;
+  const { u32, packedWord, words, count, alive, size } = src;
+  const keys = new Uint32Array(size);
+  const ids = new Uint32Array(size);
+  const spare: RadixBuffers = { keys: new Uint32Array(size), ids: new Uint32Array(size) };
+  const o32 = new Uint32Array(out);
+  layout.forEach((s, k) => {
+    let n = 0;
+    for (let id = 0, p = packedWord; id < count; id++, p += words) {
+      if (alive[id] !== 1) continue;
+      keys[n] = substringValue(u32, p, s.start, s.bits);
+      ids[n++] = id;
+    }
+    const sorted = sortPairs(keys, ids, n, s.bits, spare);
+    o32.set(sorted.ids.subarray(0, n), place.postings[k]! >>> 2);
+    if (!writeOffsets(sorted.keys, n, s.bits, place.encodings[k]!, out, place.tables[k]!)) overflowed.push(k);
+  });
+  return overflowed;
+}
+
+/**
+ * Writes the bucket offsets of `n` sorted keys below 2^bits in `encoding` at byte `at` of `out`;
+ * false when a compact table cannot hold them.
+ */
+function writeOffsets(
+  sorted: Uint32Array,
+  n: number,
+  bits: number,
+  encoding: number,
+  out: ArrayBufferLike,
+  at: number,
+): boolean {
+  const values = 2 ** bits;
+  if (encoding === WIDE) {
+    const off = new Uint32Array(out, at, values + 1);
+    let i = 0;
+    for (let v = 0; v <= values; v++) {
+      while (i < n && sorted[i]! < v) i++;
+      off[v] = i;
+    }
+    return true;
+  }
+  const shift = blockShift(bits);
+  const blocks = 2 ** (bits - shift);
+  const bases = new Uint32Array(out, at, blocks + 1);
+  const rel = new Uint16Array(out, at + 4 * (blocks + 1), 2 * Math.ceil((values + 1) / 2));
+  let i = 0;
+  let base = 0;
+  for (let v = 0; v <= values; v++) {
+    while (i < n && sorted[i]! < v) i++;
+    if ((v & ((1 << shift) - 1)) === 0) {
+      base = i;
+      bases[v >>> shift] = i;
+    }
+    if (i - base > 0xffff) return false;
+    rel[v] = i - base;
+  }
+  if (rel.length > values + 1) rel[values + 1] = 0;
+  return true;
+}
+
+/** True when the tables in `memory` (placed as `place`) are what {@link buildTables} builds. */
+export function tablesMatch(
+  src: TableSource,
+  layout: MihLayout,
+  place: TablePlacement,
+  memory: ArrayBufferLike,
+): boolean {
+  const bytes = place.end - place.tables[0]!;
+  const built = new ArrayBuffer(bytes);
+  const shifted = placeTables(layout, place.encodings, 0, src.size);
+  if (buildTables(src, layout, shifted, built).length > 0) return false;
+  const a = new Uint8Array(built);
+  const b = new Uint8Array(memory, place.tables[0]!, bytes);
+  for (let i = 0; i < bytes; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
