@@ -257,6 +257,32 @@ describe('PDQ of views from the luma plane', () => {
     );
   });
 
+  it('reads levels above a ceiling as the ceiling: the same sums as the plane flattened first', () => {
+    fc.assert(
+      fc.property(images, fc.boolean(), fc.integer({ min: 0, max: 254 }), (image, reversed, ceiling) => {
+        const plane = lumaPlane(image);
+        // The definition: whole levels (rounded half up), those above the ceiling lowered to it.
+        const flattened = {
+          ...plane,
+          data: plane.data.map(
+            (v) => Math.min(Math.floor((v + LUMA_SCALE / 2) / LUMA_SCALE), ceiling) * LUMA_SCALE,
+          ),
+        };
+        const columns = axisTaps(whole(image.width, reversed), image.width);
+        const window = axisTaps(
+          { kind: 'window', from: 0.5, span: image.width - 1.25, length: image.width - 1 },
+          image.width,
+        );
+        for (const taps of [columns, { ...columns, tents: undefined }, window]) {
+          expect(reduceRows(plane, taps, 0, image.height, ceiling)).toEqual(
+            reduceRows(flattened, taps, 0, image.height, 255),
+          );
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('makes the plane and the frame-finding copy in one pass exactly as apart', () => {
     fc.assert(
       fc.property(images, fc.integer({ min: 2, max: 9 }), (image, factor) => {
