@@ -19,6 +19,7 @@ import { pdqStableBits, type StableBits } from '../algorithms/pdq-stable.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { roundLevel, shrinkBy } from './raster.js';
+import { lumaPlaneAndCopyWasm } from './wasm/plane-wasm.js';
 
 /**
  * The luma of an image in 1/256ths of a level (PDQ's weights in fixed point), two bytes per pixel,
@@ -66,9 +67,23 @@ export function lumaPlane(image: PixelImage, factor = 1, into?: Uint16Array): Lu
 
 /**
  * {@link lumaPlane} (at full size, into `into`) and `shrinkBy(image, factor)` in one pass over the
- * pixels, the copy exactly as shrinkBy makes it (the same whole sums of the same blocks).
+ * pixels, the copy exactly as shrinkBy makes it (the same whole sums of the same blocks). In the
+ * WebAssembly kernel where it runs (wasm/plane.wat: the same integer arithmetic, several times
+ * faster), else in JS ({@link lumaPlaneAndCopyJs}).
  */
 export function lumaPlaneAndCopy(
+  image: PixelImage,
+  into: Uint16Array,
+  factor: number,
+): { plane: LumaPlane; copy: PixelImage } {
+  const fast = lumaPlaneAndCopyWasm(image, into, factor);
+  if (!fast) return lumaPlaneAndCopyJs(image, into, factor);
+  const { width, height } = image;
+  return { plane: { width, height, data: fast.luma, histogram: fast.histogram }, copy: fast.copy };
+}
+
+/** {@link lumaPlaneAndCopy} in JS: the definition the kernel is tested against. */
+export function lumaPlaneAndCopyJs(
   image: PixelImage,
   into: Uint16Array,
   factor: number,
