@@ -15,6 +15,7 @@ import {
   sizeBeforeRotation,
   workingCopy,
 } from '../../src/methods/raster.js';
+import { turnGreyWasm } from '../../src/methods/wasm/plane-wasm.js';
 
 function grey(width: number, height: number, values: number[]): PixelImage {
   return { width, height, channels: 1, data: Uint8Array.from(values) };
@@ -88,7 +89,7 @@ describe('raster operations', () => {
     );
   });
 
-  it('turns grey images exactly as the simple stepped definition', () => {
+  it('turns grey images exactly as the simple stepped definition (JS and WebAssembly)', () => {
     const cases = fc.record({
       width: fc.integer({ min: 1, max: 40 }),
       height: fc.integer({ min: 1, max: 40 }),
@@ -106,7 +107,9 @@ describe('raster operations', () => {
         });
         const image: PixelImage = { width, height, channels: 1, data };
         const [w, h] = [Math.max(1, width + dw), Math.max(1, height + dh)];
-        expect(rotateWindow(image, degrees, w, h, 77).data).toEqual(simpleGreyTurn(image, degrees, w, h, 77));
+        const expected = simpleGreyTurn(image, degrees, w, h, 77);
+        expect(rotateWindow(image, degrees, w, h, 77).data).toEqual(expected);
+        expect(turnGreyWasm(image, degrees, w, h, 77)?.data).toEqual(expected);
       }),
       { numRuns: 300 },
     );

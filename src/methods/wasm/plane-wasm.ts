@@ -3,7 +3,8 @@
  * (`plane.wat`), with the same integer arithmetic as the JS definition (`lumaPlaneAndCopyJs` in
  * ../pdq-views.ts), so every value is the same. It is the one pass over every pixel of an upload
  * the views need, and the kernel makes it several times faster than JS. One instance per thread,
- * created on first use; plain WebAssembly (no SIMD), so it runs wherever WebAssembly does.
+ * created on first use; plain WebAssembly (no SIMD), so it runs wherever WebAssembly does. The
+ * same module turns `derotate`'s grey copies ({@link turnGreyWasm}).
  */
 import type { PixelImage } from '../../core/pixels.js';
 import { roundLevel } from '../raster.js';
@@ -28,6 +29,17 @@ interface KernelExports {
     stride: number,
     colours: number,
     factor: number,
+  ): void;
+  turn(
+    src: number,
+    w: number,
+    h: number,
+    dst: number,
+    width: number,
+    height: number,
+    cos: number,
+    sin: number,
+    fill: number,
   ): void;
 }
 
@@ -115,6 +127,39 @@ export function lumaPlaneAndCopyWasm(
     histogram[v] = lanes[v]! + lanes[256 + v]! + lanes[512 + v]! + lanes[768 + v]!;
   if (buffer.byteLength > KEEP_BYTES) current = undefined;
   return { luma, histogram, copy: { width, height, channels: colours, data: out } };
+}
+
+/**
+ * A grey image turned by `degrees` as rotateWindow turns it (the same samples, bit for bit: the
+ * kernel repeats rotateGrey's f64 operations in its order), or undefined when the kernel cannot
+ * run here. What `derotate` does 12 times per upload with filled corners.
+ */
+export function turnGreyWasm(
+  image: PixelImage,
+  degrees: number,
+  width: number,
+  height: number,
+  fill: number,
+): PixelImage | undefined {
+  const k = kernel();
+  if (!k || image.channels !== 1) return undefined;
+  const rad = (degrees * Math.PI) / 180;
+  const src = SUMS_AT;
+  const dst = src + Math.ceil((image.width * image.height) / 16) * 16;
+  const need = dst + width * height;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) {
+    try {
+      k.memory.grow(Math.ceil((need - have) / PAGE));
+    } catch {
+      return undefined;
+    }
+  }
+  new Uint8Array(k.memory.buffer).set(image.data, src);
+  k.turn(src, image.width, image.height, dst, width, height, Math.cos(rad), Math.sin(rad), fill);
+  const data = new Uint8Array(k.memory.buffer, dst, width * height).slice();
+  if (k.memory.buffer.byteLength > KEEP_BYTES) current = undefined;
+  return { width, height, channels: 1, data };
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

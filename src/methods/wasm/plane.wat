@@ -103,4 +103,90 @@
           (br_if $px (i32.lt_u (local.get $x) (local.get $end))))
         (i32.store (local.get $acc) (i32.add (i32.load (local.get $acc)) (local.get $sa)))
         (local.set $acc (i32.add (local.get $acc) (i32.const 4)))
-        (br $block)))))
+        (br $block))))
+  ;; A grey image ($w x $h at $src) turned as rotateWindow turns one (raster.ts, rotateGrey): the
+  ;; centred $width x $height window, the source position stepped along each row by (cos, -sin),
+  ;; bilinear, Math.round, $fill outside. The same f64 operations in the same order as the JS.
+  (func (export "turn")
+    (param $src i32) (param $w i32) (param $h i32) (param $dst i32) (param $width i32) (param $height i32)
+    (param $cos f64) (param $sin f64) (param $fill i32)
+    (local $y i32) (local $x i32) (local $sx f64) (local $sy f64) (local $dy f64) (local $dx0 f64)
+    (local $x0 i32) (local $y0 i32) (local $fx f64) (local $fy f64) (local $x1 i32) (local $row0 i32) (local $row1 i32)
+    (local $a i32) (local $b i32) (local $d i32) (local $e i32) (local $top f64) (local $lower f64) (local $v f64)
+    (local $r i32) (local $maxX f64) (local $maxY f64)
+    (local.set $maxX (f64.sub (f64.convert_i32_s (local.get $w)) (f64.const 0.5)))
+    (local.set $maxY (f64.sub (f64.convert_i32_s (local.get $h)) (f64.const 0.5)))
+    (local.set $dx0 (f64.sub (f64.const 0.5) (f64.div (f64.convert_i32_s (local.get $width)) (f64.const 2))))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_s (local.get $y) (local.get $height)))
+        (local.set $dy
+          (f64.sub
+            (f64.add (f64.convert_i32_s (local.get $y)) (f64.const 0.5))
+            (f64.div (f64.convert_i32_s (local.get $height)) (f64.const 2))))
+        (local.set $sx
+          (f64.sub
+            (f64.add
+              (f64.add (f64.mul (local.get $cos) (local.get $dx0)) (f64.mul (local.get $sin) (local.get $dy)))
+              (f64.div (f64.convert_i32_s (local.get $w)) (f64.const 2)))
+            (f64.const 0.5)))
+        (local.set $sy
+          (f64.sub
+            (f64.add
+              (f64.add (f64.mul (f64.neg (local.get $sin)) (local.get $dx0)) (f64.mul (local.get $cos) (local.get $dy)))
+              (f64.div (f64.convert_i32_s (local.get $h)) (f64.const 2)))
+            (f64.const 0.5)))
+        (local.set $x (i32.const 0))
+        (block $pxDone
+          (loop $px
+            (br_if $pxDone (i32.ge_s (local.get $x) (local.get $width)))
+            (if (i32.or
+                  (i32.or (f64.lt (local.get $sx) (f64.const -0.5)) (f64.lt (local.get $sy) (f64.const -0.5)))
+                  (i32.or (f64.gt (local.get $sx) (local.get $maxX)) (f64.gt (local.get $sy) (local.get $maxY))))
+              (then (i32.store8 (local.get $dst) (local.get $fill)))
+              (else
+                (local.set $x0 (i32.const 0))
+                (local.set $fx (f64.const 0))
+                (if (f64.ge (local.get $sx) (f64.const 0))
+                  (then
+                    (local.set $x0 (i32.trunc_f64_s (local.get $sx)))
+                    (if (i32.lt_s (local.get $x0) (i32.sub (local.get $w) (i32.const 1)))
+                      (then (local.set $fx (f64.sub (local.get $sx) (f64.convert_i32_s (local.get $x0))))))))
+                (local.set $y0 (i32.const 0))
+                (local.set $fy (f64.const 0))
+                (if (f64.ge (local.get $sy) (f64.const 0))
+                  (then
+                    (local.set $y0 (i32.trunc_f64_s (local.get $sy)))
+                    (if (i32.lt_s (local.get $y0) (i32.sub (local.get $h) (i32.const 1)))
+                      (then (local.set $fy (f64.sub (local.get $sy) (f64.convert_i32_s (local.get $y0))))))))
+                (local.set $x1
+                  (select (i32.add (local.get $x0) (i32.const 1)) (local.get $x0)
+                    (i32.lt_s (local.get $x0) (i32.sub (local.get $w) (i32.const 1)))))
+                (local.set $row0 (i32.add (local.get $src) (i32.mul (local.get $y0) (local.get $w))))
+                (local.set $row1
+                  (select (i32.add (local.get $row0) (local.get $w)) (local.get $row0)
+                    (i32.lt_s (local.get $y0) (i32.sub (local.get $h) (i32.const 1)))))
+                (local.set $a (i32.load8_u (i32.add (local.get $row0) (local.get $x0))))
+                (local.set $b (i32.load8_u (i32.add (local.get $row0) (local.get $x1))))
+                (local.set $d (i32.load8_u (i32.add (local.get $row1) (local.get $x0))))
+                (local.set $e (i32.load8_u (i32.add (local.get $row1) (local.get $x1))))
+                (local.set $top
+                  (f64.add (f64.convert_i32_s (local.get $a))
+                    (f64.mul (f64.convert_i32_s (i32.sub (local.get $b) (local.get $a))) (local.get $fx))))
+                (local.set $lower
+                  (f64.add (f64.convert_i32_s (local.get $d))
+                    (f64.mul (f64.convert_i32_s (i32.sub (local.get $e) (local.get $d))) (local.get $fx))))
+                (local.set $v
+                  (f64.add (local.get $top) (f64.mul (f64.sub (local.get $lower) (local.get $top)) (local.get $fy))))
+                ;; Math.round: (v + 0.5) truncated, one less when v + 0.5 was rounded up to it
+                (local.set $r (i32.trunc_f64_s (f64.add (local.get $v) (f64.const 0.5))))
+                (if (f64.gt (f64.sub (f64.convert_i32_s (local.get $r)) (f64.const 0.5)) (local.get $v))
+                  (then (local.set $r (i32.sub (local.get $r) (i32.const 1)))))
+                (i32.store8 (local.get $dst) (local.get $r))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+            (local.set $sx (f64.add (local.get $sx) (local.get $cos)))
+            (local.set $sy (f64.sub (local.get $sy) (local.get $sin)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $px)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $row)))))
