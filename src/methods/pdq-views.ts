@@ -18,7 +18,8 @@ import { DCT_MATRIX } from '../algorithms/pdq-pixels.js';
 import { pdqStableBits, type StableBits } from '../algorithms/pdq-stable.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
-import { shrinkBy } from './raster.js';
+import { roundLevel, shrinkBy } from './raster.js';
+import { lumaPlaneAndCopyWasm } from './wasm/plane-wasm.js';
 
 /**
  * The luma of an image in 1/256ths of a level (PDQ's weights in fixed point), two bytes per pixel,
@@ -66,9 +67,23 @@ export function lumaPlane(image: PixelImage, factor = 1, into?: Uint16Array): Lu
 
 /**
  * {@link lumaPlane} (at full size, into `into`) and `shrinkBy(image, factor)` in one pass over the
- * pixels, the copy exactly as shrinkBy makes it (the same whole sums of the same blocks).
+ * pixels, the copy exactly as shrinkBy makes it (the same whole sums of the same blocks). In the
+ * WebAssembly kernel where it runs (wasm/plane.wat: the same integer arithmetic, several times
+ * faster), else in JS ({@link lumaPlaneAndCopyJs}).
  */
 export function lumaPlaneAndCopy(
+  image: PixelImage,
+  into: Uint16Array,
+  factor: number,
+): { plane: LumaPlane; copy: PixelImage } {
+  const fast = lumaPlaneAndCopyWasm(image, into, factor);
+  if (!fast) return lumaPlaneAndCopyJs(image, into, factor);
+  const { width, height } = image;
+  return { plane: { width, height, data: fast.luma, histogram: fast.histogram }, copy: fast.copy };
+}
+
+/** {@link lumaPlaneAndCopy} in JS: the definition the kernel is tested against. */
+export function lumaPlaneAndCopyJs(
   image: PixelImage,
   into: Uint16Array,
   factor: number,
@@ -118,7 +133,7 @@ export function lumaPlaneAndCopy(
     for (let ox = 0; ox < width; ox++) {
       const area = (y1 - y0) * (Math.min(w, (ox + 1) * factor) - ox * factor);
       for (let k = 0; k < colours; k++)
-        out[(oy * width + ox) * colours + k] = Math.round(acc[ox * colours + k]! / area);
+        out[(oy * width + ox) * colours + k] = roundLevel(acc[ox * colours + k]! / area);
     }
   }
   return {
@@ -168,7 +183,7 @@ export function greyImage(plane: LumaPlane, factor: number): PixelImage {
       for (let y = y0; y < y1; y++) {
         for (let x = y * plane.width + x0, end = x + x1 - x0; x < end; x++) sum += data[x]!;
       }
-      out[o] = Math.min(255, Math.round(sum / ((y1 - y0) * (x1 - x0) * LUMA_SCALE)));
+      out[o] = Math.min(255, roundLevel(sum / ((y1 - y0) * (x1 - x0) * LUMA_SCALE)));
     }
   }
   return { width, height, channels: 1, data: out };
@@ -414,7 +429,6 @@ export function reduceRowsInto(
   // q[x] = p[0] + ... + p[x - 1], p[x] = the sum of the first x pixels: a tent is 4 lookups.
   const q = sets.some((t) => t.tents) ? scratchSums('row sums of sums', width + 2) : undefined;
   const flat = ceiling * LUMA_SCALE;
-  const cap = ceiling * LUMA_SCALE + LUMA_SCALE / 2; // luma that rounds to above `ceiling`
   for (let y = top, o = 0; y < bottom; y++, o += 64) {
     const row = y * width;
     if (q) {
@@ -431,8 +445,9 @@ export function reduceRowsInto(
         for (let x = 0; x < width; x++) {
           sums += sum;
           q[x + 1] = sums;
-          const v = data[row + x]!;
-          sum = (sum + (v >= cap ? flat : ((v + 128) >>> 8) * LUMA_SCALE)) | 0;
+          // Whole levels, those above `ceiling` lowered to it: branch-free (a quarter of the
+          // pixels are flattened, scattered, so a branch would be mispredicted often).
+          sum = (sum + Math.min(((data[row + x]! + 128) >>> 8) << 8, flat)) | 0;
         }
       }
       q[width + 1] = sums + sum;
@@ -457,10 +472,7 @@ export function reduceRowsInto(
         if (ceiling >= 255) {
           for (; k < end; k++, at++) sum += weights[k]! * data[at]!;
         } else {
-          for (; k < end; k++, at++) {
-            const v = data[at]!;
-            sum += weights[k]! * (v >= cap ? flat : ((v + 128) >>> 8) * LUMA_SCALE);
-          }
+          for (; k < end; k++, at++) sum += weights[k]! * Math.min(((data[at]! + 128) >>> 8) << 8, flat);
         }
         out[o + j] = sum / LUMA_SCALE;
       }

@@ -14,6 +14,21 @@ export interface Box {
   readonly height: number;
 }
 
+/**
+ * `Math.round(v)` for a value in [0, 2^31 - 1): the same number (halves up, and 0.49999999999999994
+ * down, which `(v + 0.5) | 0` alone would round up), several times cheaper than Math.round in the
+ * per-pixel loops.
+ *
+ * @example
+ * ```ts
+ * roundLevel(127.5); // 128, as Math.round
+ * ```
+ */
+export function roundLevel(v: number): number {
+  const r = (v + 0.5) | 0;
+  return r - 0.5 > v ? r - 1 : r;
+}
+
 /** Colour channels only (alpha dropped, as PDQ does): 1 for grey, 3 for RGB. */
 function colourChannels(image: PixelImage): 1 | 3 {
   return image.channels >= 3 ? 3 : 1;
@@ -81,10 +96,10 @@ export function shrinkBy(image: PixelImage, factor: number): PixelImage {
         }
       }
       const area = (y1 - y0) * (x1 - x0);
-      out[o] = Math.round(a / area);
+      out[o] = roundLevel(a / area);
       if (channels === 3) {
-        out[o + 1] = Math.round(b / area);
-        out[o + 2] = Math.round(c / area);
+        out[o + 1] = roundLevel(b / area);
+        out[o + 2] = roundLevel(c / area);
       }
     }
   }
@@ -140,7 +155,7 @@ export function resampleWindow(image: PixelImage, box: Box, width: number, heigh
     for (let ox = 0; ox < width; ox++) {
       const norm = area * xs.span[ox]!;
       for (let c = 0; c < channels; c++) {
-        out[(oy * width + ox) * channels + c] = Math.round(acc[ox * channels + c]! / norm);
+        out[(oy * width + ox) * channels + c] = roundLevel(acc[ox * channels + c]! / norm);
       }
     }
   }
@@ -264,6 +279,8 @@ function rotateGrey(
   const w = image.width;
   const h = image.height;
   const data = image.data;
+  const right = w - 1;
+  const bottom = h - 1;
   for (let y = 0, o = 0; y < height; y++) {
     const dy = y + 0.5 - height / 2;
     const dx0 = 0.5 - width / 2;
@@ -274,29 +291,30 @@ function rotateGrey(
         out[o] = fill;
         continue;
       }
-      let x0 = Math.floor(sx);
-      let y0 = Math.floor(sy);
-      let fx = sx - x0;
-      let fy = sy - y0;
-      if (x0 < 0) {
-        x0 = 0;
-        fx = 0;
+      // Whole-number indices (`| 0` of a non-negative position is its floor): an index held as a
+      // double makes every read several times dearer. Negative positions are the edge pixel.
+      let x0 = 0;
+      let fx = 0;
+      if (sx >= 0) {
+        x0 = sx | 0;
+        fx = x0 < right ? sx - x0 : 0;
       }
-      if (y0 < 0) {
-        y0 = 0;
-        fy = 0;
+      let y0 = 0;
+      let fy = 0;
+      if (sy >= 0) {
+        y0 = sy | 0;
+        fy = y0 < bottom ? sy - y0 : 0;
       }
-      const x1 = x0 < w - 1 ? x0 + 1 : x0;
-      const y1 = y0 < h - 1 ? y0 + 1 : y0;
-      if (x1 === x0) fx = 0;
-      if (y1 === y0) fy = 0;
-      const a = data[y0 * w + x0]!;
-      const b = data[y0 * w + x1]!;
-      const d = data[y1 * w + x0]!;
-      const e = data[y1 * w + x1]!;
+      const x1 = x0 < right ? x0 + 1 : x0;
+      const row0 = y0 * w;
+      const row1 = y0 < bottom ? row0 + w : row0;
+      const a = data[row0 + x0]!;
+      const b = data[row0 + x1]!;
+      const d = data[row1 + x0]!;
+      const e = data[row1 + x1]!;
       const top = a + (b - a) * fx;
-      const bottom = d + (e - d) * fx;
-      out[o] = Math.round(top + (bottom - top) * fy);
+      const lower = d + (e - d) * fx;
+      out[o] = roundLevel(top + (lower - top) * fy);
     }
   }
   return { width, height, channels: 1, data: out };

@@ -51,6 +51,7 @@ import {
   shrinkBy,
   sizeBeforeRotation,
 } from './raster.js';
+import { turnGreyWasm } from './wasm/plane-wasm.js';
 
 /** The names of the variant families. */
 export const VARIANT_FAMILIES = [
@@ -518,7 +519,10 @@ function derotated(working: PixelImage, plane: LumaPlane): VariantHash[] {
   for (const angle of DEROTATE_ANGLES) {
     const size = sizeBeforeRotation(image.width, image.height, angle);
     if (!size || size.width < 16 || size.height < 16) continue;
-    const hash = hashOf(rotateWindow(image, -angle, size.width, size.height, 128));
+    const turned =
+      turnGreyWasm(image, -angle, size.width, size.height, 128) ??
+      rotateWindow(image, -angle, size.width, size.height, 128);
+    const hash = hashOf(turned);
     out.push({ family: 'derotate', label: `${-angle}deg`, ...hash });
   }
   return out;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pdqHash } from '../../src/algorithms/pdq.js';
@@ -11,6 +12,7 @@ import {
   LUMA_SCALE,
   lumaPlane,
   lumaPlaneAndCopy,
+  lumaPlaneAndCopyJs,
   reduceRows,
   viewHash,
 } from '../../src/methods/pdq-views.js';
@@ -23,6 +25,7 @@ import {
   shrinkBy,
 } from '../../src/methods/raster.js';
 import { DIHEDRAL_VIEWS, ImageVariants } from '../../src/methods/variants.js';
+import { lumaPlaneAndCopyWasm } from '../../src/methods/wasm/plane-wasm.js';
 
 // ---- the simple definition: PDQ's pixel work written out on float luma, one step at a time ----
 
@@ -257,17 +260,73 @@ describe('PDQ of views from the luma plane', () => {
     );
   });
 
+  it('reads levels above a ceiling as the ceiling: the same sums as the plane flattened first', () => {
+    fc.assert(
+      fc.property(images, fc.boolean(), fc.integer({ min: 0, max: 254 }), (image, reversed, ceiling) => {
+        const plane = lumaPlane(image);
+        // The definition: whole levels (rounded half up), those above the ceiling lowered to it.
+        const flattened = {
+          ...plane,
+          data: plane.data.map(
+            (v) => Math.min(Math.floor((v + LUMA_SCALE / 2) / LUMA_SCALE), ceiling) * LUMA_SCALE,
+          ),
+        };
+        const columns = axisTaps(whole(image.width, reversed), image.width);
+        const window = axisTaps(
+          { kind: 'window', from: 0.5, span: image.width - 1.25, length: image.width - 1 },
+          image.width,
+        );
+        for (const taps of [columns, { ...columns, tents: undefined }, window]) {
+          expect(reduceRows(plane, taps, 0, image.height, ceiling)).toEqual(
+            reduceRows(flattened, taps, 0, image.height, 255),
+          );
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('makes the plane and the frame-finding copy in one pass exactly as apart', () => {
     fc.assert(
       fc.property(images, fc.integer({ min: 2, max: 9 }), (image, factor) => {
-        const both = lumaPlaneAndCopy(image, new Uint16Array(image.width * image.height), factor);
         const plane = lumaPlane(image);
-        expect(both.plane.data).toEqual(plane.data);
-        expect(both.plane.histogram).toEqual(plane.histogram);
-        expect(both.copy).toEqual(shrinkBy(image, factor));
+        for (const make of [lumaPlaneAndCopy, lumaPlaneAndCopyJs]) {
+          const both = make(image, new Uint16Array(image.width * image.height), factor);
+          expect(both.plane.data).toEqual(plane.data);
+          expect(both.plane.histogram).toEqual(plane.histogram);
+          expect(both.copy).toEqual(shrinkBy(image, factor));
+        }
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('the WebAssembly kernel makes the plane and the copy exactly as apart, in chunks of any size', () => {
+    fc.assert(
+      fc.property(
+        images,
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 1, max: 20000 }),
+        (image, factor, chunkBytes) => {
+          const into = new Uint16Array(image.width * image.height + 7).fill(12345);
+          const fast = lumaPlaneAndCopyWasm(image, into, factor, chunkBytes);
+          expect(fast).toBeDefined();
+          const plane = lumaPlane(image);
+          expect(fast!.luma).toEqual(plane.data);
+          expect(into[image.width * image.height]).toBe(12345); // nothing written past the plane
+          expect(fast!.histogram).toEqual(plane.histogram);
+          expect(fast!.copy).toEqual(shrinkBy(image, factor));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the committed kernel is the assembled plane.wat', () => {
+    const out = execFileSync(process.execPath, ['scripts/build-plane-wasm.mjs', '--check'], {
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/matches/);
   });
 
   it('keeps luma to 1/256 of a level and counts whole levels', () => {

@@ -11,9 +11,11 @@ import {
   flattenHighlights,
   resampleWindow,
   rotateWindow,
+  roundLevel,
   sizeBeforeRotation,
   workingCopy,
 } from '../../src/methods/raster.js';
+import { turnGreyWasm } from '../../src/methods/wasm/plane-wasm.js';
 
 function grey(width: number, height: number, values: number[]): PixelImage {
   return { width, height, channels: 1, data: Uint8Array.from(values) };
@@ -35,7 +37,84 @@ const smallGrey = fc
       .map((data): PixelImage => ({ width, height, channels: 1, data })),
   );
 
+/**
+ * A grey image turned as the grey path defines it: the source position stepped along each row,
+ * bilinear between the four pixels around it (clamped at the last row and column), Math.round.
+ */
+function simpleGreyTurn(image: PixelImage, degrees: number, width: number, height: number, fill: number) {
+  const out = new Uint8Array(width * height);
+  const rad = (degrees * Math.PI) / 180;
+  const [cos, sin] = [Math.cos(rad), Math.sin(rad)];
+  const { width: w, height: h, data } = image;
+  for (let y = 0, o = 0; y < height; y++) {
+    const dy = y + 0.5 - height / 2;
+    const dx0 = 0.5 - width / 2;
+    let sx = cos * dx0 + sin * dy + w / 2 - 0.5;
+    let sy = -sin * dx0 + cos * dy + h / 2 - 0.5;
+    for (let x = 0; x < width; x++, o++, sx += cos, sy -= sin) {
+      if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5) {
+        out[o] = fill;
+        continue;
+      }
+      const x0 = Math.max(0, Math.floor(sx));
+      const y0 = Math.max(0, Math.floor(sy));
+      const x1 = Math.min(w - 1, x0 + 1);
+      const y1 = Math.min(h - 1, y0 + 1);
+      const fx = sx < 0 || x1 === x0 ? 0 : sx - x0;
+      const fy = sy < 0 || y1 === y0 ? 0 : sy - y0;
+      const at = (px: number, py: number) => data[py * w + px]!;
+      const top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * fx;
+      const bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * fx;
+      out[o] = Math.round(top + (bottom - top) * fy);
+    }
+  }
+  return out;
+}
+
 describe('raster operations', () => {
+  it('rounds levels as Math.round does, halves and the largest double below a half included', () => {
+    const edges = [0, 0.5, 1.5, 254.5, 255, 0.49999999999999994, 127.49999999999999, 2 ** 31 - 2.5];
+    for (const v of edges) expect(roundLevel(v), String(v)).toBe(Math.round(v));
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 2 ** 31 - 2, noNaN: true }), (v) => {
+        expect(roundLevel(v)).toBe(Math.round(v));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 1, max: 4096 }), (sum, area) => {
+        expect(roundLevel(sum / area)).toBe(Math.round(sum / area));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('turns grey images exactly as the simple stepped definition (JS and WebAssembly)', () => {
+    const cases = fc.record({
+      width: fc.integer({ min: 1, max: 40 }),
+      height: fc.integer({ min: 1, max: 40 }),
+      seed: fc.integer(),
+      degrees: fc.double({ min: -10, max: 10, noNaN: true }),
+      dw: fc.integer({ min: -6, max: 6 }),
+      dh: fc.integer({ min: -6, max: 6 }),
+    });
+    fc.assert(
+      fc.property(cases, ({ width, height, seed, degrees, dw, dh }) => {
+        let state = seed >>> 0;
+        const data = Uint8Array.from({ length: width * height }, () => {
+          state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+          return state >>> 24;
+        });
+        const image: PixelImage = { width, height, channels: 1, data };
+        const [w, h] = [Math.max(1, width + dw), Math.max(1, height + dh)];
+        const expected = simpleGreyTurn(image, degrees, w, h, 77);
+        expect(rotateWindow(image, degrees, w, h, 77).data).toEqual(expected);
+        expect(turnGreyWasm(image, degrees, w, h, 77)?.data).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('shrinks by area averaging (exact for whole blocks) and drops alpha', () => {
     const image = grey(4, 2, [0, 10, 20, 30, 40, 50, 60, 70]);
     expect(workingCopy(image, 2)).toEqual(grey(2, 1, [25, 45]));

@@ -1,0 +1,192 @@
+;; imprint luma-plane kernel: the luma plane of an image in 1/256ths of a level, the histogram of
+;; its whole levels, and the block sums of the frame-finding copy, in one pass over the pixels,
+;; exactly as lumaPlaneAndCopy (src/methods/pdq-views.ts) computes them in JS: integer arithmetic
+;; only, so every value is the same.
+;;
+;; Assembled by scripts/build-plane-wasm.mjs into plane-bytes.ts. The host copies a chunk of pixel
+;; rows in (a whole number of blocks of rows), calls `rows`, copies the luma rows out, and turns the
+;; block sums into the copy's pixels at the end of each row of blocks.
+;;
+;; Memory (bytes): 0: the histogram, 4 tables of 256 i32 (pixel x counts in table x & 3, so
+;; successive increments do not wait on each other); 4096: the block sums, 3 i32 per block of a
+;; row of blocks (1 for grey); then the pixel rows and the luma rows, where the host puts them.
+(module
+  (memory (export "memory") 1 65536)
+
+  ;; $n rows of $w pixels of $stride bytes at $pix; luma (u16) to $luma; block sums of $f pixels
+  ;; added to those at 4096; $colours 3 (luma from RGB) or 1 (grey: the first byte of each pixel).
+  (func (export "rows")
+    (param $pix i32) (param $luma i32) (param $w i32) (param $n i32)
+    (param $stride i32) (param $colours i32) (param $f i32)
+    (loop $row
+      (if (i32.gt_s (local.get $n) (i32.const 0))
+        (then
+          (if (i32.eq (local.get $colours) (i32.const 3))
+            (then (call $rgbRow (local.get $pix) (local.get $luma) (local.get $w) (local.get $stride) (local.get $f)))
+            (else (call $greyRow (local.get $pix) (local.get $luma) (local.get $w) (local.get $stride) (local.get $f))))
+          (local.set $pix (i32.add (local.get $pix) (i32.mul (local.get $w) (local.get $stride))))
+          (local.set $luma (i32.add (local.get $luma) (i32.shl (local.get $w) (i32.const 1))))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $row)))))
+
+  ;; One row of RGB pixels: luma (PDQ's weights in 16-bit fixed point, >> 8), and R, G, B summed
+  ;; over each block of $f pixels into the block's 3 sums.
+  (func $rgbRow (param $pix i32) (param $luma i32) (param $w i32) (param $stride i32) (param $f i32)
+    (local $x i32) (local $end i32) (local $acc i32)
+    (local $r i32) (local $g i32) (local $b i32) (local $l i32)
+    (local $sa i32) (local $sb i32) (local $sc i32) (local $h i32)
+    (local.set $acc (i32.const 4096))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $x) (local.get $w)))
+        (local.set $end (i32.add (local.get $x) (local.get $f)))
+        (if (i32.gt_u (local.get $end) (local.get $w)) (then (local.set $end (local.get $w))))
+        (local.set $sa (i32.const 0))
+        (local.set $sb (i32.const 0))
+        (local.set $sc (i32.const 0))
+        (loop $px
+          (local.set $r (i32.load8_u (local.get $pix)))
+          (local.set $g (i32.load8_u offset=1 (local.get $pix)))
+          (local.set $b (i32.load8_u offset=2 (local.get $pix)))
+          (local.set $l
+            (i32.shr_u
+              (i32.add
+                (i32.add
+                  (i32.add
+                    (i32.mul (local.get $r) (i32.const 19595))
+                    (i32.mul (local.get $g) (i32.const 38470)))
+                  (i32.mul (local.get $b) (i32.const 7471)))
+                (i32.const 128))
+              (i32.const 8)))
+          (i32.store16 (local.get $luma) (local.get $l))
+          (local.set $h
+            (i32.add
+              (i32.shl (i32.and (local.get $x) (i32.const 3)) (i32.const 10))
+              (i32.shl (i32.shr_u (i32.add (local.get $l) (i32.const 128)) (i32.const 8)) (i32.const 2))))
+          (i32.store (local.get $h) (i32.add (i32.load (local.get $h)) (i32.const 1)))
+          (local.set $sa (i32.add (local.get $sa) (local.get $r)))
+          (local.set $sb (i32.add (local.get $sb) (local.get $g)))
+          (local.set $sc (i32.add (local.get $sc) (local.get $b)))
+          (local.set $pix (i32.add (local.get $pix) (local.get $stride)))
+          (local.set $luma (i32.add (local.get $luma) (i32.const 2)))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br_if $px (i32.lt_u (local.get $x) (local.get $end))))
+        (i32.store (local.get $acc) (i32.add (i32.load (local.get $acc)) (local.get $sa)))
+        (i32.store offset=4 (local.get $acc) (i32.add (i32.load offset=4 (local.get $acc)) (local.get $sb)))
+        (i32.store offset=8 (local.get $acc) (i32.add (i32.load offset=8 (local.get $acc)) (local.get $sc)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 12)))
+        (br $block))))
+
+  ;; One row of grey pixels (the first byte of each): luma = level x 256, one sum per block.
+  (func $greyRow (param $pix i32) (param $luma i32) (param $w i32) (param $stride i32) (param $f i32)
+    (local $x i32) (local $end i32) (local $acc i32) (local $v i32) (local $l i32) (local $sa i32) (local $h i32)
+    (local.set $acc (i32.const 4096))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $x) (local.get $w)))
+        (local.set $end (i32.add (local.get $x) (local.get $f)))
+        (if (i32.gt_u (local.get $end) (local.get $w)) (then (local.set $end (local.get $w))))
+        (local.set $sa (i32.const 0))
+        (loop $px
+          (local.set $v (i32.load8_u (local.get $pix)))
+          (local.set $l (i32.shl (local.get $v) (i32.const 8)))
+          (i32.store16 (local.get $luma) (local.get $l))
+          (local.set $h
+            (i32.add
+              (i32.shl (i32.and (local.get $x) (i32.const 3)) (i32.const 10))
+              (i32.shl (i32.shr_u (i32.add (local.get $l) (i32.const 128)) (i32.const 8)) (i32.const 2))))
+          (i32.store (local.get $h) (i32.add (i32.load (local.get $h)) (i32.const 1)))
+          (local.set $sa (i32.add (local.get $sa) (local.get $v)))
+          (local.set $pix (i32.add (local.get $pix) (local.get $stride)))
+          (local.set $luma (i32.add (local.get $luma) (i32.const 2)))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br_if $px (i32.lt_u (local.get $x) (local.get $end))))
+        (i32.store (local.get $acc) (i32.add (i32.load (local.get $acc)) (local.get $sa)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 4)))
+        (br $block))))
+  ;; A grey image ($w x $h at $src) turned as rotateWindow turns one (raster.ts, rotateGrey): the
+  ;; centred $width x $height window, the source position stepped along each row by (cos, -sin),
+  ;; bilinear, Math.round, $fill outside. The same f64 operations in the same order as the JS.
+  (func (export "turn")
+    (param $src i32) (param $w i32) (param $h i32) (param $dst i32) (param $width i32) (param $height i32)
+    (param $cos f64) (param $sin f64) (param $fill i32)
+    (local $y i32) (local $x i32) (local $sx f64) (local $sy f64) (local $dy f64) (local $dx0 f64)
+    (local $x0 i32) (local $y0 i32) (local $fx f64) (local $fy f64) (local $x1 i32) (local $row0 i32) (local $row1 i32)
+    (local $a i32) (local $b i32) (local $d i32) (local $e i32) (local $top f64) (local $lower f64) (local $v f64)
+    (local $r i32) (local $maxX f64) (local $maxY f64)
+    (local.set $maxX (f64.sub (f64.convert_i32_s (local.get $w)) (f64.const 0.5)))
+    (local.set $maxY (f64.sub (f64.convert_i32_s (local.get $h)) (f64.const 0.5)))
+    (local.set $dx0 (f64.sub (f64.const 0.5) (f64.div (f64.convert_i32_s (local.get $width)) (f64.const 2))))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_s (local.get $y) (local.get $height)))
+        (local.set $dy
+          (f64.sub
+            (f64.add (f64.convert_i32_s (local.get $y)) (f64.const 0.5))
+            (f64.div (f64.convert_i32_s (local.get $height)) (f64.const 2))))
+        (local.set $sx
+          (f64.sub
+            (f64.add
+              (f64.add (f64.mul (local.get $cos) (local.get $dx0)) (f64.mul (local.get $sin) (local.get $dy)))
+              (f64.div (f64.convert_i32_s (local.get $w)) (f64.const 2)))
+            (f64.const 0.5)))
+        (local.set $sy
+          (f64.sub
+            (f64.add
+              (f64.add (f64.mul (f64.neg (local.get $sin)) (local.get $dx0)) (f64.mul (local.get $cos) (local.get $dy)))
+              (f64.div (f64.convert_i32_s (local.get $h)) (f64.const 2)))
+            (f64.const 0.5)))
+        (local.set $x (i32.const 0))
+        (block $pxDone
+          (loop $px
+            (br_if $pxDone (i32.ge_s (local.get $x) (local.get $width)))
+            (if (i32.or
+                  (i32.or (f64.lt (local.get $sx) (f64.const -0.5)) (f64.lt (local.get $sy) (f64.const -0.5)))
+                  (i32.or (f64.gt (local.get $sx) (local.get $maxX)) (f64.gt (local.get $sy) (local.get $maxY))))
+              (then (i32.store8 (local.get $dst) (local.get $fill)))
+              (else
+                (local.set $x0 (i32.const 0))
+                (local.set $fx (f64.const 0))
+                (if (f64.ge (local.get $sx) (f64.const 0))
+                  (then
+                    (local.set $x0 (i32.trunc_f64_s (local.get $sx)))
+                    (if (i32.lt_s (local.get $x0) (i32.sub (local.get $w) (i32.const 1)))
+                      (then (local.set $fx (f64.sub (local.get $sx) (f64.convert_i32_s (local.get $x0))))))))
+                (local.set $y0 (i32.const 0))
+                (local.set $fy (f64.const 0))
+                (if (f64.ge (local.get $sy) (f64.const 0))
+                  (then
+                    (local.set $y0 (i32.trunc_f64_s (local.get $sy)))
+                    (if (i32.lt_s (local.get $y0) (i32.sub (local.get $h) (i32.const 1)))
+                      (then (local.set $fy (f64.sub (local.get $sy) (f64.convert_i32_s (local.get $y0))))))))
+                (local.set $x1
+                  (select (i32.add (local.get $x0) (i32.const 1)) (local.get $x0)
+                    (i32.lt_s (local.get $x0) (i32.sub (local.get $w) (i32.const 1)))))
+                (local.set $row0 (i32.add (local.get $src) (i32.mul (local.get $y0) (local.get $w))))
+                (local.set $row1
+                  (select (i32.add (local.get $row0) (local.get $w)) (local.get $row0)
+                    (i32.lt_s (local.get $y0) (i32.sub (local.get $h) (i32.const 1)))))
+                (local.set $a (i32.load8_u (i32.add (local.get $row0) (local.get $x0))))
+                (local.set $b (i32.load8_u (i32.add (local.get $row0) (local.get $x1))))
+                (local.set $d (i32.load8_u (i32.add (local.get $row1) (local.get $x0))))
+                (local.set $e (i32.load8_u (i32.add (local.get $row1) (local.get $x1))))
+                (local.set $top
+                  (f64.add (f64.convert_i32_s (local.get $a))
+                    (f64.mul (f64.convert_i32_s (i32.sub (local.get $b) (local.get $a))) (local.get $fx))))
+                (local.set $lower
+                  (f64.add (f64.convert_i32_s (local.get $d))
+                    (f64.mul (f64.convert_i32_s (i32.sub (local.get $e) (local.get $d))) (local.get $fx))))
+                (local.set $v
+                  (f64.add (local.get $top) (f64.mul (f64.sub (local.get $lower) (local.get $top)) (local.get $fy))))
+                ;; Math.round: (v + 0.5) truncated, one less when v + 0.5 was rounded up to it
+                (local.set $r (i32.trunc_f64_s (f64.add (local.get $v) (f64.const 0.5))))
+                (if (f64.gt (f64.sub (f64.convert_i32_s (local.get $r)) (f64.const 0.5)) (local.get $v))
+                  (then (local.set $r (i32.sub (local.get $r) (i32.const 1)))))
+                (i32.store8 (local.get $dst) (local.get $r))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+            (local.set $sx (f64.add (local.get $sx) (local.get $cos)))
+            (local.set $sy (f64.sub (local.get $sy) (local.get $sin)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $px)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $row)))))
