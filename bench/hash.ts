@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { pdqHash } from '../src/algorithms/pdq.js';
-import { type DecodedImage, decodeImage } from '../src/sharp/decode.js';
 import { formatHashBenchTable, type HashBenchMethod, runHashBenchmark } from '../src/eval/hash-bench.js';
+import { type DecodedImage, decodeImage } from '../src/sharp/decode.js';
 import { buildCBaseline, fnv1a64 } from './libjpeg-baseline.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -5,12 +5,12 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Hash } from '../src/core/hash.js';
+import { randomMatchData } from '../src/eval/match-bench.js';
 import { FlatIndex } from '../src/matching/flat-index.js';
 import { MihIndex } from '../src/matching/mih-index.js';
 import { unpackHash, wordsFor } from '../src/matching/packed.js';
 import { ShardedIndex } from '../src/matching/sharded-index.js';
 import type { BatchMatches } from '../src/matching/types.js';
-import { randomMatchData } from '../src/eval/match-bench.js';
 import { ParallelIndex } from '../src/node/parallel-index.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);

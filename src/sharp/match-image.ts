@@ -10,7 +10,6 @@ import {
   type KnownVariantMetadata,
   matchWithMethod,
   methodForStored,
-  storedFamilies,
   wholePictureMatches,
 } from '../methods/match.js';
 import { DEFAULT_METHOD, getMethod } from '../methods/methods.js';
