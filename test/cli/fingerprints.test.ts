@@ -14,50 +14,17 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, UsageError } from '../../src/cli/command.js';
-import { commands } from '../../src/cli/commands/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { KnownUnusable } from '../../src/cli/known.js';
-import { ImprintError } from '../../src/core/errors.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { indexFileInfo } from '../../src/matching/index-format.js';
 import { VARIANTS_VERSION } from '../../src/methods/variants.js';
 import { loadIndex, saveIndex } from '../../src/node/index-file.js';
 import { fixture, slantedStripes, yellowBands } from '../helpers.js';
+import { cliInProcess } from './in-process.js';
 
-/** Runs the CLI in-process with captured streams; an ImprintError exits as main.ts makes it (3). */
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const io: CliIo = { stdout, stderr, stderrIsTTY: false, signal: new AbortController().signal, cwd };
-  const command = await commands.find((c) => c.name === args[0])!.load();
-  let code: number;
-  try {
-    code = await command.run(args.slice(1), io);
-  } catch (e) {
-    if (e instanceof UsageError) code = EXIT.USAGE;
-    else if (e instanceof KnownUnusable) {
-      // As runCli: a list or index that cannot be used.
-      err += `${e.error.code}: ${e.error.message}\n`;
-      code = EXIT.KNOWN_UNUSABLE;
-    } else if (e instanceof ImprintError) {
-      err += `${e.code}: ${e.message}\n`;
-      code = EXIT.SOME_FAILED;
-    } else throw e;
-  }
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliInProcess;
 
 let dir: string;
 const KNOWN_PHOTOS = ['astronaut.jpg', 'coffee.jpg', 'flower.jpg', 'rocket.jpg', 'china-temple.jpg'];

@@ -1,19 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, UsageError } from '../../src/cli/command.js';
-import { commands } from '../../src/cli/commands/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { ImprintError } from '../../src/core/errors.js';
 import { extractFeatureViews, extractLocalFeatures } from '../../src/features/extract.js';
 import { LocalFeatureIndex } from '../../src/features/feature-index.js';
 import { descriptorDistance } from '../../src/features/hamming.js';
 import { type KnownFeatureOwner, LOCAL_RULE, matchLocal, queryLocalViews } from '../../src/methods/local.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
+import { cliInProcess } from '../cli/in-process.js';
 import { fixture } from '../helpers.js';
 
 const KNOWN = [
@@ -172,29 +169,7 @@ describe('local features on the fixture photos', () => {
   });
 });
 
-/** Runs the CLI in-process with captured streams. */
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const io: CliIo = { stdout, stderr, stderrIsTTY: false, signal: new AbortController().signal, cwd };
-  const command = await commands.find((c) => c.name === args[0])!.load();
-  let code: number;
-  try {
-    code = await command.run(args.slice(1), io);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    code = EXIT.USAGE;
-  }
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliInProcess;
 
 describe('imprint index build / match --method pdq-local', () => {
   let dir: string;
@@ -301,14 +276,21 @@ describe('imprint index build / match --method pdq-local', () => {
       ['index', 'build', '--images', join(dir, 'known'), '--method', 'pdq-max', '-o', join(dir, 'max.idx')],
       dir,
     );
-    await expect(
-      cli(['match', '--index', join(dir, 'max.idx'), '--method', 'pdq-local', upload], dir),
-    ).rejects.toMatchObject({ code: 'ERR_FILE_UNREADABLE' });
+    // A features file that is missing or damaged makes the index unusable: exit 4, never "no match".
+    const missing = await cli(
+      ['match', '--index', join(dir, 'max.idx'), '--method', 'pdq-local', upload],
+      dir,
+    );
+    expect(missing.stderr).toContain('ERR_FILE_UNREADABLE');
+    expect(missing.code).toBe(EXIT.KNOWN_UNUSABLE);
     const bytes = await import('node:fs').then((fs) => fs.readFileSync(join(dir, 'known.idx.features')));
     bytes[100]! ^= 0xff;
     writeFileSync(join(dir, 'known.idx.features'), bytes);
-    const damaged = cli(['match', '--index', join(dir, 'known.idx'), '--method', 'pdq-local', upload], dir);
-    await expect(damaged).rejects.toBeInstanceOf(ImprintError);
-    await expect(damaged).rejects.toMatchObject({ code: 'ERR_INDEX_CORRUPT' });
+    const damaged = await cli(
+      ['match', '--index', join(dir, 'known.idx'), '--method', 'pdq-local', upload],
+      dir,
+    );
+    expect(damaged.stderr).toContain('ERR_INDEX_CORRUPT');
+    expect(damaged.code).toBe(EXIT.KNOWN_UNUSABLE);
   });
 });

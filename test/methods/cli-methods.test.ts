@@ -1,44 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdqHash } from '../../src/algorithms/pdq.js';
-import { type CliIo, UsageError } from '../../src/cli/command.js';
-import { commands } from '../../src/cli/commands/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { hashToHex } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { knownHashesFor } from '../../src/methods/match.js';
 import { getMethod } from '../../src/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
+import { cliInProcess } from '../cli/in-process.js';
 import { fixture, slantedStripes, stripes, yellowBands } from '../helpers.js';
 
-/** Runs the CLI in-process with captured streams (paths given absolute: tests cannot chdir). */
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const io: CliIo = { stdout, stderr, stderrIsTTY: false, signal: new AbortController().signal, cwd };
-  // As main.ts dispatches (importing it would start the CLI): a usage error exits 2.
-  const command = await commands.find((c) => c.name === args[0])!.load();
-  let code: number;
-  try {
-    code = await command.run(args.slice(1), io);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    code = EXIT.USAGE;
-  }
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliInProcess;
 
 let dir: string;
 

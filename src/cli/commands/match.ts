@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { ImprintError } from '../../core/errors.js';
 import { hashToHex } from '../../core/hash.js';
 import type { LocalFeatureIndex } from '../../features/feature-index.js';
 import { trustedStoredFamilies } from '../../methods/fingerprint.js';
@@ -11,7 +12,7 @@ import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
 import { createMatcher, matchRecord } from '../../sharp/match-image.js';
 import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
 import { BatchReport, messageWithoutPath } from '../batch-report.js';
-import { type CliIo, type Command, UsageError } from '../command.js';
+import { type CliIo, type Command, KnownUnusable, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { checkStdinUse } from '../inputs.js';
 import { loadKnownIndex, stdinOf } from '../known.js';
@@ -136,7 +137,14 @@ const matchCommand: Command = {
         );
       }
       const path = featureFileOf(values.index);
-      features = await loadFeatureIndex<KnownFeatureOwner<unknown>>(resolve(io.cwd, path));
+      try {
+        features = await loadFeatureIndex<KnownFeatureOwner<unknown>>(resolve(io.cwd, path));
+      } catch (err) {
+        // Without its features the index cannot answer for this method: unusable (exit 4), as a
+        // damaged index is, never "no match".
+        if (err instanceof ImprintError) throw new KnownUnusable(err);
+        throw err;
+      }
       io.stderr.write(
         `imprint match: ${path}: ${features.size} images, ${features.descriptorCount} local features\n`,
       );
