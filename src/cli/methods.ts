@@ -13,6 +13,7 @@ import type { KnownFeatureOwner } from '../methods/local.js';
 import { getMethod } from '../methods/methods.js';
 import type { MatchMethod } from '../methods/types.js';
 import { mapFiles } from '../sharp/batch.js';
+import type { SixteenBitRule } from '../sharp/decode.js';
 import { knownImageEntries } from '../sharp/known-images.js';
 import { BatchReport } from './batch-report.js';
 import { type CliIo, UsageError } from './command.js';
@@ -48,6 +49,8 @@ export async function addImagesToIndex(
   method: MatchMethod,
   options: {
     keepWeak: boolean;
+    /** How 16-bit images become 8-bit (default scale). */
+    sixteenBit?: SixteenBitRule;
     /** Hears each image's entries as they are added (e.g. to export the plain hashes). */
     onAdded?: (entries: readonly IndexEntry<unknown>[]) => void;
     /** Where a method with local features puts each image's. */
@@ -65,6 +68,7 @@ export async function addImagesToIndex(
     const known = await knownImageEntries(resolve(io.cwd, path), method, name, {
       keepWeak: options.keepWeak,
       signal: io.signal,
+      ...(options.sixteenBit ? { sixteenBit: options.sixteenBit } : {}),
     });
     return { ...known, name };
   };

@@ -16,11 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdqHash } from '../../src/algorithms/pdq.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { hammingDistance } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { indexFileInfo } from '../../src/matching/index-format.js';
 import { VARIANTS_VERSION } from '../../src/methods/variants.js';
 import { loadIndex, saveIndex } from '../../src/node/index-file.js';
+import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture, slantedStripes, yellowBands } from '../helpers.js';
 import { cliInProcess } from './in-process.js';
 
@@ -292,5 +295,36 @@ describe('folders of symbolic links', () => {
     const empty = await cli(['index', 'build', '--images', 'nothing', '-o', 'nothing.idx'], dir);
     expect(empty.code).toBe(EXIT.KNOWN_UNUSABLE);
     expect(empty.stderr).toContain('ERR_LIST_EMPTY');
+  });
+  it('index build --images --sixteen-bit stores the hash each rule reads (low-byte as the C++ CLI)', async () => {
+    const folder = join(dir, 'sixteen');
+    mkdirSync(folder);
+    // A 16-bit grey picture whose low bytes are not its high bytes, so the rules disagree.
+    const png = await sharp(fixture('photos', 'coffee.jpg'))
+      .resize(160)
+      .toColourspace('grey16')
+      .png()
+      .toBuffer();
+    writeFileSync(join(folder, 'coffee16.png'), png);
+    const expected = {
+      scale: pdqHash(await decodeImage(png)).hash,
+      'low-byte': pdqHash(await decodeImage(png, { sixteenBit: 'low-byte' })).hash,
+    };
+    expect(hammingDistance(expected.scale, expected['low-byte'])).toBeGreaterThan(31);
+    for (const [rule, hash] of Object.entries(expected)) {
+      const out = `sixteen-${rule}.idx`;
+      const built = await cli(
+        ['index', 'build', '--images', 'sixteen', '--sixteen-bit', rule, '-o', out],
+        dir,
+      );
+      expect(built.code).toBe(EXIT.OK);
+      const index = await loadIndex<unknown>(join(dir, out));
+      expect(index.query(hash, { maxDistance: 0 }).length, rule).toBe(1);
+    }
+    const misuse = await cli(
+      ['index', 'build', '--list', 'x.txt', '--sixteen-bit', 'pillow', '-o', 'x.idx'],
+      dir,
+    );
+    expect(misuse.code).toBe(EXIT.USAGE);
   });
 });

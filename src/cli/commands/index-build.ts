@@ -14,6 +14,7 @@ import { openAtomicFile } from '../../node/atomic-file.js';
 import { featureFileOf, saveFeatureIndex } from '../../node/feature-file.js';
 import { writeHashListFile } from '../../node/hash-list-file.js';
 import { saveIndex } from '../../node/index-file.js';
+import { SIXTEEN_BIT_RULES } from '../../sharp/decode.js';
 import { choiceOption, intOption, listSourceOptions, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -55,6 +56,8 @@ ${wrap(READ_FORMATS.join(', '), 25)}; or fingerprint records from 'imprint hash 
                          flattened highlights, pdq-witness pHashes, pdq-max all of them;
                          pdq-local pdq-max's and local features, in <output>.features;
                          see imprint eval)
+  --sixteen-bit <rule>   with --images, 16-bit images: scale (default, v >> 8), pillow or low-byte,
+                         as 'imprint hash' reads them (see its help)
   -o, --output <file>    the index file to write
   --algo <name>          algorithm of the list (default pdq)
   --flat                 a flat index without multi-index tables (smaller; fine for small lists)
@@ -107,6 +110,9 @@ const indexCommand: Command = {
     const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
     workersOption(values.workers);
     const keepWeak = values['keep-weak'] ?? false;
+    const sixteenBit = choiceOption(values['sixteen-bit'], '--sixteen-bit', SIXTEEN_BIT_RULES, 'scale');
+    if (values['sixteen-bit'] !== undefined && !values.images)
+      throw new UsageError('--sixteen-bit works with --images');
     // Refused before any work: -o onto a directory or into a missing one.
     await (await openAtomicFile(outPath, { what: 'index' })).abandon();
 
@@ -123,6 +129,7 @@ const indexCommand: Command = {
         method,
         {
           keepWeak,
+          sixteenBit,
           // The plain hash of each image (what other tools can match), for --export.
           onAdded: (entries) => {
             if (values.export) for (const e of entries) if (typeof e.metadata === 'string') exported.push(e);
@@ -200,6 +207,7 @@ function parse(args: string[]) {
     lenient: { type: 'boolean' },
     'skip-other-types': { type: 'boolean' },
     'keep-weak': { type: 'boolean' },
+    'sixteen-bit': { type: 'string' },
     workers: { type: 'string' },
     format: { type: 'string' },
     'hash-column': { type: 'string' },
