@@ -16,7 +16,7 @@ import {
   WIDE,
   writeDescriptors,
 } from './mih-tables.js';
-import { packHash, unpackHash, wordsFor } from './packed.js';
+import { checkIndexHash, packHash, unpackHash, wordsFor } from './packed.js';
 import { chooseLayout } from './planner.js';
 import { firstOccurrences } from './radix.js';
 import { BatchBuilder, KeyList, keyDistance, keyId } from './results.js';
@@ -783,22 +783,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
   }
 
   #check(hash: Hash): void {
-    if (hash === null || typeof hash !== 'object') throw invalidArgument('a Hash', 'hash', hash);
-    if (hash.algorithm !== this.algorithm || hash.bits !== this.bits) {
-      throw new ImprintError(
-        'ERR_ALGORITHM_MISMATCH',
-        `This index holds ${this.bits}-bit ${this.algorithm} hashes; got a ${hash.bits}-bit ${hash.algorithm} hash`,
-      );
-    }
-    if (!(hash.bytes instanceof Uint8Array) || hash.bytes.length !== Math.ceil(this.bits / 8)) {
-      throw new ImprintError(
-        'ERR_INVALID_HASH',
-        `A ${this.bits}-bit hash needs ${Math.ceil(this.bits / 8)} bytes`,
-      );
-    }
-    if (this.bits % 8 !== 0 && hash.bytes[0]! >> (this.bits % 8) !== 0) {
-      throw new ImprintError('ERR_INVALID_HASH', `The hash has bits set beyond its ${this.bits} bits`);
-    }
+    checkIndexHash(hash, this.algorithm, this.bits);
   }
 }
 

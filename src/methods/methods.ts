@@ -82,6 +82,25 @@ const PLUS_RULES: readonly RuleSpec[] = [
   ['enlarged', 'plain', SLACK.enlarged],
 ];
 
+/** The default: every query-side and index-side family; `pdq-local` adds local features to it. */
+const PDQ_MAX: MatchMethod = {
+  name: 'pdq-max',
+  side: 'index-side',
+  summary:
+    'pdq-plus + pdq-crops + pdq-bands + pdq-tones + pdq-witness, for lists built by imprint from the images',
+  knownFamilies: ['plain', 'crops', 'bands', 'tones', 'witness'],
+  queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands', 'tones', 'witness'],
+  rules: rules([
+    ...PLUS_RULES,
+    ['plain', 'crops', SLACK.crops],
+    ['bands', 'bands', SLACK.bands, 'same label'],
+    ['tones', 'tones', SLACK.tones, 'same label'],
+    WITNESS_RULE,
+  ]),
+  threshold: THRESHOLD,
+  minQuality: QUERY_QUALITY,
+};
+
 /** Every method, plain PDQ first. */
 export const METHODS: readonly MatchMethod[] = [
   {
@@ -230,38 +249,11 @@ export const METHODS: readonly MatchMethod[] = [
     threshold: THRESHOLD,
     minQuality: QUERY_QUALITY,
   },
+  PDQ_MAX,
   {
-    name: 'pdq-max',
-    side: 'index-side',
-    summary:
-      'pdq-plus + pdq-crops + pdq-bands + pdq-tones + pdq-witness, for lists built by imprint from the images',
-    knownFamilies: ['plain', 'crops', 'bands', 'tones', 'witness'],
-    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands', 'tones', 'witness'],
-    rules: rules([
-      ...PLUS_RULES,
-      ['plain', 'crops', SLACK.crops],
-      ['bands', 'bands', SLACK.bands, 'same label'],
-      ['tones', 'tones', SLACK.tones, 'same label'],
-      WITNESS_RULE,
-    ]),
-    threshold: THRESHOLD,
-    minQuality: QUERY_QUALITY,
-  },
-  {
+    ...PDQ_MAX,
     name: 'pdq-local',
-    side: 'index-side',
     summary: `pdq-max + local features: ${LOCAL_RULE.knownFeatures} corners and their descriptors stored per known image, a match when ${LOCAL_RULE.minInliers} of the upload's (or its mirror image's) map onto them by one similarity`,
-    knownFamilies: ['plain', 'crops', 'bands', 'tones', 'witness'],
-    queryFamilies: ['plain', 'dihedral', 'trim', 'fill', 'derotate', 'enlarged', 'bands', 'tones', 'witness'],
-    rules: rules([
-      ...PLUS_RULES,
-      ['plain', 'crops', SLACK.crops],
-      ['bands', 'bands', SLACK.bands, 'same label'],
-      ['tones', 'tones', SLACK.tones, 'same label'],
-      WITNESS_RULE,
-    ]),
-    threshold: THRESHOLD,
-    minQuality: QUERY_QUALITY,
     local: LOCAL_RULE,
   },
   {

@@ -2,9 +2,7 @@
  * Local-feature files on disk (format in src/features/encode.ts): written atomically beside an
  * index, read straight into the feature index's arrays.
  */
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { type FileHandle, open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { ImprintError, invalidArgument, toImprintError } from '../core/errors.js';
 import {
@@ -14,10 +12,11 @@ import {
 } from '../features/encode.js';
 import type { LocalFeatureIndex } from '../features/feature-index.js';
 import type { Crc32 } from '../matching/crc32.js';
+import { type AtomicFile, openAtomicFile } from './atomic-file.js';
+import { readExactly } from './index-file.js';
 
 const nativeCrc32: Crc32 | undefined =
   typeof zlib.crc32 === 'function' ? (d, v) => zlib.crc32(d, v) : undefined;
-const IO_CHUNK = 1 << 30;
 
 /**
  * The feature file that goes with an index file: `<index>.features`.
@@ -47,36 +46,19 @@ export async function saveFeatureIndex<M>(
   options: { signal?: AbortSignal } = {},
 ): Promise<{ bytes: number }> {
   if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
+  let file: AtomicFile | undefined;
   try {
     const chunks = encodeFeatureIndexChunks(index, nativeCrc32);
-    handle = await open(temp, 'wx');
+    file = await openAtomicFile(path, { what: 'local features' });
     let total = 0;
     for (const chunk of chunks) {
-      for (let at = 0; at < chunk.length; ) {
-        if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Saving the features was aborted');
-        const { bytesWritten } = await handle.write(chunk, at, Math.min(IO_CHUNK, chunk.length - at), null);
-        at += bytesWritten;
-      }
-      total += chunk.length;
+      if (options.signal?.aborted) throw new ImprintError('ERR_ABORTED', 'Saving the features was aborted');
+      total += await file.write(chunk);
     }
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temp, path);
+    await file.commit();
     return { bytes: total };
   } catch (err) {
-    await handle?.close().catch(() => {});
-    await rm(temp, { force: true }).catch(() => {});
-    if (err instanceof ImprintError) throw err;
-    const code = (err as NodeJS.ErrnoException)?.code;
-    if (typeof code === 'string') {
-      throw new ImprintError('ERR_FILE_UNWRITABLE', `Cannot write local features (${code})`, {
-        cause: err,
-        location: { source: path },
-      });
-    }
+    await file?.abandon();
     throw toImprintError(err);
   }
 }
@@ -114,22 +96,5 @@ export async function loadFeatureIndex<M = unknown>(path: string): Promise<Local
     });
   } finally {
     await handle?.close().catch(() => {});
-  }
-}
-
-async function readExactly(
-  handle: FileHandle,
-  into: Uint8Array,
-  position: number,
-  path: string,
-): Promise<void> {
-  for (let at = 0; at < into.length; ) {
-    const { bytesRead } = await handle.read(into, at, Math.min(IO_CHUNK, into.length - at), position + at);
-    if (bytesRead === 0) {
-      throw new ImprintError('ERR_INDEX_CORRUPT', 'The file is truncated (it ended while being read)', {
-        location: { source: path, offset: position + at },
-      });
-    }
-    at += bytesRead;
   }
 }

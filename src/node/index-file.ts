@@ -126,7 +126,7 @@ export async function loadIndex<M = unknown>(
 }
 
 /** Fills `into` from the file at `position`; a file that ends early (it shrank) is ERR_INDEX_CORRUPT. */
-async function readExactly(
+export async function readExactly(
   handle: FileHandle,
   into: Uint8Array,
   position: number,

@@ -8,7 +8,7 @@ import type { FlatIndex } from '../matching/flat-index.js';
 import { encodeIndexChunks } from '../matching/index-format.js';
 import type { KernelChoice } from '../matching/kernel.js';
 import type { MihIndex } from '../matching/mih-index.js';
-import { packHash, wordsFor } from '../matching/packed.js';
+import { checkIndexHash, packHash, wordsFor } from '../matching/packed.js';
 import type { BatchMatches, QueryOptions } from '../matching/types.js';
 
 /** Options for {@link ParallelIndex.start}. */
@@ -157,22 +157,7 @@ export class ParallelIndex {
   }
 
   #check(hash: Hash): void {
-    if (hash === null || typeof hash !== 'object') throw invalidArgument('a Hash', 'hash', hash);
-    if (hash.algorithm !== this.algorithm || hash.bits !== this.bits) {
-      throw new ImprintError(
-        'ERR_ALGORITHM_MISMATCH',
-        `This index holds ${this.bits}-bit ${this.algorithm} hashes; got a ${hash.bits}-bit ${hash.algorithm} hash`,
-      );
-    }
-    if (!(hash.bytes instanceof Uint8Array) || hash.bytes.length !== Math.ceil(this.bits / 8)) {
-      throw new ImprintError(
-        'ERR_INVALID_HASH',
-        `A ${this.bits}-bit hash needs ${Math.ceil(this.bits / 8)} bytes`,
-      );
-    }
-    if (this.bits % 8 !== 0 && hash.bytes[0]! >> (this.bits % 8) !== 0) {
-      throw new ImprintError('ERR_INVALID_HASH', `The hash has bits set beyond its ${this.bits} bits`);
-    }
+    checkIndexHash(hash, this.algorithm, this.bits);
   }
 }
 
