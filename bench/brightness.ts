@@ -10,10 +10,10 @@
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { evenSubset, listImages, loadOriginals } from '../src/eval/corpus.js';
-import { knownHashesFor, queryHashesFor, scoreAgainst } from '../src/methods/match.js';
-import { getMethod } from '../src/methods/methods.js';
-import type { MatchMethod } from '../src/methods/types.js';
-import { ImageVariants } from '../src/methods/variants.js';
+import { knownHashesFor, queryHashesFor, scoreAgainst } from '../src/matching/methods/match.js';
+import { getMethod } from '../src/matching/methods/methods.js';
+import type { MatchMethod } from '../src/matching/methods/types.js';
+import { ImageVariants } from '../src/matching/methods/variants.js';
 import { decodeImage } from '../src/sharp/decode.js';
 
 export async function main(argv: string[]): Promise<void> {

@@ -15,19 +15,19 @@
  */
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { pdqHash } from '../src/algorithms/pdq.js';
+import { pdqHash } from '../src/algorithms/pdq/pdq.js';
 import { listImages, loadOriginals } from '../src/eval/corpus.js';
 import { LocalFeatureIndex } from '../src/features/feature-index.js';
-import { MihIndex } from '../src/matching/mih-index.js';
-import { knownLocalFeatures, matchLocal, queryLocalViews } from '../src/methods/local.js';
+import { knownLocalFeatures, matchLocal, queryLocalViews } from '../src/matching/methods/local.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
   matchWithMethod,
   queryHashesFor,
-} from '../src/methods/match.js';
-import { getMethod } from '../src/methods/methods.js';
-import { ImageVariants } from '../src/methods/variants.js';
+} from '../src/matching/methods/match.js';
+import { getMethod } from '../src/matching/methods/methods.js';
+import { ImageVariants } from '../src/matching/methods/variants.js';
+import { MihIndex } from '../src/matching/mih-index.js';
 import { decodeImage } from '../src/sharp/decode.js';
 
 sharp.cache(false);

@@ -19,7 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { pdqDihedral, pdqHash } from '../src/algorithms/pdq.js';
+import { pdqDihedral, pdqHash } from '../src/algorithms/pdq/pdq.js';
 import { hammingBytes } from '../src/core/hash.js';
 
 // libvips caches operations by input address; buffers are recycled here, so never serve a cached result.

@@ -19,7 +19,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { pdqHash } from '../src/algorithms/pdq.js';
+import { pdqHash } from '../src/algorithms/pdq/pdq.js';
 
 sharp.cache(false);
 

@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { pdqHash } from '../src/algorithms/pdq.js';
+import { pdqHash } from '../src/algorithms/pdq/pdq.js';
 import { type Hash, hammingDistance } from '../src/core/hash.js';
 import { eightBit, type SixteenBitRule } from '../src/sharp/decode.js';
 import { decodeImage } from '../src/sharp/index.js';

@@ -14,9 +14,9 @@
 import { parseArgs } from 'node:util';
 import type { PixelImage } from '../src/core/pixels.js';
 import { prng } from '../src/eval/match-bench.js';
-import { knownHashesFor, queryHashesFor, scoreAgainst } from '../src/methods/match.js';
-import { getMethod, METHODS } from '../src/methods/methods.js';
-import { ImageVariants } from '../src/methods/variants.js';
+import { knownHashesFor, queryHashesFor, scoreAgainst } from '../src/matching/methods/match.js';
+import { getMethod, METHODS } from '../src/matching/methods/methods.js';
+import { ImageVariants } from '../src/matching/methods/variants.js';
 
 const WIDTH = 288;
 const HEIGHT = 192;

@@ -12,14 +12,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { pdqStableBits } from '../src/algorithms/pdq-stable.js';
+import { pdqStableBits } from '../src/algorithms/pdq/pdq-stable.js';
 import type { Hash } from '../src/core/hash.js';
 import type { PixelImage } from '../src/core/pixels.js';
 import { prng } from '../src/eval/match-bench.js';
+import { matchWithMethod, queryHashesFor, scoreAgainst } from '../src/matching/methods/match.js';
+import { getMethod } from '../src/matching/methods/methods.js';
+import type { VariantHash } from '../src/matching/methods/variants.js';
 import { MihIndex } from '../src/matching/mih-index.js';
-import { matchWithMethod, queryHashesFor, scoreAgainst } from '../src/methods/match.js';
-import { getMethod } from '../src/methods/methods.js';
-import type { VariantHash } from '../src/methods/variants.js';
 import { decodeImage } from '../src/sharp/decode.js';
 
 function stripes(width: number, height: number, modulation: number): PixelImage {

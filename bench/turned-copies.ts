@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { pdqDihedral, pdqHash } from '../src/algorithms/pdq.js';
+import { pdqDihedral, pdqHash } from '../src/algorithms/pdq/pdq.js';
 import { type Hash, hammingDistance } from '../src/core/hash.js';
-import { DIHEDRAL_COPIES, dihedralCopy, workingCopy } from '../src/methods/raster.js';
-import { ImageVariants } from '../src/methods/variants.js';
+import { DIHEDRAL_COPIES, dihedralCopy, workingCopy } from '../src/core/raster.js';
+import { ImageVariants } from '../src/matching/methods/variants.js';
 import { decodeImage } from '../src/sharp/decode.js';
 
 sharp.cache(false);

@@ -30,13 +30,11 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { pdqDihedral, pdqHash } from '../src/algorithms/pdq.js';
+import { pdqDihedral, pdqHash } from '../src/algorithms/pdq/pdq.js';
 import { hammingBytes } from '../src/core/hash.js';
 import { makeRandom, seedOf } from '../src/eval/random.js';
 import { applyTransform, TRANSFORMS } from '../src/eval/transforms.js';
 import { matchHash } from '../src/matching/match.js';
-import { MihIndex } from '../src/matching/mih-index.js';
-import type { HashIndex } from '../src/matching/types.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
@@ -45,10 +43,12 @@ import {
   queryHashesFor,
   storedFamilies,
   wholePictureMatches,
-} from '../src/methods/match.js';
-import { DEFAULT_METHOD, getMethod, METHODS } from '../src/methods/methods.js';
-import type { MatchMethod } from '../src/methods/types.js';
-import { ImageVariants } from '../src/methods/variants.js';
+} from '../src/matching/methods/match.js';
+import { DEFAULT_METHOD, getMethod, METHODS } from '../src/matching/methods/methods.js';
+import type { MatchMethod } from '../src/matching/methods/types.js';
+import { ImageVariants } from '../src/matching/methods/variants.js';
+import { MihIndex } from '../src/matching/mih-index.js';
+import type { HashIndex } from '../src/matching/types.js';
 import { decodeImage } from '../src/sharp/decode.js';
 
 sharp.cache(false);

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pdqHash } from '../src/algorithms/pdq.js';
+import { pdqHash } from '../src/algorithms/pdq/pdq.js';
 import type { PixelImage } from '../src/core/pixels.js';
 import { probeVideo } from '../src/node/ffmpeg.js';
 import { hashVideo } from '../src/node/hash-video.js';

@@ -9,9 +9,9 @@
  */
 import { parseArgs } from 'node:util';
 import sharp, { type Sharp } from 'sharp';
-import { pdqHash } from '../src/algorithms/pdq.js';
+import { pdqHash } from '../src/algorithms/pdq/pdq.js';
 import { hammingBytes } from '../src/core/hash.js';
-import { DIHEDRAL_COPIES, dihedralCopy, workingCopy } from '../src/methods/raster.js';
+import { DIHEDRAL_COPIES, dihedralCopy, workingCopy } from '../src/core/raster.js';
 import { decodeImage } from '../src/sharp/decode.js';
 
 sharp.cache(false);

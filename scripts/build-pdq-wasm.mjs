@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Assembles src/algorithms/wasm/pdq.wat into src/algorithms/wasm/pdq-bytes.ts.
+// Assembles src/algorithms/pdq/wasm/pdq.wat into src/algorithms/pdq/wasm/pdq-bytes.ts.
 // `--check` exits 1 when the committed module differs from a fresh build.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildEmbeddedWasm } from './wasm-embed.mjs';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'algorithms', 'wasm');
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'algorithms', 'pdq', 'wasm');
 await buildEmbeddedWasm({
   watPath: join(dir, 'pdq.wat'),
   outPath: join(dir, 'pdq-bytes.ts'),

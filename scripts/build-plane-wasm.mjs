@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Assembles src/methods/wasm/plane.wat into src/methods/wasm/plane-bytes.ts.
+// Assembles src/matching/methods/wasm/plane.wat into src/matching/methods/wasm/plane-bytes.ts.
 // `--check` exits 1 when the committed module differs from a fresh build.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildEmbeddedWasm } from './wasm-embed.mjs';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'methods', 'wasm');
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'matching', 'methods', 'wasm');
 await buildEmbeddedWasm({
   watPath: join(dir, 'plane.wat'),
   outPath: join(dir, 'plane-bytes.ts'),

@@ -1,7 +1,7 @@
 import { ImprintError, invalidArgument } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
-import { type PdqFlavour, pdqDihedral, pdqHash } from './pdq.js';
+import { type PdqFlavour, pdqDihedral, pdqHash } from './pdq/pdq.js';
 import { getAlgorithm } from './registry.js';
 
 /** Which hashes to compute for one image. */

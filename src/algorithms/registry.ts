@@ -1,8 +1,8 @@
 import { ImprintError } from '../core/errors.js';
-import { BLOCKHASH_ALGORITHMS } from './blockhash-algorithm.js';
+import { BLOCKHASH_ALGORITHMS } from './blockhash/blockhash-algorithm.js';
 import { md5Algorithm, sha1Algorithm, sha256Algorithm } from './exact.js';
 import { IMAGEHASH_ALGORITHMS } from './imagehash/algorithms.js';
-import { pdqAlgorithm } from './pdq-algorithm.js';
+import { pdqAlgorithm } from './pdq/pdq-algorithm.js';
 import { sizedAlgorithm } from './sized-algorithms.js';
 import type { Algorithm } from './types.js';
 

@@ -6,7 +6,7 @@
  * name in a list or an index.
  */
 import { ImprintError } from '../core/errors.js';
-import { blockhashAlgorithm } from './blockhash-algorithm.js';
+import { blockhashAlgorithm } from './blockhash/blockhash-algorithm.js';
 import {
   ahashAlgorithm,
   colorhashAlgorithm,

@@ -5,8 +5,8 @@
  */
 import { toImprintError, withSource } from '../core/errors.js';
 import type { FingerprintRecord } from '../lists/fingerprint-records.js';
-import { fingerprintOf } from '../methods/fingerprint.js';
-import { DEFAULT_METHOD, getMethod } from '../methods/methods.js';
+import { fingerprintOf } from '../matching/methods/fingerprint.js';
+import { DEFAULT_METHOD, getMethod } from '../matching/methods/methods.js';
 import { type BrowserDecodeOptions, decodeBlob } from './decode.js';
 import { pixelsFromRgba, type RgbaOptions, type RgbaPixels } from './pixels.js';
 

@@ -5,8 +5,8 @@
  * the core with `imprint`; `imprint/browser/standalone` is the same as one self-contained file.
  */
 
-export { type BlockhashMethod, type BlockhashOptions, blockhash } from '../algorithms/blockhash.js';
-export { blockhashAlgorithm } from '../algorithms/blockhash-algorithm.js';
+export { type BlockhashMethod, type BlockhashOptions, blockhash } from '../algorithms/blockhash/blockhash.js';
+export { blockhashAlgorithm } from '../algorithms/blockhash/blockhash-algorithm.js';
 export { computeHashes, type HashRequest, type ImageHashes } from '../algorithms/compute.js';
 export {
   createExactHasher,
@@ -49,18 +49,18 @@ export {
   type PdqResult,
   pdqDihedral,
   pdqHash,
-} from '../algorithms/pdq.js';
-export { pdqAlgorithm } from '../algorithms/pdq-algorithm.js';
+} from '../algorithms/pdq/pdq.js';
+export { pdqAlgorithm } from '../algorithms/pdq/pdq-algorithm.js';
 export {
   maskedDistance,
   PDQ_MIN_STABLE_BITS,
   pdqStableBits,
   type StableBits,
   stableDistance,
-} from '../algorithms/pdq-stable.js';
+} from '../algorithms/pdq/pdq-stable.js';
+export { pdqWasmAvailable } from '../algorithms/pdq/wasm/pdq-wasm.js';
 export { getAlgorithm, listAlgorithms, registerAlgorithm } from '../algorithms/registry.js';
 export type { Algorithm } from '../algorithms/types.js';
-export { pdqWasmAvailable } from '../algorithms/wasm/pdq-wasm.js';
 export {
   ERROR_CODES,
   type ErrorCode,
@@ -125,17 +125,13 @@ export {
 export { type KernelChoice, wasmKernelAvailable } from '../matching/kernel.js';
 export type { MihLayout, Substring } from '../matching/layout.js';
 export { type MatchOptions, type MatchResult, matchHash } from '../matching/match.js';
-export { MihIndex, type MihIndexOptions } from '../matching/mih-index.js';
-export type { IndexOptions, IndexStats, SubstringChoice } from '../matching/packed-index.js';
-export { ShardedIndex, type ShardedIndexOptions } from '../matching/sharded-index.js';
-export type { BatchMatches, HashIndex, IndexEntry, Match, QueryOptions } from '../matching/types.js';
 export {
   fingerprintEntries,
   fingerprintOf,
   indexPropertiesFor,
   parseFingerprint,
   trustedStoredFamilies,
-} from '../methods/fingerprint.js';
+} from '../matching/methods/fingerprint.js';
 export {
   CROPS_MIN_STABLE_BITS,
   DERIVED_MIN_STABLE_BITS,
@@ -146,10 +142,14 @@ export {
   methodForStored,
   queryHashesFor,
   storedFamilies,
-} from '../methods/match.js';
-export { DEFAULT_METHOD, getMethod, METHODS } from '../methods/methods.js';
-export type { MatchMethod, MethodSide } from '../methods/types.js';
-export type { VariantFamily, VariantHash } from '../methods/variants.js';
+} from '../matching/methods/match.js';
+export { DEFAULT_METHOD, getMethod, METHODS } from '../matching/methods/methods.js';
+export type { MatchMethod, MethodSide } from '../matching/methods/types.js';
+export type { VariantFamily, VariantHash } from '../matching/methods/variants.js';
+export { MihIndex, type MihIndexOptions } from '../matching/mih-index.js';
+export type { IndexOptions, IndexStats, SubstringChoice } from '../matching/packed-index.js';
+export { ShardedIndex, type ShardedIndexOptions } from '../matching/sharded-index.js';
+export type { BatchMatches, HashIndex, IndexEntry, Match, QueryOptions } from '../matching/types.js';
 export type { VideoFrameHash } from '../video/frame-hash.js';
 export {
   compareVideos,

@@ -14,9 +14,9 @@ import {
   newFingerprintStats,
   readFingerprintRecords,
 } from '../lists/fingerprint-records.js';
+import { FINGERPRINT_READING, fingerprintEntries, fingerprintOf } from '../matching/methods/fingerprint.js';
+import type { MatchMethod } from '../matching/methods/types.js';
 import type { HashIndex } from '../matching/types.js';
-import { FINGERPRINT_READING, fingerprintEntries, fingerprintOf } from '../methods/fingerprint.js';
-import type { MatchMethod } from '../methods/types.js';
 import { mapFiles } from '../sharp/batch.js';
 import { decodeImage, type SixteenBitRule } from '../sharp/decode.js';
 import type { BatchReport } from './batch-report.js';

@@ -1,17 +1,17 @@
 /**
  * The matching methods on the command line: `imprint index build --images <dir> [--method]`
  * hashes known images into an index the way a method needs; `imprint match` matches uploads with
- * the library's matcher (src/sharp/match-image.ts). The methods themselves live in src/methods.
+ * the library's matcher (src/sharp/match-image.ts). The methods themselves live in src/matching/methods.
  */
 import { basename, relative, resolve } from 'node:path';
-import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
 import { ImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
 import type { LocalFeatureIndex } from '../features/feature-index.js';
+import type { KnownFeatureOwner } from '../matching/methods/local.js';
+import { getMethod } from '../matching/methods/methods.js';
+import type { MatchMethod } from '../matching/methods/types.js';
 import type { HashIndex, IndexEntry } from '../matching/types.js';
-import type { KnownFeatureOwner } from '../methods/local.js';
-import { getMethod } from '../methods/methods.js';
-import type { MatchMethod } from '../methods/types.js';
 import { mapFiles } from '../sharp/batch.js';
 import type { SixteenBitRule } from '../sharp/decode.js';
 import { knownImageEntries } from '../sharp/known-images.js';

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
-import { type PdqKernel, pdqHash, pdqWasmAvailable } from '../algorithms/pdq.js';
+import { type PdqKernel, pdqHash, pdqWasmAvailable } from '../algorithms/pdq/pdq.js';
 import { ImprintError } from '../core/errors.js';
 import { hammingBytes, hashToHex } from '../core/hash.js';
 import { decodeImage } from '../sharp/decode.js';

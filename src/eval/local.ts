@@ -3,7 +3,7 @@
  * copy against every original from packed hashes (score.ts); local features cannot be compared
  * that way, so each copy is matched as an upload would be: its features looked up in a feature
  * index of every original, the shortlisted originals verified geometrically. The copy's score
- * against an original that came up and was verified is the local score (methods/local.ts);
+ * against an original that came up and was verified is the local score (matching/methods/local.ts);
  * against every other original there is no local evidence (no score).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,9 +13,9 @@ import * as extract from '../features/extract.js';
 import { FEATURE_MATCH_DEFAULTS, LocalFeatureIndex } from '../features/feature-index.js';
 import { SELECTED_TESTS } from '../features/pattern.js';
 import { VERIFY_DEFAULTS } from '../features/ransac.js';
-import { knownLocalFeatures, queryLocalViews } from '../methods/local.js';
-import type { LocalFeatureRule, MatchMethod } from '../methods/types.js';
-import { ImageVariants } from '../methods/variants.js';
+import { knownLocalFeatures, queryLocalViews } from '../matching/methods/local.js';
+import type { LocalFeatureRule, MatchMethod } from '../matching/methods/types.js';
+import { ImageVariants } from '../matching/methods/variants.js';
 import { decodeImage } from '../sharp/decode.js';
 import type { Original } from './corpus.js';
 import { EDIT_FAMILIES_VERSION } from './families.js';

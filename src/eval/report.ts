@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_METHOD } from '../methods/methods.js';
+import { DEFAULT_METHOD } from '../matching/methods/methods.js';
 import { heatmapSvg, histogramSvg } from './charts.js';
 import { addScore, emptyHistogram, sumHistograms } from './metrics.js';
 import type { EvalResult, FalsePair } from './run.js';

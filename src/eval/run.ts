@@ -4,18 +4,17 @@
  */
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
-import { PDQ_STABLE_MARGIN, type StableBits } from '../algorithms/pdq-stable.js';
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
+import { PDQ_STABLE_MARGIN, type StableBits } from '../algorithms/pdq/pdq-stable.js';
 import { getAlgorithm } from '../algorithms/registry.js';
 import { throwIfAborted as abortCheck, ImprintError } from '../core/errors.js';
 import { type Hash, hammingDistance, hashFromHex, hashToHex } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
 import { LocalFeatureIndex } from '../features/feature-index.js';
 import { type FingerprintRecord, readFingerprintRecords } from '../lists/fingerprint-records.js';
-import { MihIndex } from '../matching/mih-index.js';
-import { FINGERPRINT_READING, fingerprintEntries } from '../methods/fingerprint.js';
-import * as frame from '../methods/frame.js';
-import { knownLocalFeatures, localScore, queryLocalViews } from '../methods/local.js';
+import { FINGERPRINT_READING, fingerprintEntries } from '../matching/methods/fingerprint.js';
+import * as frame from '../matching/methods/frame.js';
+import { knownLocalFeatures, localScore, queryLocalViews } from '../matching/methods/local.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
@@ -28,9 +27,9 @@ import {
   usableHash,
   WITNESS_MAX_DISTANCE,
   WITNESSED_MIN_STABLE_BITS,
-} from '../methods/match.js';
-import { getMethod } from '../methods/methods.js';
-import type { MatchMethod } from '../methods/types.js';
+} from '../matching/methods/match.js';
+import { getMethod } from '../matching/methods/methods.js';
+import type { MatchMethod } from '../matching/methods/types.js';
 import {
   BAND_CUTS,
   CROP_ANCHORS,
@@ -44,7 +43,8 @@ import {
   MAX_PLANE_PIXELS,
   VARIANTS_VERSION,
   type VariantHash,
-} from '../methods/variants.js';
+} from '../matching/methods/variants.js';
+import { MihIndex } from '../matching/mih-index.js';
 import { decodeImage } from '../sharp/decode.js';
 import { evenSubset, listImages, loadOriginals, type Original } from './corpus.js';
 import { EDIT_FAMILIES_VERSION } from './families.js';

@@ -3,12 +3,12 @@
  * transform: hashes packed into 32-bit words, one pass per (query family, known family) pair that
  * some method compares, then each method's score as the minimum over its rules.
  */
-import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
-import { PDQ_MIN_STABLE_BITS, type StableBits } from '../algorithms/pdq-stable.js';
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
+import { PDQ_MIN_STABLE_BITS, type StableBits } from '../algorithms/pdq/pdq-stable.js';
 import type { Hash } from '../core/hash.js';
 import { popcount32 } from '../core/hash.js';
-import type { MatchMethod, MatchRule } from '../methods/types.js';
-import { FAMILY_LABELS, type VariantFamily } from '../methods/variants.js';
+import type { MatchMethod, MatchRule } from '../matching/methods/types.js';
+import { FAMILY_LABELS, type VariantFamily } from '../matching/methods/variants.js';
 import { NO_SCORE } from './metrics.js';
 
 /** 32-bit words per hash of `bits` bits. */

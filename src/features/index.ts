@@ -2,7 +2,7 @@
  * Local features with geometric verification (issue 20): corners and 256-bit binary descriptors
  * of a picture, an index that holds them for many known images, and the check that an upload's
  * corners map onto a known image's by one similarity. Pure core: pixels in, features and matches
- * out. The matching methods use them through `MatchMethod.local` (methods/local.ts).
+ * out. The matching methods use them through `MatchMethod.local` (matching/methods/local.ts).
  */
 
 export { type Correspondences, type CorrespondOptions, correspond } from './correspond.js';

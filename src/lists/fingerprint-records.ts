@@ -24,11 +24,11 @@
  * | anything else | any JSON | the item's metadata, kept as it is (`path`, a case number, ...) |
  *
  * Pure: no I/O. The hashes themselves are made and turned into index entries in
- * `methods/fingerprint.ts`.
+ * `matching/methods/fingerprint.ts`.
  */
 import { type ErrorCode, ImprintError } from '../core/errors.js';
 import { type Hash, hashFromHex, hashToHex, popcount32 } from '../core/hash.js';
-import { VARIANT_FAMILIES, type VariantFamily, type VariantHash } from '../methods/variants.js';
+import { VARIANT_FAMILIES, type VariantFamily, type VariantHash } from '../matching/methods/variants.js';
 import { Utf8ChunkDecoder } from './utf8.js';
 
 /** Format version of the records this build writes and reads. */

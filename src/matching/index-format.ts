@@ -1,5 +1,4 @@
 import { ImprintError } from '../core/errors.js';
-import { VARIANTS_VERSION } from '../methods/variants.js';
 import { type Crc32, crc32 as jsCrc32 } from './crc32.js';
 import { FlatIndex } from './flat-index.js';
 import type { IndexImageHeader, IndexRestore, SerialisableIndex } from './index-image.js';
@@ -13,6 +12,7 @@ import {
   referenceLayout,
   slotsFor,
 } from './layout.js';
+import { VARIANTS_VERSION } from './methods/variants.js';
 import { MihIndex } from './mih-index.js';
 import { blockShift, COMPACT, offsetReader, tableBytes, WIDE } from './mih-tables.js';
 import { MAX_INDEX_BITS, strideFor } from './packed-index.js';

@@ -1,4 +1,4 @@
-import { pdqHash } from '../algorithms/pdq.js';
+import { pdqHash } from '../algorithms/pdq/pdq.js';
 import type { VideoFrameHash } from '../video/frame-hash.js';
 import type { VideoProbe } from './ffmpeg.js';
 import { readVideoFrames, type VideoFrameOptions } from './video-frames.js';

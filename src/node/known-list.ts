@@ -2,7 +2,7 @@
  * Loading the known hashes an upload pipeline matches against, failing closed: a list that yields
  * no usable hash is an error (ERR_LIST_EMPTY), never an index that answers "no" to everything.
  */
-import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
 import { getAlgorithm } from '../algorithms/registry.js';
 import { ImprintError } from '../core/errors.js';
 import { type HashListChunks, readHashList } from '../lists/read.js';

@@ -9,10 +9,10 @@ import { computeHashes } from '../algorithms/compute.js';
 import { ImprintError, toImprintError, withSource } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
 import type { LocalFeatures } from '../features/extract.js';
+import type { KnownVariantMetadata } from '../matching/methods/match.js';
+import type { MatchMethod } from '../matching/methods/types.js';
+import type { VariantHash } from '../matching/methods/variants.js';
 import type { IndexEntry } from '../matching/types.js';
-import type { KnownVariantMetadata } from '../methods/match.js';
-import type { MatchMethod } from '../methods/types.js';
-import type { VariantHash } from '../methods/variants.js';
 import { type DecodeOptions, decodeImage } from './decode.js';
 
 /** Decode options that can cross to a worker (an AbortSignal cannot: the pool relays aborts). */
@@ -118,9 +118,9 @@ export async function runJob<J extends Job>(job: J, signal?: AbortSignal): Promi
       case 'query': {
         // The matching methods' code is loaded by the jobs that use it, not by plain hashing.
         const [{ ImageVariants }, { queryHashesFor }, { queryLocalViews }] = await Promise.all([
-          import('../methods/variants.js'),
-          import('../methods/match.js'),
-          import('../methods/local.js'),
+          import('../matching/methods/variants.js'),
+          import('../matching/methods/match.js'),
+          import('../matching/methods/local.js'),
         ]);
         const variants = new ImageVariants(image);
         const { hash, quality } = variants.exact;
@@ -130,9 +130,9 @@ export async function runJob<J extends Job>(job: J, signal?: AbortSignal): Promi
       }
       case 'known': {
         const [{ ImageVariants }, { knownEntriesFor }, { knownLocalFeatures }] = await Promise.all([
-          import('../methods/variants.js'),
-          import('../methods/match.js'),
-          import('../methods/local.js'),
+          import('../matching/methods/variants.js'),
+          import('../matching/methods/match.js'),
+          import('../matching/methods/local.js'),
         ]);
         const variants = new ImageVariants(image);
         const { hash, quality } = variants.exact;

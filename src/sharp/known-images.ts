@@ -1,10 +1,10 @@
-import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
 import type { Hash } from '../core/hash.js';
 import type { LocalFeatures } from '../features/extract.js';
+import type { KnownVariantMetadata } from '../matching/methods/match.js';
+import { getMethod } from '../matching/methods/methods.js';
+import type { MatchMethod } from '../matching/methods/types.js';
 import type { IndexEntry } from '../matching/types.js';
-import type { KnownVariantMetadata } from '../methods/match.js';
-import { getMethod } from '../methods/methods.js';
-import type { MatchMethod } from '../methods/types.js';
 import type { DecodeOptions, ImageInput } from './decode.js';
 import { plainDecodeOptions } from './jobs.js';
 import { execute, type PooledOptions } from './worker-pool.js';

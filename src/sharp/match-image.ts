@@ -1,20 +1,20 @@
-import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
+import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
 import { ImprintError, invalidArgument } from '../core/errors.js';
 import { type Hash, hashToHex } from '../core/hash.js';
 import type { LocalFeatureIndex } from '../features/feature-index.js';
 import { matchHash } from '../matching/match.js';
-import type { HashIndex } from '../matching/types.js';
-import { trustedStoredFamilies } from '../methods/fingerprint.js';
-import { type KnownFeatureOwner, matchLocal, mergeLocalMatches } from '../methods/local.js';
+import { trustedStoredFamilies } from '../matching/methods/fingerprint.js';
+import { type KnownFeatureOwner, matchLocal, mergeLocalMatches } from '../matching/methods/local.js';
 import {
   type KnownVariantMetadata,
   matchWithMethod,
   methodForStored,
   wholePictureMatches,
-} from '../methods/match.js';
-import { DEFAULT_METHOD, getMethod } from '../methods/methods.js';
-import type { MatchMethod } from '../methods/types.js';
-import type { VariantFamily } from '../methods/variants.js';
+} from '../matching/methods/match.js';
+import { DEFAULT_METHOD, getMethod } from '../matching/methods/methods.js';
+import type { MatchMethod } from '../matching/methods/types.js';
+import type { VariantFamily } from '../matching/methods/variants.js';
+import type { HashIndex } from '../matching/types.js';
 import { type BatchProgress, type MapResult, mapFiles } from './batch.js';
 import type { DecodeOptions, ImageInput } from './decode.js';
 import { plainDecodeOptions } from './jobs.js';

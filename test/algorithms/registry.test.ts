@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { pdqStableBits } from '../../src/algorithms/pdq-stable.js';
+import { pdqStableBits } from '../../src/algorithms/pdq/pdq-stable.js';
 import { getAlgorithm, listAlgorithms, registerAlgorithm } from '../../src/algorithms/registry.js';
 import { ImprintError } from '../../src/core/errors.js';
-import { getMethod } from '../../src/methods/methods.js';
+import { getMethod } from '../../src/matching/methods/methods.js';
 
 describe('registry refusals and error codes', () => {
   it('registerAlgorithm refuses to replace a built-in, keeping the built-in', () => {

@@ -6,8 +6,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fingerprintImageData } from '../../src/browser/fingerprint.js';
 import { formatFingerprintRecord } from '../../src/lists/fingerprint-records.js';
-import { fingerprintOf } from '../../src/methods/fingerprint.js';
-import { getMethod } from '../../src/methods/methods.js';
+import { fingerprintOf } from '../../src/matching/methods/fingerprint.js';
+import { getMethod } from '../../src/matching/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture } from '../helpers.js';
 

@@ -1,15 +1,15 @@
 import { rmSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pdqHash } from '../../src/algorithms/pdq.js';
+import { pdqHash } from '../../src/algorithms/pdq/pdq.js';
 import { hammingDistance } from '../../src/core/hash.js';
+import { DIHEDRAL_COPIES } from '../../src/core/raster.js';
 import { countAtMost, MIN_SCORE } from '../../src/eval/metrics.js';
 import { buildReport } from '../../src/eval/report.js';
 import { type EvalResult, runEvaluation } from '../../src/eval/run.js';
 import { TRANSFORMS } from '../../src/eval/transforms.js';
-import { getMethod } from '../../src/methods/methods.js';
-import { DIHEDRAL_COPIES } from '../../src/methods/raster.js';
-import { ImageVariants } from '../../src/methods/variants.js';
+import { getMethod } from '../../src/matching/methods/methods.js';
+import { ImageVariants } from '../../src/matching/methods/variants.js';
 import { alteredCopies, photoFolder } from './fixture-eval.js';
 
 // Six benign photos, three transforms: small enough for npm test, big enough to check the arithmetic.

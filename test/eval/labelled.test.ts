@@ -6,9 +6,9 @@ import { countAtMost } from '../../src/eval/metrics.js';
 import { type EvalResult, runEvaluation } from '../../src/eval/run.js';
 import { familyKeys, parseKey } from '../../src/eval/score.js';
 import { TRANSFORMS } from '../../src/eval/transforms.js';
-import { knownHashesFor, queryHashesFor, scoreAgainst } from '../../src/methods/match.js';
-import { getMethod } from '../../src/methods/methods.js';
-import { BAND_LABELS, ImageVariants } from '../../src/methods/variants.js';
+import { knownHashesFor, queryHashesFor, scoreAgainst } from '../../src/matching/methods/match.js';
+import { getMethod } from '../../src/matching/methods/methods.js';
+import { BAND_LABELS, ImageVariants } from '../../src/matching/methods/variants.js';
 import { slantedStripes } from '../helpers.js';
 import { alteredCopies, photoFolder } from './fixture-eval.js';
 

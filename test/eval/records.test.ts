@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EvalResult, runEvaluation } from '../../src/eval/run.js';
 import { TRANSFORMS } from '../../src/eval/transforms.js';
 import { formatFingerprintRecord } from '../../src/lists/fingerprint-records.js';
-import { fingerprintOf } from '../../src/methods/fingerprint.js';
-import { getMethod, METHODS } from '../../src/methods/methods.js';
+import { fingerprintOf } from '../../src/matching/methods/fingerprint.js';
+import { getMethod, METHODS } from '../../src/matching/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { photoFolder } from './fixture-eval.js';
 

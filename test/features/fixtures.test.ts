@@ -7,8 +7,13 @@ import { EXIT } from '../../src/cli/exit-codes.js';
 import { extractFeatureViews, extractLocalFeatures } from '../../src/features/extract.js';
 import { LocalFeatureIndex } from '../../src/features/feature-index.js';
 import { descriptorDistance } from '../../src/features/hamming.js';
-import { type KnownFeatureOwner, LOCAL_RULE, matchLocal, queryLocalViews } from '../../src/methods/local.js';
-import { getMethod } from '../../src/methods/methods.js';
+import {
+  type KnownFeatureOwner,
+  LOCAL_RULE,
+  matchLocal,
+  queryLocalViews,
+} from '../../src/matching/methods/local.js';
+import { getMethod } from '../../src/matching/methods/methods.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { cliInProcess } from '../cli/in-process.js';
 import { fixture } from '../helpers.js';

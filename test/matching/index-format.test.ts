@@ -11,8 +11,8 @@ import {
   type IndexProperties,
   indexFileInfo,
 } from '../../src/matching/index-format.js';
+import { VARIANTS_VERSION } from '../../src/matching/methods/variants.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
-import { VARIANTS_VERSION } from '../../src/methods/variants.js';
 import { fixtureLines } from '../helpers.js';
 import { flip, hashArb } from './model.js';
 

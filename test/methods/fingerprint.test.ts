@@ -13,7 +13,6 @@ import {
 } from '../../src/lists/fingerprint-records.js';
 import { parseHashList } from '../../src/lists/read.js';
 import { decodeIndex, encodeIndex } from '../../src/matching/index-format.js';
-import { MihIndex } from '../../src/matching/mih-index.js';
 import {
   FINGERPRINT_READING,
   fingerprintEntries,
@@ -21,10 +20,11 @@ import {
   indexPropertiesFor,
   parseFingerprint,
   trustedStoredFamilies,
-} from '../../src/methods/fingerprint.js';
-import { knownEntriesFor, storedFamilies } from '../../src/methods/match.js';
-import { getMethod, METHODS } from '../../src/methods/methods.js';
-import { ImageVariants, VARIANTS_VERSION } from '../../src/methods/variants.js';
+} from '../../src/matching/methods/fingerprint.js';
+import { knownEntriesFor, storedFamilies } from '../../src/matching/methods/match.js';
+import { getMethod, METHODS } from '../../src/matching/methods/methods.js';
+import { ImageVariants, VARIANTS_VERSION } from '../../src/matching/methods/variants.js';
+import { MihIndex } from '../../src/matching/mih-index.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture, slantedStripes, stripes, yellowBands } from '../helpers.js';
 

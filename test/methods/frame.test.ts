@@ -2,9 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PixelImage } from '../../src/core/pixels.js';
+import { type Box, workingCopy } from '../../src/core/raster.js';
 import { makeRandom } from '../../src/eval/random.js';
-import { EDGE_INSET, findPictureBox, findPictureBoxes, refineBox } from '../../src/methods/frame.js';
-import { type Box, workingCopy } from '../../src/methods/raster.js';
+import { EDGE_INSET, findPictureBox, findPictureBoxes, refineBox } from '../../src/matching/methods/frame.js';
 
 /** A busy RGB "picture": seeded noise, never close to one colour along a line. */
 function picture(width: number, height: number, seed: number): PixelImage {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PDQ_MIN_STABLE_BITS } from '../../src/algorithms/pdq-stable.js';
+import { PDQ_MIN_STABLE_BITS } from '../../src/algorithms/pdq/pdq-stable.js';
 import { hammingDistance, hashFromHex } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { FlatIndex } from '../../src/matching/flat-index.js';
@@ -18,9 +18,9 @@ import {
   scoreAgainst,
   storedFamilies,
   wholePictureMatches,
-} from '../../src/methods/match.js';
-import { getMethod, METHODS } from '../../src/methods/methods.js';
-import { ImageVariants } from '../../src/methods/variants.js';
+} from '../../src/matching/methods/match.js';
+import { getMethod, METHODS } from '../../src/matching/methods/methods.js';
+import { ImageVariants } from '../../src/matching/methods/variants.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture, slantedStripes, stripes } from '../helpers.js';
 

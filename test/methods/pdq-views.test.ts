@@ -1,9 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pdqHash } from '../../src/algorithms/pdq.js';
-import { DCT_MATRIX } from '../../src/algorithms/pdq-pixels.js';
+import { pdqHash } from '../../src/algorithms/pdq/pdq.js';
+import { DCT_MATRIX } from '../../src/algorithms/pdq/pdq-pixels.js';
 import type { PixelImage } from '../../src/core/pixels.js';
+import {
+  cropTo,
+  DIHEDRAL_COPIES,
+  dihedralCopy,
+  fillOutside,
+  rotateWindow,
+  shrinkBy,
+} from '../../src/core/raster.js';
 import {
   type AxisMap,
   axisTaps,
@@ -15,17 +23,9 @@ import {
   lumaPlaneAndCopyJs,
   reduceRows,
   viewHash,
-} from '../../src/methods/pdq-views.js';
-import {
-  cropTo,
-  DIHEDRAL_COPIES,
-  dihedralCopy,
-  fillOutside,
-  rotateWindow,
-  shrinkBy,
-} from '../../src/methods/raster.js';
-import { DIHEDRAL_VIEWS, ImageVariants } from '../../src/methods/variants.js';
-import { lumaPlaneAndCopyWasm } from '../../src/methods/wasm/plane-wasm.js';
+} from '../../src/matching/methods/pdq-views.js';
+import { DIHEDRAL_VIEWS, ImageVariants } from '../../src/matching/methods/variants.js';
+import { lumaPlaneAndCopyWasm } from '../../src/matching/methods/wasm/plane-wasm.js';
 
 // ---- the simple definition: PDQ's pixel work written out on float luma, one step at a time ----
 

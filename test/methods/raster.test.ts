@@ -14,8 +14,8 @@ import {
   roundLevel,
   sizeBeforeRotation,
   workingCopy,
-} from '../../src/methods/raster.js';
-import { turnGreyWasm } from '../../src/methods/wasm/plane-wasm.js';
+} from '../../src/core/raster.js';
+import { turnGreyWasm } from '../../src/matching/methods/wasm/plane-wasm.js';
 
 function grey(width: number, height: number, values: number[]): PixelImage {
   return { width, height, channels: 1, data: Uint8Array.from(values) };

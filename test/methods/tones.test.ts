@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { pdqHash } from '../../src/algorithms/pdq.js';
+import { pdqHash } from '../../src/algorithms/pdq/pdq.js';
 import { hammingBytes, hammingDistance } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
-import { MihIndex } from '../../src/matching/mih-index.js';
+import { flattenHighlights } from '../../src/core/raster.js';
 import {
   DERIVED_MIN_STABLE_BITS,
   type KnownVariantMetadata,
@@ -14,10 +14,10 @@ import {
   queryHashesFor,
   scoreAgainst,
   storedFamilies,
-} from '../../src/methods/match.js';
-import { getMethod } from '../../src/methods/methods.js';
-import { flattenHighlights } from '../../src/methods/raster.js';
-import { ImageVariants, TONES_FLATTENED, TONES_LABEL } from '../../src/methods/variants.js';
+} from '../../src/matching/methods/match.js';
+import { getMethod } from '../../src/matching/methods/methods.js';
+import { ImageVariants, TONES_FLATTENED, TONES_LABEL } from '../../src/matching/methods/variants.js';
+import { MihIndex } from '../../src/matching/mih-index.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { stripes, yellowBands } from '../helpers.js';
 

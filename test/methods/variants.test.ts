@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hammingDistance } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
-import { cropTo, rotateWindow } from '../../src/methods/raster.js';
+import { cropTo, rotateWindow } from '../../src/core/raster.js';
 import {
   BAND_LABELS,
   bandBoxes,
@@ -10,7 +10,7 @@ import {
   cornersAlike,
   cropBoxes,
   ImageVariants,
-} from '../../src/methods/variants.js';
+} from '../../src/matching/methods/variants.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture } from '../helpers.js';
 

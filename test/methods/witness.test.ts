@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { maskedDistance, PDQ_MIN_STABLE_BITS } from '../../src/algorithms/pdq-stable.js';
+import { maskedDistance, PDQ_MIN_STABLE_BITS } from '../../src/algorithms/pdq/pdq-stable.js';
 import { type Hash, hammingBytes, hashToHex } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
-import { MihIndex } from '../../src/matching/mih-index.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
@@ -15,9 +14,10 @@ import {
   storedFamilies,
   WITNESS_MAX_DISTANCE,
   WITNESSED_MIN_STABLE_BITS,
-} from '../../src/methods/match.js';
-import { getMethod } from '../../src/methods/methods.js';
-import { ImageVariants, type VariantHash } from '../../src/methods/variants.js';
+} from '../../src/matching/methods/match.js';
+import { getMethod } from '../../src/matching/methods/methods.js';
+import { ImageVariants, type VariantHash } from '../../src/matching/methods/variants.js';
+import { MihIndex } from '../../src/matching/mih-index.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { slantedStripes } from '../helpers.js';
 import { hashArb, variantsArb } from '../matching/model.js';

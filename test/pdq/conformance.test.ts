@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { pdqDihedral, pdqHash } from '../../src/algorithms/pdq.js';
+import { pdqDihedral, pdqHash } from '../../src/algorithms/pdq/pdq.js';
 import { hashToHex } from '../../src/core/hash.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture, fixtureLines } from '../helpers.js';

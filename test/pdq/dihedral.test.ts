@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DIHEDRAL_NAMES, transformDct } from '../../src/algorithms/pdq.js';
+import { DIHEDRAL_NAMES, transformDct } from '../../src/algorithms/pdq/pdq.js';
 
 const dct = fc.float32Array({ minLength: 256, maxLength: 256, noNaN: true, noDefaultInfinity: true });
 const v = (name: (typeof DIHEDRAL_NAMES)[number]): number => DIHEDRAL_NAMES.indexOf(name);

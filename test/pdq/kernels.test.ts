@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PdqFlavour, type PdqKernel, pdqHash, pdqWasmAvailable } from '../../src/algorithms/pdq.js';
-import { PDQ_WASM_KEEP_BYTES, pdqWasmMemoryBytes } from '../../src/algorithms/wasm/pdq-wasm.js';
+import { type PdqFlavour, type PdqKernel, pdqHash, pdqWasmAvailable } from '../../src/algorithms/pdq/pdq.js';
+import { PDQ_WASM_KEEP_BYTES, pdqWasmMemoryBytes } from '../../src/algorithms/pdq/wasm/pdq-wasm.js';
 import { hashToHex } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { decodeImage } from '../../src/sharp/decode.js';
@@ -189,7 +189,7 @@ describe('PDQ kernel build', () => {
   });
 
   it('pdq.wat uses no fused or relaxed arithmetic (exactness depends on it)', () => {
-    const wat = readFileSync(`${root}src/algorithms/wasm/pdq.wat`, 'utf8').replace(/;;.*$/gm, '');
+    const wat = readFileSync(`${root}src/algorithms/pdq/wasm/pdq.wat`, 'utf8').replace(/;;.*$/gm, '');
     expect(wat).not.toMatch(/relaxed|madd|nmadd|fma/);
     expect(wat).not.toMatch(/f32x4\.(min|max|pmin|pmax|sqrt)|f64x2\./);
   });

@@ -1,20 +1,20 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { pdqHash } from '../../src/algorithms/pdq.js';
+import { pdqHash } from '../../src/algorithms/pdq/pdq.js';
 import {
   maskedDistance,
   PDQ_MIN_STABLE_BITS,
   pdqStableBits,
   stableDistance,
   stableSearchRadius,
-} from '../../src/algorithms/pdq-stable.js';
+} from '../../src/algorithms/pdq/pdq-stable.js';
 import { hammingBytes } from '../../src/core/hash.js';
 import type { PixelImage } from '../../src/core/pixels.js';
+import { matchWithMethod, scoreAgainst } from '../../src/matching/methods/match.js';
+import { getMethod } from '../../src/matching/methods/methods.js';
+import type { VariantHash } from '../../src/matching/methods/variants.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
-import { matchWithMethod, scoreAgainst } from '../../src/methods/match.js';
-import { getMethod } from '../../src/methods/methods.js';
-import type { VariantHash } from '../../src/methods/variants.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { fixture, stripes } from '../helpers.js';
 import { hashArb, variantsArb } from '../matching/model.js';

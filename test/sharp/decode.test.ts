@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { pdqHash } from '../../src/algorithms/pdq.js';
+import { pdqHash } from '../../src/algorithms/pdq/pdq.js';
 import { hammingDistance, hashToHex } from '../../src/core/hash.js';
 import { decodeImage } from '../../src/sharp/decode.js';
 import { hashImage } from '../../src/sharp/hash-image.js';

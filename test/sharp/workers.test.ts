@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FlatIndex } from '../../src/matching/flat-index.js';
-import type { KnownVariantMetadata } from '../../src/methods/match.js';
+import type { KnownVariantMetadata } from '../../src/matching/methods/match.js';
 import { hashImage } from '../../src/sharp/hash-image.js';
 import { knownImageEntries } from '../../src/sharp/known-images.js';
 import { matchImage } from '../../src/sharp/match-image.js';

@@ -1,18 +1,18 @@
 import sharp, { type Sharp } from 'sharp';
-import { PDQ_MIN_QUALITY } from '../../algorithms/pdq.js';
+import { PDQ_MIN_QUALITY } from '../../algorithms/pdq/pdq.js';
 import { textPath } from '../../eval/block-font.js';
 import { FlatIndex } from '../../matching/flat-index.js';
 import { matchHash } from '../../matching/match.js';
-import type { HashIndex } from '../../matching/types.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
   matchWithMethod,
   queryHashesFor,
   wholePictureMatches,
-} from '../../methods/match.js';
-import { DEFAULT_METHOD, getMethod } from '../../methods/methods.js';
-import { ImageVariants } from '../../methods/variants.js';
+} from '../../matching/methods/match.js';
+import { DEFAULT_METHOD, getMethod } from '../../matching/methods/methods.js';
+import { ImageVariants } from '../../matching/methods/variants.js';
+import type { HashIndex } from '../../matching/types.js';
 import { mapFiles } from '../../sharp/batch.js';
 import { decodeImage } from '../../sharp/decode.js';
 import { intOption, parseCommandArgs } from '../args.js';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { readFile, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { DIHEDRAL_NAMES } from '../../algorithms/pdq.js';
+import { DIHEDRAL_NAMES } from '../../algorithms/pdq/pdq.js';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { hashToHex } from '../../core/hash.js';
 import { WRITE_FORMATS } from '../../lists/formats/index.js';

@@ -4,15 +4,15 @@
  * platform). Also what an index file's header says about the derived hashes it holds. The record
  * format itself is in lists/fingerprint-records.ts.
  */
-import { hashToHex } from '../core/hash.js';
-import type { PixelImage } from '../core/pixels.js';
+import { hashToHex } from '../../core/hash.js';
+import type { PixelImage } from '../../core/pixels.js';
 import {
   type FingerprintRecord,
   type ParseFingerprintOptions,
   parseFingerprintRecord,
-} from '../lists/fingerprint-records.js';
-import { type IndexProperties, indexFileInfo } from '../matching/index-format.js';
-import type { HashIndex, IndexEntry } from '../matching/types.js';
+} from '../../lists/fingerprint-records.js';
+import { type IndexProperties, indexFileInfo } from '../index-format.js';
+import type { HashIndex, IndexEntry } from '../types.js';
 import { type KnownVariantMetadata, knownGate, knownHashesFor, storedFamilies, usableHash } from './match.js';
 import { getMethod, METHODS } from './methods.js';
 import type { MatchMethod } from './types.js';

@@ -8,7 +8,7 @@
  * memory cannot shrink, so an instance that had to grow past {@link PDQ_WASM_KEEP_BYTES} (a very
  * wide image) is dropped after that call and a small one is made for the next image.
  */
-import type { PixelImage } from '../../core/pixels.js';
+import type { PixelImage } from '../../../core/pixels.js';
 import { DCT_MATRIX, type PdqPixelResult } from '../pdq-pixels.js';
 import { PDQ_WASM_BASE64 } from './pdq-bytes.js';
 

@@ -19,12 +19,22 @@
  * a copy of at most {@link DETECTION_SIDE} px, and only `derotate` (turning is not a per-axis view)
  * and `enlarged` hash pixels of their own.
  */
-import { perceptualHash } from '../algorithms/imagehash/phash.js';
-import { type PdqResult, pdqHash } from '../algorithms/pdq.js';
-import { pdqStableBits, type StableBits } from '../algorithms/pdq-stable.js';
-import { ImprintError } from '../core/errors.js';
-import type { Hash } from '../core/hash.js';
-import type { PixelImage } from '../core/pixels.js';
+import { perceptualHash } from '../../algorithms/imagehash/phash.js';
+import { type PdqResult, pdqHash } from '../../algorithms/pdq/pdq.js';
+import { pdqStableBits, type StableBits } from '../../algorithms/pdq/pdq-stable.js';
+import { ImprintError } from '../../core/errors.js';
+import type { Hash } from '../../core/hash.js';
+import type { PixelImage } from '../../core/pixels.js';
+import {
+  type Box,
+  DIHEDRAL_COPIES,
+  type DihedralCopy,
+  enlarge,
+  flattenLevel,
+  rotateWindow,
+  shrinkBy,
+  sizeBeforeRotation,
+} from '../../core/raster.js';
 import { findPictureBoxes, refineBox } from './frame.js';
 import {
   type AxisMap,
@@ -41,16 +51,6 @@ import {
   type ViewHash,
   viewHash,
 } from './pdq-views.js';
-import {
-  type Box,
-  DIHEDRAL_COPIES,
-  type DihedralCopy,
-  enlarge,
-  flattenLevel,
-  rotateWindow,
-  shrinkBy,
-  sizeBeforeRotation,
-} from './raster.js';
 import { turnGreyWasm } from './wasm/plane-wasm.js';
 
 /** The names of the variant families. */
@@ -135,7 +135,7 @@ export const BAND_LABELS: readonly string[] = (['top', 'bottom'] as const).flatM
 );
 
 /**
- * Fraction of the brightest pixels `tones` flattens, on both sides (raster.ts, flattenHighlights):
+ * Fraction of the brightest pixels `tones` flattens, on both sides (core/raster.ts, flattenHighlights):
  * a brightened copy whose edit clipped or squeezed no more than this much of the picture keeps the
  * rest in the same order. Of the quarter and the half tried on the development corpus, the half
  * also flattened the light and dark editions of one wallpaper into the same picture.
@@ -400,7 +400,7 @@ export class ImageVariants {
 }
 
 /**
- * Each turned or mirrored copy (raster.ts, dihedralCopy) as a view of the picture: which axes
+ * Each turned or mirrored copy (core/raster.ts, dihedralCopy) as a view of the picture: which axes
  * are read backwards, and whether the axes are swapped (a turn by 90 degrees, a transpose).
  */
 export const DIHEDRAL_VIEWS: Record<

@@ -13,8 +13,8 @@
  * Pictures whose own edges are flat (a clear sky) get peeled too; that is why the methods hash
  * both the trimmed and the untrimmed image, and trim the known images the same way.
  */
-import type { PixelImage } from '../core/pixels.js';
-import type { Box } from './raster.js';
+import type { PixelImage } from '../../core/pixels.js';
+import type { Box } from '../../core/raster.js';
 
 /** Largest per-channel difference for a pixel to count as "the line's colour". */
 export const COLOUR_TOLERANCE = 14;

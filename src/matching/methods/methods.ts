@@ -3,8 +3,8 @@
  * offer. Every method keeps plain PDQ's distance 31 for the plain comparison; each derived
  * comparison gets its own, stricter, distance (see SLACK). The README has the measured figures.
  */
-import { PDQ_STABLE_MARGIN } from '../algorithms/pdq-stable.js';
-import { ImprintError } from '../core/errors.js';
+import { PDQ_STABLE_MARGIN } from '../../algorithms/pdq/pdq-stable.js';
+import { ImprintError } from '../../core/errors.js';
 import { LOCAL_RULE } from './local.js';
 import type { MatchMethod, MatchRule } from './types.js';
 import type { VariantFamily } from './variants.js';

@@ -3,11 +3,11 @@
  * for uploads, and how to match them. Pure core: pixels in, hashes and matches out.
  */
 
+export { type Box, flattenHighlights, resampleWindow } from '../../core/raster.js';
 export { findPictureBox, findPictureBoxes, refineBox } from './frame.js';
 export * from './local.js';
 export * from './match.js';
 export * from './methods.js';
-export { type Box, flattenHighlights, resampleWindow } from './raster.js';
 export * from './types.js';
 export {
   BAND_CUTS,

@@ -6,8 +6,8 @@
  * JPEG re-encode even though the picture's quality score is 100. Comparing only the bits the upload
  * is sure of finds such copies, and works with any list of plain PDQ hashes.
  */
-import { ImprintError } from '../core/errors.js';
-import { popcount32 } from '../core/hash.js';
+import { ImprintError } from '../../core/errors.js';
+import { popcount32 } from '../../core/hash.js';
 import { PDQ_BITS } from './pdq.js';
 
 /**

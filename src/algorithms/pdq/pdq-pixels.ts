@@ -4,7 +4,7 @@
  * the 16x16 DCT block. Every intermediate is rounded to float32 in the reference's order, because
  * a single different rounding flips bits near the median. Runs where WebAssembly SIMD does not.
  */
-import type { PixelImage } from '../core/pixels.js';
+import type { PixelImage } from '../../core/pixels.js';
 
 const f32 = Math.fround;
 

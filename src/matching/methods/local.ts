@@ -3,10 +3,10 @@
  * `local` rule stores for a known image and extracts from an upload, and how a verified match
  * becomes a score on the same scale as the hash comparisons' (see MatchMethod.local).
  */
-import { type Hash, hammingDistance, hashFromHex } from '../core/hash.js';
-import type { PixelImage } from '../core/pixels.js';
-import { extractFeatureViews, extractLocalFeatures, type LocalFeatures } from '../features/extract.js';
-import type { FeatureMatch, LocalFeatureIndex } from '../features/feature-index.js';
+import { type Hash, hammingDistance, hashFromHex } from '../../core/hash.js';
+import type { PixelImage } from '../../core/pixels.js';
+import { extractFeatureViews, extractLocalFeatures, type LocalFeatures } from '../../features/extract.js';
+import type { FeatureMatch, LocalFeatureIndex } from '../../features/feature-index.js';
 import type { MethodMatch } from './match.js';
 import type { LocalFeatureRule, MatchMethod } from './types.js';
 

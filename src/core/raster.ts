@@ -4,7 +4,7 @@
  * they aim for "the same picture" rather than for photographic quality: area-average shrinking,
  * bilinear rotation, integer crops.
  */
-import type { PixelImage } from '../core/pixels.js';
+import type { PixelImage } from './pixels.js';
 
 /** An axis-aligned rectangle in pixels. */
 export interface Box {

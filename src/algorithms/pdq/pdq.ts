@@ -4,9 +4,9 @@
  * DCT block, median threshold. The pixel work runs in a WebAssembly SIMD kernel where the host
  * has one (`wasm/pdq.wat`) and in plain JS otherwise (`pdq-pixels.ts`); both give the same bits.
  */
-import { ImprintError, invalidArgument } from '../core/errors.js';
-import type { Hash } from '../core/hash.js';
-import { assertPixelImage, type PixelImage } from '../core/pixels.js';
+import { ImprintError, invalidArgument } from '../../core/errors.js';
+import type { Hash } from '../../core/hash.js';
+import { assertPixelImage, type PixelImage } from '../../core/pixels.js';
 import { type PdqPixelResult, pdqPixelsJs, squashPixelsTo512 } from './pdq-pixels.js';
 import { pdqPixelsWasm, pdqWasmAvailable } from './wasm/pdq-wasm.js';
 

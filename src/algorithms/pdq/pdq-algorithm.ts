@@ -1,5 +1,5 @@
+import type { Algorithm } from '../types.js';
 import { PDQ_BITS, PDQ_DEFAULT_THRESHOLD, PDQ_MIN_QUALITY, pdqHash } from './pdq.js';
-import type { Algorithm } from './types.js';
 
 /** PDQ (full-res flavour) behind the common algorithm contract. */
 export const pdqAlgorithm: Algorithm = {

@@ -2,12 +2,12 @@
  * Using a method: the hashes to store for a known image, the hashes to compute for an upload, and
  * how to turn index hits for those hashes into one verdict per known image.
  */
-import { PDQ_MIN_QUALITY } from '../algorithms/pdq.js';
-import { PDQ_MIN_STABLE_BITS, stableDistance, stableSearchRadius } from '../algorithms/pdq-stable.js';
-import { invalidArgument } from '../core/errors.js';
-import { type Hash, hammingBytes, hashFromHex, hashToHex } from '../core/hash.js';
-import type { PixelImage } from '../core/pixels.js';
-import type { HashIndex, IndexEntry, Match, QueryOptions } from '../matching/types.js';
+import { PDQ_MIN_QUALITY } from '../../algorithms/pdq/pdq.js';
+import { PDQ_MIN_STABLE_BITS, stableDistance, stableSearchRadius } from '../../algorithms/pdq/pdq-stable.js';
+import { invalidArgument } from '../../core/errors.js';
+import { type Hash, hammingBytes, hashFromHex, hashToHex } from '../../core/hash.js';
+import type { PixelImage } from '../../core/pixels.js';
+import type { HashIndex, IndexEntry, Match, QueryOptions } from '../types.js';
 import type { MatchMethod, MatchRule } from './types.js';
 import { ImageVariants, type VariantFamily, type VariantHash } from './variants.js';
 

@@ -11,9 +11,9 @@
  * Decode ignoring the embedded ICC profile, as the reference tools do (`imprint/sharp` does).
  */
 import { bmvbhash, bmvbhashEven } from 'blockhash-core';
-import { ImprintError, invalidArgument } from '../core/errors.js';
-import { type Hash, hashFromHex } from '../core/hash.js';
-import { assertPixelImage, type PixelImage } from '../core/pixels.js';
+import { ImprintError, invalidArgument } from '../../core/errors.js';
+import { type Hash, hashFromHex } from '../../core/hash.js';
+import { assertPixelImage, type PixelImage } from '../../core/pixels.js';
 
 /** Blocks per side by default (a 256-bit hash), the reference tools' default. */
 export const BLOCKHASH_DEFAULT_BITS = 16;

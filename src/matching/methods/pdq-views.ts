@@ -13,12 +13,12 @@
  * gives the view's pixels, at full resolution, up to float rounding (property-tested against
  * making the pixels and hashing them).
  */
-import { PDQ_BITS } from '../algorithms/pdq.js';
-import { DCT_MATRIX } from '../algorithms/pdq-pixels.js';
-import { pdqStableBits, type StableBits } from '../algorithms/pdq-stable.js';
-import type { Hash } from '../core/hash.js';
-import type { PixelImage } from '../core/pixels.js';
-import { roundLevel, shrinkBy } from './raster.js';
+import { PDQ_BITS } from '../../algorithms/pdq/pdq.js';
+import { DCT_MATRIX } from '../../algorithms/pdq/pdq-pixels.js';
+import { pdqStableBits, type StableBits } from '../../algorithms/pdq/pdq-stable.js';
+import type { Hash } from '../../core/hash.js';
+import type { PixelImage } from '../../core/pixels.js';
+import { roundLevel, shrinkBy } from '../../core/raster.js';
 import { lumaPlaneAndCopyWasm } from './wasm/plane-wasm.js';
 
 /**

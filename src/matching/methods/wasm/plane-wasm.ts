@@ -6,8 +6,8 @@
  * created on first use; plain WebAssembly (no SIMD), so it runs wherever WebAssembly does. The
  * same module turns `derotate`'s grey copies ({@link turnGreyWasm}).
  */
-import type { PixelImage } from '../../core/pixels.js';
-import { roundLevel } from '../raster.js';
+import type { PixelImage } from '../../../core/pixels.js';
+import { roundLevel } from '../../../core/raster.js';
 import { PLANE_WASM_BASE64 } from './plane-bytes.js';
 
 const PAGE = 65536;

@@ -1,4 +1,6 @@
 /** blockhash behind the common {@link Algorithm} contract, one name per method and size. */
+
+import type { Algorithm } from '../types.js';
 import {
   BLOCKHASH_DEFAULT_BITS,
   type BlockhashMethod,
@@ -6,7 +8,6 @@ import {
   blockhashName,
   checkBlockhashOptions,
 } from './blockhash.js';
-import type { Algorithm } from './types.js';
 
 /**
  * Default threshold as a fraction of the bits: 0.1 (25 of 256). blockhash compares block means
