@@ -12,6 +12,8 @@ import { unpackHash, wordsFor } from '../src/matching/packed.js';
 import { ShardedIndex } from '../src/matching/sharded-index.js';
 import type { BatchMatches } from '../src/matching/types.js';
 import { ParallelIndex } from '../src/node/parallel-index.js';
+import { memoryFloor } from './memory-floor.js';
+import { type Figure, figure, sizeKey } from './summary.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`  ${line}\n`);
@@ -53,7 +55,12 @@ async function best<T>(
  * Batches of `batch` queries against `n` hashes: the flat scan one query at a time, in one
  * thread with 8 queries a pass, and over worker threads; MIH in one thread and over threads.
  */
-export async function benchBatches(n: number, batch: number, radius: number, threads: number): Promise<void> {
+export async function benchBatches(
+  n: number,
+  batch: number,
+  radius: number,
+  threads: number,
+): Promise<Figure[]> {
   const bits = 256;
   const data = randomMatchData(n, bits, batch, radius, 5, 4);
   const queries = hashesOf(data.queries, bits);
@@ -107,7 +114,58 @@ export async function benchBatches(n: number, batch: number, radius: number, thr
         )}  ${`${(ref / ms).toFixed(2)}x`.padStart(11)}  ${(Number.isNaN(cpu) ? '-' : cpu.toFixed(0)).padStart(18)}  ${ok}`,
     );
   }
+  // The memory floor: the list's bytes read once per pass of 8 queries, on 1 and `threads` threads.
+  const floor = await memoryFloor(new Uint8Array(data.list.buffer, data.list.byteOffset, data.list.byteLength));
+  const passes = Math.ceil(batch / 8);
+  const floor1 = floor.oneThread(5);
+  const floorN = await floor.threads(threads, 5);
+  const pass1 = flatOne.ms / passes;
+  const passN = flatPar.ms / passes;
+  out(
+    `memory floor (the list's ${(floor.bytes / 2 ** 20).toFixed(1)} MiB read once, WebAssembly SIMD): ${floor1.toFixed(2)} ms on 1 thread, ${floorN.toFixed(2)} ms on ${threads}; flat scan pass of 8 queries: ${pass1.toFixed(2)} ms on 1 thread (${(pass1 / floor1).toFixed(2)}x the floor), ${passN.toFixed(2)} ms on ${threads} (${(passN / floorN).toFixed(2)}x)`,
+  );
   out();
+  const at = sizeKey(n);
+  const qps = (ms: number) => (batch / ms) * 1000;
+  return [
+    figure(
+      `batch.flat.pass@${at}`,
+      `flat scan, ms per pass of 8 queries over ${at} hashes, 1 thread`,
+      pass1,
+      'ms',
+      { label: 'memory floor, 1 thread', value: floor1 },
+    ),
+    figure(
+      `batch.flat.pass.threads@${at}`,
+      `flat scan, ms per pass of 8 queries over ${at} hashes, ${threads} threads`,
+      passN,
+      'ms',
+      { label: `memory floor, ${threads} threads`, value: floorN },
+    ),
+    figure(
+      `batch.flat.threads@${at}`,
+      `flat batch of ${batch} on ${threads} threads, ${at} hashes`,
+      qps(flatPar.ms),
+      'q/s',
+      { label: 'flat, 1 thread, 8 a pass', value: qps(flatOne.ms) },
+      same(flatPar.value, reference) ? undefined : 'ANSWERS DIFFER from the one-thread scan',
+    ),
+    figure(
+      `batch.flat.multi@${at}`,
+      `flat batch of ${batch}, 8 queries a pass, 1 thread, ${at} hashes`,
+      qps(flatOne.ms),
+      'q/s',
+      { label: 'flat, 1 query a pass', value: qps(single.ms) },
+    ),
+    figure(
+      `batch.mih.threads@${at}`,
+      `MIH batch of ${batch} on ${threads} threads, ${at} hashes`,
+      qps(mihPar.ms),
+      'q/s',
+      { label: 'MIH, 1 thread', value: qps(mihOne.ms) },
+      same(mihPar.value, reference) ? undefined : 'ANSWERS DIFFER from the flat scan',
+    ),
+  ];
 }
 
 /** Popcount of a 32-bit word. */
@@ -128,7 +186,7 @@ export async function benchSharded(
   queryCount: number,
   radius: number,
   budgetMs: number,
-): Promise<void> {
+): Promise<Figure[]> {
   const bits = 256;
   const hw = wordsFor(bits);
   err(`sharded: generating ${n.toLocaleString('en-US')} hashes`);
@@ -198,4 +256,31 @@ export async function benchSharded(
     `  queryBatch of ${batch.length}: ${b.ms.toFixed(0)} ms, ${Math.round((batch.length / b.ms) * 1000).toLocaleString('en-US')} queries/s (one thread)`,
   );
   out();
+  const at = sizeKey(n);
+  const flatBytes = hw * 4;
+  return [
+    figure(
+      `sharded.bytes@${at}`,
+      `sharded index of ${at} hashes (${shards} shards), memory per hash`,
+      stats.memoryBytes / stats.size,
+      'B/hash',
+      { label: 'the packed hashes alone', value: flatBytes },
+    ),
+    figure(
+      `sharded.build@${at}`,
+      `sharded index of ${at} hashes, build (addPacked)`,
+      buildMs / 1000,
+      's',
+      null,
+      `${((c.user + c.system) / 1e6).toFixed(1)} s CPU`,
+    ),
+    figure(
+      `sharded.query@${at}`,
+      `sharded index of ${at} hashes, query one at a time (mean)`,
+      (timed / total) * 1000,
+      'q/s',
+      null,
+      correct ? undefined : 'ANSWERS DIFFER from a brute-force pass',
+    ),
+  ];
 }
