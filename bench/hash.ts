@@ -84,7 +84,12 @@ export async function main(argv: string[]): Promise<void> {
   await writeFile(path, `${JSON.stringify(out, null, 1)}\n`);
   process.stderr.write(`wrote ${path}\n`);
   const size = values.dir ? 'the --dir images' : values.size;
-  writeSummary(values['summary-json'], 'hash', argv, hashFigures(versusC, report, size, jpegs.length === images.length));
+  writeSummary(
+    values['summary-json'],
+    'hash',
+    argv,
+    hashFigures(versusC, report, size, jpegs.length === images.length),
+  );
 }
 
 /** Decode against libjpeg-turbo, PDQ against C decode + our hashing and against sharp's bare decode. */
@@ -132,7 +137,10 @@ function hashFigures(
             `full-res PDQ ${size}, ${cores} core${cores > 1 ? 's' : ''}, images/s`,
             pdq.imagesPerSec,
             'img/s',
-            { label: `libjpeg-turbo decode + our hashing${cores > 1 ? `, x${cores}` : ''}`, value: cPlusHash * cores },
+            {
+              label: `libjpeg-turbo decode + our hashing${cores > 1 ? `, x${cores}` : ''}`,
+              value: cPlusHash * cores,
+            },
             'baseline is a model (C decode ms + pdqHash ms); the C++ reference hasher is not run',
           ),
         );

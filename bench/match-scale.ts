@@ -115,7 +115,9 @@ export async function benchBatches(
     );
   }
   // The memory floor: the list's bytes read once per pass of 8 queries, on 1 and `threads` threads.
-  const floor = await memoryFloor(new Uint8Array(data.list.buffer, data.list.byteOffset, data.list.byteLength));
+  const floor = await memoryFloor(
+    new Uint8Array(data.list.buffer, data.list.byteOffset, data.list.byteLength),
+  );
   const passes = Math.ceil(batch / 8);
   const floor1 = floor.oneThread(5);
   const floorN = await floor.threads(threads, 5);

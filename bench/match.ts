@@ -143,17 +143,20 @@ function matchFigures(results: readonly MatchBenchResult[]): Figure[] {
         { label: 'flat scan (WASM)', value: flat.qps },
         wrong,
       ),
-      figure(
-        `match.mih.build@${at}`,
-        `MIH build, ${at} hashes`,
-        mih.buildMs / 1000,
-        's',
-        { label: 'flat index build', value: flat.buildMs / 1000 },
-      ),
-      figure(`match.mih.bytes@${at}`, `MIH memory per hash, ${at} hashes`, mih.bytesPerHash ?? Number.NaN, 'B/hash', {
-        label: 'flat index',
-        value: flat.bytesPerHash ?? Number.NaN,
+      figure(`match.mih.build@${at}`, `MIH build, ${at} hashes`, mih.buildMs / 1000, 's', {
+        label: 'flat index build',
+        value: flat.buildMs / 1000,
       }),
+      figure(
+        `match.mih.bytes@${at}`,
+        `MIH memory per hash, ${at} hashes`,
+        mih.bytesPerHash ?? Number.NaN,
+        'B/hash',
+        {
+          label: 'flat index',
+          value: flat.bytesPerHash ?? Number.NaN,
+        },
+      ),
     );
     if (mih.loadMs !== null && flat.loadMs !== null)
       out.push(

@@ -75,7 +75,10 @@ export async function memoryFloor(bytes: Uint8Array): Promise<MemoryFloor> {
       return best;
     },
     async threads(threads, rounds) {
-      const workers = Array.from({ length: threads }, () => new Worker(WORKER, { eval: true, workerData: { module, memory } }));
+      const workers = Array.from(
+        { length: threads },
+        () => new Worker(WORKER, { eval: true, workerData: { module, memory } }),
+      );
       try {
         let best = Number.POSITIVE_INFINITY;
         const per = Math.ceil(length / 64 / threads) * 64;
