@@ -93,7 +93,14 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (values.sharded && part('sharded')) {
     figures.push(
-      ...(await benchSharded(Number(values.sharded), Number(values.shards), queries, 31, budgetMs)),
+      ...(await benchSharded(
+        Number(values.sharded),
+        Number(values.shards),
+        queries,
+        31,
+        budgetMs,
+        Number(values.threads),
+      )),
     );
   }
   if (!part('random')) {

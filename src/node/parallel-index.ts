@@ -318,13 +318,41 @@ function startSlot(workerData: WorkerStart): Promise<Slot> {
   });
 }
 
+/** Flags that take the next argument as their value, when not written `--flag=value`. */
+const LOADER_FLAGS = new Set([
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--conditions',
+  '-C',
+]);
+
+/**
+ * The process's module-loading flags (`--import tsx`, `--conditions`, ...), which a worker needs
+ * to load code as the main thread does. Other flags are left out: V8's (`--expose-gc`) and
+ * process-wide ones are refused in a worker's execArgv (ERR_WORKER_INVALID_EXEC_ARGV).
+ */
+function loaderArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.split('=')[0]!;
+    if (!LOADER_FLAGS.has(name)) continue;
+    out.push(a);
+    if (!a.includes('=') && i + 1 < argv.length) out.push(argv[++i]!);
+  }
+  return out;
+}
+
 /**
  * The worker's entry. Built: `dist/node/parallel-index-worker.js`, beside the chunk that holds
  * this module. From source (tests): the .ts file through tsx.
  */
 function spawn(workerData: WorkerStart): Worker {
   const here = import.meta.url;
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  const execArgv = loaderArgv(process.execArgv);
   if (here.endsWith('.ts')) {
     const entry = new URL('./parallel-index-worker.ts', here).href;
     const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
