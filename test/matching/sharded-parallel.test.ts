@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { BatchMatches } from '../../src/matching/types.js';
 import { saveIndex } from '../../src/node/index-file.js';
 import { ParallelIndex } from '../../src/node/parallel-index.js';
 import { loadShardedIndex } from '../../src/node/sharded-index-file.js';
+import { ROOT } from '../cli/run.js';
 import { BruteForce, clusteredArb, rows } from './model.js';
 
 const plain = (b: BatchMatches) => ({
@@ -147,4 +149,37 @@ describe('a sharded index saved, loaded and on worker threads', () => {
     writeFileSync(manifest, JSON.stringify(m));
     expect((await loadShardedIndex(dir)).size).toBe(sharded.size);
   });
+
+  it('runs from the built package (npm test builds first): saved, opened on threads, same answers', () => {
+    const hashes = fc.sample(clusteredArb(256, 30, 80), { numRuns: 1, seed: 5 })[0]!;
+    const hex = hashes.map((h) => Buffer.from(h.bytes).toString('hex'));
+    const dir = join(tempDir(), 'index');
+    const script = `
+      import { MihIndex, ShardedIndex, hashFromHex } from ${JSON.stringify(join(ROOT, 'dist/index.js'))};
+      import { ParallelIndex, loadShardedIndex, saveIndex } from ${JSON.stringify(join(ROOT, 'dist/node/index.js'))};
+      const hashes = ${JSON.stringify(hex)}.map((h) => hashFromHex('pdq', 256, h));
+      const one = new MihIndex();
+      one.addAll(hashes.map((hash) => ({ hash })));
+      const sharded = new ShardedIndex({ shards: 3 });
+      sharded.addAll(hashes.map((hash) => ({ hash })));
+      await saveIndex(sharded, ${JSON.stringify(dir)});
+      const loaded = await loadShardedIndex(${JSON.stringify(dir)});
+      const p = await ParallelIndex.open(${JSON.stringify(dir)}, { threads: 2 });
+      const flat = (b) => [...b.queries, ...b.ids, ...b.distances];
+      const e = flat(one.queryBatch(hashes, { maxDistance: 40 }));
+      const b = flat(await p.queryBatch(hashes, { maxDistance: 40 }));
+      const l = flat(loaded.queryBatch(hashes, { maxDistance: 40 }));
+      console.log(JSON.stringify([e, b, l]));
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const [want, got, loaded] = JSON.parse(run.stdout);
+    expect(got).toEqual(want);
+    expect(loaded).toEqual(want);
+    expect(want.length).toBeGreaterThanOrEqual(3 * hashes.length); // each hash finds itself
+  }, 150_000);
 });
