@@ -8,7 +8,7 @@
  * Not part of `npm test`.
  *
  *   npm run bench:hash -- [--dir <images>] [--size 1024x768] [--cores 1,2] [--repeats 3]
- *                         [--min-ms 1500] [--methods decode,pdq,...]
+ *                         [--min-ms 1500] [--methods decode,pdq,...] [--summary-json <file>]
  *
  * Without --dir, every decodable photo in fixtures/photos is made into a JPEG of --size
  * (cover-cropped, quality 90) in a temp directory. Prints a table; writes
@@ -25,6 +25,7 @@ import { pdqHash } from '../src/algorithms/pdq/pdq.js';
 import { formatHashBenchTable, type HashBenchMethod, runHashBenchmark } from '../src/eval/hash-bench.js';
 import { type DecodedImage, decodeImage } from '../src/sharp/decode.js';
 import { buildCBaseline, fnv1a64 } from './libjpeg-baseline.js';
+import { type Figure, figure, writeSummary } from './summary.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<void> {
       'min-ms': { type: 'string', default: '1500' },
       methods: { type: 'string' },
       'no-c': { type: 'boolean' },
+      'summary-json': { type: 'string' },
     },
   });
   const dir = values.dir ?? (await makeCorpus(values.size));
@@ -81,6 +83,84 @@ export async function main(argv: string[]): Promise<void> {
   const path = join(root, 'bench', 'results', `hash-${out.date.replace(/[:.]/g, '-')}.json`);
   await writeFile(path, `${JSON.stringify(out, null, 1)}\n`);
   process.stderr.write(`wrote ${path}\n`);
+  const size = values.dir ? 'the --dir images' : values.size;
+  writeSummary(
+    values['summary-json'],
+    'hash',
+    argv,
+    hashFigures(versusC, report, size, jpegs.length === images.length),
+  );
+}
+
+/** Decode against libjpeg-turbo, PDQ against C decode + our hashing and against sharp's bare decode. */
+function hashFigures(
+  v: VersusC | { skipped: string },
+  report: Awaited<ReturnType<typeof runHashBenchmark>>,
+  size: string,
+  allJpeg: boolean,
+): Figure[] {
+  const out: Figure[] = [];
+  if (!('skipped' in v)) {
+    for (const [id, name] of [
+      ['decode.imprint', 'imprint decodeImage'],
+      ['decode.sharp', 'sharp bare decode'],
+    ] as const) {
+      const p = v.paths.find((x) => x.name === name);
+      if (!p) continue;
+      out.push({
+        id: `${id}.wall`,
+        label: `JPEG decode ${size}, ${name}, wall ms per image`,
+        value: p.wallMs,
+        unit: 'ms',
+        baseline: { label: 'libjpeg-turbo from C', value: v.c.wallMs },
+        ratio: p.wallRatio,
+        note: 'ratio: median of per-round ratios',
+      });
+      out.push({
+        id: `${id}.cpu`,
+        label: `JPEG decode ${size}, ${name}, CPU ms per image`,
+        value: p.cpuMs,
+        unit: 'ms',
+        baseline: { label: 'libjpeg-turbo from C', value: v.c.cpuMs },
+        ratio: p.cpuRatio,
+        note: 'ratio: median of per-round ratios',
+      });
+    }
+    if (allJpeg) {
+      const cPlusHash = 1000 / (v.c.wallMs + v.hashMs);
+      for (const cores of [1, 2]) {
+        const pdq = report.results.find((r) => r.method === 'pdq' && r.cores === cores);
+        if (!pdq) continue;
+        out.push(
+          figure(
+            `pdq.vs-c.x${cores}`,
+            `full-res PDQ ${size}, ${cores} core${cores > 1 ? 's' : ''}, images/s`,
+            pdq.imagesPerSec,
+            'img/s',
+            {
+              label: `libjpeg-turbo decode + our hashing${cores > 1 ? `, x${cores}` : ''}`,
+              value: cPlusHash * cores,
+            },
+            'baseline is a model (C decode ms + pdqHash ms); the C++ reference hasher is not run',
+          ),
+        );
+      }
+    }
+  }
+  for (const r of report.results) {
+    if (r.method === 'decode') continue;
+    const floor = report.results.find((x) => x.method === 'decode' && x.cores === r.cores);
+    out.push({
+      id: `hash.${r.method}.x${r.cores}`,
+      label: `${r.method}, ${size}, ${r.cores} core${r.cores > 1 ? 's' : ''}, images/s`,
+      value: r.imagesPerSec,
+      unit: 'img/s',
+      baseline: floor ? { label: "sharp's bare decode", value: floor.imagesPerSec } : null,
+      ratio: floor ? r.ratioToDecode : null,
+      note: 'ratio: median of per-repeat ratios',
+    });
+  }
+  return out;
 }
 
 const isJpeg = (b: Uint8Array): boolean => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;

@@ -5,7 +5,7 @@
  * the largest resident-memory growth seen while reading, to show that a list is streamed.
  * Not part of `npm test`.
  *
- *   npm run bench:lists -- [--lines 1e6] [--rounds 3]
+ *   npm run bench:lists -- [--lines 1e6] [--rounds 3] [--summary-json <file>]
  */
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,17 +13,19 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prng } from '../src/eval/match-bench.js';
 import { readHashListFile } from '../src/node/hash-list-file.js';
+import { type Figure, figure, sizeKey, writeSummary } from './summary.js';
 
-type Format = { name: string; header?: string; line: (hex: string, i: number) => string };
+type Format = { id: string; name: string; header?: string; line: (hex: string, i: number) => string };
 
 const FORMATS: Format[] = [
-  { name: 'plain (one hash a line)', line: (hex) => hex },
-  { name: 'csv (hash,metadata)', header: 'hash,metadata', line: (hex, i) => `${hex},item-${i}` },
+  { id: 'plain', name: 'plain (one hash a line)', line: (hex) => hex },
+  { id: 'csv', name: 'csv (hash,metadata)', header: 'hash,metadata', line: (hex, i) => `${hex},item-${i}` },
   {
+    id: 'threatexchange',
     name: 'threatexchange (tags with commas)',
     line: (hex) => `pdq ${hex} 'StopNCII' POSITIVE_CLASS Nude,Objectionable`,
   },
-  { name: 'pdq-photo-hasher', line: (hex, i) => `${hex},100,photos/${i}.jpg` },
+  { id: 'pdq-photo-hasher', name: 'pdq-photo-hasher', line: (hex, i) => `${hex},100,photos/${i}.jpg` },
 ];
 
 function writeList(path: string, format: Format, lines: number): void {
@@ -70,11 +72,16 @@ async function time<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }>
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { lines: { type: 'string', default: '1e6' }, rounds: { type: 'string', default: '3' } },
+    options: {
+      lines: { type: 'string', default: '1e6' },
+      rounds: { type: 'string', default: '3' },
+      'summary-json': { type: 'string' },
+    },
   });
   const lines = Number(values.lines);
   const rounds = Number(values.rounds);
   const dir = mkdtempSync(join(tmpdir(), 'imprint-bench-lists-'));
+  const figures: Figure[] = [];
   try {
     console.log(`${lines.toLocaleString('en')} random PDQ hashes per list, best of ${rounds} rounds`);
     console.log('format                              floor Ml/s   read Ml/s   read/floor   max RSS growth');
@@ -95,6 +102,16 @@ export async function main(argv: string[]): Promise<void> {
         };
       }
       const rate = (ms: number) => (lines / ms / 1000).toFixed(2);
+      figures.push(
+        figure(
+          `lists.${format.id}`,
+          `read a ${format.id} list of ${sizeKey(lines)} PDQ hashes, million lines/s`,
+          lines / best.read / 1000,
+          'Ml/s',
+          { label: 'the same file read, line breaks counted', value: lines / best.floor / 1000 },
+          `max RSS growth ${(best.rss / 2 ** 20).toFixed(0)} MB`,
+        ),
+      );
       console.log(
         `${format.name.padEnd(36)}${rate(best.floor).padStart(10)}${rate(best.read).padStart(12)}` +
           `${(best.read / best.floor).toFixed(1).padStart(12)}x${`${(best.rss / 2 ** 20).toFixed(0)} MB`.padStart(16)}`,
@@ -103,6 +120,7 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  writeSummary(values['summary-json'], 'lists', argv, figures);
 }
 
 await main(process.argv.slice(2));

@@ -3,7 +3,9 @@
  * a sharded index of up to 10^8 hashes. Every figure is printed beside its baseline from the same
  * run; answers are checked against the single-thread (or brute-force) answers.
  */
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Hash } from '../src/core/hash.js';
 import { randomMatchData } from '../src/eval/match-bench.js';
 import { FlatIndex } from '../src/matching/flat-index.js';
@@ -11,7 +13,10 @@ import { MihIndex } from '../src/matching/mih-index.js';
 import { unpackHash, wordsFor } from '../src/matching/packed.js';
 import { ShardedIndex } from '../src/matching/sharded-index.js';
 import type { BatchMatches } from '../src/matching/types.js';
+import { saveIndex } from '../src/node/index-file.js';
 import { ParallelIndex } from '../src/node/parallel-index.js';
+import { memoryFloor } from './memory-floor.js';
+import { type Figure, figure, sizeKey } from './summary.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`  ${line}\n`);
@@ -53,7 +58,12 @@ async function best<T>(
  * Batches of `batch` queries against `n` hashes: the flat scan one query at a time, in one
  * thread with 8 queries a pass, and over worker threads; MIH in one thread and over threads.
  */
-export async function benchBatches(n: number, batch: number, radius: number, threads: number): Promise<void> {
+export async function benchBatches(
+  n: number,
+  batch: number,
+  radius: number,
+  threads: number,
+): Promise<Figure[]> {
   const bits = 256;
   const data = randomMatchData(n, bits, batch, radius, 5, 4);
   const queries = hashesOf(data.queries, bits);
@@ -107,7 +117,60 @@ export async function benchBatches(n: number, batch: number, radius: number, thr
         )}  ${`${(ref / ms).toFixed(2)}x`.padStart(11)}  ${(Number.isNaN(cpu) ? '-' : cpu.toFixed(0)).padStart(18)}  ${ok}`,
     );
   }
+  // The memory floor: the list's bytes read once per pass of 8 queries, on 1 and `threads` threads.
+  const floor = await memoryFloor(
+    new Uint8Array(data.list.buffer, data.list.byteOffset, data.list.byteLength),
+  );
+  const passes = Math.ceil(batch / 8);
+  const floor1 = floor.oneThread(5);
+  const floorN = await floor.threads(threads, 5);
+  const pass1 = flatOne.ms / passes;
+  const passN = flatPar.ms / passes;
+  out(
+    `memory floor (the list's ${(floor.bytes / 2 ** 20).toFixed(1)} MiB read once, WebAssembly SIMD): ${floor1.toFixed(2)} ms on 1 thread, ${floorN.toFixed(2)} ms on ${threads}; flat scan pass of 8 queries: ${pass1.toFixed(2)} ms on 1 thread (${(pass1 / floor1).toFixed(2)}x the floor), ${passN.toFixed(2)} ms on ${threads} (${(passN / floorN).toFixed(2)}x)`,
+  );
   out();
+  const at = sizeKey(n);
+  const qps = (ms: number) => (batch / ms) * 1000;
+  return [
+    figure(
+      `batch.flat.pass@${at}`,
+      `flat scan, ms per pass of 8 queries over ${at} hashes, 1 thread`,
+      pass1,
+      'ms',
+      { label: 'memory floor, 1 thread', value: floor1 },
+    ),
+    figure(
+      `batch.flat.pass.threads@${at}`,
+      `flat scan, ms per pass of 8 queries over ${at} hashes, ${threads} threads`,
+      passN,
+      'ms',
+      { label: `memory floor, ${threads} threads`, value: floorN },
+    ),
+    figure(
+      `batch.flat.threads@${at}`,
+      `flat batch of ${batch} on ${threads} threads, ${at} hashes`,
+      qps(flatPar.ms),
+      'q/s',
+      { label: 'flat, 1 thread, 8 a pass', value: qps(flatOne.ms) },
+      same(flatPar.value, reference) ? undefined : 'ANSWERS DIFFER from the one-thread scan',
+    ),
+    figure(
+      `batch.flat.multi@${at}`,
+      `flat batch of ${batch}, 8 queries a pass, 1 thread, ${at} hashes`,
+      qps(flatOne.ms),
+      'q/s',
+      { label: 'flat, 1 query a pass', value: qps(single.ms) },
+    ),
+    figure(
+      `batch.mih.threads@${at}`,
+      `MIH batch of ${batch} on ${threads} threads, ${at} hashes`,
+      qps(mihPar.ms),
+      'q/s',
+      { label: 'MIH, 1 thread', value: qps(mihOne.ms) },
+      same(mihPar.value, reference) ? undefined : 'ANSWERS DIFFER from the flat scan',
+    ),
+  ];
 }
 
 /** Popcount of a 32-bit word. */
@@ -128,17 +191,30 @@ export async function benchSharded(
   queryCount: number,
   radius: number,
   budgetMs: number,
-): Promise<void> {
+  threads: number,
+): Promise<Figure[]> {
   const bits = 256;
   const hw = wordsFor(bits);
   err(`sharded: generating ${n.toLocaleString('en-US')} hashes`);
-  const data = randomMatchData(n, bits, queryCount, radius, 9, 4);
+  let data: ReturnType<typeof randomMatchData> | undefined = randomMatchData(
+    n,
+    bits,
+    queryCount,
+    radius,
+    9,
+    4,
+  );
   const queries = hashesOf(data.queries, bits);
   const rss0 = process.memoryUsage().rss;
   err(`sharded: building ${shards} shards`);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const index = new ShardedIndex({ algorithm: 'bench', bits, defaultMaxDistance: radius, shards });
+  let index: ShardedIndex | undefined = new ShardedIndex({
+    algorithm: 'bench',
+    bits,
+    defaultMaxDistance: radius,
+    shards,
+  });
   index.addPacked(data.list);
   const buildMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
@@ -171,7 +247,7 @@ export async function benchSharded(
   const latencies: number[] = [];
   for (let q = 0; q < queryCount; q++) {
     const s = performance.now();
-    const m = index.query(queries[q]!, { maxDistance: radius });
+    const m = index!.query(queries[q]!, { maxDistance: radius });
     latencies.push(performance.now() - s);
     timed++;
     if (m.length > 0) found++;
@@ -193,9 +269,85 @@ export async function benchSharded(
     `  query: ${Math.round((timed / total) * 1000).toLocaleString('en-US')} queries/s (mean), p50 ${p50.toFixed(3)} ms (${Math.round(1000 / p50).toLocaleString('en-US')}/s at the median), ${timed} queries; ${found} found a match (${planted} had a planted neighbour); ${checked} checked against a brute-force pass: ${correct}`,
   );
   const batch = queries.slice(0, Math.min(queries.length, 1000));
-  const b = await best(2, () => index.queryBatch(batch, { maxDistance: radius }));
+  const b = await best(2, () => index!.queryBatch(batch, { maxDistance: radius }));
   out(
-    `  queryBatch of ${batch.length}: ${b.ms.toFixed(0)} ms, ${Math.round((batch.length / b.ms) * 1000).toLocaleString('en-US')} queries/s (one thread)`,
+    `  queryBatch of ${batch.length}: ${b.ms.toFixed(0)} ms, ${Math.round((batch.length / b.ms) * 1000).toLocaleString('en-US')} queries/s (one thread, the shards one after another)`,
   );
+  // Built once, saved, then loaded by worker threads straight from the files: the index and the
+  // generated list are let go first, so the process holds one copy of the shards.
+  const dir = mkdtempSync(join(tmpdir(), 'imprint-bench-sharded-'));
+  let par: { load: number; rss: number; ms: number; same: boolean; threads: number; bytes: number };
+  try {
+    const s0 = performance.now();
+    const { bytes } = await saveIndex(index, join(dir, 'index'));
+    const saveMs = performance.now() - s0;
+    index = undefined;
+    data = undefined;
+    (globalThis as { gc?: () => void }).gc?.();
+    const l0 = performance.now();
+    const parallel = await ParallelIndex.open(join(dir, 'index'), { threads });
+    const load = performance.now() - l0;
+    try {
+      const rssOpen = process.memoryUsage().rss;
+      const p = await best(2, () => parallel.queryBatch(batch, { maxDistance: radius }));
+      par = { load, rss: rssOpen, ms: p.ms, same: same(p.value, b.value), threads: parallel.threads, bytes };
+      out(
+        `  saved as a directory: ${(bytes / 2 ** 30).toFixed(2)} GiB in ${(saveMs / 1000).toFixed(1)} s; ParallelIndex.open on ${parallel.threads} threads: loaded in ${(load / 1000).toFixed(1)} s, process RSS ${(rssOpen / 2 ** 30).toFixed(2)} GiB = ${(rssOpen / n).toFixed(1)} bytes/hash, the whole process`,
+      );
+      out(
+        `  queryBatch of ${batch.length} on ${parallel.threads} threads: ${p.ms.toFixed(0)} ms, ${Math.round((batch.length / p.ms) * 1000).toLocaleString('en-US')} queries/s, ${(b.ms / p.ms).toFixed(2)}x the one thread; same answers: ${par.same}`,
+      );
+    } finally {
+      await parallel.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   out();
+  const at = sizeKey(n);
+  const flatBytes = hw * 4;
+  return [
+    figure(
+      `sharded.bytes@${at}`,
+      `sharded index of ${at} hashes (${shards} shards), memory per hash`,
+      stats.memoryBytes / stats.size,
+      'B/hash',
+      { label: 'the packed hashes alone', value: flatBytes },
+    ),
+    figure(
+      `sharded.threads@${at}`,
+      `sharded index of ${at} hashes, queryBatch of ${batch.length} on ${par.threads} threads (ParallelIndex.open)`,
+      (batch.length / par.ms) * 1000,
+      'q/s',
+      {
+        label: 'the same batch, shards one after another in one thread',
+        value: (batch.length / b.ms) * 1000,
+      },
+      par.same ? undefined : 'ANSWERS DIFFER from the one-thread batch',
+    ),
+    figure(
+      `sharded.rss@${at}`,
+      `sharded index of ${at} hashes opened on ${par.threads} threads, process RSS per hash`,
+      par.rss / n,
+      'B/hash',
+      { label: 'index memory per hash (built in one thread)', value: stats.memoryBytes / stats.size },
+      `loaded in ${(par.load / 1000).toFixed(1)} s from ${(par.bytes / 2 ** 30).toFixed(2)} GiB of files`,
+    ),
+    figure(
+      `sharded.build@${at}`,
+      `sharded index of ${at} hashes, build (addPacked)`,
+      buildMs / 1000,
+      's',
+      null,
+      `${((c.user + c.system) / 1e6).toFixed(1)} s CPU`,
+    ),
+    figure(
+      `sharded.query@${at}`,
+      `sharded index of ${at} hashes, query one at a time (mean)`,
+      (timed / total) * 1000,
+      'q/s',
+      null,
+      correct ? undefined : 'ANSWERS DIFFER from a brute-force pass',
+    ),
+  ];
 }

@@ -9,6 +9,7 @@
  *                          [--queries 1000] [--budget 5000] [--miss-every 4] [--no-clustered]
  *                          [--batch-size 1e6] [--batch 2000] [--threads 2]
  *                          [--sharded 1e8 --shards 4] [--only batches,sharded,random,clustered]
+ *                          [--summary-json <file>]
  *
  * Data: N random hashes with one planted near-duplicate per query (distances 0..31) except every
  * `--miss-every`-th query, a random miss (nothing near it in the list), and a
@@ -16,6 +17,7 @@
  * queried with differently edited copies. Prints a table; writes bench/results/match-*.json.
  * Before them (bench/match-scale.ts): a batch over worker threads against one thread, and with
  * `--sharded N`, a ShardedIndex of N hashes (build time, bytes per hash, queries/s).
+ * `--summary-json` also writes the figures for `npm run bench` (bench/summary.ts).
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,6 +38,7 @@ import { wordsFor } from '../src/matching/packed.js';
 import { packHashes } from '../src/matching/packed-index.js';
 import { hashImage } from '../src/sharp/hash-image.js';
 import { benchBatches, benchSharded } from './match-scale.js';
+import { type Figure, figure, sizeKey, writeSummary } from './summary.js';
 
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -56,6 +59,7 @@ export async function main(argv: string[]): Promise<void> {
       sharded: { type: 'string' },
       shards: { type: 'string', default: '4' },
       only: { type: 'string' },
+      'summary-json': { type: 'string' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
@@ -81,13 +85,28 @@ export async function main(argv: string[]): Promise<void> {
 
   const only = values.only?.split(',');
   const part = (name: string) => !only || only.includes(name);
+  const figures: Figure[] = [];
   if (part('batches')) {
-    await benchBatches(Number(values['batch-size']), Number(values.batch), 31, Number(values.threads));
+    figures.push(
+      ...(await benchBatches(Number(values['batch-size']), Number(values.batch), 31, Number(values.threads))),
+    );
   }
   if (values.sharded && part('sharded')) {
-    await benchSharded(Number(values.sharded), Number(values.shards), queries, 31, budgetMs);
+    figures.push(
+      ...(await benchSharded(
+        Number(values.sharded),
+        Number(values.shards),
+        queries,
+        31,
+        budgetMs,
+        Number(values.threads),
+      )),
+    );
   }
-  if (!part('random')) return;
+  if (!part('random')) {
+    writeSummary(values['summary-json'], 'match', argv, figures);
+    return;
+  }
   for (const bits of bitsList) {
     // PDQ's threshold for 256 bits; 10 is the usual pHash/dHash threshold for 64.
     const radius = values.radius ? Number(values.radius) : bits === 256 ? 31 : 10;
@@ -109,6 +128,52 @@ export async function main(argv: string[]): Promise<void> {
   const machine = { node: process.version, platform: process.platform, arch: process.arch };
   await writeFile(file, `${JSON.stringify({ machine, argv, results: all }, null, 2)}\n`);
   process.stderr.write(`wrote ${file}\n`);
+  writeSummary(values['summary-json'], 'match', argv, [...figures, ...matchFigures(all)]);
+}
+
+/** MIH against the flat scan (WebAssembly kernels) of the same run, per random 256-bit list. */
+function matchFigures(results: readonly MatchBenchResult[]): Figure[] {
+  const out: Figure[] = [];
+  for (const mih of results.filter((r) => r.method === 'mih-wasm' && r.data === 'random' && r.bits === 256)) {
+    const flat = results.find(
+      (r) => r.method === 'flat-wasm' && r.data === mih.data && r.n === mih.n && r.bits === mih.bits,
+    );
+    if (!flat) continue;
+    const at = sizeKey(mih.n);
+    const wrong = mih.correct && flat.correct ? undefined : 'ANSWERS DIFFER from the flat scan';
+    out.push(
+      figure(
+        `match.mih.qps@${at}`,
+        `MIH queries/s, ${at} random PDQ hashes, d = ${mih.radius} (mean)`,
+        mih.qps,
+        'q/s',
+        { label: 'flat scan (WASM)', value: flat.qps },
+        wrong,
+      ),
+      figure(`match.mih.build@${at}`, `MIH build, ${at} hashes`, mih.buildMs / 1000, 's', {
+        label: 'flat index build',
+        value: flat.buildMs / 1000,
+      }),
+      figure(
+        `match.mih.bytes@${at}`,
+        `MIH memory per hash, ${at} hashes`,
+        mih.bytesPerHash ?? Number.NaN,
+        'B/hash',
+        {
+          label: 'flat index',
+          value: flat.bytesPerHash ?? Number.NaN,
+        },
+      ),
+    );
+    if (mih.loadMs !== null && flat.loadMs !== null)
+      out.push(
+        figure(`match.mih.load@${at}`, `MIH index file load, ${at} hashes`, mih.loadMs / 1000, 's', {
+          label: 'flat index file load',
+          value: flat.loadMs / 1000,
+        }),
+      );
+  }
+  return out;
 }
 
 /** PDQ hashes of edited copies of the bundled photos: `list` edits go in the list, `queries` edits are the uploads. */

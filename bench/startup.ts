@@ -5,13 +5,14 @@
  * `node -e 0`, and CPU ms per run (children's user + system time from /proc on Linux; elsewhere
  * not measured). Needs `npm run build` first. Not part of `npm test`.
  *
- *   npm run bench:startup -- [--runs 15] [--image fixtures/photos/coffee.jpg]
+ *   npm run bench:startup -- [--runs 15] [--image fixtures/photos/coffee.jpg] [--summary-json <file>]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type Figure, writeSummary } from './summary.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -35,6 +36,7 @@ export function main(argv: string[]): void {
     options: {
       runs: { type: 'string', default: '15' },
       image: { type: 'string', default: join(root, 'fixtures', 'photos', 'coffee.jpg') },
+      'summary-json': { type: 'string' },
     },
   });
   if (!existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
@@ -62,6 +64,7 @@ export function main(argv: string[]): void {
     }
   }
   const base = wall[0]!;
+  const figures: Figure[] = [];
   const lines = [
     `Start-up, whole processes (${runs} interleaved runs each, after a warm-up; Node ${process.version}):`,
     'command                   wall ms  x node -e 0  CPU ms  x node -e 0',
@@ -70,6 +73,27 @@ export function main(argv: string[]): void {
     const ratio = median(wall[i]!.map((w, k) => w / base[k]!));
     const cpuMs = cpu[i]! / runs;
     const cpuRatio = cpu[0]! > 0 ? cpu[i]! / cpu[0]! : Number.NaN;
+    if (i > 0) {
+      const id = `startup.${c.args.includes('--version') ? 'version' : 'hash'}`;
+      figures.push({
+        id: `${id}.wall`,
+        label: `${c.name}, wall ms per process`,
+        value: median(wall[i]!),
+        unit: 'ms',
+        baseline: { label: 'node -e 0', value: median(base) },
+        ratio,
+        note: 'ratio: median of per-round ratios',
+      });
+      if (cpuKnown)
+        figures.push({
+          id: `${id}.cpu`,
+          label: `${c.name}, CPU ms per process`,
+          value: cpuMs,
+          unit: 'ms',
+          baseline: { label: 'node -e 0', value: cpu[0]! / runs },
+          ratio: cpuRatio,
+        });
+    }
     lines.push(
       [
         c.name.padEnd(24),
@@ -81,6 +105,7 @@ export function main(argv: string[]): void {
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  writeSummary(values['summary-json'], 'startup', argv, figures);
 }
 
 function median(values: readonly number[]): number {

@@ -5,6 +5,7 @@
  *
  *   npm run bench:upload -- [--photos <dir>] [--known 24] [--altered 2] [--unrelated 72]
  *                           [--repeats 2] [--methods pdq,pdq-plus,pdq-max] [--seed 1]
+ *                           [--summary-json <file>]
  *
  * What an upload pipeline does per upload: decode the file, hash it, compute the method's upload
  * variants and look them up in an index built from the known images with
@@ -50,6 +51,7 @@ import { ImageVariants } from '../src/matching/methods/variants.js';
 import { MihIndex } from '../src/matching/mih-index.js';
 import type { HashIndex } from '../src/matching/types.js';
 import { decodeImage } from '../src/sharp/decode.js';
+import { type Figure, writeSummary } from './summary.js';
 
 sharp.cache(false);
 // One libvips thread: the CPU time of a decode is then the work of one upload on one core.
@@ -104,6 +106,7 @@ export async function main(argv: string[]): Promise<void> {
       repeats: { type: 'string', default: '2' },
       methods: { type: 'string' },
       seed: { type: 'string', default: '1' },
+      'summary-json': { type: 'string' },
     },
   });
   const seed = Number(values.seed);
@@ -214,6 +217,39 @@ export async function main(argv: string[]): Promise<void> {
   const path = join(root, 'bench', 'results', `upload-${out.date.replace(/[:.]/g, '-')}.json`);
   await writeFile(path, `${JSON.stringify(out, null, 1)}\n`);
   process.stderr.write(`wrote ${path}\n`);
+  const pdq = results.find((r) => r.method === 'pdq')!;
+  const figures: Figure[] = results.flatMap((r) => {
+    const note = `${r.matched}/${altered} copies found, ${r.wrong} false matches; ${uploads.length} uploads`;
+    const rows: Figure[] = [
+      {
+        id: `upload.${r.method}.p50`,
+        label: `${r.method}: CPU ms per upload, p50`,
+        value: r.cpuP50,
+        unit: 'ms',
+        baseline: { label: 'pdq p50', value: pdq.cpuP50 },
+        ratio: r.ratioP50,
+        note,
+      },
+      {
+        id: `upload.${r.method}.p95`,
+        label: `${r.method}: CPU ms per upload, p95`,
+        value: r.cpuP95,
+        unit: 'ms',
+        baseline: { label: 'pdq p95', value: pdq.cpuP95 },
+        ratio: r.ratioP95,
+      },
+      {
+        id: `upload.${r.method}.spread`,
+        label: `${r.method}: CPU p95 per upload`,
+        value: r.cpuP95,
+        unit: 'ms',
+        baseline: { label: `its own p50`, value: r.cpuP50 },
+        ratio: r.p95OverP50,
+      },
+    ];
+    return r.method === 'pdq' ? rows.slice(2) : rows;
+  });
+  writeSummary(values['summary-json'], 'upload', argv, figures);
 }
 
 /** What an upload pipeline runs per upload for one row: decode, hash, variants, lookup. */

@@ -80,6 +80,7 @@ describe('public surface', () => {
       'loadFeatureIndex',
       'loadIndex',
       'loadKnownList',
+      'loadShardedIndex',
       'readHashListFile',
       'saveFeatureIndex',
       'saveIndex',

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errors.js';
+import { ImprintError, invalidArgument } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
 import { MihIndex, type MihIndexOptions } from './mih-index.js';
 import { packHash, wordsFor } from './packed.js';
@@ -39,7 +39,7 @@ export class ShardedIndex<M = unknown> implements HashIndex<M> {
   readonly algorithm: string;
   readonly bits: number;
   readonly defaultMaxDistance: number;
-  readonly #shards: MihIndex<M>[];
+  #shards: MihIndex<M>[];
   readonly #hashWords: number;
   readonly #query: Uint32Array;
   /** Per shard, the global id of each local id (ascending: ids are handed out in order). */
@@ -70,6 +70,65 @@ export class ShardedIndex<M = unknown> implements HashIndex<M> {
   /** Number of shards. */
   get shards(): number {
     return this.#shards.length;
+  }
+
+  /**
+   * @internal The shards and, per shard, the global id of each of its local ids (copies, one per
+   * local id handed out, removed ones included): what a saved index or worker threads need.
+   */
+  parts(): { shards: readonly MihIndex<M>[]; globalIds: Uint32Array[] } {
+    return {
+      shards: this.#shards,
+      globalIds: this.#globalOf.map((g, s) => g.slice(0, this.#localCount[s]!)),
+    };
+  }
+
+  /**
+   * @internal An index from its parts (see {@link ShardedIndex.parts}), as saved: every id from 0
+   * up must be some shard's, each shard's ascending and one per local id it handed out, or
+   * ERR_INDEX_CORRUPT (naming `source`).
+   */
+  static fromParts<M>(
+    shards: readonly MihIndex<M>[],
+    globalIds: readonly Uint32Array[],
+    source = 'a sharded index',
+  ): ShardedIndex<M> {
+    const corrupt = (why: string) =>
+      new ImprintError('ERR_INDEX_CORRUPT', `${source} is damaged: ${why}`, { location: { source } });
+    if (shards.length < 1 || shards.length > MAX_SHARDS || globalIds.length !== shards.length)
+      throw corrupt(`${shards.length} shards and ${globalIds.length} id maps`);
+    const first = shards[0]!;
+    const index = new ShardedIndex<M>({
+      algorithm: first.algorithm,
+      bits: first.bits,
+      defaultMaxDistance: first.defaultMaxDistance,
+      shards: shards.length,
+    });
+    let count = 0;
+    for (const [s, shard] of shards.entries()) {
+      if (shard.algorithm !== first.algorithm || shard.bits !== first.bits)
+        throw corrupt(`shard ${s} holds ${shard.algorithm} (${shard.bits} bits), shard 0 ${first.algorithm}`);
+      if (globalIds[s]!.length !== shard.stats().ids)
+        throw corrupt(`shard ${s} has ${shard.stats().ids} ids but its map ${globalIds[s]!.length}`);
+      count += globalIds[s]!.length;
+    }
+    const shardOf = new Uint8Array(Math.max(256, count)).fill(REMOVED);
+    const seen = new Uint8Array(count);
+    for (const [s, map] of globalIds.entries()) {
+      for (let local = 0; local < map.length; local++) {
+        const id = map[local]!;
+        if (id >= count || seen[id] || (local > 0 && id <= map[local - 1]!))
+          throw corrupt(`shard ${s}'s id map is not a share of the ids 0..${count - 1} in ascending order`);
+        seen[id] = 1;
+      }
+      for (const local of shards[s]!.ids()) shardOf[map[local]!] = s;
+    }
+    index.#shards = [...shards];
+    index.#globalOf = globalIds.map((g) => g.slice());
+    index.#localCount.splice(0, shards.length, ...globalIds.map((g) => g.length));
+    index.#shardOf = shardOf;
+    index.#count = count;
+    return index;
   }
 
   get size(): number {

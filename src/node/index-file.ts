@@ -13,7 +13,9 @@ import {
   withIndexChunks,
 } from '../matching/index-format.js';
 import type { MihIndex } from '../matching/mih-index.js';
+import { ShardedIndex } from '../matching/sharded-index.js';
 import { type AtomicFile, openAtomicFile } from './atomic-file.js';
+import { saveShardedIndex } from './sharded-index-file.js';
 
 // zlib's CRC-32 (Node >= 20.15) is ~20x faster than the portable one; same values.
 const nativeCrc32: Crc32 | undefined =
@@ -38,7 +40,9 @@ export interface SaveIndexOptions {
  * a temporary file in the same directory, flushed to disk, then renamed over `path`. A reader
  * never sees a half-written index; on any error the temporary file is removed and `path` is
  * untouched. The index refuses changes until the returned promise settles. Multi-index tables
- * are saved as built, so loading does not rebuild them.
+ * are saved as built, so loading does not rebuild them. A {@link ShardedIndex} is saved as a
+ * directory at `path` (made if missing; use a new one): one index file per shard, its id maps,
+ * and a manifest written last; load it with `loadShardedIndex` or `ParallelIndex.open`.
  *
  * @example
  * ```ts
@@ -48,10 +52,11 @@ export interface SaveIndexOptions {
  * ```
  */
 export async function saveIndex<M>(
-  index: FlatIndex<M> | MihIndex<M>,
+  index: FlatIndex<M> | MihIndex<M> | ShardedIndex<M>,
   path: string,
   options: SaveIndexOptions = {},
 ): Promise<{ bytes: number }> {
+  if (index instanceof ShardedIndex) return saveShardedIndex(index, path, options);
   if (typeof path !== 'string' || path === '') throw invalidArgument('a file path', 'path', path);
   let file: AtomicFile | undefined;
   try {

@@ -14,3 +14,4 @@ export {
 export { type LoadIndexOptions, loadIndex, type SaveIndexOptions, saveIndex } from './index-file.js';
 export { type KnownListStats, type LoadKnownListOptions, loadKnownList } from './known-list.js';
 export { ParallelIndex, type ParallelIndexOptions } from './parallel-index.js';
+export { loadShardedIndex } from './sharded-index-file.js';

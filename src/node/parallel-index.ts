@@ -9,7 +9,10 @@ import { encodeIndexChunks } from '../matching/index-format.js';
 import type { KernelChoice } from '../matching/kernel.js';
 import type { MihIndex } from '../matching/mih-index.js';
 import { checkIndexHash, packHash, wordsFor } from '../matching/packed.js';
+import { BatchBuilder, KeyList, keyDistance, keyId } from '../matching/results.js';
+import { ShardedIndex } from '../matching/sharded-index.js';
 import type { BatchMatches, QueryOptions } from '../matching/types.js';
+import { readShardedManifest } from './sharded-index-file.js';
 
 /** Options for {@link ParallelIndex.start}. */
 export interface ParallelIndexOptions {
@@ -19,9 +22,17 @@ export interface ParallelIndexOptions {
   kernel?: KernelChoice;
 }
 
+/** @internal One index a worker holds: an encoded image in shared memory, or a file to load. */
+export interface WorkerShard {
+  readonly image?: SharedArrayBuffer;
+  readonly path?: string;
+  /** The index's id of each of this shard's local ids (shared memory); absent: ids as they are. */
+  readonly globalIds?: Uint32Array;
+}
+
 /** @internal What a worker starts with. */
 export interface WorkerStart {
-  readonly image: SharedArrayBuffer;
+  readonly shards: readonly WorkerShard[];
   readonly kernel: KernelChoice;
 }
 
@@ -46,60 +57,113 @@ interface Slot {
 const MIN_CHUNK = 8;
 
 /**
- * `queryBatch` on every core: worker threads that each hold a copy of an index (a snapshot taken
- * at {@link ParallelIndex.start}), each answering a contiguous share of a batch. The answers are
- * exactly the index's own `queryBatch` (same queries, ids, distances and order); resolve ids with
- * the index's `hashOf` and `metadataOf`, and do not change the index while this snapshot is used.
- * Memory: one copy of the index per thread.
+ * `queryBatch` on every core. For a flat or multi-index index, worker threads that each hold a
+ * copy of it (a snapshot taken at {@link ParallelIndex.start}) each answer a contiguous share of
+ * a batch; memory: one copy per thread. For a {@link ShardedIndex}, its shards are spread over
+ * the threads (at most one thread per shard, each shard held by one thread only) and every query
+ * goes to every shard at once; a saved sharded index ({@link ParallelIndex.open}) is loaded by the
+ * workers straight from its files, so the calling thread holds only the id maps (4 bytes a hash).
+ * The answers are exactly the index's own `queryBatch` (same queries, ids, distances and order);
+ * resolve ids with the index's `hashOf` and `metadataOf`, and do not change the index while this
+ * snapshot is used.
  *
  * @example
  * ```ts
  * const parallel = await ParallelIndex.start(index, { threads: 2 });
  * const batch = await parallel.queryBatch(uploadHashes, { maxDistance: 31 });
  * await parallel.close();
+ *
+ * // 10^8 hashes: built once, saved as a directory, loaded by the workers, shards on all cores.
+ * await saveIndex(shardedIndex, 'known-index');
+ * const all = await ParallelIndex.open('known-index', { threads: 4 });
  * ```
  */
 export class ParallelIndex {
   readonly algorithm: string;
   readonly bits: number;
   readonly #slots: Slot[];
+  /** Every query to every worker (each holds some shards), or shares of a batch to each. */
+  readonly #fanOut: boolean;
   #next = 0;
   #closed = false;
 
-  private constructor(algorithm: string, bits: number, slots: Slot[]) {
+  private constructor(algorithm: string, bits: number, slots: Slot[], fanOut: boolean) {
     this.algorithm = algorithm;
     this.bits = bits;
     this.#slots = slots;
+    this.#fanOut = fanOut;
   }
 
-  /** Starts the worker threads, each loading a copy of `index`; resolves when all are ready. */
+  /**
+   * Starts the worker threads, each loading a copy of `index` (or, for a {@link ShardedIndex},
+   * its share of the shards); resolves when all are ready.
+   */
   static async start(
-    index: FlatIndex | MihIndex,
+    index: FlatIndex | MihIndex | ShardedIndex,
     options: ParallelIndexOptions = {},
   ): Promise<ParallelIndex> {
-    const threads = options.threads ?? Math.max(1, availableParallelism());
-    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-      throw invalidArgument('an integer from 1 to 256', 'threads', threads);
-    }
+    const threads = threadsOf(options);
     const kernel = options.kernel ?? 'auto';
-    // The file image once, in memory every worker reads (each decodes its own copy from it).
-    const chunks = encodeIndexChunks(index);
-    const image = new SharedArrayBuffer(chunks.reduce((n, c) => n + c.length, 0));
-    const view = new Uint8Array(image);
-    let at = 0;
-    for (const c of chunks) {
-      view.set(c, at);
-      at += c.length;
+    if (index instanceof ShardedIndex) {
+      const { shards, globalIds } = index.parts();
+      const parts = shards.map((shard, s) => ({
+        image: sharedImage(shard),
+        globalIds: shared(globalIds[s]!),
+      }));
+      return ParallelIndex.#launch(index.algorithm, index.bits, parts, threads, kernel, true);
     }
-    const workerData: WorkerStart = { image, kernel };
+    // The file image once, in memory every worker reads (each decodes its own copy from it).
+    const image = sharedImage(index);
+    return ParallelIndex.#launch(
+      index.algorithm,
+      index.bits,
+      Array.from({ length: threads }, () => ({ image })),
+      threads,
+      kernel,
+      false,
+    );
+  }
+
+  /**
+   * Opens a sharded index saved with `saveIndex(shardedIndex, dir)`: the workers load the shard
+   * files themselves (at most one thread per shard), this thread only the id maps, so a list of
+   * 10^8 hashes answers in one process without a second copy. Errors as `loadShardedIndex`.
+   */
+  static async open(dir: string, options: ParallelIndexOptions = {}): Promise<ParallelIndex> {
+    const threads = threadsOf(options);
+    const manifest = await readShardedManifest(dir);
+    const parts = manifest.files.map((path, s) => ({ path, globalIds: shared(manifest.globalIds[s]!) }));
+    return ParallelIndex.#launch(
+      manifest.algorithm,
+      manifest.bits,
+      parts,
+      threads,
+      options.kernel ?? 'auto',
+      true,
+    );
+  }
+
+  /** One worker per `threads` (at most one per part when fanning out), parts dealt round robin. */
+  static async #launch(
+    algorithm: string,
+    bits: number,
+    parts: readonly WorkerShard[],
+    threads: number,
+    kernel: KernelChoice,
+    fanOut: boolean,
+  ): Promise<ParallelIndex> {
+    const workers = fanOut ? Math.min(threads, parts.length) : threads;
     const slots: Slot[] = [];
     try {
-      for (let t = 0; t < threads; t++) slots.push(await startSlot(workerData));
+      for (let t = 0; t < workers; t++) {
+        const mine = fanOut ? parts.filter((_, s) => s % workers === t) : [parts[t]!];
+        slots.push(await startSlot({ shards: mine, kernel }));
+      }
     } catch (e) {
       await Promise.all(slots.map((s) => s.worker.terminate()));
       throw e;
     }
-    return new ParallelIndex(index.algorithm, index.bits, slots);
+    return new ParallelIndex(algorithm, bits, slots, fanOut);
   }
 
   /** Worker threads answering. */
@@ -117,6 +181,7 @@ export class ParallelIndex {
       packHash(h, words, i * hw);
     });
     const n = hashes.length;
+    if (this.#fanOut) return this.#fanOutBatch(words, n, options);
     const parts = Math.max(1, Math.min(this.#slots.length, Math.floor(n / MIN_CHUNK)));
     const per = Math.ceil(n / parts);
     const jobs: Promise<BatchReply>[] = [];
@@ -150,6 +215,29 @@ export class ParallelIndex {
     return out;
   }
 
+  /** Every query to every worker; each answers for its shards, the answers merged per query. */
+  async #fanOutBatch(words: Uint32Array, n: number, options: QueryOptions): Promise<BatchMatches> {
+    const jobs = this.#slots.map((slot, k) =>
+      send(slot, { id: ++this.#next, words: k === this.#slots.length - 1 ? words : words.slice(), options }),
+    );
+    const replies = await Promise.all(jobs);
+    for (const r of replies) if (r.error) throw new ImprintError(r.error.code, r.error.message);
+    if (replies.length === 1) {
+      const r = replies[0]! as Exclude<BatchReply, { error: object }>;
+      return { length: r.ids.length, queries: r.queries, ids: r.ids, distances: r.distances };
+    }
+    const perQuery = Array.from({ length: n }, () => new KeyList());
+    for (const r of replies) {
+      if (r.error) continue;
+      for (let i = 0; i < r.ids.length; i++) perQuery[r.queries[i]!]!.push(r.ids[i]!, r.distances[i]!);
+    }
+    const out = new BatchBuilder();
+    perQuery.forEach((keys, q) => {
+      for (const key of keys.sorted()) out.push(q, keyId(key), keyDistance(key));
+    });
+    return out.finish();
+  }
+
   /** Stops the worker threads. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -159,6 +247,34 @@ export class ParallelIndex {
   #check(hash: Hash): void {
     checkIndexHash(hash, this.algorithm, this.bits);
   }
+}
+
+function threadsOf(options: ParallelIndexOptions): number {
+  const threads = options.threads ?? Math.max(1, availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw invalidArgument('an integer from 1 to 256', 'threads', threads);
+  }
+  return threads;
+}
+
+/** An index's file image in shared memory, which the workers decode their copies from. */
+function sharedImage(index: FlatIndex | MihIndex): SharedArrayBuffer {
+  const chunks = encodeIndexChunks(index);
+  const image = new SharedArrayBuffer(chunks.reduce((n, c) => n + c.length, 0));
+  const view = new Uint8Array(image);
+  let at = 0;
+  for (const c of chunks) {
+    view.set(c, at);
+    at += c.length;
+  }
+  return image;
+}
+
+/** A copy of `a` in shared memory (posted to a worker without another copy). */
+function shared(a: Uint32Array): Uint32Array {
+  const out = new Uint32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
 }
 
 function send(slot: Slot, job: BatchJob): Promise<BatchReply> {
@@ -202,13 +318,41 @@ function startSlot(workerData: WorkerStart): Promise<Slot> {
   });
 }
 
+/** Flags that take the next argument as their value, when not written `--flag=value`. */
+const LOADER_FLAGS = new Set([
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--conditions',
+  '-C',
+]);
+
+/**
+ * The process's module-loading flags (`--import tsx`, `--conditions`, ...), which a worker needs
+ * to load code as the main thread does. Other flags are left out: V8's (`--expose-gc`) and
+ * process-wide ones are refused in a worker's execArgv (ERR_WORKER_INVALID_EXEC_ARGV).
+ */
+function loaderArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.split('=')[0]!;
+    if (!LOADER_FLAGS.has(name)) continue;
+    out.push(a);
+    if (!a.includes('=') && i + 1 < argv.length) out.push(argv[++i]!);
+  }
+  return out;
+}
+
 /**
  * The worker's entry. Built: `dist/node/parallel-index-worker.js`, beside the chunk that holds
  * this module. From source (tests): the .ts file through tsx.
  */
 function spawn(workerData: WorkerStart): Worker {
   const here = import.meta.url;
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  const execArgv = loaderArgv(process.execArgv);
   if (here.endsWith('.ts')) {
     const entry = new URL('./parallel-index-worker.ts', here).href;
     const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
