@@ -16,6 +16,7 @@ import {
   invalidArgument,
   toImprintError,
 } from '../core/errors.js';
+import { loaderArgv } from '../node/worker-argv.js';
 import type { ImageInput } from './decode.js';
 import { readImageInput } from './decode.js';
 import { type Job, type JobDecodeOptions, type JobInput, type JobResult, runJob } from './jobs.js';
@@ -311,9 +312,9 @@ function abortedError(job: Job, message = 'Aborted'): ImprintError {
 function spawnWorker(lowPriority: boolean): Worker {
   const workerData = { lowPriority };
   const here = import.meta.url;
-  // Workers inherit the process's Node flags; `--input-type` (node --input-type=module -e ...)
-  // is refused for a worker's file entry.
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  // Only the module-loading flags: V8 and process-wide ones (--expose-gc, --input-type) are
+  // refused in a worker's execArgv.
+  const execArgv = loaderArgv(process.execArgv);
   if (here.endsWith('.ts')) {
     const entry = new URL('./worker.ts', here).href;
     const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;

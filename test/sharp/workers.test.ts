@@ -118,6 +118,21 @@ describe('worker pool (built package)', () => {
       message: (error as { message: string }).message,
     });
   });
+
+  it('starts its workers in a process run with flags a worker refuses (--expose-gc)', () => {
+    const script = `
+      import { hashImage } from ${JSON.stringify(join(ROOT, 'dist/sharp/index.js'))};
+      const r = await hashImage(${JSON.stringify(fixture('photos', 'rocket.jpg'))});
+      console.log(r.hashes.pdq.bytes.length);
+    `;
+    const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('32');
+  });
 });
 
 describe('worker priority', () => {
