@@ -19,7 +19,7 @@ import { pdqStableBits, type StableBits } from '../../algorithms/pdq/pdq-stable.
 import type { Hash } from '../../core/hash.js';
 import type { PixelImage } from '../../core/pixels.js';
 import { roundLevel, shrinkBy } from '../../core/raster.js';
-import { lumaPlaneAndCopyWasm } from './wasm/plane-wasm.js';
+import { lumaPlaneAndCopyWasm, reduceRowsWasm } from './wasm/plane-wasm.js';
 
 /**
  * The luma of an image in 1/256ths of a level (PDQ's weights in fixed point), two bytes per pixel,
@@ -415,9 +415,23 @@ export function reduceRows(
 /**
  * {@link reduceRows} for several sets of column taps at once (a whole axis forwards and
  * mirrored), each into its own output: each row is read once, and whole-axis tents share the
- * row's sums of prefix sums.
+ * row's sums of prefix sums. In the WebAssembly kernel where it runs (wasm/plane.wat, `reduce`:
+ * the same doubles, several times faster), else in JS ({@link reduceRowsIntoJs}).
  */
 export function reduceRowsInto(
+  plane: LumaPlane,
+  sets: readonly Taps[],
+  top: number,
+  bottom: number,
+  ceiling: number,
+  outs: readonly Float64Array[],
+): void {
+  if (!reduceRowsWasm(plane, sets, top, bottom, ceiling, outs))
+    reduceRowsIntoJs(plane, sets, top, bottom, ceiling, outs);
+}
+
+/** {@link reduceRowsInto} in JS: the definition the kernel is tested against. */
+export function reduceRowsIntoJs(
   plane: LumaPlane,
   sets: readonly Taps[],
   top: number,

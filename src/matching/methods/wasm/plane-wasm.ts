@@ -41,6 +41,18 @@ interface KernelExports {
     sin: number,
     fill: number,
   ): void;
+  reduce(
+    rows: number,
+    width: number,
+    n: number,
+    flatten: number,
+    flat: number,
+    q: number,
+    needQ: number,
+    sets: number,
+    nsets: number,
+    out: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -160,6 +172,94 @@ export function turnGreyWasm(
   const data = new Uint8Array(k.memory.buffer, dst, width * height).slice();
   if (k.memory.buffer.byteLength > KEEP_BYTES) current = undefined;
   return { width, height, channels: 1, data };
+}
+
+/** Column taps as pdq-views.ts makes them (its `Taps`). */
+interface ColumnTaps {
+  readonly starts: Int32Array;
+  readonly lengths: Int32Array;
+  readonly offsets: Int32Array;
+  readonly weights: Float64Array;
+  readonly tents?: Int32Array;
+  readonly tentScale?: number;
+}
+
+/** Plane bytes copied in per call of `reduce` (a whole number of rows). */
+const REDUCE_CHUNK_BYTES = 128 * 1024;
+
+/**
+ * reduceRowsIntoJs (../pdq-views.ts) in the kernel: the plane's rows [top, bottom) filtered by
+ * each set of column taps into its output, the same doubles (the kernel repeats the JS's f64
+ * operations in its order; the sums of prefix sums are whole numbers below 2^53, held as i64).
+ * False when the kernel cannot run here; the caller then runs the JS. `chunkBytes` is for tests.
+ */
+export function reduceRowsWasm(
+  plane: { readonly width: number; readonly data: Uint16Array },
+  sets: readonly ColumnTaps[],
+  top: number,
+  bottom: number,
+  ceiling: number,
+  outs: readonly Float64Array[],
+  chunkBytes = REDUCE_CHUNK_BYTES,
+): boolean {
+  const { width, data } = plane;
+  // Beyond this width a row's sums of prefix sums could pass 2^53, where the JS's doubles round.
+  if (width > 65536 || bottom <= top) return bottom <= top;
+  const k = kernel();
+  if (!k) return false;
+  const chunkRows = Math.max(1, Math.min(bottom - top, Math.floor(chunkBytes / (width * 2))));
+  const align = (n: number) => Math.ceil(n / 16) * 16;
+  // Layout after SUMS_AT: set descriptors, each set's taps, the sums, the rows, the outputs.
+  let at = SUMS_AT + align(sets.length * 32);
+  const placed = sets.map((t) => {
+    const starts = at;
+    const lengths = starts + 256;
+    const offsets = lengths + 256;
+    const tents = offsets + 256;
+    const weights = tents + 1024;
+    at = align(weights + t.weights.length * 8);
+    return { starts, lengths, offsets, tents: t.tents ? tents : 0, weights };
+  });
+  const q = at;
+  const rowsAt = align(q + (width + 2) * 8);
+  const outAt = align(rowsAt + chunkRows * width * 2);
+  const need = outAt + sets.length * chunkRows * 512;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) {
+    try {
+      k.memory.grow(Math.ceil((need - have) / PAGE));
+    } catch {
+      return false;
+    }
+  }
+  const buffer = k.memory.buffer;
+  const i32 = new Int32Array(buffer);
+  const f64 = new Float64Array(buffer);
+  for (const [n, t] of sets.entries()) {
+    const p = placed[n]!;
+    const d = SUMS_AT + n * 32;
+    i32.set([p.starts, p.lengths, p.offsets, p.weights, p.tents], d / 4);
+    f64[(d + 24) / 8] = t.tentScale ?? 0;
+    i32.set(t.starts, p.starts / 4);
+    i32.set(t.lengths, p.lengths / 4);
+    i32.set(t.offsets, p.offsets / 4);
+    if (t.tents) i32.set(t.tents, p.tents / 4);
+    f64.set(t.weights, p.weights / 8);
+  }
+  const needQ = sets.some((t) => t.tents) ? 1 : 0;
+  const flatten = ceiling < 255 ? 1 : 0;
+  const u16 = new Uint16Array(buffer);
+  for (let y0 = top; y0 < bottom; y0 += chunkRows) {
+    const n = Math.min(chunkRows, bottom - y0);
+    u16.set(data.subarray(y0 * width, (y0 + n) * width), rowsAt / 2);
+    k.reduce(rowsAt, width, n, flatten, ceiling * 256, q, needQ, SUMS_AT, sets.length, outAt);
+    for (let s = 0; s < sets.length; s++) {
+      const from = outAt / 8 + s * n * 64;
+      outs[s]!.set(f64.subarray(from, from + n * 64), (y0 - top) * 64);
+    }
+  }
+  if (buffer.byteLength > KEEP_BYTES) current = undefined;
+  return true;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {

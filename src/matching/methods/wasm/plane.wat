@@ -189,4 +189,125 @@
             (local.set $x (i32.add (local.get $x) (i32.const 1)))
             (br $px)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $row)))))
+        (br $row))))
+  ;; $n plane rows (u16 luma x 256, $w each, at $rows) filtered by sets of 64 column taps, as
+  ;; reduceRowsIntoJs (../pdq-views.ts) filters them: with $flatten, the plane read as whole levels
+  ;; lowered to $flat (ceiling x 256). $q: $w + 2 i64 for the row's sums of prefix sums (whole
+  ;; numbers below 2^53, so each converts exactly to the f64 the JS holds), made when $needQ.
+  ;; A set (32 bytes at $sets + 32 s): i32 pointers to starts, lengths, offsets, weights (f64) and
+  ;; tents (0: none), then its tent scale (f64) at +24. Row y of set s: 64 f64 at
+  ;; $out + (s $n + y) 512. The same f64 operations in the same order as the JS.
+  (func (export "reduce")
+    (param $rows i32) (param $w i32) (param $n i32) (param $flatten i32) (param $flat i32)
+    (param $q i32) (param $needQ i32) (param $sets i32) (param $nsets i32) (param $out i32)
+    (local $y i32) (local $row i32) (local $x i32) (local $sum i32) (local $sums i64) (local $v i32)
+    (local $s i32) (local $d i32) (local $offsets i32) (local $weights i32) (local $tents i32)
+    (local $scale f64) (local $o i32) (local $j i32) (local $t i32)
+    (local $k i32) (local $end i32) (local $at i32) (local $acc f64)
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.ge_s (local.get $y) (local.get $n)))
+        (local.set $row (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 1))))
+        (if (local.get $needQ)
+          (then
+            (local.set $sum (i32.const 0))
+            (local.set $sums (i64.const 0))
+            (i64.store (local.get $q) (i64.const 0))
+            (local.set $x (i32.const 0))
+            (block $qDone
+              (loop $eachX
+                (br_if $qDone (i32.ge_s (local.get $x) (local.get $w)))
+                (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                (i64.store
+                  (i32.add (local.get $q) (i32.shl (i32.add (local.get $x) (i32.const 1)) (i32.const 3)))
+                  (local.get $sums))
+                (local.set $v (i32.load16_u (i32.add (local.get $row) (i32.shl (local.get $x) (i32.const 1)))))
+                (if (local.get $flatten)
+                  (then
+                    (local.set $v
+                      (i32.shl (i32.shr_u (i32.add (local.get $v) (i32.const 128)) (i32.const 8)) (i32.const 8)))
+                    (local.set $v
+                      (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat))))))
+                (local.set $sum (i32.add (local.get $sum) (local.get $v)))
+                (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                (br $eachX)))
+            (i64.store
+              (i32.add (local.get $q) (i32.shl (i32.add (local.get $w) (i32.const 1)) (i32.const 3)))
+              (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))))
+        (local.set $s (i32.const 0))
+        (block $setsDone
+          (loop $eachSet
+            (br_if $setsDone (i32.ge_s (local.get $s) (local.get $nsets)))
+            (local.set $d (i32.add (local.get $sets) (i32.shl (local.get $s) (i32.const 5))))
+            (local.set $offsets (i32.load offset=8 (local.get $d)))
+            (local.set $weights (i32.load offset=12 (local.get $d)))
+            (local.set $tents (i32.load offset=16 (local.get $d)))
+            (local.set $scale (f64.load offset=24 (local.get $d)))
+            (local.set $o
+              (i32.add (local.get $out)
+                (i32.shl (i32.add (i32.mul (local.get $s) (local.get $n)) (local.get $y)) (i32.const 9))))
+            (local.set $j (i32.const 0))
+            (block $tapsDone
+              (loop $eachTap
+                (br_if $tapsDone (i32.ge_s (local.get $j) (i32.const 64)))
+                (local.set $t (i32.add (local.get $tents) (i32.shl (local.get $j) (i32.const 4))))
+                (if (i32.and (i32.ne (local.get $tents) (i32.const 0)) (i32.ge_s (i32.load (local.get $t)) (i32.const 0)))
+                  (then
+                    ;; q[b + d + 2] - q[a + d + 1] - q[b + c + 1] + q[a + c], then x scale / 256
+                    (f64.store (local.get $o)
+                      (f64.div
+                        (f64.mul
+                          (f64.add
+                            (f64.sub
+                              (f64.sub
+                                (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                                  (i32.add (i32.add (i32.load offset=4 (local.get $t)) (i32.load offset=12 (local.get $t))) (i32.const 2))
+                                  (i32.const 3)))))
+                                (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                                  (i32.add (i32.add (i32.load (local.get $t)) (i32.load offset=12 (local.get $t))) (i32.const 1))
+                                  (i32.const 3))))))
+                              (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                                (i32.add (i32.add (i32.load offset=4 (local.get $t)) (i32.load offset=8 (local.get $t))) (i32.const 1))
+                                (i32.const 3))))))
+                            (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                              (i32.add (i32.load (local.get $t)) (i32.load offset=8 (local.get $t)))
+                              (i32.const 3))))))
+                          (local.get $scale))
+                        (f64.const 256))))
+                  (else
+                    (local.set $k (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $j) (i32.const 2)))))
+                    (local.set $end
+                      (i32.add (local.get $k)
+                        (i32.load (i32.add (i32.load offset=4 (local.get $d)) (i32.shl (local.get $j) (i32.const 2))))))
+                    (local.set $at
+                      (i32.add (local.get $row)
+                        (i32.shl (i32.load (i32.add (i32.load (local.get $d)) (i32.shl (local.get $j) (i32.const 2))))
+                          (i32.const 1))))
+                    (local.set $acc (f64.const 0))
+                    (block $wDone
+                      (loop $eachWeight
+                        (br_if $wDone (i32.ge_s (local.get $k) (local.get $end)))
+                        (local.set $v (i32.load16_u (local.get $at)))
+                        (if (local.get $flatten)
+                          (then
+                            (local.set $v
+                              (i32.shl (i32.shr_u (i32.add (local.get $v) (i32.const 128)) (i32.const 8)) (i32.const 8)))
+                            (local.set $v
+                              (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat))))))
+                        (local.set $acc
+                          (f64.add (local.get $acc)
+                            (f64.mul
+                              (f64.load (i32.add (local.get $weights) (i32.shl (local.get $k) (i32.const 3))))
+                              (f64.convert_i32_s (local.get $v)))))
+                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                        (local.set $at (i32.add (local.get $at) (i32.const 2)))
+                        (br $eachWeight)))
+                    (f64.store (local.get $o) (f64.div (local.get $acc) (f64.const 256)))))
+                (local.set $o (i32.add (local.get $o) (i32.const 8)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $eachTap)))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $eachSet)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $eachRow))))
+)
