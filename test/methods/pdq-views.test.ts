@@ -15,7 +15,9 @@ import {
 import {
   type AxisMap,
   axisTaps,
+  blockDctJs,
   blockOf,
+  blockOfJs,
   hashOfBlock,
   LUMA_SCALE,
   lumaPlane,
@@ -26,7 +28,12 @@ import {
   viewHash,
 } from '../../src/matching/methods/pdq-views.js';
 import { DIHEDRAL_VIEWS, ImageVariants } from '../../src/matching/methods/variants.js';
-import { lumaPlaneAndCopyWasm, reduceRowsWasm } from '../../src/matching/methods/wasm/plane-wasm.js';
+import {
+  blockWasm,
+  dctWasm,
+  lumaPlaneAndCopyWasm,
+  reduceRowsWasm,
+} from '../../src/matching/methods/wasm/plane-wasm.js';
 
 // ---- the simple definition: PDQ's pixel work written out on float luma, one step at a time ----
 
@@ -370,6 +377,37 @@ describe('PDQ of views from the luma plane', () => {
         // Bit for bit, and nothing written past the rows.
         for (let s = 0; s < sets.length; s++)
           expect(new Uint8Array(fast[s]!.buffer)).toEqual(new Uint8Array(slow[s]!.buffer));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('the WebAssembly kernel makes the same blocks and DCTs as the JS, bit for bit', () => {
+    const cases = images.chain((image) =>
+      fc.record({
+        image: fc.constant(image),
+        reversed: fc.boolean(),
+        cut: fc.tuple(fc.nat(image.height - 1), fc.nat(image.height - 1)),
+        transposed: fc.boolean(),
+      }),
+    );
+    fc.assert(
+      fc.property(cases, ({ image, reversed, cut, transposed }) => {
+        const plane = lumaPlane(image);
+        const columns = axisTaps(whole(image.width, reversed), image.width);
+        const from = Math.min(...cut);
+        const length = Math.max(...cut) - from + 1;
+        const rows = axisTaps({ kind: 'crop', from, length, reversed }, image.height);
+        const reduced = reduceRows(plane, columns, 0, image.height);
+        const fast = new Float64Array(4096).fill(3);
+        expect(blockWasm(reduced, 0, rows, fast)).toBe(true);
+        const slow = blockOfJs(reduced, 0, rows, new Float64Array(4096));
+        expect(new Uint8Array(fast.buffer)).toEqual(new Uint8Array(slow.buffer));
+        const dct = dctWasm(slow, DCT_MATRIX);
+        const expected = blockDctJs(slow, false);
+        expect(new Uint8Array(dct!.buffer)).toEqual(new Uint8Array(expected.buffer));
+        // And through blockOf / hashOfBlock, transposed or not.
+        expect(hashOfBlock(blockOf(reduced, 0, rows), transposed).dct).toEqual(blockDctJs(slow, transposed));
       }),
       { numRuns: 40 },
     );

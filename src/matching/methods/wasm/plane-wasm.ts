@@ -7,7 +7,6 @@
  * same module turns `derotate`'s grey copies ({@link turnGreyWasm}).
  */
 import type { PixelImage } from '../../../core/pixels.js';
-import { roundLevel } from '../../../core/raster.js';
 import { PLANE_WASM_BASE64 } from './plane-bytes.js';
 
 const PAGE = 65536;
@@ -30,6 +29,17 @@ interface KernelExports {
     colours: number,
     factor: number,
   ): void;
+  block(
+    reduced: number,
+    top: number,
+    starts: number,
+    lengths: number,
+    offsets: number,
+    weights: number,
+    block: number,
+  ): void;
+  dct(block: number, dct: number, half: number, out: number): void;
+  blocks(out: number, width: number, w: number, colours: number, rows: number, factor: number): void;
   turn(
     src: number,
     w: number,
@@ -96,7 +106,8 @@ export function lumaPlaneAndCopyWasm(
   const sumsBytes = width * colours * 4;
   const pixAt = SUMS_AT + Math.ceil(sumsBytes / 16) * 16;
   const lumaAt = pixAt + Math.ceil((chunkRows * rowBytes) / 16) * 16;
-  const need = lumaAt + chunkRows * w * 2;
+  const copyAt = lumaAt + Math.ceil((chunkRows * w * 2) / 16) * 16;
+  const need = copyAt + width * height * colours;
   const have = k.memory.buffer.byteLength;
   if (need > have) {
     try {
@@ -116,7 +127,6 @@ export function lumaPlaneAndCopyWasm(
       ? image.data
       : new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length);
   const luma = into.subarray(0, w * h);
-  const out = new Uint8Array(width * height * colours);
   for (let y0 = 0; y0 < h; y0 += chunkRows) {
     const y1 = Math.min(h, y0 + chunkRows);
     memory.set(data.subarray(y0 * rowBytes, y1 * rowBytes), pixAt);
@@ -124,16 +134,11 @@ export function lumaPlaneAndCopyWasm(
       const rows = Math.min(factor, y1 - by);
       k.rows(pixAt + (by - y0) * rowBytes, lumaAt + (by - y0) * w * 2, w, rows, stride, colours, factor);
       // The row of blocks is complete: its pixels, as shrinkBy rounds them.
-      const oy = by / factor;
-      for (let ox = 0; ox < width; ox++) {
-        const area = rows * (Math.min(w, (ox + 1) * factor) - ox * factor);
-        for (let c = 0; c < colours; c++)
-          out[(oy * width + ox) * colours + c] = roundLevel(sums[ox * colours + c]! / area);
-      }
-      sums.fill(0);
+      k.blocks(copyAt + (by / factor) * width * colours, width, w, colours, rows, factor);
     }
     luma.set(new Uint16Array(buffer, lumaAt, (y1 - y0) * w), y0 * w);
   }
+  const out = memory.slice(copyAt, copyAt + width * height * colours);
   const histogram = new Uint32Array(256);
   for (let v = 0; v < 256; v++)
     histogram[v] = lanes[v]! + lanes[256 + v]! + lanes[512 + v]! + lanes[768 + v]!;
@@ -260,6 +265,79 @@ export function reduceRowsWasm(
   }
   if (buffer.byteLength > KEEP_BYTES) current = undefined;
   return true;
+}
+
+/** Grows the kernel's memory to at least `bytes`; false when the host refuses. */
+function reserve(k: KernelExports, bytes: number): boolean {
+  const have = k.memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  try {
+    k.memory.grow(Math.ceil((bytes - have) / PAGE));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * blockOfJs (../pdq-views.ts) in the kernel: a view's 64x64 block from filtered rows (`reduced`,
+ * 64 per row from plane row `top`) and its row taps, written into `into` (the same doubles), or
+ * false when the kernel cannot run here.
+ */
+export function blockWasm(reduced: Float64Array, top: number, rows: ColumnTaps, into: Float64Array): boolean {
+  const k = kernel();
+  if (!k) return false;
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (let i = 0; i < 64; i++) {
+    if (rows.lengths[i]! === 0) continue;
+    first = Math.min(first, rows.starts[i]!);
+    last = Math.max(last, rows.starts[i]! + rows.lengths[i]!);
+  }
+  if (last === 0) first = top; // no taps: a block of zeros
+  const blockAt = SUMS_AT;
+  const startsAt = blockAt + 32768;
+  const lengthsAt = startsAt + 256;
+  const offsetsAt = lengthsAt + 256;
+  const weightsAt = offsetsAt + 256;
+  const reducedAt = weightsAt + Math.ceil((rows.weights.length * 8) / 16) * 16;
+  const n = Math.max(0, last - first);
+  if (!reserve(k, reducedAt + n * 512)) return false;
+  const buffer = k.memory.buffer;
+  const i32 = new Int32Array(buffer);
+  const f64 = new Float64Array(buffer);
+  i32.set(rows.starts, startsAt / 4);
+  i32.set(rows.lengths, lengthsAt / 4);
+  i32.set(rows.offsets, offsetsAt / 4);
+  f64.set(rows.weights, weightsAt / 8);
+  f64.set(reduced.subarray((first - top) * 64, (first - top + n) * 64), reducedAt / 8);
+  k.block(reducedAt, first, startsAt, lengthsAt, offsetsAt, weightsAt, blockAt);
+  into.set(f64.subarray(blockAt / 8, blockAt / 8 + 4096));
+  if (buffer.byteLength > KEEP_BYTES) current = undefined;
+  return true;
+}
+
+let dctMatrix: Float64Array | undefined;
+
+/**
+ * blockDctJs (../pdq-views.ts) in the kernel: D x block x D^T for PDQ's 16 x 64 DCT matrix `dct`
+ * (the same float32 values), or undefined when the kernel cannot run here.
+ */
+export function dctWasm(block: Float64Array, dct: Float32Array): Float32Array | undefined {
+  const k = kernel();
+  if (!k) return undefined;
+  const blockAt = SUMS_AT;
+  const dctAt = blockAt + 32768;
+  const halfAt = dctAt + 8192;
+  const outAt = halfAt + 8192;
+  if (!reserve(k, outAt + 1024)) return undefined;
+  const buffer = k.memory.buffer;
+  const f64 = new Float64Array(buffer);
+  dctMatrix ??= Float64Array.from(dct);
+  f64.set(block.subarray(0, 4096), blockAt / 8);
+  f64.set(dctMatrix, dctAt / 8);
+  k.dct(blockAt, dctAt, halfAt, outAt);
+  return new Float32Array(buffer, outAt, 256).slice();
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
