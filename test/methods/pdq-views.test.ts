@@ -18,6 +18,8 @@ import {
   blockDctJs,
   blockOf,
   blockOfJs,
+  greyImage,
+  greyImageJs,
   hashOfBlock,
   LUMA_SCALE,
   lumaPlane,
@@ -31,6 +33,7 @@ import { DIHEDRAL_VIEWS, ImageVariants } from '../../src/matching/methods/varian
 import {
   blockWasm,
   dctWasm,
+  greyWasm,
   lumaPlaneAndCopyWasm,
   reduceRowsWasm,
 } from '../../src/matching/methods/wasm/plane-wasm.js';
@@ -410,6 +413,18 @@ describe('PDQ of views from the luma plane', () => {
         expect(hashOfBlock(blockOf(reduced, 0, rows), transposed).dct).toEqual(blockDctJs(slow, transposed));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("the WebAssembly kernel shrinks the plane to derotate's grey copy as the JS does", () => {
+    fc.assert(
+      fc.property(images, fc.integer({ min: 1, max: 40 }), fc.nat(20000), (image, factor, chunkBytes) => {
+        const plane = lumaPlane(image);
+        const expected = greyImageJs(plane, factor);
+        expect(greyWasm(plane, factor, chunkBytes)).toEqual(expected);
+        expect(greyImage(plane, factor)).toEqual(expected);
+      }),
+      { numRuns: 60 },
     );
   });
 

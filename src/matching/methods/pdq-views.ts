@@ -19,7 +19,7 @@ import { pdqStableBits, type StableBits } from '../../algorithms/pdq/pdq-stable.
 import type { Hash } from '../../core/hash.js';
 import type { PixelImage } from '../../core/pixels.js';
 import { roundLevel, shrinkBy } from '../../core/raster.js';
-import { blockWasm, dctWasm, lumaPlaneAndCopyWasm, reduceRowsWasm } from './wasm/plane-wasm.js';
+import { blockWasm, dctWasm, greyWasm, lumaPlaneAndCopyWasm, reduceRowsWasm } from './wasm/plane-wasm.js';
 
 /**
  * The luma of an image in 1/256ths of a level (PDQ's weights in fixed point), two bytes per pixel,
@@ -165,9 +165,15 @@ function histogramOf(values: Uint16Array): Uint32Array {
 
 /**
  * The plane shrunk by a whole factor as a grey image of whole levels (each pixel the average of a
- * block), for the work done on pixels (`derotate`).
+ * block), for the work done on pixels (`derotate`). In the WebAssembly kernel where it runs (the
+ * same values), else in JS ({@link greyImageJs}).
  */
 export function greyImage(plane: LumaPlane, factor: number): PixelImage {
+  return greyWasm(plane, factor) ?? greyImageJs(plane, factor);
+}
+
+/** {@link greyImage} in JS: the definition the kernel is tested against. */
+export function greyImageJs(plane: LumaPlane, factor: number): PixelImage {
   const f = Math.max(1, factor);
   const width = Math.ceil(plane.width / f);
   const height = Math.ceil(plane.height / f);

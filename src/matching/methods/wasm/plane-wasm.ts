@@ -39,6 +39,7 @@ interface KernelExports {
     block: number,
   ): void;
   dct(block: number, dct: number, half: number, out: number): void;
+  grey(rows: number, w: number, n: number, factor: number, width: number, out: number): void;
   blocks(out: number, width: number, w: number, colours: number, rows: number, factor: number): void;
   turn(
     src: number,
@@ -315,6 +316,42 @@ export function blockWasm(reduced: Float64Array, top: number, rows: ColumnTaps, 
   into.set(f64.subarray(blockAt / 8, blockAt / 8 + 4096));
   if (buffer.byteLength > KEEP_BYTES) current = undefined;
   return true;
+}
+
+/**
+ * greyImage (../pdq-views.ts) in the kernel: the plane shrunk by a whole factor as whole levels
+ * (the same values), or undefined when the kernel cannot run here.
+ */
+export function greyWasm(
+  plane: { readonly width: number; readonly height: number; readonly data: Uint16Array },
+  factor: number,
+  chunkBytes = REDUCE_CHUNK_BYTES,
+): { width: number; height: number; channels: 1; data: Uint8Array } | undefined {
+  const f = Math.max(1, factor);
+  const { width: w, height: h, data } = plane;
+  const width = Math.ceil(w / f);
+  const height = Math.ceil(h / f);
+  const k = kernel();
+  if (!k || w * f > 1 << 28) return undefined;
+  // Whole rows of blocks per copy, about `chunkBytes` of plane at a time (for tests: any size).
+  const blockRows = Math.max(1, Math.floor(chunkBytes / (w * f * 2)));
+  const outAt = SUMS_AT;
+  const rowsAt = outAt + Math.ceil((width * height) / 16) * 16;
+  if (!reserve(k, rowsAt + blockRows * f * w * 2)) return undefined;
+  const buffer = k.memory.buffer;
+  const u16 = new Uint16Array(buffer);
+  for (let oy = 0; oy < height; oy += blockRows) {
+    const y0 = oy * f;
+    const y1 = Math.min(h, (oy + blockRows) * f);
+    u16.set(data.subarray(y0 * w, y1 * w), rowsAt / 2);
+    for (let by = y0; by < y1; by += f) {
+      const n = Math.min(f, y1 - by);
+      k.grey(rowsAt + (by - y0) * w * 2, w, n, f, width, outAt + (by / f) * width);
+    }
+  }
+  const out = new Uint8Array(buffer, outAt, width * height).slice();
+  if (buffer.byteLength > KEEP_BYTES) current = undefined;
+  return { width, height, channels: 1, data: out };
 }
 
 let dctMatrix: Float64Array | undefined;

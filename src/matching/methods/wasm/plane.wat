@@ -223,6 +223,45 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $outI (i32.lt_s (local.get $i) (i32.const 16)))))
 
+  ;; One row of greyImage's blocks (../pdq-views.ts): $n plane rows of $w (u16 at $rows) summed over
+  ;; blocks of $f columns, each sum / (pixels x 256) rounded as Math.round rounds and capped at 255,
+  ;; into $width bytes at $out (the same f64 division and rounding as the JS).
+  (func (export "grey")
+    (param $rows i32) (param $w i32) (param $n i32) (param $f i32) (param $width i32) (param $out i32)
+    (local $ox i32) (local $x0 i32) (local $x1 i32) (local $y i32) (local $p i32) (local $end i32)
+    (local $sum i64) (local $v f64) (local $r i32)
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_s (local.get $ox) (local.get $width)))
+        (local.set $x0 (i32.mul (local.get $ox) (local.get $f)))
+        (local.set $x1 (i32.add (local.get $x0) (local.get $f)))
+        (if (i32.gt_s (local.get $x1) (local.get $w)) (then (local.set $x1 (local.get $w))))
+        (local.set $sum (i64.const 0))
+        (local.set $y (i32.const 0))
+        (loop $row
+          (local.set $p
+            (i32.add (local.get $rows)
+              (i32.shl (i32.add (i32.mul (local.get $y) (local.get $w)) (local.get $x0)) (i32.const 1))))
+          (local.set $end (i32.add (local.get $p) (i32.shl (i32.sub (local.get $x1) (local.get $x0)) (i32.const 1))))
+          (loop $px
+            (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (i32.load16_u (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 2)))
+            (br_if $px (i32.lt_u (local.get $p) (local.get $end))))
+          (local.set $y (i32.add (local.get $y) (i32.const 1)))
+          (br_if $row (i32.lt_s (local.get $y) (local.get $n))))
+        (local.set $v
+          (f64.div (f64.convert_i64_u (local.get $sum))
+            (f64.mul
+              (f64.convert_i32_s (i32.mul (local.get $n) (i32.sub (local.get $x1) (local.get $x0))))
+              (f64.const 256))))
+        (local.set $r (i32.trunc_f64_s (f64.add (local.get $v) (f64.const 0.5))))
+        (if (f64.gt (f64.sub (f64.convert_i32_s (local.get $r)) (f64.const 0.5)) (local.get $v))
+          (then (local.set $r (i32.sub (local.get $r) (i32.const 1)))))
+        (if (i32.gt_s (local.get $r) (i32.const 255)) (then (local.set $r (i32.const 255))))
+        (i32.store8 (i32.add (local.get $out) (local.get $ox)) (local.get $r))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $block))))
+
   ;; A grey image ($w x $h at $src) turned as rotateWindow turns one (raster.ts, rotateGrey): the
   ;; centred $width x $height window, the source position stepped along each row by (cos, -sin),
   ;; bilinear, Math.round, $fill outside. The same f64 operations in the same order as the JS.
