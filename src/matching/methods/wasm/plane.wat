@@ -362,36 +362,42 @@
     (local $s i32) (local $d i32) (local $offsets i32) (local $weights i32) (local $tents i32)
     (local $scale f64) (local $o i32) (local $j i32) (local $t i32)
     (local $k i32) (local $end i32) (local $at i32) (local $acc f64)
+    (local $pq i32) (local $pp i32) (local $pend i32)
     (block $rowsDone
       (loop $eachRow
         (br_if $rowsDone (i32.ge_s (local.get $y) (local.get $n)))
         (local.set $row (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 1))))
-        (if (local.get $needQ)
+        (if (i32.and (local.get $needQ) (i32.gt_s (local.get $w) (i32.const 0)))
           (then
+            ;; q[x + 1] = q[x] + (the sum of pixels 0 .. x - 1), pointers stepped (one loop per mode)
             (local.set $sum (i32.const 0))
             (local.set $sums (i64.const 0))
-            (i64.store (local.get $q) (i64.const 0))
-            (local.set $x (i32.const 0))
-            (block $qDone
-              (loop $eachX
-                (br_if $qDone (i32.ge_s (local.get $x) (local.get $w)))
-                (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
-                (i64.store
-                  (i32.add (local.get $q) (i32.shl (i32.add (local.get $x) (i32.const 1)) (i32.const 3)))
-                  (local.get $sums))
-                (local.set $v (i32.load16_u (i32.add (local.get $row) (i32.shl (local.get $x) (i32.const 1)))))
-                (if (local.get $flatten)
-                  (then
-                    (local.set $v
-                      (i32.shl (i32.shr_u (i32.add (local.get $v) (i32.const 128)) (i32.const 8)) (i32.const 8)))
-                    (local.set $v
-                      (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat))))))
-                (local.set $sum (i32.add (local.get $sum) (local.get $v)))
-                (local.set $x (i32.add (local.get $x) (i32.const 1)))
-                (br $eachX)))
-            (i64.store
-              (i32.add (local.get $q) (i32.shl (i32.add (local.get $w) (i32.const 1)) (i32.const 3)))
-              (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))))
+            (local.set $pq (local.get $q))
+            (i64.store (local.get $pq) (i64.const 0))
+            (local.set $pp (local.get $row))
+            (local.set $pend (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 1))))
+            (if (local.get $flatten)
+              (then
+                (loop $eachFlat
+                  (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                  (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
+                  (i64.store (local.get $pq) (local.get $sums))
+                  (local.set $v
+                    (i32.shl (i32.shr_u (i32.add (i32.load16_u (local.get $pp)) (i32.const 128)) (i32.const 8)) (i32.const 8)))
+                  (local.set $sum
+                    (i32.add (local.get $sum)
+                      (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
+                  (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
+                  (br_if $eachFlat (i32.lt_u (local.get $pp) (local.get $pend)))))
+              (else
+                (loop $eachX
+                  (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                  (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
+                  (i64.store (local.get $pq) (local.get $sums))
+                  (local.set $sum (i32.add (local.get $sum) (i32.load16_u (local.get $pp))))
+                  (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
+                  (br_if $eachX (i32.lt_u (local.get $pp) (local.get $pend))))))
+            (i64.store offset=8 (local.get $pq) (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))))
         (local.set $s (i32.const 0))
         (block $setsDone
           (loop $eachSet
