@@ -6,6 +6,7 @@
  *   npm run bench:upload -- [--photos <dir>] [--known 24] [--altered 2] [--unrelated 72]
  *                           [--repeats 2] [--methods pdq,pdq-plus,pdq-max] [--seed 1]
  *                           [--summary-json <file>]
+ *                           [--without derotate]
  *
  * What an upload pipeline does per upload: decode the file, hash it, compute the method's upload
  * variants and look them up in an index built from the known images with
@@ -13,7 +14,9 @@
  * only in what they do per upload). `pdq` is plain PDQ as `imprint match --method pdq` runs it.
  * CPU time is the process's user + system time around each upload (sharp decodes on one thread),
  * not wall time; each upload runs every method in turn, in a rotating order, `--repeats` times,
- * and its cost is the median of those.
+ * and its cost is the median of those. `--without <family,...>` adds a row for the default method
+ * with those upload families left out (what a gate that skipped them on every upload would save at
+ * most; its matches are counted as any row's).
  *
  * Photos: every JPEG/PNG/WebP of at least 1000 px on the shorter side under --photos (default
  * bench/photos, gitignored; when missing, filled from Debian's wallpaper packages with apt-get
@@ -47,7 +50,7 @@ import {
 } from '../src/matching/methods/match.js';
 import { DEFAULT_METHOD, getMethod, METHODS } from '../src/matching/methods/methods.js';
 import type { MatchMethod } from '../src/matching/methods/types.js';
-import { ImageVariants } from '../src/matching/methods/variants.js';
+import { ImageVariants, type VariantFamily } from '../src/matching/methods/variants.js';
 import { MihIndex } from '../src/matching/mih-index.js';
 import type { HashIndex } from '../src/matching/types.js';
 import { decodeImage } from '../src/sharp/decode.js';
@@ -107,6 +110,7 @@ export async function main(argv: string[]): Promise<void> {
       methods: { type: 'string' },
       seed: { type: 'string', default: '1' },
       'summary-json': { type: 'string' },
+      without: { type: 'string' },
     },
   });
   const seed = Number(values.seed);
@@ -136,6 +140,12 @@ export async function main(argv: string[]): Promise<void> {
   const rows = values.methods?.split(',') ?? METHODS.map((m) => m.name);
   if (!rows.includes('pdq')) rows.unshift('pdq');
   const runners = new Map<string, Runner>(rows.map((name) => [name, runnerFor(name, index)]));
+  if (values.without) {
+    const left = values.without.split(',') as VariantFamily[];
+    const name = `${DEFAULT_METHOD} without ${left.join(',')}`;
+    rows.push(name);
+    runners.set(name, runnerFor(DEFAULT_METHOD, index, left));
+  }
   const repeats = Number(values.repeats);
   const cpu = new Map<string, number[][]>(rows.map((r) => [r, uploads.map(() => [])]));
   const wall = new Map<string, number[][]>(rows.map((r) => [r, uploads.map(() => [])]));
@@ -253,7 +263,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** What an upload pipeline runs per upload for one row: decode, hash, variants, lookup. */
-function runnerFor(name: string, index: Known): Runner {
+function runnerFor(name: string, index: Known, without: readonly VariantFamily[] = []): Runner {
   if (name === 'pdq') {
     // `imprint match --method pdq`: the reference's matching, derived entries left out.
     return async (bytes) => {
@@ -262,7 +272,12 @@ function runnerFor(name: string, index: Known): Runner {
       return wholePictureMatches(matches).flatMap((m) => m.metadata);
     };
   }
-  const method: MatchMethod = methodForStored(getMethod(name), storedFamilies(index));
+  const stored = methodForStored(getMethod(name), storedFamilies(index));
+  const method: MatchMethod = {
+    ...stored,
+    queryFamilies: stored.queryFamilies.filter((f) => !without.includes(f)),
+    rules: stored.rules.filter((r) => !without.includes(r.query)),
+  };
   return async (bytes) => {
     const variants = new ImageVariants(await decodeImage(bytes));
     return matchWithMethod(index, method, queryHashesFor(method, variants)).map((m) => m.metadata);
@@ -451,7 +466,7 @@ function kindTable(
   uploads: readonly Upload[],
   cpu: Map<string, number[][]>,
 ): string {
-  const shown = rows.filter((r) => r === 'pdq' || r === DEFAULT_METHOD || r === 'pdq-plus');
+  const shown = rows.filter((r) => r === 'pdq' || r.startsWith(DEFAULT_METHOD) || r === 'pdq-plus');
   const kinds = [...new Set(uploads.map((u) => u.kind))];
   const lines = [
     `Median CPU ms per upload by kind of upload`,

@@ -15,17 +15,28 @@ import {
 import {
   type AxisMap,
   axisTaps,
+  blockDctJs,
   blockOf,
+  blockOfJs,
+  greyImage,
+  greyImageJs,
   hashOfBlock,
   LUMA_SCALE,
   lumaPlane,
   lumaPlaneAndCopy,
   lumaPlaneAndCopyJs,
   reduceRows,
+  reduceRowsIntoJs,
   viewHash,
 } from '../../src/matching/methods/pdq-views.js';
 import { DIHEDRAL_VIEWS, ImageVariants } from '../../src/matching/methods/variants.js';
-import { lumaPlaneAndCopyWasm } from '../../src/matching/methods/wasm/plane-wasm.js';
+import {
+  blockWasm,
+  dctWasm,
+  greyWasm,
+  lumaPlaneAndCopyWasm,
+  reduceRowsWasm,
+} from '../../src/matching/methods/wasm/plane-wasm.js';
 
 // ---- the simple definition: PDQ's pixel work written out on float luma, one step at a time ----
 
@@ -318,6 +329,101 @@ describe('PDQ of views from the luma plane', () => {
           expect(fast!.copy).toEqual(shrinkBy(image, factor));
         },
       ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the WebAssembly kernel filters rows to the same doubles as the JS, in chunks of any size', () => {
+    const axis = (length: number): fc.Arbitrary<AxisMap> =>
+      fc.oneof(
+        fc.boolean().map((reversed) => whole(length, reversed)),
+        fc
+          .tuple(fc.integer({ min: 0, max: length - 1 }), fc.integer({ min: 1, max: length }), fc.boolean())
+          .map(([from, n, reversed]) => ({
+            kind: 'crop' as const,
+            from: Math.min(from, length - n),
+            length: n,
+            reversed,
+          })),
+        fc
+          .tuple(fc.double({ min: 0, max: 0.4, noNaN: true }), fc.double({ min: 0.5, max: 1, noNaN: true }))
+          .map(([from, span]) => ({
+            kind: 'window' as const,
+            from: from * length,
+            span: Math.min(span * length, length - from * length),
+            length: Math.max(1, Math.round(span * length * 0.8)),
+          })),
+        fc
+          .tuple(fc.integer({ min: 0, max: length - 1 }), fc.integer({ min: 0, max: length - 1 }))
+          .map(([a, b]) => ({ kind: 'clamp' as const, from: Math.min(a, b), to: Math.max(a, b), length })),
+      );
+    const cases = images.chain((image) =>
+      fc.record({
+        image: fc.constant(image),
+        maps: fc.array(axis(image.width), { minLength: 1, maxLength: 3 }),
+        rows: fc.tuple(fc.nat(image.height - 1), fc.nat(image.height - 1)),
+        ceiling: fc.oneof(fc.constant(255), fc.integer({ min: 0, max: 254 })),
+        chunkBytes: fc.integer({ min: 1, max: 5000 }),
+      }),
+    );
+    fc.assert(
+      fc.property(cases, ({ image, maps, rows, ceiling, chunkBytes }) => {
+        const plane = lumaPlane(image);
+        const sets = maps.map((m) => axisTaps(m, image.width));
+        const top = Math.min(...rows);
+        const bottom = Math.max(...rows) + 1;
+        const make = () => sets.map(() => new Float64Array((bottom - top) * 64 + 3).fill(-7));
+        const fast = make();
+        const slow = make();
+        expect(reduceRowsWasm(plane, sets, top, bottom, ceiling, fast, chunkBytes)).toBe(true);
+        reduceRowsIntoJs(plane, sets, top, bottom, ceiling, slow);
+        // Bit for bit, and nothing written past the rows.
+        for (let s = 0; s < sets.length; s++)
+          expect(new Uint8Array(fast[s]!.buffer)).toEqual(new Uint8Array(slow[s]!.buffer));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('the WebAssembly kernel makes the same blocks and DCTs as the JS, bit for bit', () => {
+    const cases = images.chain((image) =>
+      fc.record({
+        image: fc.constant(image),
+        reversed: fc.boolean(),
+        cut: fc.tuple(fc.nat(image.height - 1), fc.nat(image.height - 1)),
+        transposed: fc.boolean(),
+      }),
+    );
+    fc.assert(
+      fc.property(cases, ({ image, reversed, cut, transposed }) => {
+        const plane = lumaPlane(image);
+        const columns = axisTaps(whole(image.width, reversed), image.width);
+        const from = Math.min(...cut);
+        const length = Math.max(...cut) - from + 1;
+        const rows = axisTaps({ kind: 'crop', from, length, reversed }, image.height);
+        const reduced = reduceRows(plane, columns, 0, image.height);
+        const fast = new Float64Array(4096).fill(3);
+        expect(blockWasm(reduced, 0, rows, fast)).toBe(true);
+        const slow = blockOfJs(reduced, 0, rows, new Float64Array(4096));
+        expect(new Uint8Array(fast.buffer)).toEqual(new Uint8Array(slow.buffer));
+        const dct = dctWasm(slow, DCT_MATRIX);
+        const expected = blockDctJs(slow, false);
+        expect(new Uint8Array(dct!.buffer)).toEqual(new Uint8Array(expected.buffer));
+        // And through blockOf / hashOfBlock, transposed or not.
+        expect(hashOfBlock(blockOf(reduced, 0, rows), transposed).dct).toEqual(blockDctJs(slow, transposed));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("the WebAssembly kernel shrinks the plane to derotate's grey copy as the JS does", () => {
+    fc.assert(
+      fc.property(images, fc.integer({ min: 1, max: 40 }), fc.nat(20000), (image, factor, chunkBytes) => {
+        const plane = lumaPlane(image);
+        const expected = greyImageJs(plane, factor);
+        expect(greyWasm(plane, factor, chunkBytes)).toEqual(expected);
+        expect(greyImage(plane, factor)).toEqual(expected);
+      }),
       { numRuns: 60 },
     );
   });

@@ -19,7 +19,7 @@ import { pdqStableBits, type StableBits } from '../../algorithms/pdq/pdq-stable.
 import type { Hash } from '../../core/hash.js';
 import type { PixelImage } from '../../core/pixels.js';
 import { roundLevel, shrinkBy } from '../../core/raster.js';
-import { lumaPlaneAndCopyWasm } from './wasm/plane-wasm.js';
+import { blockWasm, dctWasm, greyWasm, lumaPlaneAndCopyWasm, reduceRowsWasm } from './wasm/plane-wasm.js';
 
 /**
  * The luma of an image in 1/256ths of a level (PDQ's weights in fixed point), two bytes per pixel,
@@ -165,9 +165,15 @@ function histogramOf(values: Uint16Array): Uint32Array {
 
 /**
  * The plane shrunk by a whole factor as a grey image of whole levels (each pixel the average of a
- * block), for the work done on pixels (`derotate`).
+ * block), for the work done on pixels (`derotate`). In the WebAssembly kernel where it runs (the
+ * same values), else in JS ({@link greyImageJs}).
  */
 export function greyImage(plane: LumaPlane, factor: number): PixelImage {
+  return greyWasm(plane, factor) ?? greyImageJs(plane, factor);
+}
+
+/** {@link greyImage} in JS: the definition the kernel is tested against. */
+export function greyImageJs(plane: LumaPlane, factor: number): PixelImage {
   const f = Math.max(1, factor);
   const width = Math.ceil(plane.width / f);
   const height = Math.ceil(plane.height / f);
@@ -415,9 +421,23 @@ export function reduceRows(
 /**
  * {@link reduceRows} for several sets of column taps at once (a whole axis forwards and
  * mirrored), each into its own output: each row is read once, and whole-axis tents share the
- * row's sums of prefix sums.
+ * row's sums of prefix sums. In the WebAssembly kernel where it runs (wasm/plane.wat, `reduce`:
+ * the same doubles, several times faster), else in JS ({@link reduceRowsIntoJs}).
  */
 export function reduceRowsInto(
+  plane: LumaPlane,
+  sets: readonly Taps[],
+  top: number,
+  bottom: number,
+  ceiling: number,
+  outs: readonly Float64Array[],
+): void {
+  if (!reduceRowsWasm(plane, sets, top, bottom, ceiling, outs))
+    reduceRowsIntoJs(plane, sets, top, bottom, ceiling, outs);
+}
+
+/** {@link reduceRowsInto} in JS: the definition the kernel is tested against. */
+export function reduceRowsIntoJs(
   plane: LumaPlane,
   sets: readonly Taps[],
   top: number,
@@ -497,8 +517,14 @@ export function tapRange(taps: Taps): [number, number] {
  */
 export function blockOf(reduced: Float64Array, top: number, rows: Taps): Float64Array {
   // One block at a time is alive (each is hashed at once), so they share a buffer: a fresh 32 KB
-  // per view was a third of the collector's work.
-  const block = BLOCK.fill(0);
+  // per view was a third of the collector's work. In the WebAssembly kernel where it runs (the
+  // same doubles), else in JS.
+  return blockWasm(reduced, top, rows, BLOCK) ? BLOCK : blockOfJs(reduced, top, rows, BLOCK);
+}
+
+/** {@link blockOf} in JS (into `into`): the definition the kernel is tested against. */
+export function blockOfJs(reduced: Float64Array, top: number, rows: Taps, into: Float64Array): Float64Array {
+  const block = into.fill(0);
   const { starts, lengths, offsets, weights } = rows;
   for (let i = 0; i < 64; i++) {
     const out = i * 64;
@@ -561,8 +587,21 @@ function blockQuality(block: Float64Array): number {
   return Math.min(100, Math.floor(sum / 90));
 }
 
-/** D * block * D^T for PDQ's 16 x 64 DCT matrix D (no DC row), transposed on request. */
+/**
+ * D * block * D^T for PDQ's 16 x 64 DCT matrix D (no DC row), transposed on request: in the
+ * WebAssembly kernel where it runs (the same float32 values), else in JS.
+ */
 function blockDct(block: Float64Array, transposed: boolean): Float32Array {
+  const fast = dctWasm(block, DCT_MATRIX);
+  if (!fast) return blockDctJs(block, transposed);
+  if (!transposed) return fast;
+  const out = new Float32Array(256);
+  for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) out[j * 16 + i] = fast[i * 16 + j]!;
+  return out;
+}
+
+/** {@link blockDct} in JS: the definition the kernel is tested against. */
+export function blockDctJs(block: Float64Array, transposed: boolean): Float32Array {
   const t = HALF_DCT.fill(0);
   for (let i = 0; i < 16; i++) {
     for (let k = 0; k < 64; k++) {

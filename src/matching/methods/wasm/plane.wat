@@ -104,6 +104,164 @@
         (i32.store (local.get $acc) (i32.add (i32.load (local.get $acc)) (local.get $sa)))
         (local.set $acc (i32.add (local.get $acc) (i32.const 4)))
         (br $block))))
+  ;; The row of blocks just summed ($width blocks of $rows x $f pixels, the last ones cut at $w) as
+  ;; the copy's pixels at $out ($colours bytes each), each sum / area rounded as Math.round rounds
+  ;; (roundLevel, raster.ts: the same f64 division and rounding); the sums are zeroed for the next.
+  (func (export "blocks")
+    (param $out i32) (param $width i32) (param $w i32) (param $colours i32) (param $rows i32) (param $f i32)
+    (local $ox i32) (local $c i32) (local $at i32) (local $area f64) (local $v f64) (local $r i32) (local $end i32)
+    (local.set $at (i32.const 4096))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_s (local.get $ox) (local.get $width)))
+        (local.set $end (i32.mul (i32.add (local.get $ox) (i32.const 1)) (local.get $f)))
+        (if (i32.gt_s (local.get $end) (local.get $w)) (then (local.set $end (local.get $w))))
+        (local.set $area
+          (f64.convert_i32_s
+            (i32.mul (local.get $rows) (i32.sub (local.get $end) (i32.mul (local.get $ox) (local.get $f))))))
+        (local.set $c (i32.const 0))
+        (loop $colour
+          (local.set $v (f64.div (f64.convert_i32_u (i32.load (local.get $at))) (local.get $area)))
+          (local.set $r (i32.trunc_f64_s (f64.add (local.get $v) (f64.const 0.5))))
+          (if (f64.gt (f64.sub (f64.convert_i32_s (local.get $r)) (f64.const 0.5)) (local.get $v))
+            (then (local.set $r (i32.sub (local.get $r) (i32.const 1)))))
+          (i32.store8 (local.get $out) (local.get $r))
+          (i32.store (local.get $at) (i32.const 0))
+          (local.set $at (i32.add (local.get $at) (i32.const 4)))
+          (local.set $out (i32.add (local.get $out) (i32.const 1)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br_if $colour (i32.lt_s (local.get $c) (local.get $colours))))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $block))))
+
+  ;; A view's 64x64 block (f64, row-major, at $block) from rows filtered by `reduce` ($reduced, 64
+  ;; f64 per row, the first being plane row $top) and the view's 64 row taps ($starts, $lengths,
+  ;; $offsets: i32; $weights: f64), as blockOf (../pdq-views.ts) makes it: the same f64 operations
+  ;; in the same order (each output summed over its taps in turn, from 0).
+  (func (export "block")
+    (param $reduced i32) (param $top i32) (param $starts i32) (param $lengths i32) (param $offsets i32)
+    (param $weights i32) (param $block i32)
+    (local $i i32) (local $t i32) (local $n i32) (local $w f64) (local $from i32) (local $out i32) (local $j i32)
+    (memory.fill (local.get $block) (i32.const 0) (i32.const 32768))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.ge_s (local.get $i) (i32.const 64)))
+        (local.set $out (i32.add (local.get $block) (i32.shl (local.get $i) (i32.const 9))))
+        (local.set $n (i32.load (i32.add (local.get $lengths) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $t (i32.const 0))
+        (block $tapsDone
+          (loop $eachTap
+            (br_if $tapsDone (i32.ge_s (local.get $t) (local.get $n)))
+            (local.set $w
+              (f64.load
+                (i32.add (local.get $weights)
+                  (i32.shl
+                    (i32.add (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $i) (i32.const 2)))) (local.get $t))
+                    (i32.const 3)))))
+            (local.set $from
+              (i32.add (local.get $reduced)
+                (i32.shl
+                  (i32.sub
+                    (i32.add (i32.load (i32.add (local.get $starts) (i32.shl (local.get $i) (i32.const 2)))) (local.get $t))
+                    (local.get $top))
+                  (i32.const 9))))
+            (local.set $j (i32.const 0))
+            (loop $eachColumn
+              (f64.store (i32.add (local.get $out) (local.get $j))
+                (f64.add (f64.load (i32.add (local.get $out) (local.get $j)))
+                  (f64.mul (local.get $w) (f64.load (i32.add (local.get $from) (local.get $j))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 8)))
+              (br_if $eachColumn (i32.lt_s (local.get $j) (i32.const 512))))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $eachTap)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $eachRow))))
+
+  ;; D x block x D^T for PDQ's 16 x 64 DCT matrix ($dct, f64), as blockDct (../pdq-views.ts)
+  ;; computes it: $half (16 x 64 f64) = D x block summed over k in turn, then each of the 256 outputs
+  ;; summed over k in turn from 0 and rounded to f32 at $out (row-major).
+  (func (export "dct") (param $block i32) (param $dct i32) (param $half i32) (param $out i32)
+    (local $i i32) (local $k i32) (local $j i32) (local $d f64) (local $row i32) (local $h i32) (local $sum f64)
+    (memory.fill (local.get $half) (i32.const 0) (i32.const 8192))
+    (loop $eachI
+      (local.set $h (i32.add (local.get $half) (i32.shl (local.get $i) (i32.const 9))))
+      (local.set $k (i32.const 0))
+      (loop $eachK
+        (local.set $d
+          (f64.load (i32.add (local.get $dct) (i32.shl (i32.add (i32.shl (local.get $i) (i32.const 6)) (local.get $k)) (i32.const 3)))))
+        (local.set $row (i32.add (local.get $block) (i32.shl (local.get $k) (i32.const 9))))
+        (local.set $j (i32.const 0))
+        (loop $eachJ
+          (f64.store (i32.add (local.get $h) (local.get $j))
+            (f64.add (f64.load (i32.add (local.get $h) (local.get $j)))
+              (f64.mul (local.get $d) (f64.load (i32.add (local.get $row) (local.get $j))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 8)))
+          (br_if $eachJ (i32.lt_s (local.get $j) (i32.const 512))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $eachK (i32.lt_s (local.get $k) (i32.const 64))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $eachI (i32.lt_s (local.get $i) (i32.const 16))))
+    (local.set $i (i32.const 0))
+    (loop $outI
+      (local.set $j (i32.const 0))
+      (loop $outJ
+        (local.set $sum (f64.const 0))
+        (local.set $k (i32.const 0))
+        (loop $sumK
+          (local.set $sum
+            (f64.add (local.get $sum)
+              (f64.mul
+                (f64.load (i32.add (local.get $half) (i32.shl (i32.add (i32.shl (local.get $i) (i32.const 6)) (local.get $k)) (i32.const 3))))
+                (f64.load (i32.add (local.get $dct) (i32.shl (i32.add (i32.shl (local.get $j) (i32.const 6)) (local.get $k)) (i32.const 3)))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $sumK (i32.lt_s (local.get $k) (i32.const 64))))
+        (f32.store
+          (i32.add (local.get $out) (i32.shl (i32.add (i32.shl (local.get $i) (i32.const 4)) (local.get $j)) (i32.const 2)))
+          (f32.demote_f64 (local.get $sum)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $outJ (i32.lt_s (local.get $j) (i32.const 16))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outI (i32.lt_s (local.get $i) (i32.const 16)))))
+
+  ;; One row of greyImage's blocks (../pdq-views.ts): $n plane rows of $w (u16 at $rows) summed over
+  ;; blocks of $f columns, each sum / (pixels x 256) rounded as Math.round rounds and capped at 255,
+  ;; into $width bytes at $out (the same f64 division and rounding as the JS).
+  (func (export "grey")
+    (param $rows i32) (param $w i32) (param $n i32) (param $f i32) (param $width i32) (param $out i32)
+    (local $ox i32) (local $x0 i32) (local $x1 i32) (local $y i32) (local $p i32) (local $end i32)
+    (local $sum i64) (local $v f64) (local $r i32)
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_s (local.get $ox) (local.get $width)))
+        (local.set $x0 (i32.mul (local.get $ox) (local.get $f)))
+        (local.set $x1 (i32.add (local.get $x0) (local.get $f)))
+        (if (i32.gt_s (local.get $x1) (local.get $w)) (then (local.set $x1 (local.get $w))))
+        (local.set $sum (i64.const 0))
+        (local.set $y (i32.const 0))
+        (loop $row
+          (local.set $p
+            (i32.add (local.get $rows)
+              (i32.shl (i32.add (i32.mul (local.get $y) (local.get $w)) (local.get $x0)) (i32.const 1))))
+          (local.set $end (i32.add (local.get $p) (i32.shl (i32.sub (local.get $x1) (local.get $x0)) (i32.const 1))))
+          (loop $px
+            (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (i32.load16_u (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 2)))
+            (br_if $px (i32.lt_u (local.get $p) (local.get $end))))
+          (local.set $y (i32.add (local.get $y) (i32.const 1)))
+          (br_if $row (i32.lt_s (local.get $y) (local.get $n))))
+        (local.set $v
+          (f64.div (f64.convert_i64_u (local.get $sum))
+            (f64.mul
+              (f64.convert_i32_s (i32.mul (local.get $n) (i32.sub (local.get $x1) (local.get $x0))))
+              (f64.const 256))))
+        (local.set $r (i32.trunc_f64_s (f64.add (local.get $v) (f64.const 0.5))))
+        (if (f64.gt (f64.sub (f64.convert_i32_s (local.get $r)) (f64.const 0.5)) (local.get $v))
+          (then (local.set $r (i32.sub (local.get $r) (i32.const 1)))))
+        (if (i32.gt_s (local.get $r) (i32.const 255)) (then (local.set $r (i32.const 255))))
+        (i32.store8 (i32.add (local.get $out) (local.get $ox)) (local.get $r))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $block))))
+
   ;; A grey image ($w x $h at $src) turned as rotateWindow turns one (raster.ts, rotateGrey): the
   ;; centred $width x $height window, the source position stepped along each row by (cos, -sin),
   ;; bilinear, Math.round, $fill outside. The same f64 operations in the same order as the JS.
@@ -189,4 +347,131 @@
             (local.set $x (i32.add (local.get $x) (i32.const 1)))
             (br $px)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br $row)))))
+        (br $row))))
+  ;; $n plane rows (u16 luma x 256, $w each, at $rows) filtered by sets of 64 column taps, as
+  ;; reduceRowsIntoJs (../pdq-views.ts) filters them: with $flatten, the plane read as whole levels
+  ;; lowered to $flat (ceiling x 256). $q: $w + 2 i64 for the row's sums of prefix sums (whole
+  ;; numbers below 2^53, so each converts exactly to the f64 the JS holds), made when $needQ.
+  ;; A set (32 bytes at $sets + 32 s): i32 pointers to starts, lengths, offsets, weights (f64) and
+  ;; tents (0: none), then its tent scale (f64) at +24. Row y of set s: 64 f64 at
+  ;; $out + (s $n + y) 512. The same f64 operations in the same order as the JS.
+  (func (export "reduce")
+    (param $rows i32) (param $w i32) (param $n i32) (param $flatten i32) (param $flat i32)
+    (param $q i32) (param $needQ i32) (param $sets i32) (param $nsets i32) (param $out i32)
+    (local $y i32) (local $row i32) (local $x i32) (local $sum i32) (local $sums i64) (local $v i32)
+    (local $s i32) (local $d i32) (local $offsets i32) (local $weights i32) (local $tents i32)
+    (local $scale f64) (local $o i32) (local $j i32) (local $t i32)
+    (local $k i32) (local $end i32) (local $at i32) (local $acc f64)
+    (local $pq i32) (local $pp i32) (local $pend i32)
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.ge_s (local.get $y) (local.get $n)))
+        (local.set $row (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 1))))
+        (if (i32.and (local.get $needQ) (i32.gt_s (local.get $w) (i32.const 0)))
+          (then
+            ;; q[x + 1] = q[x] + (the sum of pixels 0 .. x - 1), pointers stepped (one loop per mode)
+            (local.set $sum (i32.const 0))
+            (local.set $sums (i64.const 0))
+            (local.set $pq (local.get $q))
+            (i64.store (local.get $pq) (i64.const 0))
+            (local.set $pp (local.get $row))
+            (local.set $pend (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 1))))
+            (if (local.get $flatten)
+              (then
+                (loop $eachFlat
+                  (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                  (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
+                  (i64.store (local.get $pq) (local.get $sums))
+                  (local.set $v
+                    (i32.shl (i32.shr_u (i32.add (i32.load16_u (local.get $pp)) (i32.const 128)) (i32.const 8)) (i32.const 8)))
+                  (local.set $sum
+                    (i32.add (local.get $sum)
+                      (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
+                  (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
+                  (br_if $eachFlat (i32.lt_u (local.get $pp) (local.get $pend)))))
+              (else
+                (loop $eachX
+                  (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                  (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
+                  (i64.store (local.get $pq) (local.get $sums))
+                  (local.set $sum (i32.add (local.get $sum) (i32.load16_u (local.get $pp))))
+                  (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
+                  (br_if $eachX (i32.lt_u (local.get $pp) (local.get $pend))))))
+            (i64.store offset=8 (local.get $pq) (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))))
+        (local.set $s (i32.const 0))
+        (block $setsDone
+          (loop $eachSet
+            (br_if $setsDone (i32.ge_s (local.get $s) (local.get $nsets)))
+            (local.set $d (i32.add (local.get $sets) (i32.shl (local.get $s) (i32.const 5))))
+            (local.set $offsets (i32.load offset=8 (local.get $d)))
+            (local.set $weights (i32.load offset=12 (local.get $d)))
+            (local.set $tents (i32.load offset=16 (local.get $d)))
+            (local.set $scale (f64.load offset=24 (local.get $d)))
+            (local.set $o
+              (i32.add (local.get $out)
+                (i32.shl (i32.add (i32.mul (local.get $s) (local.get $n)) (local.get $y)) (i32.const 9))))
+            (local.set $j (i32.const 0))
+            (block $tapsDone
+              (loop $eachTap
+                (br_if $tapsDone (i32.ge_s (local.get $j) (i32.const 64)))
+                (local.set $t (i32.add (local.get $tents) (i32.shl (local.get $j) (i32.const 4))))
+                (if (i32.and (i32.ne (local.get $tents) (i32.const 0)) (i32.ge_s (i32.load (local.get $t)) (i32.const 0)))
+                  (then
+                    ;; q[b + d + 2] - q[a + d + 1] - q[b + c + 1] + q[a + c], then x scale / 256
+                    (f64.store (local.get $o)
+                      (f64.div
+                        (f64.mul
+                          (f64.add
+                            (f64.sub
+                              (f64.sub
+                                (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                                  (i32.add (i32.add (i32.load offset=4 (local.get $t)) (i32.load offset=12 (local.get $t))) (i32.const 2))
+                                  (i32.const 3)))))
+                                (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                                  (i32.add (i32.add (i32.load (local.get $t)) (i32.load offset=12 (local.get $t))) (i32.const 1))
+                                  (i32.const 3))))))
+                              (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                                (i32.add (i32.add (i32.load offset=4 (local.get $t)) (i32.load offset=8 (local.get $t))) (i32.const 1))
+                                (i32.const 3))))))
+                            (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                              (i32.add (i32.load (local.get $t)) (i32.load offset=8 (local.get $t)))
+                              (i32.const 3))))))
+                          (local.get $scale))
+                        (f64.const 256))))
+                  (else
+                    (local.set $k (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $j) (i32.const 2)))))
+                    (local.set $end
+                      (i32.add (local.get $k)
+                        (i32.load (i32.add (i32.load offset=4 (local.get $d)) (i32.shl (local.get $j) (i32.const 2))))))
+                    (local.set $at
+                      (i32.add (local.get $row)
+                        (i32.shl (i32.load (i32.add (i32.load (local.get $d)) (i32.shl (local.get $j) (i32.const 2))))
+                          (i32.const 1))))
+                    (local.set $acc (f64.const 0))
+                    (block $wDone
+                      (loop $eachWeight
+                        (br_if $wDone (i32.ge_s (local.get $k) (local.get $end)))
+                        (local.set $v (i32.load16_u (local.get $at)))
+                        (if (local.get $flatten)
+                          (then
+                            (local.set $v
+                              (i32.shl (i32.shr_u (i32.add (local.get $v) (i32.const 128)) (i32.const 8)) (i32.const 8)))
+                            (local.set $v
+                              (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat))))))
+                        (local.set $acc
+                          (f64.add (local.get $acc)
+                            (f64.mul
+                              (f64.load (i32.add (local.get $weights) (i32.shl (local.get $k) (i32.const 3))))
+                              (f64.convert_i32_s (local.get $v)))))
+                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                        (local.set $at (i32.add (local.get $at) (i32.const 2)))
+                        (br $eachWeight)))
+                    (f64.store (local.get $o) (f64.div (local.get $acc) (f64.const 256)))))
+                (local.set $o (i32.add (local.get $o) (i32.const 8)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $eachTap)))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $eachSet)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $eachRow))))
+)
