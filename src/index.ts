@@ -25,7 +25,7 @@ export {
   phashAlgorithm,
   whashAlgorithm,
 } from './algorithms/imagehash/algorithms.js';
-export { type ColorHashOptions, colorHash } from './algorithms/imagehash/colorhash.js';
+export { type ColorhashOptions, colorhash } from './algorithms/imagehash/colorhash.js';
 export type { HashSizeOptions } from './algorithms/imagehash/common.js';
 export {
   type CropResistantMatchOptions,
@@ -121,7 +121,7 @@ export {
   indexFileInfo,
   type LoadedIndex,
 } from './matching/index-format.js';
-export { type KernelChoice, wasmKernelAvailable } from './matching/kernel.js';
+export { type KernelChoice, matchWasmAvailable } from './matching/kernel.js';
 export type { MihLayout, Substring } from './matching/layout.js';
 export { type MatchOptions, type MatchResult, matchHash } from './matching/match.js';
 export {

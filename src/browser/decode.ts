@@ -30,7 +30,7 @@ export interface BrowserDecodeOptions {
   tolerateCorrupt?: boolean;
   /** Abort the load (ERR_ABORTED). */
   signal?: AbortSignal;
-  /** Name for error messages (`hashFile` passes the file name). */
+  /** Name for error messages (`hashBlob` passes a File's name). */
   source?: string;
 }
 

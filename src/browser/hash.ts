@@ -11,7 +11,7 @@ import { readBitmapPixels } from './read-pixels.js';
 /** Which hashes to compute (as in `computeHashes`), and whether the pixels are grey. */
 export interface BrowserHashRequest extends HashRequest, RgbaOptions {}
 
-/** Options for {@link hashBlob} and {@link hashFile}. */
+/** Options for {@link hashBlob}. */
 export interface BrowserHashOptions extends BrowserDecodeOptions, HashRequest {}
 
 /** The hashes of an image plus whether its pixels were read exactly. */
@@ -64,18 +64,23 @@ export function hashBitmap(bitmap: ImageBitmap, options: BrowserHashRequest = {}
  * Decodes an image file in the browser (page or worker) and computes every requested hash (PDQ by
  * default), with the same pixels and results as `hashImage` in `imprint/sharp`: ICC profiles and
  * EXIF orientation are not applied (`autoOrient: true` applies the orientation), grey files are
- * hashed from their grey channel. Nothing leaves the device.
+ * hashed from their grey channel. Nothing leaves the device. A `File` (from `<input type="file">`
+ * or drag and drop) is a Blob: errors name it unless `source` says otherwise.
  *
  * @example
  * ```ts
  * const { hashes } = await hashBlob(blob, { algorithms: ['pdq', 'sha256'] });
  * console.log(hashToHex(hashes.pdq!), hashes.pdq!.quality);
+ * for (const file of input.files ?? []) console.log(file.name, hashToHex((await hashBlob(file)).hashes.pdq!));
  * ```
  */
 export async function hashBlob(
   blob: Blob,
   options: BrowserHashOptions = {},
 ): Promise<BrowserImageHashResult> {
+  if (options.source === undefined && typeof File === 'function' && blob instanceof File) {
+    options = { ...options, source: blob.name };
+  }
   const image = await decodeBlob(blob, options);
   let computed: ImageHashes;
   try {
@@ -91,18 +96,4 @@ export async function hashBlob(
     orientation: image.orientation,
     exactPixels: image.exactPixels,
   };
-}
-
-/**
- * {@link hashBlob} for a `File` (from `<input type="file">` or drag and drop); errors name the file.
- *
- * @example
- * ```ts
- * input.onchange = async () => {
- *   for (const file of input.files!) console.log(file.name, hashToHex((await hashFile(file)).hashes.pdq!));
- * };
- * ```
- */
-export function hashFile(file: File, options: BrowserHashOptions = {}): Promise<BrowserImageHashResult> {
-  return hashBlob(file, { source: file.name, ...options });
 }

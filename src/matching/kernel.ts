@@ -120,8 +120,16 @@ function wasmModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** True when the WebAssembly kernel can run here. */
-export function wasmKernelAvailable(): boolean {
+/**
+ * True when the matching kernel's WebAssembly can run here (otherwise indexes scan with plain JS,
+ * with the same results, slower).
+ *
+ * @example
+ * ```ts
+ * if (!matchWasmAvailable()) console.warn('matching runs without WebAssembly here: slower');
+ * ```
+ */
+export function matchWasmAvailable(): boolean {
   return wasmModule() !== null;
 }
 

@@ -11,8 +11,8 @@ import {
   COLORHASH_BINS,
   COLORHASH_DEFAULT_BINBITS,
   checkBinbits,
-  colorHash,
-  colorHashName,
+  colorhash,
+  colorhashName,
 } from './colorhash.js';
 import { checkHashSize, sizedName } from './common.js';
 import { DHASH_DEFAULT_SIZE, differenceHash, differenceHashVertical } from './dhash.js';
@@ -140,7 +140,7 @@ export function whashAlgorithm(hashSize = WHASH_DEFAULT_SIZE): Algorithm {
       defaultSize: WHASH_DEFAULT_SIZE,
       threshold: 'whash',
       powerOfTwo: true,
-      note: ' (see the README on ties)',
+      note: ' (ties: docs/compatibility-and-thresholds.md, "whash and ties")',
     },
     hashSize,
   );
@@ -158,14 +158,14 @@ export function whashAlgorithm(hashSize = WHASH_DEFAULT_SIZE): Algorithm {
 export function colorhashAlgorithm(binbits = COLORHASH_DEFAULT_BINBITS): Algorithm {
   checkBinbits(binbits);
   const bits = COLORHASH_BINS * binbits;
-  const name = colorHashName(binbits);
+  const name = colorhashName(binbits);
   return {
     name,
     bits,
     defaultThreshold: Math.max(1, threshold('colorhash', bits)),
     kind: 'perceptual',
     description: `Colour histogram hash, ${bits}-bit, bit-exact with Python imagehash 4.3 colorhash(binbits=${binbits})`,
-    hashPixels: (image) => colorHash(image, { binbits }),
+    hashPixels: (image) => colorhash(image, { binbits }),
   };
 }
 
