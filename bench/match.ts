@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
       methods,
       budgetMs,
       naiveDistance,
-      onProgress: progress,
+      log: progress,
     });
     process.stdout.write(`\n${formatMatchTable(results)}\n`);
     all.push(...results);

@@ -70,6 +70,7 @@ export {
 } from './core/errors.js';
 export { type Hash, hammingDistance, hashEquals, hashFromHex, hashToHex } from './core/hash.js';
 export type { PixelImage } from './core/pixels.js';
+export type { Progress, ProgressCallback } from './core/progress.js';
 export { decodeFeatureIndex, encodeFeatureIndex, FEATURES_VERSION } from './features/encode.js';
 export { extractLocalFeatures, type FeatureOptions, type LocalFeatures } from './features/extract.js';
 export {

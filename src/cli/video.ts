@@ -157,11 +157,7 @@ async function hashVideos(
       frames = await hashVideo(resolve(io.cwd, input), {
         ...hashOptions,
         onProgress: (p) =>
-          progress.update(
-            Math.floor(p.timestamp),
-            0,
-            p.duration === undefined ? undefined : Math.ceil(p.duration),
-          ),
+          progress.update(Math.floor(p.done), 0, p.total === undefined ? undefined : Math.ceil(p.total)),
       });
     } catch (err) {
       progress.clear();

@@ -41,7 +41,8 @@ export interface MatchBenchOptions {
   readonly tmpDir?: string;
   /** The baseline's distance function (default: a copy of npm `hamming-distance` 1.0.0's algorithm). */
   readonly naiveDistance?: (a: string, b: string) => number;
-  readonly onProgress?: (line: string) => void;
+  /** Log lines as steps finish (for stderr). */
+  readonly log?: (line: string) => void;
 }
 
 /** One method's figures; `null` where a figure does not apply. */
@@ -207,7 +208,7 @@ export async function runMatchBenchmark(
   const radius = options.radius;
   const methods = options.methods ?? MATCH_BENCH_METHODS;
   const budget = options.budgetMs ?? 5000;
-  const log = options.onProgress ?? (() => {});
+  const log = options.log ?? (() => {});
   const dir = options.tmpDir ?? (await mkdtemp(join(tmpdir(), 'imprint-bench-')));
   const queries: Hash[] = [];
   for (let i = 0; i < qCount; i++) queries.push(unpackHash('bench', bits, data.queries, i * hw));

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImprintError } from '../../src/core/errors.js';
 import { hashToHex } from '../../src/core/hash.js';
-import { type BatchProgress, type FileResult, hashFiles, mapFiles } from '../../src/sharp/batch.js';
+import type { Progress } from '../../src/core/progress.js';
+import { type FileResult, hashFiles, mapFiles } from '../../src/sharp/batch.js';
 import { hashImage } from '../../src/sharp/hash-image.js';
 import { fixture } from '../helpers.js';
 
@@ -24,7 +25,7 @@ async function collect(gen: AsyncIterable<FileResult>): Promise<FileResult[]> {
 
 describe('hashFiles', () => {
   it('goes on past bad files, reports each with its code, and keeps input order', async () => {
-    const progress: BatchProgress[] = [];
+    const progress: Progress[] = [];
     const results = await collect(hashFiles(paths, { concurrency: 3, onProgress: (p) => progress.push(p) }));
     expect(results.map((r) => r.path)).toEqual(paths);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
@@ -35,7 +36,8 @@ describe('hashFiles', () => {
       'ERR_IMAGE_CORRUPT',
       'ok',
     ]);
-    expect(progress.at(-1)).toEqual(expect.objectContaining({ done: 6, failed: 3, total: 6 }));
+    expect(progress.at(-1)).toEqual(expect.objectContaining({ phase: 'hashing', done: 6, failed: 3, total: 6 }));
+    expect(progress.map((p) => p.path).sort()).toEqual([...paths].sort());
   });
 
   it('gives the same hashes as hashing one file at a time, at any concurrency', async () => {

@@ -84,7 +84,7 @@ export async function runBenchHash(args: string[], io: CliIo): Promise<number> {
     cores,
     repeats,
     minMs,
-    onProgress: (line) => io.stderr.write(`  ${line}\n`),
+    log: (line) => io.stderr.write(`  ${line}\n`),
   });
   if (values.json) {
     for (const line of jsonLines(report)) await writeLine(io.stdout, line);

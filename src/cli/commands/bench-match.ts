@@ -61,7 +61,7 @@ export async function runBenchMatch(args: string[], io: CliIo): Promise<number> 
     radius,
     methods: methods as MatchBenchMethod[],
     budgetMs,
-    onProgress: (line) => io.stderr.write(`  ${line}\n`),
+    log: (line) => io.stderr.write(`  ${line}\n`),
   });
   if (io.signal.aborted) return EXIT.INTERRUPTED;
   if (values.json) {

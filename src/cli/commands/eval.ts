@@ -104,7 +104,7 @@ const evalCommand: Command = {
         ? {}
         : { knownRecords: resolve(io.cwd, values['known-records']) }),
       ...(values.related === undefined ? {} : { relatedKey: relatedKeyOf(values.related) }),
-      onProgress: (p, done, total) => {
+      onProgress: ({ phase: p, done, total }) => {
         if (p !== phase) {
           bar.clear();
           bar = new Progress(io.stderr, io.stderrIsTTY, `eval: ${p}`);
