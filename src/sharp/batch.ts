@@ -4,7 +4,7 @@ import type { ProgressCallback } from '../core/progress.js';
 import { type HashImageOptions, hashImage, type ImageHashResult } from './hash-image.js';
 
 /** Options for {@link hashFiles}. */
-export interface HashFilesOptions extends HashImageOptions {
+export interface HashFilesOptions<A extends string = string> extends HashImageOptions<A> {
   /** Files decoded at once. Default: the number of CPU cores + 1 (decoding runs in libvips' threads). */
   concurrency?: number;
   /**
@@ -15,8 +15,8 @@ export interface HashFilesOptions extends HashImageOptions {
 }
 
 /** One file's outcome: its hashes, or the error that stopped it. */
-export type FileResult =
-  | { readonly path: string; readonly index: number; readonly ok: true; readonly result: ImageHashResult }
+export type FileResult<A extends string = string> =
+  | { readonly path: string; readonly index: number; readonly ok: true; readonly result: ImageHashResult<A> }
   | { readonly path: string; readonly index: number; readonly ok: false; readonly error: ImprintError };
 
 /**
@@ -34,14 +34,12 @@ export type FileResult =
  * }
  * ```
  */
-export async function* hashFiles(
+export async function* hashFiles<const A extends string = 'pdq'>(
   paths: Iterable<string> | AsyncIterable<string>,
-  options: HashFilesOptions = {},
-): AsyncGenerator<FileResult, void, undefined> {
-  for await (const r of mapFiles(paths, (path) => hashImage(path, options), {
-    ...options,
-    phase: 'hashing',
-  })) {
+  options: HashFilesOptions<A> = {},
+): AsyncGenerator<FileResult<A>, void, undefined> {
+  const hash = (path: string) => hashImage<A>(path, options);
+  for await (const r of mapFiles(paths, hash, { ...options, phase: 'hashing' })) {
     yield r.ok ? { path: r.path, index: r.index, ok: true, result: r.value } : r;
   }
 }
