@@ -13,16 +13,25 @@ export function seedOf(...parts: (string | number)[]): number {
   return h;
 }
 
-/** A small, fast, seeded generator (mulberry32) returning floats in [0, 1). */
-export function makeRandom(seed: number): () => number {
+/**
+ * The one seeded generator of the evaluation and the benchmarks (mulberry32), returning unsigned
+ * 32-bit integers: small, fast, and the same sequence on every run for a seed.
+ */
+export function makeRandomUint32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
   };
+}
+
+/** {@link makeRandomUint32} as floats in [0, 1). */
+export function makeRandom(seed: number): () => number {
+  const next = makeRandomUint32(seed);
+  return () => next() / 4294967296;
 }
 
 /** A standard normal sample from two uniforms (Box-Muller). */

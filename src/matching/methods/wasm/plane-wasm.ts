@@ -8,6 +8,7 @@
  */
 import type { PixelImage } from '../../../core/pixels.js';
 import { roundLevel } from '../../../core/raster.js';
+import { lazyWasmModule } from '../../../core/wasm.js';
 import { PLANE_WASM_BASE64 } from './plane-bytes.js';
 
 const PAGE = 65536;
@@ -43,19 +44,13 @@ interface KernelExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The compiled module, or null with no WebAssembly here (the JS path takes over). */
+const wasmModule = lazyWasmModule(PLANE_WASM_BASE64);
 let current: KernelExports | undefined;
 
 function kernel(): KernelExports | undefined {
   if (current) return current;
-  if (compiled === undefined) {
-    try {
-      compiled =
-        typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(PLANE_WASM_BASE64)) : null;
-    } catch {
-      compiled = null; // no WebAssembly here: the JS path takes over
-    }
-  }
+  const compiled = wasmModule();
   if (!compiled) return undefined;
   current = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
   return current;
@@ -160,11 +155,4 @@ export function turnGreyWasm(
   const data = new Uint8Array(k.memory.buffer, dst, width * height).slice();
   if (k.memory.buffer.byteLength > KEEP_BYTES) current = undefined;
   return { width, height, channels: 1, data };
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }
