@@ -33,7 +33,7 @@ const VIDEO_OPTIONS = `  --seconds-per-hash <s>      seconds between hashed fram
 
 Needs FFmpeg 5.1 or newer (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg).`;
 
-export const videoHashHelp = `Usage: imprint video hash [options] <video>...
+export const videoHashHelp: string = `Usage: imprint video hash [options] <video>...
        imprint hash --video [options] <video>...   (the same)
 
 Hashes videos as Meta's vPDQ does: FFmpeg decodes the first video stream, one frame per
@@ -50,7 +50,7 @@ Options:
                               array of "pdqHash,quality,seconds" (-d writes <name>.json)
 ${VIDEO_OPTIONS}`;
 
-export const videoMatchHelp = `Usage: imprint video match --list <known> [--list <known>...] [options] <video|hashes>...
+export const videoMatchHelp: string = `Usage: imprint video match --list <known> [--list <known>...] [options] <video|hashes>...
        imprint match --video --list <known> [options] <video|hashes>...   (the same)
 
 Matches uploads against known videos as vPDQ does: frames below --min-quality are ignored,

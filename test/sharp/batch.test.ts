@@ -17,8 +17,8 @@ const names = [
 ];
 const paths = names.map((n) => fixture('photos', n));
 
-async function collect(gen: AsyncIterable<FileResult>): Promise<FileResult[]> {
-  const out: FileResult[] = [];
+async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
   for await (const r of gen) out.push(r);
   return out;
 }

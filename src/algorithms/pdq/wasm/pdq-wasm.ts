@@ -14,7 +14,7 @@ import { DCT_MATRIX, type PdqPixelResult } from '../pdq-pixels.js';
 import { PDQ_WASM_BASE64 } from './pdq-bytes.js';
 
 /** Memory an instance may keep between images; a bigger one is released after use. */
-export const PDQ_WASM_KEEP_BYTES = 32 * 1024 * 1024;
+export const PDQ_WASM_KEEP_BYTES: number = 32 * 1024 * 1024;
 
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // wasm32's 4 GiB

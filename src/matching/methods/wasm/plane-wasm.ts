@@ -65,7 +65,7 @@ export function lumaPlaneAndCopyWasm(
   image: PixelImage,
   into: Uint16Array,
   factor: number,
-  chunkBytes = CHUNK_BYTES,
+  chunkBytes: number = CHUNK_BYTES,
 ): { luma: Uint16Array; histogram: Uint32Array; copy: PixelImage } | undefined {
   const k = kernel();
   if (!k) return undefined;
