@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig, type Options } from 'tsup';
+import type { Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -54,4 +54,5 @@ const browser: Options = {
   noExternal: [/./],
 };
 
-export default defineConfig([library, browser]);
+const config: Options[] = [library, browser];
+export default config;

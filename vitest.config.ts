@@ -1,6 +1,6 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
-export default defineConfig({
+const config: ViteUserConfig = defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Timeouts catch hangs only (tests never fail on speed): a loaded 2-core machine can be 5x slower.
@@ -8,3 +8,5 @@ export default defineConfig({
     hookTimeout: 600_000,
   },
 });
+
+export default config;

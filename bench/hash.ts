@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<void> {
     cores: values.cores?.split(',').map(Number),
     repeats,
     minMs,
-    onProgress: (line) => process.stderr.write(`  ${line}\n`),
+    log: (line) => process.stderr.write(`  ${line}\n`),
   });
   process.stdout.write(`${formatVersusC(versusC, report, jpegs.length === images.length)}\n\n`);
   process.stdout.write(`${formatHashBenchTable(report, { runs: true })}\n`);

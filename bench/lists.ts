@@ -11,7 +11,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { prng } from '../src/eval/match-bench.js';
+import { makeRandomUint32 } from '../src/eval/random.js';
 import { readHashListFile } from '../src/node/hash-list-file.js';
 import { type Figure, figure, sizeKey, writeSummary } from './summary.js';
 
@@ -29,7 +29,7 @@ const FORMATS: Format[] = [
 ];
 
 function writeList(path: string, format: Format, lines: number): void {
-  const random = prng(11);
+  const random = makeRandomUint32(11);
   const out: string[] = format.header === undefined ? [] : [format.header];
   for (let i = 0; i < lines; i++) {
     let hex = '';

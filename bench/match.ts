@@ -30,10 +30,10 @@ import {
   type MatchBenchData,
   type MatchBenchMethod,
   type MatchBenchResult,
-  prng,
   randomMatchData,
   runMatchBenchmark,
 } from '../src/eval/match-bench.js';
+import { makeRandomUint32 } from '../src/eval/random.js';
 import { wordsFor } from '../src/matching/packed.js';
 import { packHashes } from '../src/matching/packed-index.js';
 import { hashImage } from '../src/sharp/hash-image.js';
@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<void> {
       methods,
       budgetMs,
       naiveDistance,
-      onProgress: progress,
+      log: progress,
     });
     process.stdout.write(`\n${formatMatchTable(results)}\n`);
     all.push(...results);
@@ -232,7 +232,7 @@ async function photoHashes(): Promise<{ list: Uint32Array[]; queries: Uint32Arra
 /** `n` list hashes: the photo hashes, each replicated with 2..48 random bit flips. */
 function clusteredData(photos: { list: Uint32Array[]; queries: Uint32Array }, n: number): MatchBenchData {
   const hw = wordsFor(256);
-  const rand = prng(7);
+  const rand = makeRandomUint32(7);
   const list = new Uint32Array(n * hw);
   for (let i = 0; i < n; i++) {
     list.set(photos.list[i % photos.list.length]!, i * hw);

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { PixelImage } from '../src/core/pixels.js';
-import { prng } from '../src/eval/match-bench.js';
+import { makeRandomUint32 } from '../src/eval/random.js';
 import { knownHashesFor, queryHashesFor, scoreAgainst } from '../src/matching/methods/match.js';
 import { getMethod, METHODS } from '../src/matching/methods/methods.js';
 import { ImageVariants } from '../src/matching/methods/variants.js';
@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<void> {
   );
   process.stdout.write(`| --- | ${seeds.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |\n`);
   const sets = seeds.map((seed) => {
-    const random32 = prng(seed);
+    const random32 = makeRandomUint32(seed);
     const random = () => random32() / 2 ** 32;
     return Array.from({ length: count }, (_, i) => new ImageVariants(smoothPicture(i, random)));
   });

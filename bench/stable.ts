@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { pdqStableBits } from '../src/algorithms/pdq/pdq-stable.js';
 import type { Hash } from '../src/core/hash.js';
 import type { PixelImage } from '../src/core/pixels.js';
-import { prng } from '../src/eval/match-bench.js';
+import { makeRandomUint32 } from '../src/eval/random.js';
 import { matchWithMethod, queryHashesFor, scoreAgainst } from '../src/matching/methods/match.js';
 import { getMethod } from '../src/matching/methods/methods.js';
 import type { VariantHash } from '../src/matching/methods/variants.js';
@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   const size = Number(values.size);
   const rounds = Number(values.rounds);
-  const random = prng(7);
+  const random = makeRandomUint32(7);
   const index = new MihIndex<string>({ algorithm: 'pdq', bits: 256 });
   const known: Hash[] = [];
   for (let i = 0; i < size; i++) {

@@ -109,6 +109,62 @@ describe('public surface', () => {
     expectTypeOf(browser.hashBlob).returns.resolves.toEqualTypeOf<browser.BrowserImageHashResult>();
     expect(true).toBe(true);
   });
+
+  // Type-only checks (tsc checks them: `npx tsc --noEmit` covers test/); the calls never run.
+  it('results are typed by the algorithms asked for: no `!` on a requested hash', async () => {
+    const never = false as boolean;
+    if (never) {
+      const pixels = {} as root.PixelImage;
+      const blob = {} as Blob;
+      const names = ['pdq'] as string[];
+      expectTypeOf(sharp.hashImage('a.jpg', { algorithms: ['pdq', 'md5'] })).resolves.toHaveProperty(
+        'hashes',
+      );
+      expectTypeOf(sharp.hashImage('a.jpg', { algorithms: ['pdq', 'md5'] })).resolves.toEqualTypeOf<
+        sharp.ImageHashResult<'pdq' | 'md5'>
+      >();
+      type Asked = Awaited<ReturnType<typeof sharp.hashImage<'pdq' | 'md5'>>>['hashes'];
+      expectTypeOf<Asked>().toEqualTypeOf<{ readonly pdq: root.Hash; readonly md5: root.Hash }>();
+      // PDQ when no algorithms are named, as at run time.
+      expectTypeOf(sharp.hashImage('a.jpg')).resolves.toEqualTypeOf<sharp.ImageHashResult<'pdq'>>();
+      expectTypeOf<sharp.ImageHashResult<'pdq'>['hashes']>().toEqualTypeOf<{ readonly pdq: root.Hash }>();
+      // Names known only at run time: a record keyed by any string.
+      expectTypeOf(
+        sharp.hashImage('a.jpg', { algorithms: names }),
+      ).resolves.toEqualTypeOf<sharp.ImageHashResult>();
+      expectTypeOf(root.computeHashes(pixels, undefined, { algorithms: ['phash'] }).hashes).toEqualTypeOf<{
+        readonly phash: root.Hash;
+      }>();
+      expectTypeOf(browser.hashBlob(blob, { algorithms: ['pdq', 'sha256'] })).resolves.toEqualTypeOf<
+        browser.BrowserImageHashResult<'pdq' | 'sha256'>
+      >();
+      expectTypeOf(
+        browser.hashImageData({ width: 1, height: 1, data: new Uint8ClampedArray(4) }).hashes,
+      ).toEqualTypeOf<{
+        readonly pdq: root.Hash;
+      }>();
+      for await (const r of sharp.hashFiles(['a.jpg'], { algorithms: ['dhash'] })) {
+        if (r.ok) expectTypeOf(r.result.hashes.dhash).toEqualTypeOf<root.Hash>();
+      }
+    }
+    expect(true).toBe(true);
+  });
+
+  it('one progress shape and the renamed names', () => {
+    expectTypeOf<sharp.HashFilesOptions['onProgress']>().toEqualTypeOf<root.ProgressCallback | undefined>();
+    expectTypeOf<sharp.MatchFilesOptions['onProgress']>().toEqualTypeOf<root.ProgressCallback | undefined>();
+    expectTypeOf<video.VideoHashOptions['onProgress']>().toEqualTypeOf<root.ProgressCallback | undefined>();
+    expectTypeOf<node.LoadKnownListOptions['onProgress']>().toEqualTypeOf<
+      root.ProgressCallback | undefined
+    >();
+    expectTypeOf<root.Progress>().toMatchTypeOf<{ phase: string; done: number; total: number | undefined }>();
+    expectTypeOf(root.matchWasmAvailable).returns.toEqualTypeOf<boolean>();
+    expectTypeOf(root.pdqWasmAvailable).returns.toEqualTypeOf<boolean>();
+    expectTypeOf(root.colorhash).returns.toEqualTypeOf<root.Hash>();
+    for (const old of ['colorHash', 'wasmKernelAvailable']) expect(root).not.toHaveProperty(old);
+    expect(browser).not.toHaveProperty('hashFile');
+    expect(sharp).not.toHaveProperty('BatchProgress');
+  });
 });
 
 describe('built entries (npm test builds first)', () => {

@@ -1,6 +1,6 @@
 // Hashes the files the page sends, one at a time, inside this worker. The file never leaves the
 // device: it is read and decoded here, and only the hash goes back to the page.
-import { hashFile, hashToHex } from '../../dist/browser/standalone.js';
+import { hashBlob, hashToHex } from '../../dist/browser/standalone.js';
 
 let queue = Promise.resolve();
 
@@ -10,7 +10,7 @@ self.onmessage = ({ data: { id, file } }) => {
 
 async function hashOne(id, file) {
   try {
-    const result = await hashFile(file, { algorithms: ['pdq'] });
+    const result = await hashBlob(file, { algorithms: ['pdq'] });
     const pdq = result.hashes.pdq;
     self.postMessage({
       id,

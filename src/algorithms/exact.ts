@@ -99,14 +99,36 @@ function exactAlgorithm(name: ExactAlgorithmName, description: string): Algorith
   };
 }
 
-/** MD5 of the file bytes (RFC 1321), as `md5sum` prints it. */
+/**
+ * MD5 of the file bytes (RFC 1321), as `md5sum` prints it.
+ *
+ * @example
+ * ```ts
+ * md5Algorithm.bits; // 128
+ * hashImage('upload.jpg', { algorithms: [md5Algorithm.name] });
+ * ```
+ */
 export const md5Algorithm: Algorithm = exactAlgorithm('md5', 'MD5 of the file bytes (RFC 1321), as md5sum');
-/** SHA-1 of the file bytes (FIPS 180-4), as `sha1sum` prints it; kept for hotline lists that carry it. */
+/**
+ * SHA-1 of the file bytes (FIPS 180-4), as `sha1sum` prints it; kept for hotline lists that carry it.
+ *
+ * @example
+ * ```ts
+ * sha1Algorithm.bits; // 160
+ * ```
+ */
 export const sha1Algorithm: Algorithm = exactAlgorithm(
   'sha1',
   'SHA-1 of the file bytes (FIPS 180-4), as sha1sum',
 );
-/** SHA-256 of the file bytes (FIPS 180-4), as `sha256sum` prints it. */
+/**
+ * SHA-256 of the file bytes (FIPS 180-4), as `sha256sum` prints it.
+ *
+ * @example
+ * ```ts
+ * sha256Algorithm.bits; // 256
+ * ```
+ */
 export const sha256Algorithm: Algorithm = exactAlgorithm(
   'sha256',
   'SHA-256 of the file bytes (FIPS 180-4), as sha256sum',

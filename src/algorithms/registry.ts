@@ -80,7 +80,14 @@ function sizedAlgorithmCached(name: string): Algorithm | undefined {
   return algorithm;
 }
 
-/** Every registered algorithm, in registration order. */
+/**
+ * Every registered algorithm, in registration order.
+ *
+ * @example
+ * ```ts
+ * for (const a of listAlgorithms()) console.log(a.name, a.bits, a.defaultThreshold);
+ * ```
+ */
 export function listAlgorithms(): Algorithm[] {
   return [...registry.values()];
 }

@@ -30,7 +30,7 @@ export interface BrowserDecodeOptions {
   tolerateCorrupt?: boolean;
   /** Abort the load (ERR_ABORTED). */
   signal?: AbortSignal;
-  /** Name for error messages (`hashFile` passes the file name). */
+  /** Name for error messages (`hashBlob` passes a File's name). */
   source?: string;
 }
 
@@ -49,10 +49,24 @@ export interface BrowserDecodedImage extends PixelImage {
   readonly exactPixels: boolean;
 }
 
-/** The same limits as `imprint/sharp` (src/core/limits.ts). */
-export const BROWSER_DEFAULT_MAX_PIXELS = DEFAULT_MAX_PIXELS;
-/** The same limits as `imprint/sharp` (src/core/limits.ts). */
-export const BROWSER_DEFAULT_MAX_BYTES = DEFAULT_MAX_BYTES;
+/**
+ * The same limits as `imprint/sharp` (src/core/limits.ts).
+ *
+ * @example
+ * ```ts
+ * const image = await decodeBlob(blob, { maxPixels: BROWSER_DEFAULT_MAX_PIXELS / 4 }); // stricter than the default
+ * ```
+ */
+export const BROWSER_DEFAULT_MAX_PIXELS: number = DEFAULT_MAX_PIXELS;
+/**
+ * The same limits as `imprint/sharp` (src/core/limits.ts).
+ *
+ * @example
+ * ```ts
+ * if (file.size > BROWSER_DEFAULT_MAX_BYTES) console.warn(`${file.name} is too large to hash`);
+ * ```
+ */
+export const BROWSER_DEFAULT_MAX_BYTES: number = DEFAULT_MAX_BYTES;
 
 /** Formats a browser may decode that can load other resources or run scripts. */
 const REFUSED_MIME_TYPES = new Set(['image/svg+xml']);

@@ -9,19 +9,19 @@ import { pixelsFromRgba, type RgbaOptions, type RgbaPixels } from './pixels.js';
 import { readBitmapPixels } from './read-pixels.js';
 
 /** Which hashes to compute (as in `computeHashes`), and whether the pixels are grey. */
-export interface BrowserHashRequest extends HashRequest, RgbaOptions {}
+export interface BrowserHashRequest<A extends string = string> extends HashRequest<A>, RgbaOptions {}
 
-/** Options for {@link hashBlob} and {@link hashFile}. */
-export interface BrowserHashOptions extends BrowserDecodeOptions, HashRequest {}
+/** Options for {@link hashBlob}. */
+export interface BrowserHashOptions<A extends string = string> extends BrowserDecodeOptions, HashRequest<A> {}
 
 /** The hashes of an image plus whether its pixels were read exactly. */
-export interface BrowserImageHashes extends ImageHashes {
+export interface BrowserImageHashes<A extends string = string> extends ImageHashes<A> {
   /** False only for translucent images in a browser without WebGL2 (see `readBitmapPixels`). */
   readonly exactPixels: boolean;
 }
 
 /** The hashes of one image file plus what the decoder saw. */
-export interface BrowserImageHashResult extends BrowserImageHashes {
+export interface BrowserImageHashResult<A extends string = string> extends BrowserImageHashes<A> {
   readonly width: number;
   readonly height: number;
   readonly format: string;
@@ -40,8 +40,11 @@ export interface BrowserImageHashResult extends BrowserImageHashes {
  * const { hashes } = hashImageData(context.getImageData(0, 0, width, height), { algorithms: ['pdq', 'phash'] });
  * ```
  */
-export function hashImageData(imageData: RgbaPixels, options: BrowserHashRequest = {}): ImageHashes {
-  return computeHashes(pixelsFromRgba(imageData, options), undefined, options);
+export function hashImageData<const A extends string = 'pdq'>(
+  imageData: RgbaPixels,
+  options: BrowserHashRequest<A> = {},
+): ImageHashes<A> {
+  return computeHashes<A>(pixelsFromRgba(imageData, options), undefined, options);
 }
 
 /**
@@ -55,31 +58,39 @@ export function hashImageData(imageData: RgbaPixels, options: BrowserHashRequest
  * const { hashes } = hashBitmap(bitmap);
  * ```
  */
-export function hashBitmap(bitmap: ImageBitmap, options: BrowserHashRequest = {}): BrowserImageHashes {
+export function hashBitmap<const A extends string = 'pdq'>(
+  bitmap: ImageBitmap,
+  options: BrowserHashRequest<A> = {},
+): BrowserImageHashes<A> {
   const rgba = readBitmapPixels(bitmap);
-  return { ...computeHashes(pixelsFromRgba(rgba, options), undefined, options), exactPixels: rgba.exact };
+  return { ...computeHashes<A>(pixelsFromRgba(rgba, options), undefined, options), exactPixels: rgba.exact };
 }
 
 /**
  * Decodes an image file in the browser (page or worker) and computes every requested hash (PDQ by
  * default), with the same pixels and results as `hashImage` in `imprint/sharp`: ICC profiles and
  * EXIF orientation are not applied (`autoOrient: true` applies the orientation), grey files are
- * hashed from their grey channel. Nothing leaves the device.
+ * hashed from their grey channel. Nothing leaves the device. A `File` (from `<input type="file">`
+ * or drag and drop) is a Blob: errors name it unless `source` says otherwise.
  *
  * @example
  * ```ts
  * const { hashes } = await hashBlob(blob, { algorithms: ['pdq', 'sha256'] });
- * console.log(hashToHex(hashes.pdq!), hashes.pdq!.quality);
+ * console.log(hashToHex(hashes.pdq), hashes.pdq.quality);
+ * for (const file of input.files ?? []) console.log(file.name, hashToHex((await hashBlob(file)).hashes.pdq));
  * ```
  */
-export async function hashBlob(
+export async function hashBlob<const A extends string = 'pdq'>(
   blob: Blob,
-  options: BrowserHashOptions = {},
-): Promise<BrowserImageHashResult> {
+  options: BrowserHashOptions<A> = {},
+): Promise<BrowserImageHashResult<A>> {
+  if (options.source === undefined && typeof File === 'function' && blob instanceof File) {
+    options = { ...options, source: blob.name };
+  }
   const image = await decodeBlob(blob, options);
-  let computed: ImageHashes;
+  let computed: ImageHashes<A>;
   try {
-    computed = computeHashes(image, image.bytes, options);
+    computed = computeHashes<A>(image, image.bytes, options);
   } catch (err) {
     throw withSource(toImprintError(err), options.source);
   }
@@ -91,18 +102,4 @@ export async function hashBlob(
     orientation: image.orientation,
     exactPixels: image.exactPixels,
   };
-}
-
-/**
- * {@link hashBlob} for a `File` (from `<input type="file">` or drag and drop); errors name the file.
- *
- * @example
- * ```ts
- * input.onchange = async () => {
- *   for (const file of input.files!) console.log(file.name, hashToHex((await hashFile(file)).hashes.pdq!));
- * };
- * ```
- */
-export function hashFile(file: File, options: BrowserHashOptions = {}): Promise<BrowserImageHashResult> {
-  return hashBlob(file, { source: file.name, ...options });
 }

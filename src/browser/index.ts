@@ -26,7 +26,7 @@ export {
   phashAlgorithm,
   whashAlgorithm,
 } from '../algorithms/imagehash/algorithms.js';
-export { type ColorHashOptions, colorHash } from '../algorithms/imagehash/colorhash.js';
+export { type ColorhashOptions, colorhash } from '../algorithms/imagehash/colorhash.js';
 export type { HashSizeOptions } from '../algorithms/imagehash/common.js';
 export {
   type CropResistantMatchOptions,
@@ -71,6 +71,7 @@ export {
 } from '../core/errors.js';
 export { type Hash, hammingDistance, hashEquals, hashFromHex, hashToHex } from '../core/hash.js';
 export type { PixelImage } from '../core/pixels.js';
+export type { Progress, ProgressCallback } from '../core/progress.js';
 export { decodeFeatureIndex, encodeFeatureIndex, FEATURES_VERSION } from '../features/encode.js';
 export { extractLocalFeatures, type FeatureOptions, type LocalFeatures } from '../features/extract.js';
 export {
@@ -122,7 +123,7 @@ export {
   indexFileInfo,
   type LoadedIndex,
 } from '../matching/index-format.js';
-export { type KernelChoice, wasmKernelAvailable } from '../matching/kernel.js';
+export { type KernelChoice, matchWasmAvailable } from '../matching/kernel.js';
 export type { MihLayout, Substring } from '../matching/layout.js';
 export { type MatchOptions, type MatchResult, matchHash } from '../matching/match.js';
 export {
@@ -195,6 +196,5 @@ export {
   type BrowserImageHashResult,
   hashBitmap,
   hashBlob,
-  hashFile,
   hashImageData,
 } from './hash.js';

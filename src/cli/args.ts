@@ -37,6 +37,11 @@ export function choiceOption<T extends string>(
   return value as T;
 }
 
+/** What {@link parseCommandArgs} returns: `values` typed by the options, and `positionals`. */
+export type ParsedCommandArgs<O extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; options: O; strict: true }>
+>;
+
 /**
  * `node:util` parseArgs with positionals allowed, its errors (unknown or malformed flags)
  * turned into a UsageError so the shell prints the command's usage hint and exits 2.
@@ -44,7 +49,7 @@ export function choiceOption<T extends string>(
 export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: O,
-) {
+): ParsedCommandArgs<O> {
   try {
     return parseArgs({ args, allowPositionals: true, options, strict: true });
   } catch (err) {

@@ -4,7 +4,6 @@
  */
 import { open, opendir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ImprintError, toImprintError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
 import { type AtomicFile, openAtomicFile } from '../node/atomic-file.js';
@@ -19,9 +18,10 @@ import {
 } from '../video/match.js';
 import { VideoIndex } from '../video/video-index.js';
 import { formatVpdq, formatVpdqJson, parseVpdq, parseVpdqJson } from '../video/vpdq-format.js';
-import { intOption } from './args.js';
+import { intOption, parseCommandArgs } from './args.js';
 import { type CliIo, UsageError } from './command.js';
 import { EXIT } from './exit-codes.js';
+import { videoMatchRow } from './match-rows.js';
 import { writeLine } from './output.js';
 import { Progress } from './progress.js';
 
@@ -33,7 +33,7 @@ const VIDEO_OPTIONS = `  --seconds-per-hash <s>      seconds between hashed fram
 
 Needs FFmpeg 5.1 or newer (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg).`;
 
-export const videoHashHelp = `Usage: imprint video hash [options] <video>...
+export const videoHashHelp: string = `Usage: imprint video hash [options] <video>...
        imprint hash --video [options] <video>...   (the same)
 
 Hashes videos as Meta's vPDQ does: FFmpeg decodes the first video stream, one frame per
@@ -50,7 +50,7 @@ Options:
                               array of "pdqHash,quality,seconds" (-d writes <name>.json)
 ${VIDEO_OPTIONS}`;
 
-export const videoMatchHelp = `Usage: imprint video match --list <known> [--list <known>...] [options] <video|hashes>...
+export const videoMatchHelp: string = `Usage: imprint video match --list <known> [--list <known>...] [options] <video|hashes>...
        imprint match --video --list <known> [options] <video|hashes>...   (the same)
 
 Matches uploads against known videos as vPDQ does: frames below --min-quality are ignored,
@@ -92,19 +92,13 @@ export function withoutVideoFlag(args: readonly string[]): string[] {
 
 /** `imprint video hash`: prints or writes vPDQ hash files. Resolves to the exit code. */
 export async function runVideoHash(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...VIDEO_FLAGS,
-        output: { type: 'string', short: 'o' },
-        'output-dir': { type: 'string', short: 'd' },
-        json: { type: 'boolean' },
-        format: { type: 'string' },
-      },
-    }),
-  );
+  const { values, positionals } = parseCommandArgs(args, {
+    ...VIDEO_FLAGS,
+    output: { type: 'string', short: 'o' },
+    'output-dir': { type: 'string', short: 'd' },
+    json: { type: 'boolean' },
+    format: { type: 'string' },
+  } as const);
   if (positionals.length === 0) throw new UsageError('no input videos');
   const format = values.format ?? 'vpdq';
   if (format !== 'vpdq' && format !== 'pytx') {
@@ -157,11 +151,7 @@ async function hashVideos(
       frames = await hashVideo(resolve(io.cwd, input), {
         ...hashOptions,
         onProgress: (p) =>
-          progress.update(
-            Math.floor(p.timestamp),
-            0,
-            p.duration === undefined ? undefined : Math.ceil(p.duration),
-          ),
+          progress.update(Math.floor(p.done), 0, p.total === undefined ? undefined : Math.ceil(p.total)),
       });
     } catch (err) {
       progress.clear();
@@ -205,22 +195,16 @@ async function hashVideos(
 
 /** `imprint video match`: uploads against known videos. Resolves to the exit code. */
 export async function runVideoMatch(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...VIDEO_FLAGS,
-        list: { type: 'string', multiple: true },
-        'min-compared': { type: 'string' },
-        'min-query': { type: 'string' },
-        all: { type: 'boolean' },
-        'max-distance': { type: 'string' },
-        'min-quality': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    }),
-  );
+  const { values, positionals } = parseCommandArgs(args, {
+    ...VIDEO_FLAGS,
+    list: { type: 'string', multiple: true },
+    'min-compared': { type: 'string' },
+    'min-query': { type: 'string' },
+    all: { type: 'boolean' },
+    'max-distance': { type: 'string' },
+    'min-quality': { type: 'string' },
+    json: { type: 'boolean' },
+  } as const);
   const lists = values.list ?? [];
   if (lists.length === 0) throw new UsageError('give the known videos with --list <file|dir>');
   if (positionals.length === 0) throw new UsageError('no uploads to match');
@@ -294,12 +278,7 @@ export async function runVideoMatch(args: string[], io: CliIo): Promise<number> 
           }),
         );
       } else {
-        for (const m of matches) {
-          await writeLine(
-            io.stdout,
-            `${path}\t${m.queryMatchPercent.toFixed(2)}\t${m.comparedMatchPercent.toFixed(2)}\t${m.metadata}`,
-          );
-        }
+        for (const m of matches) await writeLine(io.stdout, videoMatchRow(path, m));
       }
     }
   }
@@ -308,15 +287,6 @@ export async function runVideoMatch(args: string[], io: CliIo): Promise<number> 
     return EXIT.SOME_FAILED;
   }
   return matchedUploads > 0 ? EXIT.OK : EXIT.NO_MATCH;
-}
-
-/** Runs a parser, turning its complaints into usage errors. */
-function usage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
 }
 
 function videoHashOptions(

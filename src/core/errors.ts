@@ -1,6 +1,11 @@
 /**
  * Every failure imprint reports is an {@link ImprintError} with one of these stable codes.
  * Codes never change meaning once published; messages may be reworded.
+ *
+ * @example
+ * ```ts
+ * for (const [code, meaning] of Object.entries(ERROR_CODES)) console.log(code, meaning);
+ * ```
  */
 export const ERROR_CODES = {
   ERR_INVALID_ARGUMENT: 'An option or argument has the wrong type or value.',
@@ -94,12 +99,35 @@ function withLocation(message: string, loc: ErrorLocation | undefined): string {
   return where || at ? `${where}${at}: ${message}` : message;
 }
 
-/** True when `err` is an {@link ImprintError}, optionally with the given code. */
+/**
+ * True when `err` is an {@link ImprintError}, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await hashImage(path);
+ * } catch (err) {
+ *   if (!isImprintError(err, 'ERR_IMAGE_CORRUPT')) throw err;
+ * }
+ * ```
+ */
 export function isImprintError(err: unknown, code?: ErrorCode): err is ImprintError {
   return err instanceof ImprintError && (code === undefined || err.code === code);
 }
 
-/** Wraps anything thrown into an {@link ImprintError}, keeping ones that already are. */
+/**
+ * Wraps anything thrown into an {@link ImprintError}, keeping ones that already are.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await hashImage(path);
+ * } catch (err) {
+ *   const e = toImprintError(err); // any thrown value, as an ImprintError
+ *   console.error(e.code, e.message);
+ * }
+ * ```
+ */
 export function toImprintError(err: unknown, fallback: ErrorCode = 'ERR_INTERNAL'): ImprintError {
   if (err instanceof ImprintError) return err;
   const message = err instanceof Error ? err.message : String(err);

@@ -72,7 +72,14 @@ function parseHex(hex: string, byteLength: number): Uint8Array | undefined {
 
 const HEX_DIGITS = '0123456789abcdef';
 
-/** Lowercase hex of a hash, zero-padded to `hexLength(bits)` digits, as the reference tools print it. */
+/**
+ * Lowercase hex of a hash, zero-padded to `hexLength(bits)` digits, as the reference tools print it.
+ *
+ * @example
+ * ```ts
+ * console.log(hashToHex(pdqHash(image).hash)); // 64 lowercase hex digits
+ * ```
+ */
 export function hashToHex(hash: Hash): string {
   let out = '';
   const { bytes } = hash;
@@ -119,7 +126,14 @@ export function hammingDistance(a: Hash, b: Hash): number {
   return hammingBytes(a.bytes, b.bytes);
 }
 
-/** True when both hashes are of the same algorithm and every bit is equal (quality is ignored). */
+/**
+ * True when both hashes are of the same algorithm and every bit is equal (quality is ignored).
+ *
+ * @example
+ * ```ts
+ * hashEquals(hashFromHex('pdq', 256, hex), hashes.pdq); // true when every bit agrees
+ * ```
+ */
 export function hashEquals(a: Hash, b: Hash): boolean {
   if (a.algorithm !== b.algorithm || a.bits !== b.bits || a.bytes.length !== b.bytes.length) return false;
   for (let i = 0; i < a.bytes.length; i++) if (a.bytes[i] !== b.bytes[i]) return false;

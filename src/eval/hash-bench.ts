@@ -34,8 +34,8 @@ export interface HashBenchOptions {
   repeats?: number;
   /** Each timed run cycles through the images for at least this long; default 1500 ms. */
   minMs?: number;
-  /** Progress lines (for stderr). */
-  onProgress?: (line: string) => void;
+  /** Log lines as runs finish (for stderr). */
+  log?: (line: string) => void;
 }
 
 /** One method at one level of parallelism. */
@@ -90,7 +90,7 @@ export async function runHashBenchmark(
   const cores = options.cores ?? [...new Set([1, availableParallelism()])];
   const repeats = options.repeats ?? 3;
   const minMs = options.minMs ?? 1500;
-  const progress = options.onProgress ?? (() => {});
+  const progress = options.log ?? (() => {});
   const skipped: { method: HashBenchMethod; reason: string }[] = [];
   const runners = new Map<HashBenchMethod, Runner>();
   for (const method of options.methods ?? HASH_BENCH_METHODS) {

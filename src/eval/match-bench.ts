@@ -10,6 +10,7 @@ import type { KernelChoice } from '../matching/kernel.js';
 import { MihIndex } from '../matching/mih-index.js';
 import { unpackHash, wordsFor } from '../matching/packed.js';
 import { loadIndex, saveIndex } from '../node/index-file.js';
+import { makeRandomUint32 } from './random.js';
 
 /**
  * The matching benchmark behind `npm run bench` and `imprint bench match`: the same list and
@@ -41,7 +42,8 @@ export interface MatchBenchOptions {
   readonly tmpDir?: string;
   /** The baseline's distance function (default: a copy of npm `hamming-distance` 1.0.0's algorithm). */
   readonly naiveDistance?: (a: string, b: string) => number;
-  readonly onProgress?: (line: string) => void;
+  /** Log lines as steps finish (for stderr). */
+  readonly log?: (line: string) => void;
 }
 
 /** One method's figures; `null` where a figure does not apply. */
@@ -69,22 +71,6 @@ export interface MatchBenchResult {
   readonly comparisonsPerSec: number | null;
   /** Set when the baseline scanned only a prefix of the list and its times were scaled to n. */
   readonly extrapolatedFrom?: number;
-}
-
-/** Deterministic 32-bit generator (xorshift128), so every run and every method see the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0 || 1;
-  let b = 0x9e3779b9;
-  let c = 0x243f6a88;
-  let d = 0xb7e15162;
-  return () => {
-    const t = a ^ (a << 11);
-    a = b;
-    b = c;
-    c = d;
-    d = (d ^ (d >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    return d;
-  };
 }
 
 /** Flips `k` distinct random bits of the packed hash at `words[at..]`. */
@@ -117,7 +103,7 @@ export function randomMatchData(
   if (!Number.isInteger(n) || n < 1) throw invalidArgument('a positive integer', 'n', n);
   if (queries > n) throw invalidArgument(`at most n (${n}) queries`, 'queries', queries);
   const hw = wordsFor(bits);
-  const rand = prng(seed);
+  const rand = makeRandomUint32(seed); // every run and every method see the same data
   const list = new Uint32Array(n * hw);
   for (let i = 0; i < list.length; i++) list[i] = rand();
   const q = new Uint32Array(queries * hw);
@@ -207,7 +193,7 @@ export async function runMatchBenchmark(
   const radius = options.radius;
   const methods = options.methods ?? MATCH_BENCH_METHODS;
   const budget = options.budgetMs ?? 5000;
-  const log = options.onProgress ?? (() => {});
+  const log = options.log ?? (() => {});
   const dir = options.tmpDir ?? (await mkdtemp(join(tmpdir(), 'imprint-bench-')));
   const queries: Hash[] = [];
   for (let i = 0; i < qCount; i++) queries.push(unpackHash('bench', bits, data.queries, i * hw));

@@ -11,7 +11,7 @@
 export const MIN_SCORE = -64;
 export const MAX_SCORE = 320;
 /** A query with no comparable hash (too flat, undecodable): never matches. */
-export const NO_SCORE = Number.POSITIVE_INFINITY;
+export const NO_SCORE: number = Number.POSITIVE_INFINITY;
 
 /** A histogram of scores, bin `s - MIN_SCORE` counting score `s`; scores without a hash are left out. */
 export function emptyHistogram(): Float64Array {
@@ -55,7 +55,7 @@ export function recallAt(own: ArrayLike<number>, threshold: number): number {
 export function thresholdWithinBudget(
   others: Float64Array,
   budget: number,
-  ceiling = MAX_SCORE,
+  ceiling: number = MAX_SCORE,
 ): number | undefined {
   let found: number | undefined;
   let count = 0;

@@ -2,6 +2,7 @@
  * `imprint eval`'s engine: alter every original with every transform, hash the copies the way each
  * method would, score every copy against every original, and measure what each method costs.
  */
+
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
@@ -10,6 +11,7 @@ import { getAlgorithm } from '../algorithms/registry.js';
 import { throwIfAborted as abortCheck, ImprintError } from '../core/errors.js';
 import { type Hash, hammingDistance, hashFromHex, hashToHex } from '../core/hash.js';
 import type { PixelImage } from '../core/pixels.js';
+import type { ProgressCallback } from '../core/progress.js';
 import { LocalFeatureIndex } from '../features/feature-index.js';
 import { type FingerprintRecord, readFingerprintRecords } from '../lists/fingerprint-records.js';
 import { FINGERPRINT_READING, fingerprintEntries } from '../matching/methods/fingerprint.js';
@@ -93,7 +95,8 @@ export interface EvalOptions {
    */
   readonly knownRecords?: string;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (phase: string, done: number, total: number) => void;
+  /** Progress by phase (`hashing`, `scoring`, `costs`), `done` of `total` steps. */
+  readonly onProgress?: ProgressCallback;
 }
 
 /** A false pair: the copy of original `query` by `transform` scored `score` against original `known`. */
@@ -250,7 +253,8 @@ function hashesFor(
 export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
   const started = performance.now();
   const { methods, transforms, seed, signal } = options;
-  const progress = options.onProgress ?? (() => {});
+  const report = options.onProgress;
+  const progress = (phase: string, done: number, total: number) => report?.({ phase, done, total });
   const paths = evenSubset(await listImages(options.dir), options.limit);
   const loaded = await loadOriginals(options.dir, paths);
   const excluded: { name: string; reason: string }[] = loaded.failed.map((f) => ({

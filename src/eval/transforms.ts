@@ -72,7 +72,7 @@ export function svg(width: number, height: number, body: string): Buffer {
   );
 }
 
-export const CAPTIONS = [
+export const CAPTIONS: readonly string[] = [
   'when you see it',
   'nobody:',
   'this is fine',

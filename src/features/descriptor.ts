@@ -109,4 +109,4 @@ export class LevelDescriber {
 }
 
 /** Pixels a keypoint must keep from every edge of its level to be described. */
-export const DESCRIPTOR_BORDER = PATTERN_RADIUS + 1;
+export const DESCRIPTOR_BORDER: number = PATTERN_RADIUS + 1;

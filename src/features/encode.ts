@@ -46,6 +46,11 @@ import { DESCRIPTOR_WORDS } from './pattern.js';
  * Version of the extraction (detector, pattern, quantisation): bumped whenever stored features
  * would change, so a file made by another version is refused (ERR_INDEX_DERIVATION) rather than
  * silently matching nothing.
+ *
+ * @example
+ * ```ts
+ * FEATURES_VERSION; // 1: a features file of another version is refused (ERR_INDEX_DERIVATION)
+ * ```
  */
 export const FEATURES_VERSION = 1;
 /** Version of the file layout above. */
@@ -170,7 +175,7 @@ export interface FeatureDecodePlan<M> {
 }
 
 /** Header length of a feature file (what {@link planFeatureIndexDecode} needs first). */
-export const FEATURES_HEADER_BYTES = HEADER;
+export const FEATURES_HEADER_BYTES: number = HEADER;
 
 /**
  * Checks a feature file's header against the file's length and plans reading its body into the

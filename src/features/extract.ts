@@ -21,7 +21,7 @@ import { spreadStrongest } from './spread.js';
 /** Longest side of the working grey plane. */
 export const FEATURE_SIDE = 512;
 /** Size ratio between pyramid levels (three levels per octave). */
-export const PYRAMID_FACTOR = 2 ** (1 / 3);
+export const PYRAMID_FACTOR: number = 2 ** (1 / 3);
 /** Most pyramid levels (a span of 4x in size). */
 export const PYRAMID_LEVELS = 7;
 /** Grey levels a FAST circle pixel must differ by (the usual 20)... */

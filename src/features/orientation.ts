@@ -7,7 +7,7 @@ import type { GreyPlane } from './grey.js';
 import { PATTERN_RADIUS } from './pattern.js';
 
 /** Radius of the disc the centroid is taken over: the descriptor's own patch. */
-export const ORIENTATION_RADIUS = PATTERN_RADIUS;
+export const ORIENTATION_RADIUS: number = PATTERN_RADIUS;
 
 /** Half-width of the disc at each row offset 0..radius. */
 const halfWidths: Int32Array = (() => {

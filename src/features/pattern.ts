@@ -22,11 +22,11 @@
 /** Bits per descriptor: 256, the size of a PDQ hash, so descriptors pack like hashes. */
 export const DESCRIPTOR_BITS = 256;
 /** 32-bit words per descriptor. */
-export const DESCRIPTOR_WORDS = DESCRIPTOR_BITS / 32;
+export const DESCRIPTOR_WORDS: number = DESCRIPTOR_BITS / 32;
 /** Largest distance of a pattern point from the keypoint, in pixels of its pyramid level. */
 export const PATTERN_RADIUS = 15;
 /** Standard deviation of the point distribution: patch size (2 * 15 + 1 = 31) / 5. */
-export const PATTERN_SIGMA = (2 * PATTERN_RADIUS + 1) / 5;
+export const PATTERN_SIGMA: number = (2 * PATTERN_RADIUS + 1) / 5;
 /** Seed of the candidate pool ("impr"). */
 export const PATTERN_SEED = 0x696d7072;
 /** Candidate tests drawn; {@link SELECTED_TESTS} picks the descriptor's 256 among them. */

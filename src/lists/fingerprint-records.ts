@@ -31,7 +31,14 @@ import { type Hash, hashFromHex, hashToHex, popcount32 } from '../core/hash.js';
 import { VARIANT_FAMILIES, type VariantFamily, type VariantHash } from '../matching/methods/variants.js';
 import { Utf8ChunkDecoder } from './utf8.js';
 
-/** Format version of the records this build writes and reads. */
+/**
+ * Format version of the records this build writes and reads.
+ *
+ * @example
+ * ```ts
+ * FINGERPRINT_FORMAT_VERSION; // 1: the `fingerprint` field of every record this build writes
+ * ```
+ */
 export const FINGERPRINT_FORMAT_VERSION = 1;
 
 /** Fields a record uses itself; every other field is the item's metadata. */

@@ -9,6 +9,13 @@ export type HashListChunks = AsyncIterable<Uint8Array | string> | Iterable<Uint8
 /**
  * A hash list being read. Iterate it once with `for await`; `stats` and `problems` are live and
  * final once the iteration ends.
+ *
+ * @example
+ * ```ts
+ * const list = readHashList(chunks, { source: 'known.csv' });
+ * for await (const entry of list) console.log(entry.line, hashToHex(entry.hash));
+ * console.log(list.stats.entries, list.stats.skipped);
+ * ```
  */
 export class HashListReader implements AsyncIterable<HashListEntry> {
   readonly #parser: HashListParser;

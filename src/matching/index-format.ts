@@ -66,6 +66,11 @@ import { MAX_INDEX_BITS, strideFor } from './packed-index.js';
  * Before version 3 the layout is the reference's: substring s is the hash's bytes 2s, 2s+1 as a
  * big-endian 16-bit value (16 bits at bit 16s). An automatic layout (`MihIndex`'s default) has
  * about log2(size)-bit substrings, or none (m = 0: no tables) for a small list.
+ *
+ * @example
+ * ```ts
+ * INDEX_FORMAT_VERSION; // 3: what saveIndex and encodeIndex write (1 and 2 still load)
+ * ```
  */
 export const INDEX_FORMAT_VERSION = 3;
 const MAGIC = [0x89, 0x49, 0x4d, 0x50, 0x49, 0x44, 0x58, 0x0a];

@@ -1,4 +1,5 @@
 import { ImprintError } from '../core/errors.js';
+import { lazyWasmModule } from '../core/wasm.js';
 import { JsKernel } from './kernel-js.js';
 import { KERNEL_WASM_BASE64 } from './wasm/kernel-bytes.js';
 
@@ -106,22 +107,19 @@ export interface Kernel {
 const WASM_PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled kernel module, or null when this host cannot run WebAssembly. */
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled =
-      typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(KERNEL_WASM_BASE64)) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const wasmModule = lazyWasmModule(KERNEL_WASM_BASE64);
 
-/** True when the WebAssembly kernel can run here. */
-export function wasmKernelAvailable(): boolean {
+/**
+ * True when the matching kernel's WebAssembly can run here (otherwise indexes scan with plain JS,
+ * with the same results, slower).
+ *
+ * @example
+ * ```ts
+ * if (!matchWasmAvailable()) console.warn('matching runs without WebAssembly here: slower');
+ * ```
+ */
+export function matchWasmAvailable(): boolean {
   return wasmModule() !== null;
 }
 
@@ -204,11 +202,4 @@ export function createKernel(choice: KernelChoice, bytes: number): Kernel {
     throw new ImprintError('ERR_INVALID_ARGUMENT', 'WebAssembly is not available here; use { kernel: "js" }');
   }
   return new JsKernel(bytes);
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }

@@ -1,22 +1,16 @@
 import { pdqHash } from '../algorithms/pdq/pdq.js';
+import type { ProgressCallback } from '../core/progress.js';
 import type { VideoFrameHash } from '../video/frame-hash.js';
 import type { VideoProbe } from './ffmpeg.js';
 import { readVideoFrames, type VideoFrameOptions } from './video-frames.js';
 
-/** How far hashing a video has got. */
-export interface VideoHashProgress {
-  /** Frames hashed so far. */
-  readonly frames: number;
-  /** Timestamp (s) of the frame just hashed. */
-  readonly timestamp: number;
-  /** The video's stated duration (s), when known. */
-  readonly duration: number | undefined;
-}
-
 /** Options for {@link hashVideo} and {@link hashVideoFrames}. */
 export interface VideoHashOptions extends VideoFrameOptions {
-  /** Called after each hashed frame. */
-  onProgress?: (progress: VideoHashProgress) => void;
+  /**
+   * Called after each hashed frame: phase `hashing video`, `done` the timestamp (s) of the frame
+   * just hashed, `total` the video's stated duration (s) when known, `path` the video.
+   */
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -34,7 +28,6 @@ export async function* hashVideoFrames(
   options: VideoHashOptions = {},
 ): AsyncGenerator<VideoFrameHash, void, undefined> {
   let probe: VideoProbe | undefined;
-  let count = 0;
   const frames = readVideoFrames(path, {
     ...options,
     onProbe: (p) => {
@@ -44,8 +37,7 @@ export async function* hashVideoFrames(
   });
   for await (const frame of frames) {
     const { hash, quality } = pdqHash(frame.image, { flavour: 'fullres' });
-    count++;
-    options.onProgress?.({ frames: count, timestamp: frame.timestamp, duration: probe?.duration });
+    options.onProgress?.({ phase: 'hashing video', done: frame.timestamp, total: probe?.duration, path });
     yield { frameNumber: frame.frameNumber, quality, hash, timestamp: frame.timestamp };
   }
 }

@@ -6,7 +6,7 @@ import { opendir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 /** File name endings taken when walking directories (files named explicitly are always tried). */
-export const IMAGE_EXTENSIONS = new Set([
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.jpg',
   '.jpeg',
   '.jpe',

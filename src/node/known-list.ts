@@ -5,6 +5,7 @@
 import { PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
 import { getAlgorithm } from '../algorithms/registry.js';
 import { ImprintError } from '../core/errors.js';
+import type { ProgressCallback } from '../core/progress.js';
 import { type HashListChunks, readHashList } from '../lists/read.js';
 import type { HashListEntry, HashListStats, ReadHashListOptions } from '../lists/types.js';
 import { FlatIndex } from '../matching/flat-index.js';
@@ -27,6 +28,11 @@ export interface LoadKnownListOptions extends ReadHashListOptions {
   maxDistance?: number;
   /** Hears every usable entry as read (before a line number stands in for missing metadata). */
   onEntries?: (entries: readonly HashListEntry[]) => void;
+  /**
+   * Called after each batch of the list is read: phase `loading`, `done` the hashes read so far,
+   * `total` undefined (a stream's length is not known), `path` the list (or its `source`).
+   */
+  onProgress?: ProgressCallback;
 }
 
 /** What {@link loadKnownList} read: the list's counters plus the weak hashes it refused. */
@@ -44,7 +50,8 @@ export interface KnownListStats extends HashListStats {
  *
  * @example
  * ```ts
- * import { loadKnownList, matchImage } from 'imprint/sharp';
+ * import { loadKnownList } from 'imprint/node';
+ * import { matchImage } from 'imprint/sharp';
  * const { index, stats } = await loadKnownList('known.csv'); // throws ERR_LIST_EMPTY on an unusable list
  * console.log(`${stats.entries} hashes, ${stats.weak} weak ones refused`);
  * const { matches } = await matchImage('upload.jpg', index);
@@ -66,13 +73,24 @@ export async function loadKnownList(
     options.kind === 'flat'
       ? new FlatIndex<unknown>(indexOptions)
       : new MihIndex<unknown>({ ...indexOptions, mergeThreshold: 0x7fffffff });
-  const { keepWeak, minQuality: _q, kind: _k, maxDistance: _d, onEntries, ...readOptions } = options;
+  const {
+    keepWeak,
+    minQuality: _q,
+    kind: _k,
+    maxDistance: _d,
+    onEntries,
+    onProgress,
+    ...readOptions
+  } = options;
+  const path = typeof list === 'string' ? list : (options.source ?? 'stdin');
   const reader =
     typeof list === 'string'
       ? readHashListFile(list, { ...readOptions, algorithm: algorithm.name })
       : readHashList(list, { source: 'stdin', ...readOptions, algorithm: algorithm.name });
   let weak = 0;
+  let read = 0;
   for await (const batch of reader.batches()) {
+    read += batch.length;
     const usable = batch.filter((e) => {
       const low = e.hash.quality !== undefined && e.hash.quality < minQuality;
       if (low) weak++;
@@ -80,11 +98,11 @@ export async function loadKnownList(
     });
     onEntries?.(usable);
     index.addAll(usable.map((e) => ({ hash: e.hash, metadata: e.metadata ?? { line: e.line } })));
+    onProgress?.({ phase: 'loading', done: read, total: undefined, path });
   }
   if (index instanceof MihIndex) index.build();
   const stats: KnownListStats = { ...reader.stats, weak };
-  if (index.size === 0)
-    throw listEmpty(typeof list === 'string' ? list : (options.source ?? 'stdin'), stats, minQuality);
+  if (index.size === 0) throw listEmpty(path, stats, minQuality);
   return { index, stats };
 }
 

@@ -24,9 +24,23 @@ import {
   type VideoProbe,
 } from './ffmpeg.js';
 
-/** Default longest video accepted: 4 hours. */
-export const DEFAULT_MAX_VIDEO_SECONDS = 4 * 3600;
-/** Default largest frame accepted: 40 million pixels (8K UHD is 33.2 million). */
+/**
+ * Default longest video accepted: 4 hours.
+ *
+ * @example
+ * ```ts
+ * const frames = await hashVideo('film.mp4', { maxDurationSeconds: 2 * DEFAULT_MAX_VIDEO_SECONDS });
+ * ```
+ */
+export const DEFAULT_MAX_VIDEO_SECONDS: number = 4 * 3600;
+/**
+ * Default largest frame accepted: 40 million pixels (8K UHD is 33.2 million).
+ *
+ * @example
+ * ```ts
+ * const frames = await hashVideo('upload.mp4', { maxPixels: DEFAULT_MAX_FRAME_PIXELS / 4 });
+ * ```
+ */
 export const DEFAULT_MAX_FRAME_PIXELS = 40_000_000;
 
 /** Options for reading frames. */

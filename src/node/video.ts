@@ -30,7 +30,7 @@ export {
   type VpdqParseOptions,
 } from '../video/vpdq-format.js';
 export { type FfmpegOptions, probeVideo, type VideoProbe } from './ffmpeg.js';
-export { hashVideo, hashVideoFrames, type VideoHashOptions, type VideoHashProgress } from './hash-video.js';
+export { hashVideo, hashVideoFrames, type VideoHashOptions } from './hash-video.js';
 export {
   DEFAULT_MAX_FRAME_PIXELS,
   DEFAULT_MAX_VIDEO_SECONDS,

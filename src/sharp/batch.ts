@@ -1,27 +1,22 @@
 import { availableParallelism } from 'node:os';
 import { ImprintError, toImprintError } from '../core/errors.js';
+import type { ProgressCallback } from '../core/progress.js';
 import { type HashImageOptions, hashImage, type ImageHashResult } from './hash-image.js';
 
-/** Progress of a batch, reported after each file. */
-export interface BatchProgress {
-  readonly done: number;
-  readonly failed: number;
-  /** Known when the input was an array; otherwise undefined. */
-  readonly total: number | undefined;
-  readonly path: string;
-}
-
 /** Options for {@link hashFiles}. */
-export interface HashFilesOptions extends HashImageOptions {
+export interface HashFilesOptions<A extends string = string> extends HashImageOptions<A> {
   /** Files decoded at once. Default: the number of CPU cores + 1 (decoding runs in libvips' threads). */
   concurrency?: number;
-  /** Called after every file, success or failure. */
-  onProgress?: (progress: BatchProgress) => void;
+  /**
+   * Called after every file, success or failure: phase `hashing`, `done` and `failed` files, `total`
+   * when the input was an array, `path` the file just finished.
+   */
+  onProgress?: ProgressCallback;
 }
 
 /** One file's outcome: its hashes, or the error that stopped it. */
-export type FileResult =
-  | { readonly path: string; readonly index: number; readonly ok: true; readonly result: ImageHashResult }
+export type FileResult<A extends string = string> =
+  | { readonly path: string; readonly index: number; readonly ok: true; readonly result: ImageHashResult<A> }
   | { readonly path: string; readonly index: number; readonly ok: false; readonly error: ImprintError };
 
 /**
@@ -39,11 +34,12 @@ export type FileResult =
  * }
  * ```
  */
-export async function* hashFiles(
+export async function* hashFiles<const A extends string = 'pdq'>(
   paths: Iterable<string> | AsyncIterable<string>,
-  options: HashFilesOptions = {},
-): AsyncGenerator<FileResult, void, undefined> {
-  for await (const r of mapFiles(paths, (path) => hashImage(path, options), options)) {
+  options: HashFilesOptions<A> = {},
+): AsyncGenerator<FileResult<A>, void, undefined> {
+  const hash = (path: string) => hashImage<A>(path, options);
+  for await (const r of mapFiles(paths, hash, { ...options, phase: 'hashing' })) {
     yield r.ok ? { path: r.path, index: r.index, ok: true, result: r.value } : r;
   }
 }
@@ -53,8 +49,13 @@ export interface MapFilesOptions {
   /** Files worked on at once. Default: the number of CPU cores + 1. */
   concurrency?: number;
   signal?: AbortSignal;
-  /** Called after every file, success or failure. */
-  onProgress?: (progress: BatchProgress) => void;
+  /**
+   * Called after every file, success or failure: `phase` (below), `done` and `failed` files, `total`
+   * when the input was an array, `path` the file just finished.
+   */
+  onProgress?: ProgressCallback;
+  /** The phase progress reports name. Default `files`. */
+  phase?: string;
 }
 
 /** One file's outcome under {@link mapFiles}. */
@@ -89,7 +90,7 @@ export async function* mapFiles<R>(
       `Expected a positive integer for concurrency but received ${concurrency}`,
     );
   }
-  const { signal, onProgress } = options;
+  const { signal, onProgress, phase = 'files' } = options;
   const total = Array.isArray(paths) ? paths.length : undefined;
   const iterator = toAsyncIterator(paths);
   const inFlight: Promise<MapResult<R>>[] = [];
@@ -127,7 +128,7 @@ export async function* mapFiles<R>(
     if (!(result.ok === false && result.error.code === 'ERR_ABORTED')) {
       done++;
       if (!result.ok) failed++;
-      onProgress?.({ done, failed, total, path: result.path });
+      onProgress?.({ phase, done, failed, total, path: result.path });
       yield result;
     }
     while (inFlight.length < concurrency && (await start())) {}

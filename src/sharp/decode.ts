@@ -31,7 +31,16 @@ export type ImageInput = string | Uint8Array | ArrayBuffer | Readable | AsyncIte
  */
 export type SixteenBitRule = 'scale' | 'pillow' | 'low-byte';
 
-/** Every {@link SixteenBitRule}, default first. */
+/**
+ * Every {@link SixteenBitRule}, default first.
+ *
+ * @example
+ * ```ts
+ * for (const sixteenBit of SIXTEEN_BIT_RULES) {
+ *   console.log(sixteenBit, hashToHex((await hashImage('deep.png', { sixteenBit })).hashes.pdq));
+ * }
+ * ```
+ */
 export const SIXTEEN_BIT_RULES = ['scale', 'pillow', 'low-byte'] as const;
 
 /** Options for {@link decodeImage} (and every function that loads images). */

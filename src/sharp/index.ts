@@ -5,7 +5,6 @@
  */
 
 export {
-  type BatchProgress,
   type FileResult,
   type HashFilesOptions,
   hashFiles,

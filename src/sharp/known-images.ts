@@ -48,7 +48,8 @@ export interface KnownImageEntries<M> {
  * @example
  * ```ts
  * import { MihIndex } from 'imprint';
- * import { knownImageEntries, saveIndex } from 'imprint/sharp';
+ * import { saveIndex } from 'imprint/node';
+ * import { knownImageEntries } from 'imprint/sharp';
  * const index = new MihIndex();
  * const known = await knownImageEntries('known/case-1.jpg', 'pdq-max', 'case-1');
  * if (known.weak) console.warn('too flat to list, quality', known.quality);

@@ -1,6 +1,7 @@
 import { DIHEDRAL_NAMES, PDQ_MIN_QUALITY } from '../algorithms/pdq/pdq.js';
 import { ImprintError, invalidArgument } from '../core/errors.js';
 import { type Hash, hashToHex } from '../core/hash.js';
+import type { ProgressCallback } from '../core/progress.js';
 import type { LocalFeatureIndex } from '../features/feature-index.js';
 import { matchHash } from '../matching/match.js';
 import { trustedStoredFamilies } from '../matching/methods/fingerprint.js';
@@ -15,7 +16,7 @@ import { DEFAULT_METHOD, getMethod } from '../matching/methods/methods.js';
 import type { MatchMethod } from '../matching/methods/types.js';
 import type { VariantFamily } from '../matching/methods/variants.js';
 import type { HashIndex } from '../matching/types.js';
-import { type BatchProgress, type MapResult, mapFiles } from './batch.js';
+import { type MapResult, mapFiles } from './batch.js';
 import type { DecodeOptions, ImageInput } from './decode.js';
 import { plainDecodeOptions } from './jobs.js';
 import { execute, type PooledOptions } from './worker-pool.js';
@@ -283,8 +284,8 @@ export function createMatcher<M>(
 export interface MatchFilesOptions extends MatchImageOptions {
   /** Files worked on at once. Default: the number of CPU cores + 1. */
   concurrency?: number;
-  /** Called after every file, success or failure. */
-  onProgress?: (progress: BatchProgress) => void;
+  /** Called after every file, success or failure (phase `matching`; see `hashFiles`). */
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -305,7 +306,7 @@ export function matchFiles<M>(
   options: MatchFilesOptions = {},
 ): AsyncGenerator<MapResult<ImageMatchResult<M>>, void, undefined> {
   const matcher = createMatcher(index, options);
-  return mapFiles(paths, (path) => matcher.match(path), options);
+  return mapFiles(paths, (path) => matcher.match(path), { ...options, phase: 'matching' });
 }
 
 /**

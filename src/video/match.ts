@@ -9,13 +9,41 @@ import { type Hash, hashToHex, popcount32 } from '../core/hash.js';
 import { packHash } from '../matching/packed.js';
 import type { VideoFrameHash } from './frame-hash.js';
 
-/** Frames with a PDQ quality below this are not matched (vPDQ's and PDQ's default). */
+/**
+ * Frames with a PDQ quality below this are not matched (vPDQ's and PDQ's default).
+ *
+ * @example
+ * ```ts
+ * compareVideos(upload, known, { minQuality: VPDQ_MIN_QUALITY + 20 }); // stricter than vPDQ
+ * ```
+ */
 export const VPDQ_MIN_QUALITY = 50;
-/** Two frames match when at most this many of their 256 bits differ. */
+/**
+ * Two frames match when at most this many of their 256 bits differ.
+ *
+ * @example
+ * ```ts
+ * compareVideos(upload, known, { maxDistance: VPDQ_MAX_DISTANCE - 6 });
+ * ```
+ */
 export const VPDQ_MAX_DISTANCE = 31;
-/** Default share (percent) of the known video's frames that must be found in the query. */
+/**
+ * Default share (percent) of the known video's frames that must be found in the query.
+ *
+ * @example
+ * ```ts
+ * compareVideos(upload, known, { minComparedMatchPercent: VPDQ_MIN_COMPARED_MATCH_PERCENT / 2 }); // parts of a known video
+ * ```
+ */
 export const VPDQ_MIN_COMPARED_MATCH_PERCENT = 80;
-/** Default share (percent) of the query's frames that must be found in the known video. */
+/**
+ * Default share (percent) of the query's frames that must be found in the known video.
+ *
+ * @example
+ * ```ts
+ * compareVideos(upload, known, { minQueryMatchPercent: VPDQ_MIN_QUERY_MATCH_PERCENT + 50 });
+ * ```
+ */
 export const VPDQ_MIN_QUERY_MATCH_PERCENT = 0;
 
 /** When two videos count as a match (vPDQ README: P_c and P_q). */
@@ -144,7 +172,15 @@ export function compareVideos(
   return videoMatchScore(q.length / 8, c.length / 8, queryMatched, comparedMatched, o);
 }
 
-/** Builds a score from counts (shared with the index so both judge a match identically). */
+/**
+ * Builds a score from counts (shared with the index so both judge a match identically).
+ *
+ * @example
+ * ```ts
+ * const options = { maxDistance: 31, minQuality: 50, minComparedMatchPercent: 80, minQueryMatchPercent: 0 };
+ * videoMatchScore(60, 40, 30, 36, options).isMatch; // true: 36 of the known video's 40 frames (90%) were found
+ * ```
+ */
 export function videoMatchScore(
   queryFrames: number,
   comparedFrames: number,

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   averageHash,
-  colorHash,
+  colorhash,
   cropResistantHash,
   differenceHash,
   differenceHashVertical,
@@ -34,7 +34,7 @@ const FUNCTIONS: Record<string, HashFn> = {
   dhash: (image, size) => differenceHash(image, { hashSize: size }),
   dhash_vertical: (image, size) => differenceHashVertical(image, { hashSize: size }),
   whash: (image, size) => waveletHash(image, { hashSize: size }),
-  colorhash: (image, binbits) => colorHash(image, { binbits }),
+  colorhash: (image, binbits) => colorhash(image, { binbits }),
 };
 
 function compute(fn: string, image: PixelImage, size: number): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's chromium package (`npx playwright install` cannot download here). */
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const CHROMIUM: string = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /**
  * Starts headless Chromium with a fresh profile and no background networking. Host names other

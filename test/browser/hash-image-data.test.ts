@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { listAlgorithms } from '../../src/algorithms/registry.js';
-import { hashImageData } from '../../src/browser/hash.js';
+import { hashBlob, hashImageData } from '../../src/browser/hash.js';
 import { hashToHex } from '../../src/core/hash.js';
 import { hashImage } from '../../src/sharp/index.js';
 import { fixture } from '../helpers.js';
@@ -47,5 +47,28 @@ describe('hashImageData (pure, runs in Node too)', () => {
     expect(() => hashImageData(image, { algorithms: ['md5'] })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
     );
+  });
+});
+
+describe('hashBlob with a File', () => {
+  // Node has File but no createImageBitmap, so decoding stops early: enough to see whose name the error carries.
+  const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+  const codeAndSource = async (run: Promise<unknown>) => {
+    try {
+      await run;
+    } catch (err) {
+      return [(err as { code: string }).code, (err as { location?: { source?: string } }).location?.source];
+    }
+    return undefined;
+  };
+
+  it("names the file in errors unless `source` says otherwise (hashFile's old job)", async () => {
+    const file = new File([bytes], 'upload.jpg');
+    expect((await codeAndSource(hashBlob(file)))?.[1]).toBe('upload.jpg');
+    expect((await codeAndSource(hashBlob(file, { source: 'other' })))?.[1]).toBe('other');
+    expect(await codeAndSource(hashBlob(new Blob([bytes])))).toEqual([
+      'ERR_UNSUPPORTED_ENVIRONMENT',
+      undefined,
+    ]);
   });
 });

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 /** The browser suite (`npm run test:browser`): headless Chromium, kept out of the main `npm test` run. */
-export default defineConfig({
+const config: ViteUserConfig = defineConfig({
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['test/browser/**/*.spec.ts'],
@@ -11,3 +11,5 @@ export default defineConfig({
     hookTimeout: 600_000,
   },
 });
+
+export default config;

@@ -4,7 +4,7 @@ import { listAlgorithms, registerAlgorithm } from '../../src/algorithms/registry
 import { hashToHex } from '../../src/core/hash.js';
 import type { HashListEntry } from '../../src/lists/types.js';
 
-export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+export const FIXTURES: string = join(import.meta.dirname, '..', '..', 'fixtures');
 
 export function fixture(...parts: string[]): string {
   return join(FIXTURES, ...parts);

@@ -19,8 +19,8 @@ describe('WebAssembly kernel', () => {
   it('falls back to the JS kernel where WebAssembly is missing', async () => {
     vi.resetModules();
     vi.stubGlobal('WebAssembly', undefined);
-    const { createKernel, wasmKernelAvailable } = await import('../../src/matching/kernel.js');
-    expect(wasmKernelAvailable()).toBe(false);
+    const { createKernel, matchWasmAvailable } = await import('../../src/matching/kernel.js');
+    expect(matchWasmAvailable()).toBe(false);
     expect(createKernel('auto', 1024).name).toBe('js');
     expect(() => createKernel('wasm', 1024)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
@@ -35,8 +35,8 @@ describe('WebAssembly kernel', () => {
   });
 
   it('uses WebAssembly here', async () => {
-    const { wasmKernelAvailable } = await import('../../src/matching/kernel.js');
-    expect(wasmKernelAvailable()).toBe(true);
+    const { matchWasmAvailable } = await import('../../src/matching/kernel.js');
+    expect(matchWasmAvailable()).toBe(true);
   });
 });
 

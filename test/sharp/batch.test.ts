@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImprintError } from '../../src/core/errors.js';
 import { hashToHex } from '../../src/core/hash.js';
-import { type BatchProgress, type FileResult, hashFiles, mapFiles } from '../../src/sharp/batch.js';
+import type { Progress } from '../../src/core/progress.js';
+import { type FileResult, hashFiles, mapFiles } from '../../src/sharp/batch.js';
 import { hashImage } from '../../src/sharp/hash-image.js';
 import { fixture } from '../helpers.js';
 
@@ -16,15 +17,15 @@ const names = [
 ];
 const paths = names.map((n) => fixture('photos', n));
 
-async function collect(gen: AsyncIterable<FileResult>): Promise<FileResult[]> {
-  const out: FileResult[] = [];
+async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
   for await (const r of gen) out.push(r);
   return out;
 }
 
 describe('hashFiles', () => {
   it('goes on past bad files, reports each with its code, and keeps input order', async () => {
-    const progress: BatchProgress[] = [];
+    const progress: Progress[] = [];
     const results = await collect(hashFiles(paths, { concurrency: 3, onProgress: (p) => progress.push(p) }));
     expect(results.map((r) => r.path)).toEqual(paths);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
@@ -35,15 +36,18 @@ describe('hashFiles', () => {
       'ERR_IMAGE_CORRUPT',
       'ok',
     ]);
-    expect(progress.at(-1)).toEqual(expect.objectContaining({ done: 6, failed: 3, total: 6 }));
+    expect(progress.at(-1)).toEqual(
+      expect.objectContaining({ phase: 'hashing', done: 6, failed: 3, total: 6 }),
+    );
+    expect(progress.map((p) => p.path).sort()).toEqual([...paths].sort());
   });
 
   it('gives the same hashes as hashing one file at a time, at any concurrency', async () => {
     const good = paths.filter((_, i) => [0, 2, 5].includes(i));
-    const one = await Promise.all(good.map(async (p) => hashToHex((await hashImage(p)).hashes.pdq!)));
+    const one = await Promise.all(good.map(async (p) => hashToHex((await hashImage(p)).hashes.pdq)));
     for (const concurrency of [1, 4]) {
       const results = await collect(hashFiles(good, { concurrency }));
-      expect(results.map((r) => (r.ok ? hashToHex(r.result.hashes.pdq!) : r.error.code))).toEqual(one);
+      expect(results.map((r) => (r.ok ? hashToHex(r.result.hashes.pdq) : r.error.code))).toEqual(one);
     }
   });
 

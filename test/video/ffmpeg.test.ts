@@ -212,11 +212,13 @@ describe('errors', () => {
   it('ERR_ABORTED, before and during decoding', async () => {
     expect(await codeOf(hashVideo(PADDED, { signal: AbortSignal.abort() }))).toBe('ERR_ABORTED');
     const controller = new AbortController();
+    let frames = 0;
     const run = hashVideo(PADDED, {
       secondsPerHash: 0,
       signal: controller.signal,
       onProgress: (p) => {
-        if (p.frames === 2) controller.abort();
+        expect(p).toMatchObject({ phase: 'hashing video', path: PADDED });
+        if (++frames === 2) controller.abort();
       },
     });
     expect(await codeOf(run)).toBe('ERR_ABORTED');

@@ -27,7 +27,7 @@ export const BLOCKHASH_THRESHOLD_FRACTION = 0.1;
  */
 export function blockhashAlgorithm(
   method: BlockhashMethod = 'precise',
-  bits = BLOCKHASH_DEFAULT_BITS,
+  bits: number = BLOCKHASH_DEFAULT_BITS,
 ): Algorithm {
   checkBlockhashOptions({ bits, method });
   const name = blockhashName(method, bits);

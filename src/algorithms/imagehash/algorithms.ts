@@ -11,8 +11,8 @@ import {
   COLORHASH_BINS,
   COLORHASH_DEFAULT_BINBITS,
   checkBinbits,
-  colorHash,
-  colorHashName,
+  colorhash,
+  colorhashName,
 } from './colorhash.js';
 import { checkHashSize, sizedName } from './common.js';
 import { DHASH_DEFAULT_SIZE, differenceHash, differenceHashVertical } from './dhash.js';
@@ -74,7 +74,7 @@ function squareHashAlgorithm(kind: SquareHash, hashSize: number): Algorithm {
  * getAlgorithm('ahash-32'); // built on first use, the same as ahashAlgorithm(32)
  * ```
  */
-export function ahashAlgorithm(hashSize = AHASH_DEFAULT_SIZE): Algorithm {
+export function ahashAlgorithm(hashSize: number = AHASH_DEFAULT_SIZE): Algorithm {
   const kind = { base: 'ahash', python: 'average_hash', title: 'Average hash', hash: averageHash };
   return squareHashAlgorithm({ ...kind, defaultSize: AHASH_DEFAULT_SIZE, threshold: 'ahash' }, hashSize);
 }
@@ -87,7 +87,7 @@ export function ahashAlgorithm(hashSize = AHASH_DEFAULT_SIZE): Algorithm {
  * const { bits, defaultThreshold } = phashAlgorithm(16); // 256, 40
  * ```
  */
-export function phashAlgorithm(hashSize = PHASH_DEFAULT_SIZE): Algorithm {
+export function phashAlgorithm(hashSize: number = PHASH_DEFAULT_SIZE): Algorithm {
   const kind = { base: 'phash', python: 'phash', title: 'DCT perceptual hash', hash: perceptualHash };
   return squareHashAlgorithm({ ...kind, defaultSize: PHASH_DEFAULT_SIZE, threshold: 'phash' }, hashSize);
 }
@@ -100,7 +100,7 @@ export function phashAlgorithm(hashSize = PHASH_DEFAULT_SIZE): Algorithm {
  * dhashAlgorithm().hashPixels!(image);
  * ```
  */
-export function dhashAlgorithm(hashSize = DHASH_DEFAULT_SIZE): Algorithm {
+export function dhashAlgorithm(hashSize: number = DHASH_DEFAULT_SIZE): Algorithm {
   const kind = { base: 'dhash', python: 'dhash', title: 'Difference hash', hash: differenceHash };
   return squareHashAlgorithm({ ...kind, defaultSize: DHASH_DEFAULT_SIZE, threshold: 'dhash' }, hashSize);
 }
@@ -113,7 +113,7 @@ export function dhashAlgorithm(hashSize = DHASH_DEFAULT_SIZE): Algorithm {
  * dhashVerticalAlgorithm(16).name; // 'dhash-vertical-16'
  * ```
  */
-export function dhashVerticalAlgorithm(hashSize = DHASH_DEFAULT_SIZE): Algorithm {
+export function dhashVerticalAlgorithm(hashSize: number = DHASH_DEFAULT_SIZE): Algorithm {
   const kind = {
     base: 'dhash-vertical',
     python: 'dhash_vertical',
@@ -132,7 +132,7 @@ export function dhashVerticalAlgorithm(hashSize = DHASH_DEFAULT_SIZE): Algorithm
  * whashAlgorithm(16).bits; // 256
  * ```
  */
-export function whashAlgorithm(hashSize = WHASH_DEFAULT_SIZE): Algorithm {
+export function whashAlgorithm(hashSize: number = WHASH_DEFAULT_SIZE): Algorithm {
   const kind = { base: 'whash', python: 'whash', title: 'Haar wavelet hash', hash: waveletHash };
   return squareHashAlgorithm(
     {
@@ -140,7 +140,7 @@ export function whashAlgorithm(hashSize = WHASH_DEFAULT_SIZE): Algorithm {
       defaultSize: WHASH_DEFAULT_SIZE,
       threshold: 'whash',
       powerOfTwo: true,
-      note: ' (see the README on ties)',
+      note: ' (ties: docs/compatibility-and-thresholds.md, "whash and ties")',
     },
     hashSize,
   );
@@ -155,17 +155,17 @@ export function whashAlgorithm(hashSize = WHASH_DEFAULT_SIZE): Algorithm {
  * colorhashAlgorithm().bits; // 42
  * ```
  */
-export function colorhashAlgorithm(binbits = COLORHASH_DEFAULT_BINBITS): Algorithm {
+export function colorhashAlgorithm(binbits: number = COLORHASH_DEFAULT_BINBITS): Algorithm {
   checkBinbits(binbits);
   const bits = COLORHASH_BINS * binbits;
-  const name = colorHashName(binbits);
+  const name = colorhashName(binbits);
   return {
     name,
     bits,
     defaultThreshold: Math.max(1, threshold('colorhash', bits)),
     kind: 'perceptual',
     description: `Colour histogram hash, ${bits}-bit, bit-exact with Python imagehash 4.3 colorhash(binbits=${binbits})`,
-    hashPixels: (image) => colorHash(image, { binbits }),
+    hashPixels: (image) => colorhash(image, { binbits }),
   };
 }
 

@@ -24,8 +24,8 @@ export const COLORHASH_DEFAULT_BINBITS = 3;
 /** Bins: black, grey, 6 faint hues, 6 bright hues. */
 export const COLORHASH_BINS = 14;
 
-/** Options for {@link colorHash}. */
-export interface ColorHashOptions {
+/** Options for {@link colorhash}. */
+export interface ColorhashOptions {
   /** Bits per bin (imagehash's `binbits`), 1..16; the hash has 14 * binbits bits. Default 3. */
   binbits?: number;
 }
@@ -43,11 +43,11 @@ export function checkBinbits(binbits: unknown): number {
  *
  * @example
  * ```ts
- * colorHashName(3); // 'colorhash'
- * colorHashName(4); // 'colorhash-4'
+ * colorhashName(3); // 'colorhash'
+ * colorhashName(4); // 'colorhash-4'
  * ```
  */
-export function colorHashName(binbits: number): string {
+export function colorhashName(binbits: number): string {
   return binbits === COLORHASH_DEFAULT_BINBITS ? 'colorhash' : `colorhash-${binbits}`;
 }
 
@@ -57,10 +57,10 @@ export function colorHashName(binbits: number): string {
  *
  * @example
  * ```ts
- * hashToHex(colorHash(image)); // same hex as str(imagehash.colorhash(img)), e.g. '07007000000'
+ * hashToHex(colorhash(image)); // same hex as str(imagehash.colorhash(img)), e.g. '07007000000'
  * ```
  */
-export function colorHash(image: PixelImage, options: ColorHashOptions = {}): Hash {
+export function colorhash(image: PixelImage, options: ColorhashOptions = {}): Hash {
   assertPixelImage(image);
   const binbits = checkBinbits(options.binbits ?? COLORHASH_DEFAULT_BINBITS);
   const luma = pillowLuma(image).data;
@@ -99,5 +99,5 @@ export function colorHash(image: PixelImage, options: ColorHashOptions = {}): Ha
       bits.push(Math.floor(v / 2 ** (binbits - i - 1)) % 2 ** (binbits - i) > 0);
     }
   }
-  return hashFromBitsMsbFirst(colorHashName(binbits), bits);
+  return hashFromBitsMsbFirst(colorhashName(binbits), bits);
 }

@@ -13,9 +13,9 @@ export {
 export {
   COLORHASH_BINS,
   COLORHASH_DEFAULT_BINBITS,
-  type ColorHashOptions,
-  colorHash,
-  colorHashName,
+  type ColorhashOptions,
+  colorhash,
+  colorhashName,
 } from './colorhash.js';
 export { type HashSizeOptions, MAX_HASH_SIZE } from './common.js';
 export { type CropResistantMatchOptions, cropResistantHash, cropResistantMatch } from './crop-resistant.js';

@@ -469,35 +469,38 @@ function radbg(
       const [ar3, ai3] = next();
       const [ar4, ai4] = next();
       for (let ik = 0; ik < idl1; ik++) {
-        cc[C2(ik, l)] +=
-          ar1 * ch[C2(ik, j)]! +
-          ar2 * ch[C2(ik, j + 1)]! +
-          ar3 * ch[C2(ik, j + 2)]! +
-          ar4 * ch[C2(ik, j + 3)]!;
-        cc[C2(ik, lc)] +=
-          ai1 * ch[C2(ik, jc)]! +
-          ai2 * ch[C2(ik, jc - 1)]! +
-          ai3 * ch[C2(ik, jc - 2)]! +
-          ai4 * ch[C2(ik, jc - 3)]!;
+        cc[C2(ik, l)] =
+          cc[C2(ik, l)]! +
+          (ar1 * ch[C2(ik, j)]! +
+            ar2 * ch[C2(ik, j + 1)]! +
+            ar3 * ch[C2(ik, j + 2)]! +
+            ar4 * ch[C2(ik, j + 3)]!);
+        cc[C2(ik, lc)] =
+          cc[C2(ik, lc)]! +
+          (ai1 * ch[C2(ik, jc)]! +
+            ai2 * ch[C2(ik, jc - 1)]! +
+            ai3 * ch[C2(ik, jc - 2)]! +
+            ai4 * ch[C2(ik, jc - 3)]!);
       }
     }
     for (; j < ipph - 1; j += 2, jc -= 2) {
       const [ar1, ai1] = next();
       const [ar2, ai2] = next();
       for (let ik = 0; ik < idl1; ik++) {
-        cc[C2(ik, l)] += ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]!;
-        cc[C2(ik, lc)] += ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]!;
+        cc[C2(ik, l)] = cc[C2(ik, l)]! + (ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]!);
+        cc[C2(ik, lc)] = cc[C2(ik, lc)]! + (ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]!);
       }
     }
     for (; j < ipph; j++, jc--) {
       const [war, wai] = next();
       for (let ik = 0; ik < idl1; ik++) {
-        cc[C2(ik, l)] += war * ch[C2(ik, j)]!;
-        cc[C2(ik, lc)] += wai * ch[C2(ik, jc)]!;
+        cc[C2(ik, l)] = cc[C2(ik, l)]! + war * ch[C2(ik, j)]!;
+        cc[C2(ik, lc)] = cc[C2(ik, lc)]! + wai * ch[C2(ik, jc)]!;
       }
     }
   }
-  for (let j = 1; j < ipph; j++) for (let ik = 0; ik < idl1; ik++) ch[C2(ik, 0)] += ch[C2(ik, j)]!;
+  for (let j = 1; j < ipph; j++)
+    for (let ik = 0; ik < idl1; ik++) ch[C2(ik, 0)] = ch[C2(ik, 0)]! + ch[C2(ik, j)]!;
   for (let j = 1, jc = ip - 1; j < ipph; j++, jc--) {
     for (let k = 0; k < l1; k++) {
       const a = cc[C1(0, k, j)]!;

@@ -172,7 +172,7 @@ function boxRows(
     let oi = 0;
     let count = 0;
     for (let i = 0; i < phase1; i++, ri++) {
-      for (let r = 0, at = base + ri; r < rows; r++, at += width) sums[r] += input[at]!;
+      for (let r = 0, at = base + ri; r < rows; r++, at += width) sums[r] = sums[r]! + input[at]!;
       count++;
     }
     for (let i = 0; i < phase2; i++, ri++, oi++) {
@@ -223,7 +223,7 @@ function boxCols(
   let oi = 0;
   let count = 0;
   for (let i = 0; i < phase1; i++, ri += width) {
-    for (let x = 0; x < width; x++) sums[x] += input[ri + x]!;
+    for (let x = 0; x < width; x++) sums[x] = sums[x]! + input[ri + x]!;
     count++;
   }
   for (let i = 0; i < phase2; i++, ri += width, oi += width) {

@@ -26,6 +26,11 @@ export const PDQ_STABLE_MARGIN = 4;
  * PDQ at 31 makes 16 false pairs (none between unlike pictures), `pdq-stable` 19 (1) from 96 bits
  * up, and 68 (13) when allowed down to 64. Below 96, the index-side `pdq-witness` asks the
  * pictures' pHashes to agree as well (match.ts, WITNESSED_MIN_STABLE_BITS).
+ *
+ * @example
+ * ```ts
+ * PDQ_MIN_STABLE_BITS; // 96: fewer stable bits and a hash's masked distance is not trusted
+ * ```
  */
 export const PDQ_MIN_STABLE_BITS = 96;
 
@@ -46,7 +51,7 @@ export interface StableBits {
  * const { count } = pdqStableBits(result.dct); // about 230 on a photo, 30-90 on a gradient
  * ```
  */
-export function pdqStableBits(dct: Float32Array, margin = PDQ_STABLE_MARGIN): StableBits {
+export function pdqStableBits(dct: Float32Array, margin: number = PDQ_STABLE_MARGIN): StableBits {
   if (dct.length !== PDQ_BITS)
     throw new ImprintError(
       'ERR_INVALID_ARGUMENT',
@@ -81,7 +86,7 @@ export function stableDistance(
   query: Uint8Array,
   stable: StableBits,
   known: Uint8Array,
-  minBits = PDQ_MIN_STABLE_BITS,
+  minBits: number = PDQ_MIN_STABLE_BITS,
 ): number {
   if (stable.count < minBits || stable.count === 0) return Number.POSITIVE_INFINITY;
   return Math.ceil((maskedDistance(query, known, stable.mask) * PDQ_BITS) / stable.count);
@@ -123,7 +128,11 @@ export function maskedDistance(a: Uint8Array, b: Uint8Array, mask: Uint8Array): 
  * });
  * ```
  */
-export function stableSearchRadius(stable: StableBits, score: number, minBits = PDQ_MIN_STABLE_BITS): number {
+export function stableSearchRadius(
+  stable: StableBits,
+  score: number,
+  minBits: number = PDQ_MIN_STABLE_BITS,
+): number {
   if (stable.count < minBits || stable.count === 0 || score < 0) return -1;
   const differing = Math.floor((score * stable.count) / PDQ_BITS);
   return Math.min(PDQ_BITS, differing + PDQ_BITS - stable.count);

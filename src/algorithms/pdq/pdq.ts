@@ -12,13 +12,41 @@ import { pdqPixelsWasm, pdqWasmAvailable } from './wasm/pdq-wasm.js';
 
 export { pdqWasmAvailable };
 
-/** PDQ hashes are 256 bits. */
+/**
+ * PDQ hashes are 256 bits.
+ *
+ * @example
+ * ```ts
+ * hashFromHex('pdq', PDQ_BITS, hex); // a PDQ hash from its 64 hex digits
+ * ```
+ */
 export const PDQ_BITS = 256;
-/** The reference's match threshold: at most 31 of 256 bits differ. */
+/**
+ * The reference's match threshold: at most 31 of 256 bits differ.
+ *
+ * @example
+ * ```ts
+ * const same = hammingDistance(upload, known) <= PDQ_DEFAULT_THRESHOLD;
+ * ```
+ */
 export const PDQ_DEFAULT_THRESHOLD = 31;
-/** Below this quality the reference advises not to trust a hash. */
+/**
+ * Below this quality the reference advises not to trust a hash.
+ *
+ * @example
+ * ```ts
+ * if (pdqHash(image).quality < PDQ_MIN_QUALITY) console.warn('too flat to match reliably');
+ * ```
+ */
 export const PDQ_MIN_QUALITY = 50;
-/** Smallest side PDQ can hash (the reference returns an all-zero hash below it). */
+/**
+ * Smallest side PDQ can hash (the reference returns an all-zero hash below it).
+ *
+ * @example
+ * ```ts
+ * if (Math.min(image.width, image.height) >= PDQ_MIN_SIDE) console.log(hashToHex(pdqHash(image).hash));
+ * ```
+ */
 export const PDQ_MIN_SIDE = 5;
 
 /**
@@ -42,7 +70,14 @@ export interface PdqOptions {
   kernel?: PdqKernel;
 }
 
-/** The eight dihedral variants in the reference's order. */
+/**
+ * The eight dihedral variants in the reference's order.
+ *
+ * @example
+ * ```ts
+ * pdqDihedral(pdqHash(image)).forEach((h, i) => console.log(DIHEDRAL_NAMES[i], hashToHex(h)));
+ * ```
+ */
 export const DIHEDRAL_NAMES = [
   'orig',
   'rot90',
@@ -116,6 +151,11 @@ function pixelWork(image: PixelImage, squash: boolean, kernel: PdqKernel): PdqPi
  * The eight dihedral hashes (orig, rot90, rot180, rot270, flipx, flipy, flip+1, flip-1) from one
  * DCT, as the reference's `--pdqdih` does. They approximate the hashes of the rotated and flipped
  * images within a few bits, which is what matching rotated re-uploads needs.
+ *
+ * @example
+ * ```ts
+ * const [orig, rot90] = pdqDihedral(pdqHash(image)); // 8 hashes, the original's first
+ * ```
  */
 export function pdqDihedral(result: PdqResult): Hash[] {
   return DIHEDRAL_NAMES.map((_, v) => thresholdDct(transformDct(result.dct, v), result.quality));

@@ -15,7 +15,7 @@ import { expandInputs } from '../inputs.js';
 import { writeLine } from '../output.js';
 
 /** Help for `imprint bench hash` (shown by `imprint bench --help`). */
-export const benchHashHelp = `imprint bench hash [options] <dir|file>...
+export const benchHashHelp: string = `imprint bench hash [options] <dir|file>...
 
   Images per second for PDQ on these images (read into memory first), at one core and at all
   cores, against sharp's bare decode to full-resolution pixels (the floor any exact hasher pays)
@@ -84,7 +84,7 @@ export async function runBenchHash(args: string[], io: CliIo): Promise<number> {
     cores,
     repeats,
     minMs,
-    onProgress: (line) => io.stderr.write(`  ${line}\n`),
+    log: (line) => io.stderr.write(`  ${line}\n`),
   });
   if (values.json) {
     for (const line of jsonLines(report)) await writeLine(io.stdout, line);

@@ -11,7 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { writeLine } from '../output.js';
 
 /** Help for `imprint bench match` (shown by `imprint bench --help`). */
-export const benchMatchHelp = `imprint bench match [options]
+export const benchMatchHelp: string = `imprint bench match [options]
 
   Matching speed on this machine: N random hashes with a planted near-duplicate per query (at
   distances 0..31), searched by each method on the same data; every method's answers are checked
@@ -61,7 +61,7 @@ export async function runBenchMatch(args: string[], io: CliIo): Promise<number> 
     radius,
     methods: methods as MatchBenchMethod[],
     budgetMs,
-    onProgress: (line) => io.stderr.write(`  ${line}\n`),
+    log: (line) => io.stderr.write(`  ${line}\n`),
   });
   if (io.signal.aborted) return EXIT.INTERRUPTED;
   if (values.json) {

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { EDIT_FAMILIES } from '../../eval/families.js';
@@ -8,7 +7,7 @@ import { runEvaluation } from '../../eval/run.js';
 import { TRANSFORMS } from '../../eval/transforms.js';
 import { getMethod, METHODS } from '../../matching/methods/methods.js';
 import type { MatchMethod } from '../../matching/methods/types.js';
-import { intOption, listOption } from '../args.js';
+import { intOption, listOption, parseCommandArgs } from '../args.js';
 import { type CliIo, type Command, UsageError } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { Progress } from '../progress.js';
@@ -57,13 +56,7 @@ const evalCommand: Command = {
   summary: 'measure recall and false positives of the matching methods on a folder of originals',
   help,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parse(args);
     if (positionals.length !== 1) throw new UsageError('give exactly one directory of originals');
     const methods = selectMethods(values.method, values.algo);
     const edits = values.edits ?? 'families';
@@ -104,7 +97,7 @@ const evalCommand: Command = {
         ? {}
         : { knownRecords: resolve(io.cwd, values['known-records']) }),
       ...(values.related === undefined ? {} : { relatedKey: relatedKeyOf(values.related) }),
-      onProgress: (p, done, total) => {
+      onProgress: ({ phase: p, done, total }) => {
         if (p !== phase) {
           bar.clear();
           bar = new Progress(io.stderr, io.stderrIsTTY, `eval: ${p}`);
@@ -172,22 +165,18 @@ function relatedKeyOf(pattern: string): (name: string) => string | undefined {
 }
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      method: { type: 'string' },
-      algo: { type: 'string' },
-      transform: { type: 'string' },
-      edits: { type: 'string' },
-      limit: { type: 'string' },
-      seed: { type: 'string' },
-      precision: { type: 'string' },
-      'cost-sample': { type: 'string' },
-      cache: { type: 'string' },
-      'known-records': { type: 'string' },
-      related: { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
+  return parseCommandArgs(args, {
+    method: { type: 'string' },
+    algo: { type: 'string' },
+    transform: { type: 'string' },
+    edits: { type: 'string' },
+    limit: { type: 'string' },
+    seed: { type: 'string' },
+    precision: { type: 'string' },
+    'cost-sample': { type: 'string' },
+    cache: { type: 'string' },
+    'known-records': { type: 'string' },
+    related: { type: 'string' },
+    out: { type: 'string' },
+  } as const);
 }

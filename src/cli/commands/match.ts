@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { ImprintError } from '../../core/errors.js';
-import { hashToHex } from '../../core/hash.js';
 import type { LocalFeatureIndex } from '../../features/feature-index.js';
 import { trustedStoredFamilies } from '../../matching/methods/fingerprint.js';
 import type { KnownFeatureOwner } from '../../matching/methods/local.js';
@@ -16,6 +15,7 @@ import { type CliIo, type Command, KnownUnusable, UsageError } from '../command.
 import { EXIT } from '../exit-codes.js';
 import { checkStdinUse } from '../inputs.js';
 import { loadKnownIndex, stdinOf } from '../known.js';
+import { imageMatchRow } from '../match-rows.js';
 import { lowQualityNote, methodOption } from '../methods.js';
 import { writeLine } from '../output.js';
 import { runVideoMatch, withoutVideoFlag } from '../video.js';
@@ -197,11 +197,7 @@ const matchCommand: Command = {
         }
         if (json) await writeLine(io.stdout, JSON.stringify(matchRecord(result, r.path)));
         else {
-          for (const m of result.matches) {
-            const columns = [r.path, m.distance, hashToHex(m.hash), metadataText(m.metadata)];
-            if (withColumns) columns.push(m.query!, m.known!);
-            await writeLine(io.stdout, columns.join('\t'));
-          }
+          for (const m of result.matches) await writeLine(io.stdout, imageMatchRow(r.path, m, withColumns));
         }
         batch.finished();
       }
@@ -245,12 +241,4 @@ function parse(args: string[]) {
     'hash-column': { type: 'string' },
     'sixteen-bit': { type: 'string' },
   } as const);
-}
-
-/** Metadata as one text field: strings as they are, anything else as JSON, several joined by " | ". */
-function metadataText(metadata: readonly unknown[]): string {
-  return metadata
-    .map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))
-    .join(' | ')
-    .replace(/[\t\n\r]/g, ' ');
 }

@@ -10,7 +10,14 @@ import { JsonRecords } from './json.js';
 import { toJson } from './lines.js';
 
 /** Keys the reader would take for the hash, its type or its quality: not allowed as metadata. */
-export const NDJSON_RESERVED = ['hash', 'algorithm', 'quality', 'hashValue', 'hashRecords', 'hash_digest'];
+export const NDJSON_RESERVED: readonly string[] = [
+  'hash',
+  'algorithm',
+  'quality',
+  'hashValue',
+  'hashRecords',
+  'hash_digest',
+];
 
 /** A line reader of JSON records (NDJSON, and StopNCII or HMA records framed as NDJSON). */
 export function ndjsonReader(ctx: ReadContext, sink: ReadSink): LineReader {

@@ -71,7 +71,10 @@ const SIDES: readonly Side[] = ['top', 'bottom', 'left', 'right'];
  * const picture = box ? cropTo(screenshotPixels, box) : screenshotPixels;
  * ```
  */
-export function findPictureBox(image: PixelImage, rounds = Number.POSITIVE_INFINITY): Box | undefined {
+export function findPictureBox(
+  image: PixelImage,
+  rounds: number = Number.POSITIVE_INFINITY,
+): Box | undefined {
   return peelLayers(image, rounds).found.at(-1);
 }
 

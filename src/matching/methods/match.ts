@@ -68,6 +68,11 @@ function variantsOf(image: PixelImage | ImageVariants): ImageVariants {
  * higher floor trades recall of smooth pictures for fewer false pairs; measured on the
  * development corpus and that bench: 80 -> 29 false pairs, rotations 99.1%; 96 -> 20, rotations
  * 98.5% (100% at 64).
+ *
+ * @example
+ * ```ts
+ * DERIVED_MIN_STABLE_BITS; // 64: a turned or cropped hash with fewer stable bits is not compared
+ * ```
  */
 export const DERIVED_MIN_STABLE_BITS = 64;
 
@@ -78,8 +83,13 @@ export const DERIVED_MIN_STABLE_BITS = 64;
  * smooth pictures: on `npm run bench:smooth` `pdq-crops` made 30 false pairs, 11 between unlike
  * pictures, with crops stored from 64 bits up, and 19 and 1 from 96 up (`pdq-max` 57 and 16 ->
  * 46 and 6), for 98.8% of 10% crops found on the development corpus instead of 99.5%.
+ *
+ * @example
+ * ```ts
+ * CROPS_MIN_STABLE_BITS; // 96: a known image's crop with fewer stable bits is not stored
+ * ```
  */
-export const CROPS_MIN_STABLE_BITS = PDQ_MIN_STABLE_BITS;
+export const CROPS_MIN_STABLE_BITS: number = PDQ_MIN_STABLE_BITS;
 
 /**
  * Fewest stable bits a hash of this family needs to be compared: none for plain hashes, nor for
@@ -107,7 +117,7 @@ export function minStableBitsOf(family: VariantFamily): number {
  * `witnessed` rule): the derived hashes' floor, not a new figure. Below it PDQ says too little;
  * from PDQ_MIN_STABLE_BITS up the witness is not asked, as the stable bits are trusted alone.
  */
-export const WITNESSED_MIN_STABLE_BITS = DERIVED_MIN_STABLE_BITS;
+export const WITNESSED_MIN_STABLE_BITS: number = DERIVED_MIN_STABLE_BITS;
 
 /** Largest pHash distance at which a witness agrees: pHash's own default threshold (10 of 64). */
 export const WITNESS_MAX_DISTANCE = 10;
@@ -362,7 +372,7 @@ export function scoreAgainst(
   method: MatchMethod,
   queryHashes: readonly VariantHash[],
   knownHashes: readonly VariantHash[],
-  minQuality = method.minQuality ?? PDQ_MIN_QUALITY,
+  minQuality: number = method.minQuality ?? PDQ_MIN_QUALITY,
 ): number {
   let best = Number.POSITIVE_INFINITY;
   for (const rule of method.rules) {

@@ -101,7 +101,14 @@ const PDQ_MAX: MatchMethod = {
   minQuality: QUERY_QUALITY,
 };
 
-/** Every method, plain PDQ first. */
+/**
+ * Every method, plain PDQ first.
+ *
+ * @example
+ * ```ts
+ * for (const method of METHODS) console.log(method.name, method.summary);
+ * ```
+ */
 export const METHODS: readonly MatchMethod[] = [
   {
     name: 'pdq',
@@ -274,6 +281,11 @@ export const METHODS: readonly MatchMethod[] = [
  * altered copies while holding plain PDQ's false-positive budget on the development corpus
  * (bench/results/eval/report.md). Against a plain list it is exactly `pdq-plus` (its rule for
  * stored crops finds none); against an index built with `--method pdq-max` it also meets the crops.
+ *
+ * @example
+ * ```ts
+ * getMethod(DEFAULT_METHOD).name; // 'pdq-max'
+ * ```
  */
 export const DEFAULT_METHOD = 'pdq-max';
 

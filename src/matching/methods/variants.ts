@@ -89,7 +89,7 @@ export const DEROTATE_SIDE = 512;
  * Largest luma plane the views are hashed from; a larger image's plane is shrunk by a whole factor
  * to fit (16 MP: a byte per pixel; PDQ's box filter of such an image is 32 px wide anyway).
  */
-export const MAX_PLANE_PIXELS = 4096 * 4096;
+export const MAX_PLANE_PIXELS: number = 4096 * 4096;
 
 /**
  * Sub-pictures hashed for `crops`, as fractions of each side: every scale at every anchor. PDQ
@@ -143,7 +143,7 @@ export const BAND_LABELS: readonly string[] = (['top', 'bottom'] as const).flatM
 export const TONES_FLATTENED = 0.25;
 
 /** The label of the `tones` hash. */
-export const TONES_LABEL = `top ${TONES_FLATTENED} flat`;
+export const TONES_LABEL: string = `top ${TONES_FLATTENED} flat`;
 
 /** Families whose members have fixed labels, the same for every image (so they can be compared label by label). */
 export const FAMILY_LABELS: Partial<Record<VariantFamily, readonly string[]>> = {

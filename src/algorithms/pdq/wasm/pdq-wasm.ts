@@ -9,11 +9,12 @@
  * wide image) is dropped after that call and a small one is made for the next image.
  */
 import type { PixelImage } from '../../../core/pixels.js';
+import { lazyWasmModule } from '../../../core/wasm.js';
 import { DCT_MATRIX, type PdqPixelResult } from '../pdq-pixels.js';
 import { PDQ_WASM_BASE64 } from './pdq-bytes.js';
 
 /** Memory an instance may keep between images; a bigger one is released after use. */
-export const PDQ_WASM_KEEP_BYTES = 32 * 1024 * 1024;
+export const PDQ_WASM_KEEP_BYTES: number = 32 * 1024 * 1024;
 
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // wasm32's 4 GiB
@@ -33,19 +34,10 @@ interface KernelExports {
   finish(): number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
 let current: KernelExports | undefined;
 
-/** The compiled module, or null where WebAssembly or its SIMD extension is missing. */
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(PDQ_WASM_BASE64)) : null;
-  } catch {
-    compiled = null; // e.g. an engine without SIMD: the JS path takes over
-  }
-  return compiled;
-}
+/** The compiled module, or null where WebAssembly or its SIMD extension is missing (the JS path takes over). */
+const wasmModule = lazyWasmModule(PDQ_WASM_BASE64);
 
 /**
  * True when PDQ's WebAssembly SIMD kernel can run here (otherwise `pdqHash` uses plain JS, with
@@ -121,11 +113,4 @@ export function pdqPixelsWasm(image: PixelImage): PdqPixelResult | null {
   const dct = new Float32Array(k.memory.buffer, RESULT_AT, 256).slice();
   if (k.memory.buffer.byteLength > PDQ_WASM_KEEP_BYTES) current = undefined;
   return { dct, quality };
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }

@@ -7,6 +7,7 @@
  * same module turns `derotate`'s grey copies ({@link turnGreyWasm}).
  */
 import type { PixelImage } from '../../../core/pixels.js';
+import { lazyWasmModule } from '../../../core/wasm.js';
 import { PLANE_WASM_BASE64 } from './plane-bytes.js';
 
 const PAGE = 65536;
@@ -66,19 +67,13 @@ interface KernelExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The compiled module, or null with no WebAssembly here (the JS path takes over). */
+const wasmModule = lazyWasmModule(PLANE_WASM_BASE64);
 let current: KernelExports | undefined;
 
 function kernel(): KernelExports | undefined {
   if (current) return current;
-  if (compiled === undefined) {
-    try {
-      compiled =
-        typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(PLANE_WASM_BASE64)) : null;
-    } catch {
-      compiled = null; // no WebAssembly here: the JS path takes over
-    }
-  }
+  const compiled = wasmModule();
   if (!compiled) return undefined;
   current = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
   return current;
@@ -93,7 +88,7 @@ export function lumaPlaneAndCopyWasm(
   image: PixelImage,
   into: Uint16Array,
   factor: number,
-  chunkBytes = CHUNK_BYTES,
+  chunkBytes: number = CHUNK_BYTES,
 ): { luma: Uint16Array; histogram: Uint32Array; copy: PixelImage } | undefined {
   const k = kernel();
   if (!k) return undefined;
@@ -206,7 +201,7 @@ export function reduceRowsWasm(
   bottom: number,
   ceiling: number,
   outs: readonly Float64Array[],
-  chunkBytes = REDUCE_CHUNK_BYTES,
+  chunkBytes: number = REDUCE_CHUNK_BYTES,
 ): boolean {
   const { width, data } = plane;
   // Beyond this width a row's sums of prefix sums could pass 2^53, where the JS's doubles round.
@@ -325,7 +320,7 @@ export function blockWasm(reduced: Float64Array, top: number, rows: ColumnTaps, 
 export function greyWasm(
   plane: { readonly width: number; readonly height: number; readonly data: Uint16Array },
   factor: number,
-  chunkBytes = REDUCE_CHUNK_BYTES,
+  chunkBytes: number = REDUCE_CHUNK_BYTES,
 ): { width: number; height: number; channels: 1; data: Uint8Array } | undefined {
   const f = Math.max(1, factor);
   const { width: w, height: h, data } = plane;
@@ -375,11 +370,4 @@ export function dctWasm(block: Float64Array, dct: Float32Array): Float32Array | 
   f64.set(dctMatrix, dctAt / 8);
   k.dct(blockAt, dctAt, halfAt, outAt);
   return new Float32Array(buffer, outAt, 256).slice();
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }
