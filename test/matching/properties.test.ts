@@ -9,7 +9,7 @@ import { MihIndex } from '../../src/matching/mih-index.js';
 import { packHashes } from '../../src/matching/packed-index.js';
 import { ShardedIndex } from '../../src/matching/sharded-index.js';
 import type { HashIndex, QueryOptions } from '../../src/matching/types.js';
-import { BruteForce, clusteredArb, hashArb, rows, variantsArb } from './model.js';
+import { BruteForce, clusteredArb, flip, hashArb, rows, variantsArb } from './model.js';
 
 type Maker = (bits: number, mergeThreshold: number, layout: MihLayout) => HashIndex<number>;
 
@@ -314,5 +314,51 @@ describe('addPacked', () => {
       expect.objectContaining({ code: 'ERR_INVALID_HASH' }),
     );
     expect([...index.addPacked(new Uint32Array([0x03ffffff, 0xffff0000]))]).toEqual([0]);
+  });
+});
+
+describe('MIH kernels page through their buffers', () => {
+  // 6,000 variants of 3 centres under 3-bit substrings: a query's buckets hold more candidates
+  // than the kernel's candidate buffer (4,096), and a 13-bit substring searched at radius 20
+  // lists more probe values than its range buffer (4,096), so both flush mid-substring.
+  it('answers exactly as the brute-force definition, in either kernel', () => {
+    fc.assert(
+      fc.property(
+        fc.array(hashArb(256), { minLength: 3, maxLength: 3 }).chain((centres) =>
+          fc.record({
+            list: fc.array(fc.tuple(fc.nat(2), fc.array(fc.nat(255), { maxLength: 24 })), {
+              minLength: 6000,
+              maxLength: 6000,
+            }),
+            queries: fc.array(fc.tuple(fc.nat(2), fc.array(fc.nat(255), { maxLength: 24 })), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+            centres: fc.constant(centres),
+          }),
+        ),
+        fc.constantFrom<KernelChoice>('wasm', 'js'),
+        ({ list, queries, centres }, kernel) => {
+          const model = new BruteForce<number>();
+          const hashes = list.map(([c, flips]) => flip(centres[c]!, flips));
+          for (const h of hashes) model.add(h);
+          const layouts: MihLayout[] = [
+            [0, 3, 6, 9].map((start) => ({ start, bits: 3 })),
+            [{ start: 100, bits: 13 }],
+          ];
+          for (const substrings of layouts) {
+            const index = new MihIndex<number>({ algorithm: 'pdq', bits: 256, kernel, substrings });
+            index.addPacked(packHashes(hashes));
+            for (const [c, flips] of queries) {
+              const q = flip(centres[c]!, flips);
+              for (const r of [6, 20]) {
+                expect(rows(index.query(q, { maxDistance: r, strategy: 'mih' }))).toEqual(model.query(q, r));
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 4, endOnFailure: true }, // shrinking 6,000 hashes takes too long
+    );
   });
 });
