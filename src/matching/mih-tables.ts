@@ -1,4 +1,4 @@
-import { isReferenceLayout, type MihLayout, substringValue } from './layout.js';
+import { isReferenceLayout, type MihLayout } from './layout.js';
 
 /**
  * The multi-index tables of an index, in its memory: per substring of the layout, a table of
