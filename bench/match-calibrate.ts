@@ -5,12 +5,12 @@
  *   npx tsx bench/match-calibrate.ts [--sizes 1e4,1e5,1e6,1e7] [--queries 500] [--rounds 5]
  *
  * Per size: random 256-bit hashes, queries at radius 31 (planted near-duplicates, every fourth a
- * miss). Times each query alone several times and keeps its fastest (the machine is shared and
- * noisy): a flat scan, forced MIH under the planner's layout and under the reference's
- * 16 x 16-bit layout, and `auto`. The fixed cost of a query (a scan of 64 hashes) is taken off;
- * the two layouts' expected probes and candidates (`estimateMih`) give one probe's and one
- * candidate's cost. Prints them with the planner's current constants, and `auto` against the
- * better of the forced strategies.
+ * miss). Times each query alone, in interleaved passes, and keeps its fastest (the machine is
+ * shared and noisy): a flat scan, forced MIH under the planner's layout and under the reference's
+ * 16 x 16-bit layout, and `auto`. Prints `auto` against the better forced strategy, what the
+ * planner's model expects a scan and a MIH query to cost, and the costs measured: per scanned
+ * hash, and (the fixed cost of a query, a scan of 64 hashes, taken off) per probe and per
+ * candidate from the two layouts' expected probes and candidates (`estimateMih`).
  */
 import { parseArgs } from 'node:util';
 import type { Hash } from '../src/core/hash.js';
