@@ -1,5 +1,4 @@
-import { isReferenceLayout, type MihLayout, substringValue } from './layout.js';
-import { type RadixBuffers, sortPairs } from './radix.js';
+import { isReferenceLayout, type MihLayout } from './layout.js';
 
 /**
  * The multi-index tables of an index, in its memory: per substring of the layout, a table of
@@ -128,10 +127,14 @@ export function initialEncodings(layout: MihLayout, bits: number): number[] {
 }
 
 /**
- * Builds each substring's table and postings from the live ids, sorted by substring value with a
- * radix sort (ids stay ascending within a value). `out` is the memory the placement refers to;
- * it may be the memory the hashes are in, as long as the regions do not overlap them. Returns the
- * substrings whose compact table could not hold their offsets (to be placed wide and rebuilt).
+ * Builds each substring's table and postings from the live ids, by a counting sort on the
+ * substring value (ids stay ascending within a value): the ids are first spread by the value's
+ * high bits (at most 2^{@link SPREAD_BITS} places written at once, so the writes stay in cache),
+ * then each part is counted on the low bits, which gives both the bucket offsets, written
+ * straight into the table, and each id's place in the postings. `out` is the memory the placement
+ * refers to; it may be the memory the hashes are in, as long as the regions do not overlap them.
+ * Returns the substrings whose compact table could not hold their offsets (to be placed wide and
+ * rebuilt).
  */
 export function buildTables(
   src: TableSource,
@@ -142,63 +145,130 @@ export function buildTables(
   const overflowed: number[] = [];
   if (layout.length === 0) return overflowed;
   const { u32, packedWord, words, count, alive, size } = src;
-  const keys = new Uint32Array(size);
-  const ids = new Uint32Array(size);
-  const spare: RadixBuffers = { keys: new Uint32Array(size), ids: new Uint32Array(size) };
+  const live = new Uint32Array(size);
+  let n = 0;
+  for (let id = 0; id < count; id++) if (alive[id] === 1) live[n++] = id;
+  const keys = new Uint32Array(n);
+  const spreadKeys = new Uint32Array(n);
+  const spreadIds = new Uint32Array(n);
   const o32 = new Uint32Array(out);
   layout.forEach((s, k) => {
-    let n = 0;
-    for (let id = 0, p = packedWord; id < count; id++, p += words) {
-      if (alive[id] !== 1) continue;
-      keys[n] = substringValue(u32, p, s.start, s.bits);
-      ids[n++] = id;
+    const { start, bits } = s;
+    const high = Math.max(0, Math.min(SPREAD_BITS, bits - SPREAD_BITS));
+    const low = bits - high;
+    const parts = new Uint32Array((1 << high) + 1);
+    // The substring's values (read inline: this loop runs once per id and substring).
+    const w = start >>> 5;
+    const j = start & 31;
+    const right = 32 - bits;
+    if (j + bits <= 32) {
+      for (let i = 0; i < n; i++) {
+        const key = (u32[packedWord + live[i]! * words + w]! << j) >>> right;
+        keys[i] = key;
+        parts[(key >>> low) + 1]!++;
+      }
+    } else {
+      const back = 64 - j - bits;
+      for (let i = 0; i < n; i++) {
+        const p = packedWord + live[i]! * words + w;
+        const key = (((u32[p]! << j) >>> right) | (u32[p + 1]! >>> back)) >>> 0;
+        keys[i] = key;
+        parts[(key >>> low) + 1]!++;
+      }
     }
-    const sorted = sortPairs(keys, ids, n, s.bits, spare);
-    o32.set(sorted.ids.subarray(0, n), place.postings[k]! >>> 2);
-    if (!writeOffsets(sorted.keys, n, s.bits, place.encodings[k]!, out, place.tables[k]!)) overflowed.push(k);
+    for (let h = 0; h < 1 << high; h++) parts[h + 1]! += parts[h]!;
+    let partKeys = keys;
+    let partIds = live;
+    if (high > 0) {
+      const at = parts.slice(0, 1 << high);
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
+        const to = at[key >>> low]!++;
+        spreadKeys[to] = key;
+        spreadIds[to] = live[i]!;
+      }
+      partKeys = spreadKeys;
+      partIds = spreadIds;
+    }
+    const table = tableWriter(out, place.tables[k]!, bits, place.encodings[k]!);
+    const postings = place.postings[k]! >>> 2;
+    const lowMask = low === 32 ? 0xffffffff : 2 ** low - 1;
+    const counts = new Uint32Array(2 ** low);
+    let ok = true;
+    for (let h = 0; h < 1 << high && ok; h++) {
+      const from = parts[h]!;
+      const to = parts[h + 1]!;
+      counts.fill(0);
+      for (let i = from; i < to; i++) counts[partKeys[i]! & lowMask]!++;
+      // offsets of the values h << low .. (h + 1) << low - 1, then each count becomes its start
+      let at = from;
+      const base = h * 2 ** low;
+      for (let v = 0; v <= lowMask; v++) {
+        if (!table.set(base + v, at)) {
+          ok = false;
+          break;
+        }
+        const c = counts[v]!;
+        counts[v] = at;
+        at += c;
+      }
+      if (!ok) break;
+      for (let i = from; i < to; i++) o32[postings + counts[partKeys[i]! & lowMask]!++] = partIds[i]!;
+    }
+    if (!ok || !table.finish(n)) overflowed.push(k);
   });
   return overflowed;
 }
 
+/** High bits of a substring value that {@link buildTables} spreads ids by before counting. */
+const SPREAD_BITS = 12;
+
 /**
- * Writes the bucket offsets of `n` sorted keys below 2^bits in `encoding` at byte `at` of `out`;
- * false when a compact table cannot hold them.
+ * Writes a table's offsets in `encoding` at byte `at` of `out`, value by value in increasing
+ * order (`set`), then the end (`finish`); each returns false when a compact table cannot hold it.
  */
-function writeOffsets(
-  sorted: Uint32Array,
-  n: number,
-  bits: number,
-  encoding: number,
+function tableWriter(
   out: ArrayBufferLike,
   at: number,
-): boolean {
+  bits: number,
+  encoding: number,
+): { set(v: number, offset: number): boolean; finish(n: number): boolean } {
   const values = 2 ** bits;
   if (encoding === WIDE) {
     const off = new Uint32Array(out, at, values + 1);
-    let i = 0;
-    for (let v = 0; v <= values; v++) {
-      while (i < n && sorted[i]! < v) i++;
-      off[v] = i;
-    }
-    return true;
+    return {
+      set(v, offset) {
+        off[v] = offset;
+        return true;
+      },
+      finish(n) {
+        off[values] = n;
+        return true;
+      },
+    };
   }
   const shift = blockShift(bits);
+  const blockMask = (1 << shift) - 1;
   const blocks = 2 ** (bits - shift);
   const bases = new Uint32Array(out, at, blocks + 1);
   const rel = new Uint16Array(out, at + 4 * (blocks + 1), 2 * Math.ceil((values + 1) / 2));
-  let i = 0;
   let base = 0;
-  for (let v = 0; v <= values; v++) {
-    while (i < n && sorted[i]! < v) i++;
-    if ((v & ((1 << shift) - 1)) === 0) {
-      base = i;
-      bases[v >>> shift] = i;
+  const set = (v: number, offset: number): boolean => {
+    if ((v & blockMask) === 0) {
+      base = offset;
+      bases[v >>> shift] = offset;
     }
-    if (i - base > 0xffff) return false;
-    rel[v] = i - base;
-  }
-  if (rel.length > values + 1) rel[values + 1] = 0;
-  return true;
+    if (offset - base > 0xffff) return false;
+    rel[v] = offset - base;
+    return true;
+  };
+  return {
+    set,
+    finish(n) {
+      if (rel.length > values + 1) rel[values + 1] = 0;
+      return set(values, n);
+    },
+  };
 }
 
 /** True when the tables in `memory` (placed as `place`) are what {@link buildTables} builds. */

@@ -290,16 +290,26 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
     const alive = this.#alive;
     const before = this.#count;
     let id = before;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n; ) {
       if (first[i] !== i) {
         ids[i] = ids[first[i]!]!;
+        i++;
         continue;
       }
+      // a run of distinct hashes: one copy when the stride is the hash (PDQ), else hash by hash
+      let end = i + 1;
+      while (end < n && first[end] === end) end++;
       const p = (this.#packed >>> 2) + id * stride;
-      for (let w = 0; w < hw; w++) u[p + w] = words[i * hw + w]!;
-      for (let w = hw; w < stride; w++) u[p + w] = 0;
-      alive[id] = 1;
-      ids[i] = id++;
+      if (hw === stride) u.set(words.subarray(i * hw, end * hw), p);
+      else {
+        for (let k = i, at = p; k < end; k++, at += stride) {
+          for (let w = 0; w < hw; w++) u[at + w] = words[k * hw + w]!;
+          for (let w = hw; w < stride; w++) u[at + w] = 0;
+        }
+      }
+      alive.fill(1, id, id + end - i);
+      for (let k = i; k < end; k++) ids[k] = id++;
+      i = end;
     }
     this.#count = id;
     this.#size += id - before;

@@ -3,8 +3,8 @@ import { COMPACT, tableBytes } from './mih-tables.js';
 
 /**
  * The cost model that chooses an index's substring layout and, per query, between multi-index
- * hashing and a flat scan. Costs are about nanoseconds on a current x86 core (bench/match.ts
- * measures them); only speed depends on them, never results.
+ * hashing and a flat scan. Costs are about nanoseconds on a current x86 core
+ * (`npx tsx bench/match-calibrate.ts` measures them); only speed depends on them, never results.
  */
 
 /** Per stored hash in a sequential scan, by stride in bytes. */
@@ -14,10 +14,13 @@ export function flatCostPerHash(stride: number): number {
 
 /** Tables and hashes that fit the CPU caches are read at cache speed. */
 const CACHED_BYTES = 16 << 20;
-const PROBE_COST = 8; // per bucket looked up in a table too big for the caches
-const PROBE_COST_CACHED = 2;
-const CANDIDATE_COST = 20; // per candidate checked (a posting read, then a random hash read)
-const CANDIDATE_COST_CACHED = 4;
+// Fitted by `npx tsx bench/match-calibrate.ts` (docs/matching-at-scale.md): at 10^4 and 10^5
+// hashes (cached) and at 10^6 and 10^7 (not), on 256-bit hashes at radius 31. A probe reads a
+// bucket's bounds and, when it holds ids, its postings: two misses in big tables.
+const PROBE_COST = 30; // per bucket looked up in tables too big for the caches
+const PROBE_COST_CACHED = 5;
+const CANDIDATE_COST = 25; // per candidate checked (a random hash read)
+const CANDIDATE_COST_CACHED = 10;
 
 /** Bytes of tables (bucket offsets and postings) an automatic layout may use per stored hash. */
 export const TABLE_BYTES_PER_HASH = 64;

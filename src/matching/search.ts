@@ -76,17 +76,41 @@ function emit(sp: SearchSpace, sc: Scratch, n: number, hit: Hit): void {
   }
 }
 
+/** How a MIH query is run: its substrings' search radii and its candidate budget. */
+interface MihPlan {
+  readonly radii: Int32Array;
+  readonly budget: number;
+}
+
+/**
+ * Plans already made, per layout (a new layout is a new object), by tabled ids, stride, radius
+ * and strategy: the estimate costs microseconds, as much as a small index's whole query.
+ */
+const PLANS = new WeakMap<MihLayout, Map<string, MihPlan | null>>();
+
 /** The search radii and candidate budget of a MIH query, or undefined when a scan is cheaper. */
-export function planMih(
-  sp: SearchSpace,
-  max: number,
-  strategy: Strategy,
-): { radii: Int32Array; budget: number } | undefined {
+export function planMih(sp: SearchSpace, max: number, strategy: Strategy): MihPlan | undefined {
   if (sp.layout.length === 0 || sp.main === 0 || strategy === 'scan') return undefined;
+  let plans = PLANS.get(sp.layout);
+  if (!plans) {
+    plans = new Map();
+    PLANS.set(sp.layout, plans);
+  }
+  const key = `${sp.main},${sp.stride},${max},${strategy === 'mih'}`;
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    plan = makePlan(sp, max, strategy);
+    if (plans.size >= 256) plans.clear(); // many sizes of one layout: keep the memory bounded
+    plans.set(key, plan);
+  }
+  return plan ?? undefined;
+}
+
+function makePlan(sp: SearchSpace, max: number, strategy: Strategy): MihPlan | null {
   const radii = radiiFor(sp.layout.length, max);
   if (strategy === 'mih') return { radii, budget: UNLIMITED };
   const estimate = estimateMih(sp.layout, sp.main, sp.stride, max);
-  if (estimate.cost >= estimate.flatCost) return undefined;
+  if (estimate.cost >= estimate.flatCost) return null;
   return { radii, budget: candidateBudget(estimate) };
 }
 

@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Hash } from '../../src/core/hash.js';
+import { type Hash, popcount32 } from '../../src/core/hash.js';
 import { FlatIndex } from '../../src/matching/flat-index.js';
 import { decodeIndex, encodeIndex } from '../../src/matching/index-format.js';
 import type { KernelChoice } from '../../src/matching/kernel.js';
 import type { MihLayout } from '../../src/matching/layout.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
+import { COMPACT, WIDE } from '../../src/matching/mih-tables.js';
+import { unpackHash } from '../../src/matching/packed.js';
 import { packHashes } from '../../src/matching/packed-index.js';
 import { ShardedIndex } from '../../src/matching/sharded-index.js';
 import type { HashIndex, QueryOptions } from '../../src/matching/types.js';
-import { BruteForce, clusteredArb, hashArb, rows, variantsArb } from './model.js';
+import { BruteForce, clusteredArb, flip, hashArb, rows, variantsArb } from './model.js';
 
 type Maker = (bits: number, mergeThreshold: number, layout: MihLayout) => HashIndex<number>;
 
@@ -314,5 +316,110 @@ describe('addPacked', () => {
       expect.objectContaining({ code: 'ERR_INVALID_HASH' }),
     );
     expect([...index.addPacked(new Uint32Array([0x03ffffff, 0xffff0000]))]).toEqual([0]);
+  });
+});
+
+describe('MIH kernels page through their buffers', () => {
+  // 6,000 variants of 3 centres under 3-bit substrings: a query's buckets hold more candidates
+  // than the kernel's candidate buffer (4,096), and a 13-bit substring searched at radius 20
+  // lists more probe values than its range buffer (4,096), so both flush mid-substring.
+  it('answers exactly as the brute-force definition, in either kernel', () => {
+    fc.assert(
+      fc.property(
+        fc.array(hashArb(256), { minLength: 3, maxLength: 3 }).chain((centres) =>
+          fc.record({
+            list: fc.array(fc.tuple(fc.nat(2), fc.array(fc.nat(255), { maxLength: 24 })), {
+              minLength: 6000,
+              maxLength: 6000,
+            }),
+            queries: fc.array(fc.tuple(fc.nat(2), fc.array(fc.nat(255), { maxLength: 24 })), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+            centres: fc.constant(centres),
+          }),
+        ),
+        fc.constantFrom<KernelChoice>('wasm', 'js'),
+        ({ list, queries, centres }, kernel) => {
+          const model = new BruteForce<number>();
+          const hashes = list.map(([c, flips]) => flip(centres[c]!, flips));
+          for (const h of hashes) model.add(h);
+          const layouts: MihLayout[] = [
+            [0, 3, 6, 9].map((start) => ({ start, bits: 3 })),
+            [{ start: 100, bits: 13 }],
+          ];
+          for (const substrings of layouts) {
+            const index = new MihIndex<number>({ algorithm: 'pdq', bits: 256, kernel, substrings });
+            index.addPacked(packHashes(hashes));
+            for (const [c, flips] of queries) {
+              const q = flip(centres[c]!, flips);
+              for (const r of [6, 20]) {
+                expect(rows(index.query(q, { maxDistance: r, strategy: 'mih' }))).toEqual(model.query(q, r));
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 4, endOnFailure: true }, // shrinking 6,000 hashes takes too long
+    );
+  });
+});
+
+describe('MIH tables of a clustered list', () => {
+  // 70,000 hashes whose first 12 bits are zero: one block of a compact table would hold 70,000
+  // ids, more than its 2-byte offsets can, so that substring's table is rebuilt with 4-byte
+  // offsets. Answers stay the definition's, built in bulk and after a save and load.
+  it('falls back to 4-byte offsets where a block overflows, and answers as the definition', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 0x7fffffff }),
+        fc.constantFrom<KernelChoice>('wasm', 'js'),
+        (seed, kernel) => {
+          let x = seed;
+          const next = () => {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            return x >>> 0;
+          };
+          const n = 70000;
+          const words = new Uint32Array(n * 8);
+          for (let i = 0; i < words.length; i++) words[i] = next();
+          for (let i = 0; i < n; i++) words[i * 8] = words[i * 8]! & 0x000fffff;
+          const substrings = [
+            { start: 0, bits: 12 },
+            { start: 12, bits: 12 },
+            { start: 24, bits: 16 },
+          ];
+          const index = new MihIndex<number>({ algorithm: 'pdq', bits: 256, kernel, substrings });
+          const ids = index.addPacked(words);
+          expect(ids.every((id, i) => id === i)).toBe(true); // distinct: ids in order
+          expect(index.serialise().encodings).toEqual([WIDE, COMPACT, COMPACT]);
+          const copy = decodeIndex(encodeIndex(index), { kernel });
+          for (let k = 0; k < 3; k++) {
+            const at = (next() % n) * 8;
+            const q = words.slice(at, at + 8);
+            q[next() % 8]! ^= 1 << (next() % 32); // a near-duplicate of a listed hash
+            const hash = unpackHash('pdq', 256, q, 0);
+            for (const r of [2, 40]) {
+              const expected: [number, number][] = [];
+              for (let id = 0; id < n; id++) {
+                let d = 0;
+                for (let w = 0; w < 8; w++) d += popcount32((words[id * 8 + w]! ^ q[w]!) >>> 0);
+                if (d <= r) expected.push([d, id]);
+              }
+              expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+              for (const idx of [index, copy]) {
+                const got = idx
+                  .query(hash, { maxDistance: r, strategy: 'mih' })
+                  .map((m) => [m.distance, m.id]);
+                expect(got).toEqual(expected);
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 2, endOnFailure: true },
+    );
   });
 });

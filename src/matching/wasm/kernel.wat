@@ -299,6 +299,30 @@
     (global.set $nc (i32.const 0))
     (local.set $q0 (i64.load (local.get $q)))
     (local.set $q1 (i64.load offset=8 (local.get $q)))
+    ;; 256-bit hashes (stride 32): a loop that only rejects, on the first 128 bits (one cache
+    ;; line), which decide almost every candidate; the rest go through the general loop below.
+    (if (i32.eq (global.get $stride) (i32.const 32))
+      (then
+        (block $done4
+          (loop $each4
+            (br_if $done4 (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $id (i32.load (local.get $i)))
+            (local.set $p (i32.add (global.get $packed) (i32.shl (local.get $id) (i32.const 5))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br_if $each4 (i32.gt_u
+              (i32.wrap_i64 (i64.add
+                (i64.popcnt (i64.xor (i64.load (local.get $p)) (local.get $q0)))
+                (i64.popcnt (i64.xor (i64.load offset=8 (local.get $p)) (local.get $q1)))))
+              (local.get $max)))
+            (local.set $d (call $dist (local.get $p) (local.get $q) (local.get $max)))
+            (br_if $each4 (i32.gt_u (local.get $d) (local.get $max)))
+            (br_if $each4 (call $seenEarlier (local.get $s) (local.get $p) (local.get $q) (global.get $radii)))
+            (if (i32.ge_u (global.get $n) (global.get $cap)) (then (return (i32.const -1))))
+            (i32.store (i32.add (global.get $outIds) (i32.shl (global.get $n) (i32.const 2))) (local.get $id))
+            (i32.store (i32.add (global.get $outDist) (i32.shl (global.get $n) (i32.const 2))) (local.get $d))
+            (global.set $n (i32.add (global.get $n) (i32.const 1)))
+            (br $each4)))
+        (return (i32.const 0))))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
@@ -323,14 +347,52 @@
         (br $each)))
     (i32.const 0))
 
-;; Copies the ids of the $np bucket ranges at $ranges (start, end pairs read by `mih`) into the
+;; Replaces the $np probe values at $ranges (one in the first word of each 8-byte slot) by
+  ;; their buckets' (start, end) in the table at $table (encoding $enc; $shift and $rel as $off).
+  ;; A loop of independent loads and nothing else, so many table reads are in flight at once
+  ;; (the table is far bigger than the caches: each read is a miss). A compact table's two u16
+  ;; offsets are read as one u32 (unaligned is fine); the second is relative to its own block.
+  (func $bounds (param $table i32) (param $enc i32) (param $shift i32) (param $rel i32) (param $np i32)
+    (local $w i32) (local $end i32) (local $v i32) (local $x i32)
+    (local.set $w (global.get $ranges))
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $np) (i32.const 3))))
+    (if (i32.ge_u (local.get $w) (local.get $end)) (then (return)))
+    (if (i32.eqz (local.get $enc))
+      (then
+        (loop $wide
+          (local.set $v (i32.add (local.get $table) (i32.shl (i32.load (local.get $w)) (i32.const 2))))
+          (i32.store (local.get $w) (i32.load (local.get $v)))
+          (i32.store offset=4 (local.get $w) (i32.load offset=4 (local.get $v)))
+          (local.set $w (i32.add (local.get $w) (i32.const 8)))
+          (br_if $wide (i32.lt_u (local.get $w) (local.get $end))))
+        (return)))
+    (loop $compact
+      (local.set $v (i32.load (local.get $w)))
+      (local.set $x (i32.load (i32.add (local.get $rel) (i32.shl (local.get $v) (i32.const 1)))))
+      (i32.store (local.get $w) (i32.add
+        (i32.load (i32.add (local.get $table) (i32.shl (i32.shr_u (local.get $v) (local.get $shift)) (i32.const 2))))
+        (i32.and (local.get $x) (i32.const 0xffff))))
+      (i32.store offset=4 (local.get $w) (i32.add
+        (i32.load (i32.add (local.get $table)
+          (i32.shl (i32.shr_u (i32.add (local.get $v) (i32.const 1)) (local.get $shift)) (i32.const 2))))
+        (i32.shr_u (local.get $x) (i32.const 16))))
+      (local.set $w (i32.add (local.get $w) (i32.const 8)))
+      (br_if $compact (i32.lt_u (local.get $w) (local.get $end)))))
+
+  ;; Copies the ids of the $np bucket ranges at $ranges (start, end pairs read by `mih`) into the
   ;; candidates, checking them whenever the buffer fills. 0, -1 (more than $cap hits) or -2 (more
   ;; than $budget candidates in all: a scan is cheaper). The ranges are in cache by now, so the
   ;; branches on them cost little; the postings reads do not wait on each other.
   (func $drain (param $s i32) (param $postings i32) (param $np i32) (result i32)
-    (local $r i32) (local $end i32) (local $i i32) (local $last i32)
+    (local $r i32) (local $end i32) (local $i i32) (local $last i32) (local $o i32) (local $oEnd i32)
+    (local $budget i32)
     (local.set $r (global.get $ranges))
     (local.set $end (i32.add (global.get $ranges) (i32.shl (local.get $np) (i32.const 3))))
+    ;; the write position and the budget live in locals here (globals are memory), written back
+    ;; before $check runs and on the way out
+    (local.set $o (i32.add (global.get $cand) (i32.shl (global.get $nc) (i32.const 2))))
+    (local.set $oEnd (i32.add (global.get $cand) (i32.shl (global.get $candCap) (i32.const 2))))
+    (local.set $budget (global.get $budget))
     (block $done
       (loop $range
         (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
@@ -338,19 +400,23 @@
         (local.set $last (i32.load offset=4 (local.get $r)))
         (local.set $r (i32.add (local.get $r) (i32.const 8)))
         (br_if $range (i32.ge_u (local.get $i) (local.get $last)))
-        (global.set $budget (i32.sub (global.get $budget) (i32.sub (local.get $last) (local.get $i))))
-        (if (i32.lt_s (global.get $budget) (i32.const 0)) (then (return (i32.const -2))))
+        (local.set $budget (i32.sub (local.get $budget) (i32.sub (local.get $last) (local.get $i))))
+        (if (i32.lt_s (local.get $budget) (i32.const 0)) (then (return (i32.const -2))))
         (local.set $i (i32.add (local.get $postings) (i32.shl (local.get $i) (i32.const 2))))
         (local.set $last (i32.add (local.get $postings) (i32.shl (local.get $last) (i32.const 2))))
         (loop $copy
-          (if (i32.eq (global.get $nc) (global.get $candCap))
+          (if (i32.eq (local.get $o) (local.get $oEnd))
             (then
-              (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))))
-          (i32.store (i32.add (global.get $cand) (i32.shl (global.get $nc) (i32.const 2))) (i32.load (local.get $i)))
-          (global.set $nc (i32.add (global.get $nc) (i32.const 1)))
+              (global.set $nc (global.get $candCap))
+              (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))
+              (local.set $o (global.get $cand))))
+          (i32.store (local.get $o) (i32.load (local.get $i)))
+          (local.set $o (i32.add (local.get $o) (i32.const 4)))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
           (br_if $copy (i32.lt_u (local.get $i) (local.get $last))))
         (br $range)))
+    (global.set $budget (local.get $budget))
+    (global.set $nc (i32.shr_u (i32.sub (local.get $o) (global.get $cand)) (i32.const 2)))
     (i32.const 0))
 
   ;; Multi-index hashing query over the tabled ids: in every substring s with radii[s] >= 0,
@@ -396,12 +462,9 @@
                 (i32.const 2))))
             (local.set $qv (call $sub (local.get $q) (i32.load (local.get $d)) (local.get $bits)))
             (local.set $top (i32.shl (i32.const 1) (local.get $bits)))
-            ;; k = 0: the query's own value.
-            (i32.store (local.get $ranges)
-              (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $qv)))
-            (i32.store offset=4 (local.get $ranges)
-              (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel)
-                (i32.add (local.get $qv) (i32.const 1))))
+            ;; k = 0: the query's own value. The values go in the first word of each range slot;
+            ;; $bounds replaces them by their buckets' bounds before $drain reads them.
+            (i32.store (local.get $ranges) (local.get $qv))
             (local.set $np (i32.const 1))
             (local.set $w (i32.add (local.get $ranges) (i32.const 8)))
             ;; k = 1..min(r, bits): every $bits-bit mask with k bits set, in increasing order
@@ -415,16 +478,12 @@
                 (loop $masks
                   (if (i32.eq (local.get $np) (local.get $rangeCap))
                     (then
+                      (call $bounds (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $np))
                       (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np)))
                       (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
                       (local.set $np (i32.const 0))
                       (local.set $w (local.get $ranges))))
-                  (local.set $v (i32.xor (local.get $qv) (local.get $mask)))
-                  (i32.store (local.get $w)
-                    (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $v)))
-                  (i32.store offset=4 (local.get $w)
-                    (call $off (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel)
-                      (i32.add (local.get $v) (i32.const 1))))
+                  (i32.store (local.get $w) (i32.xor (local.get $qv) (local.get $mask)))
                   (local.set $w (i32.add (local.get $w) (i32.const 8)))
                   (local.set $np (i32.add (local.get $np) (i32.const 1)))
                   (local.set $c (i32.ctz (local.get $mask)))
@@ -435,6 +494,7 @@
                   (br_if $masks (i32.lt_u (local.get $mask) (local.get $top))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $level)))
+            (call $bounds (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $np))
             (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np)))
             (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
             (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))))
