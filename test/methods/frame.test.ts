@@ -1,10 +1,18 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { PixelImage } from '../../src/core/pixels.js';
 import { type Box, workingCopy } from '../../src/core/raster.js';
 import { makeRandom } from '../../src/eval/random.js';
-import { EDGE_INSET, findPictureBox, findPictureBoxes, refineBox } from '../../src/matching/methods/frame.js';
+import {
+  EDGE_INSET,
+  findEdgeBox,
+  findPeeledBoxes,
+  findPictureBox,
+  findPictureBoxes,
+  refineBox,
+} from '../../src/matching/methods/frame.js';
 
 /** A busy RGB "picture": seeded noise, never close to one colour along a line. */
 function picture(width: number, height: number, seed: number): PixelImage {
@@ -186,7 +194,7 @@ describe('findPictureBox', () => {
             !isDeepStrictEqual(findPictureBox(image, rounds + 1), findPictureBox(image, rounds))
           )
             rounds++;
-          expect(findPictureBoxes(image)).toMatchObject({
+          expect(findPeeledBoxes(image)).toMatchObject({
             all: findPictureBox(image),
             outer: findPictureBox(image, 1),
             previous: rounds > 2 ? findPictureBox(image, rounds - 1) : undefined,
@@ -254,5 +262,137 @@ describe('refineBox', () => {
     const refined = refineBox(image, box);
     expect([refined.left, refined.width]).toEqual([0, 300]);
     near(refined, { left: 0, top: 40, width: 300, height: 200 }, 0.25);
+  });
+});
+
+/** A smooth vertical gradient from `a` to `b`: no line of it is uniform enough to peel. */
+function gradient(width: number, height: number, a: number, b: number): PixelImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const v = Math.round(a + ((b - a) * y) / Math.max(1, height - 1));
+    data.fill(v, y * width * 3, (y + 1) * width * 3);
+  }
+  return { width, height, channels: 3, data };
+}
+
+/** `inner` pasted over `canvas` at (left, top). */
+function paste(canvas: PixelImage, inner: PixelImage, left: number, top: number): PixelImage {
+  const data = new Uint8Array(canvas.data);
+  for (let y = 0; y < inner.height; y++) {
+    data.set(
+      inner.data.subarray(y * inner.width * 3, (y + 1) * inner.width * 3),
+      ((top + y) * canvas.width + left) * 3,
+    );
+  }
+  return { ...canvas, data };
+}
+
+const near = (box: Box | undefined, want: Box, tolerance = 2) => {
+  expect(box).toBeDefined();
+  for (const key of ['left', 'top', 'width', 'height'] as const) {
+    expect(Math.abs(box![key] - want[key])).toBeLessThanOrEqual(tolerance);
+  }
+};
+
+describe('findEdgeBox', () => {
+  it('finds the picture of a synthetic screenshot: header, sidebar, text, on a gradient background', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 20, max: 60 }),
+        fc.integer({ min: 30, max: 80 }),
+        (seed, left, top) => {
+          const width = 320;
+          const height = 360;
+          const image = gradient(width, height, 230, 190);
+          rect(image, 0, 0, width, 14, [20, 20, 20]); // status bar
+          rect(image, 0, 14, width, 12, [40, 110, 200]); // app header
+          rect(image, 0, 26, 12, height - 26, [90, 90, 90]); // a sidebar
+          for (let line = 0; line < 3; line++)
+            rect(image, left, top - 12 + line * 4, 60 + line * 20, 2, [30, 30, 30]);
+          const shown = paste(image, picture(200, 150, seed), left, top);
+          rect(shown, left, top + 160, 120, 3, [30, 30, 30]); // a caption under the picture
+          near(findEdgeBox(shown), expectedBox(left, top, 200, 150));
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  it('finds a letterboxed picture between smooth bars (a blurred copy behind it)', () => {
+    const bars = gradient(240, 400, 40, 90);
+    near(findEdgeBox(paste(bars, picture(240, 160, 3), 0, 120)), expectedBox(0, 120, 240, 160));
+    // and left/right bars
+    const side = gradient(400, 200, 200, 240);
+    const found = findEdgeBox(paste(side, picture(200, 200, 4), 100, 0));
+    expect(found).toBeDefined();
+    expect(found!.top).toBe(0);
+    expect(found!.height).toBe(200);
+    expect(Math.abs(found!.left - (100 + EDGE_INSET))).toBeLessThanOrEqual(2);
+    expect(Math.abs(found!.width - (200 - 2 * EDGE_INSET))).toBeLessThanOrEqual(2);
+  });
+
+  it('finds nothing in a picture without a frame: noise, a smooth gradient, and photos', async () => {
+    expect(findEdgeBox(picture(300, 200, 5))).toBeUndefined();
+    expect(findEdgeBox(gradient(300, 200, 0, 255))).toBeUndefined();
+    for (const name of [
+      'landscape-beach.jpg',
+      'city-skyline.jpg',
+      'china-temple.jpg',
+      'chelsea-cat.jpg',
+      'rocket.jpg',
+    ]) {
+      const { data, info } = await sharp(`fixtures/photos/${name}`)
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const image: PixelImage = {
+        width: info.width,
+        height: info.height,
+        channels: 3,
+        data: new Uint8Array(data),
+      };
+      expect(findEdgeBox(workingCopy(image, 512)), name).toBeUndefined();
+    }
+  });
+
+  it('keeps the other bar of a letterbox out of the picture', () => {
+    // A picture flush with the top, a flat bar below: the box stops at the bar.
+    const canvas = gradient(200, 300, 10, 10);
+    const found = findEdgeBox(paste(canvas, picture(200, 150, 6), 0, 0));
+    near(found, { left: 0, top: 0, width: 200, height: 150 - EDGE_INSET });
+  });
+
+  it('findPictureBoxes cuts out the edge-found box when peeling finds none, and every peeled box besides', () => {
+    const bars = paste(gradient(240, 400, 40, 90), picture(240, 160, 3), 0, 120);
+    expect(findPeeledBoxes(bars).all).toBeUndefined();
+    const boxes = findPictureBoxes(bars);
+    expect(boxes.all).toEqual(findEdgeBox(bars));
+    expect(boxes.edges).toEqual(findEdgeBox(bars));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 255 }), (border, grey) => {
+        const image = framed(picture(60, 50, border), border, border, 60 + 2 * border, 50 + 2 * border, [
+          grey,
+          grey,
+          grey,
+        ]);
+        const peeled = findPeeledBoxes(image);
+        const { edges, ...withEdges } = findPictureBoxes(image);
+        const listed = Object.values(withEdges).filter((b) => b !== undefined);
+        // Every distinct peeled box is still cut out, and the edge box is among them when found.
+        const distinct = [peeled.all, peeled.previous, peeled.canvas, peeled.outer].filter(
+          (b, i, all) => b && all.findIndex((o) => isDeepStrictEqual(o, b)) === i,
+        );
+        if (edges && !distinct.some((b) => isDeepStrictEqual(b, edges))) {
+          expect(listed).toContainEqual(edges);
+          expect(
+            distinct.filter((b) => !listed.some((l) => isDeepStrictEqual(l, b))).length,
+          ).toBeLessThanOrEqual(distinct.length >= 4 ? 1 : 0);
+        } else {
+          expect(withEdges).toEqual(peeled);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -94,6 +94,19 @@ export function findPictureBoxes(image: PixelImage): {
   outer: Box | undefined;
   previous: Box | undefined;
   canvas: Box | undefined;
+  edges: Box | undefined;
+} {
+  const peeled = findPeeledBoxes(image);
+  const edges = findEdgeBox(image);
+  return { ...withEdgeBox(peeled, edges), edges };
+}
+
+/** findPictureBoxes without the edge-found box: the boxes peeling finds. */
+export function findPeeledBoxes(image: PixelImage): {
+  all: Box | undefined;
+  outer: Box | undefined;
+  previous: Box | undefined;
+  canvas: Box | undefined;
 } {
   const { found: boxes, layers } = peelLayers(image, Number.POSITIVE_INFINITY);
   return {
@@ -102,6 +115,37 @@ export function findPictureBoxes(image: PixelImage): {
     previous: boxes.length > 2 ? boxes.at(-2) : undefined,
     canvas: canvasBox(image, layers),
   };
+}
+
+/**
+ * The peeled boxes with the edge-found one among them, so that every caller cutting out the
+ * peeled boxes (the trim views, upload and known image alike) cuts it out too: in place of `all`
+ * when peeling found nothing, else in the first of `previous`, `canvas`, `outer` that is empty or
+ * repeats an earlier box (they are cut out in that order, duplicates dropped), else in place of
+ * `previous`. Unchanged when the edge box is one of them already.
+ */
+function withEdgeBox(
+  peeled: {
+    all: Box | undefined;
+    outer: Box | undefined;
+    previous: Box | undefined;
+    canvas: Box | undefined;
+  },
+  edges: Box | undefined,
+): { all: Box | undefined; outer: Box | undefined; previous: Box | undefined; canvas: Box | undefined } {
+  const same = (a: Box | undefined, b: Box | undefined): boolean =>
+    !!a && !!b && a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
+  const { all, previous, canvas, outer } = peeled;
+  if (!edges || [all, previous, canvas, outer].some((b) => same(b, edges))) return peeled;
+  if (!all) return { ...peeled, all: edges };
+  const order = ['previous', 'canvas', 'outer'] as const;
+  const earlier: (Box | undefined)[] = [all];
+  for (const slot of order) {
+    const box = peeled[slot];
+    if (!box || earlier.some((b) => same(b, box))) return { ...peeled, [slot]: edges };
+    earlier.push(box);
+  }
+  return { ...peeled, previous: edges };
 }
 
 /** One peeled layer: its side, the box edge after it, its colour and its area in pixels. */
@@ -438,4 +482,214 @@ function readColumn(image: PixelImage, x: number, from: number, to: number): Uin
     for (let c = 0; c < ch; c++) out[o + c] = image.data[s + c]!;
   }
   return out;
+}
+
+/** Smallest per-channel step between neighbouring pixels that counts as an edge of the picture. */
+export const STEP_TOLERANCE = 10;
+/** Least share of a rectangle's side (inside the image) that must run along an edge. */
+export const SIDE_COVERAGE = 0.85;
+/**
+ * Most texture (mean step between neighbouring pixels) outside a rectangle, as a share of the
+ * texture inside it: a frame (bars, a UI's background with some text and icons, a blurred copy of
+ * the picture behind it) is much smoother than the picture; a part of a photo is not.
+ */
+export const OUTSIDE_TEXTURE = 0.5;
+/** Least share of the image's side a found picture spans (and least run for a candidate edge). */
+export const MIN_PICTURE_SHARE = 0.3;
+/** Candidate edges kept per direction (longest runs first): bounds the rectangles tried. */
+export const MAX_EDGE_LINES = 16;
+/** Width of the strip along a side on the image's edge that must not be flat, as a share of the short side. */
+export const BORDER_STRIP = 0.02;
+/** Texture of such a strip, as a share of the rectangle's, below which it is frame, not picture. */
+export const STRIP_TEXTURE = 0.2;
+
+/**
+ * The picture inside a frame found from straight edges rather than by peeling the frame: the
+ * axis-aligned rectangle whose every side that is not the image's own edge runs along a long, sharp
+ * step between neighbouring lines (at least {@link SIDE_COVERAGE} of it), and whose outside is
+ * mostly flat (at least {@link OUTSIDE_FLAT}: bars, a UI's background with some text and icons, a
+ * blurred copy of the picture behind it), with more texture inside than outside. It assumes no
+ * particular UI and no frame colour: a picture on a textured or gradient frame, or in a frame whose
+ * layers the peeling cannot tell from the picture, is found as long as its outline is sharp.
+ * Undefined when no such rectangle spans at least {@link MIN_PICTURE_SHARE} of both sides (a plain
+ * photo: its straight edges rarely close a rectangle with a flat outside).
+ *
+ * @example
+ * ```ts
+ * const box = findEdgeBox(screenshotPixels); // working-copy pixels, inset by a line like findPictureBox
+ * ```
+ */
+export function findEdgeBox(image: PixelImage): Box | undefined {
+  const { width: w, height: h } = image;
+  if (w < 16 || h < 16) return undefined;
+  const steps = stepMaps(image);
+  const rows = edgeLines(steps.rowPrefix, h, w, Math.ceil(w * MIN_PICTURE_SHARE));
+  const cols = edgeLines(steps.colPrefix, w, h, Math.ceil(h * MIN_PICTURE_SHARE));
+  if (rows.length === 0 && cols.length === 0) return undefined;
+  const tops = [0, ...rows];
+  const bottoms = [...rows, h];
+  const lefts = [0, ...cols];
+  const rights = [...cols, w];
+  const minH = Math.ceil(h * MIN_PICTURE_SHARE);
+  const minW = Math.ceil(w * MIN_PICTURE_SHARE);
+  const along = (prefix: Int32Array, stride: number, line: number, from: number, to: number): number =>
+    (prefix[line * stride + to]! - prefix[line * stride + from]!) / (to - from);
+  let best: { box: Box; score: number } | undefined;
+  for (const top of tops) {
+    for (const bottom of bottoms) {
+      if (bottom - top < minH) continue;
+      for (const left of lefts) {
+        for (const right of rights) {
+          if (right - left < minW) continue;
+          if (top === 0 && bottom === h && left === 0 && right === w) continue;
+          // Every side inside the image must run along an edge (the step into the picture).
+          let weakest = 1;
+          if (top > 0) weakest = Math.min(weakest, along(steps.rowPrefix, w + 1, top, left, right));
+          if (weakest < SIDE_COVERAGE) continue;
+          if (bottom < h) weakest = Math.min(weakest, along(steps.rowPrefix, w + 1, bottom, left, right));
+          if (weakest < SIDE_COVERAGE) continue;
+          if (left > 0) weakest = Math.min(weakest, along(steps.colPrefix, h + 1, left, top, bottom));
+          if (weakest < SIDE_COVERAGE) continue;
+          if (right < w) weakest = Math.min(weakest, along(steps.colPrefix, h + 1, right, top, bottom));
+          if (weakest < SIDE_COVERAGE) continue;
+          const area = (bottom - top) * (right - left);
+          const inside = sumIn(steps.texture, w, top, bottom, left, right) / area;
+          const outside = (steps.textureTotal - inside * area) / (w * h - area);
+          const sides = +(top > 0) + +(bottom < h) + +(left > 0) + +(right < w);
+          // Three or four sharp sides close a rectangle on their own (a picture in a UI, whose
+          // text may have more texture than a smooth picture); a bar or two must also be smoother
+          // than the picture, or any straight horizon would do.
+          if (inside === 0 || (sides < 3 && outside > OUTSIDE_TEXTURE * inside)) continue;
+          // A side on the image's edge must not hold a smooth strip: that is frame left inside
+          // (the other bar of a letterbox), not picture.
+          const strip = Math.max(2, Math.round(Math.min(w, h) * BORDER_STRIP));
+          const smooth = (t: number, b: number, l: number, r: number): boolean =>
+            sumIn(steps.texture, w, t, b, l, r) < STRIP_TEXTURE * inside * (b - t) * (r - l);
+          if (top === 0 && smooth(0, strip, left, right)) continue;
+          if (bottom === h && smooth(h - strip, h, left, right)) continue;
+          if (left === 0 && smooth(top, bottom, 0, strip)) continue;
+          if (right === w && smooth(top, bottom, w - strip, w)) continue;
+          // More sides along edges is a better-founded rectangle; then the sharper, and the
+          // smaller: of nested rectangles (a card or a chat bubble holding the picture with a
+          // margin, a post with its header) the picture's is the innermost.
+          const score = sides + weakest + 1 - area / (w * h);
+          if (!best || score > best.score) {
+            best = { box: { left, top, width: right - left, height: bottom - top }, score };
+          }
+        }
+      }
+    }
+  }
+  if (!best) return undefined;
+  const { left, top, width, height } = best.box;
+  return insetBox({ top, left, bottom: top + height, right: left + width }, image);
+}
+
+/**
+ * Prefix sums of the edge and flatness maps. `rowPrefix[y * (w + 1) + x]` counts the columns
+ * before x where row y steps sharply from row y - 1 (or row y + 1 from row y - 1, for an edge
+ * blurred over two lines); `colPrefix` the same for columns; `flatPrefix` (a summed-area table,
+ * (h + 1) x (w + 1)) counts pixels within {@link FLAT_TOLERANCE} of their right and lower neighbours.
+ */
+function stepMaps(image: PixelImage): {
+  rowPrefix: Int32Array;
+  colPrefix: Int32Array;
+  texture: Float64Array;
+  textureTotal: number;
+} {
+  const { width: w, height: h, data } = image;
+  const ch = image.channels;
+  const colours = ch >= 3 ? 3 : 1;
+  const step = (a: number, b: number): number => {
+    let most = 0;
+    for (let c = 0; c < colours; c++) most = Math.max(most, Math.abs(data[a + c]! - data[b + c]!));
+    return most;
+  };
+  // Texture on the channels' mean: JPEG's chroma noise moves single channels more.
+  const meanStep = (a: number, b: number): number => {
+    let sum = 0;
+    for (let c = 0; c < colours; c++) sum += data[a + c]! - data[b + c]!;
+    return Math.abs(sum) / colours;
+  };
+  const rowPrefix = new Int32Array((h + 1) * (w + 1));
+  const colPrefix = new Int32Array((w + 1) * (h + 1));
+  const texture = new Float64Array((h + 1) * (w + 1));
+  for (let y = 0; y < h; y++) {
+    let run = 0;
+    for (let x = 0; x < w; x++) {
+      const at = (y * w + x) * ch;
+      const up = y > 0 ? step(at, at - w * ch) : 0;
+      const edge = up > STEP_TOLERANCE ? 1 : 0;
+      rowPrefix[y * (w + 1) + x + 1] = rowPrefix[y * (w + 1) + x]! + edge;
+      const leftStep = x > 0 ? step(at, at - ch) : 0;
+      const colEdge = leftStep > STEP_TOLERANCE ? 1 : 0;
+      colPrefix[x * (h + 1) + y + 1] = colPrefix[x * (h + 1) + y]! + colEdge;
+      const right = x + 1 < w ? meanStep(at, at + ch) : 0;
+      const down = y + 1 < h ? meanStep(at, at + w * ch) : 0;
+      run += right + down;
+      texture[(y + 1) * (w + 1) + x + 1] = texture[y * (w + 1) + x + 1]! + run;
+    }
+  }
+  return { rowPrefix, colPrefix, texture, textureTotal: texture[h * (w + 1) + w]! };
+}
+
+/** The sum of a summed-area table over rows [top, bottom) and columns [left, right). */
+function sumIn(
+  prefix: Float64Array,
+  w: number,
+  top: number,
+  bottom: number,
+  left: number,
+  right: number,
+): number {
+  const s = w + 1;
+  return (
+    prefix[bottom * s + right]! -
+    prefix[top * s + right]! -
+    prefix[bottom * s + left]! +
+    prefix[top * s + left]!
+  );
+}
+
+/**
+ * Lines (1..count-1) holding a run of edge pixels at least `minRun` long that stands out by as much
+ * from a neighbouring line, those that stand out most first, at most {@link MAX_EDGE_LINES}, no two
+ * adjacent (a blurred edge shows on two lines).
+ */
+function edgeLines(prefix: Int32Array, count: number, length: number, minRun: number): number[] {
+  const stride = length + 1;
+  const runs = new Int32Array(count + 1);
+  for (let line = 1; line < count; line++) {
+    // The longest stretch with at most one gap pixel in four: text or a rounded corner breaks a
+    // line of edge pixels without ending it.
+    let longest = 0;
+    let start = 0;
+    let gaps = 0;
+    for (let x = 0; x < length; x++) {
+      const edge = prefix[line * stride + x + 1]! - prefix[line * stride + x]!;
+      if (!edge) gaps++;
+      while (gaps * 4 > x + 1 - start) {
+        if (prefix[line * stride + start + 1]! - prefix[line * stride + start]! === 0) gaps--;
+        start++;
+      }
+      if (edge) longest = Math.max(longest, x + 1 - start);
+    }
+    runs[line] = longest;
+  }
+  // An edge of the picture stands out from the lines on one side of it (the frame); lines inside a
+  // busy texture have long runs too, but so do both their neighbours.
+  const lines: { line: number; standout: number }[] = [];
+  for (let line = 1; line < count; line++) {
+    const before = line > 1 ? runs[line - 1]! : runs[line + 1]!;
+    const after = line + 1 < count ? runs[line + 1]! : runs[line - 1]!;
+    const standout = runs[line]! - Math.min(before, after);
+    if (runs[line]! >= minRun && standout >= minRun) lines.push({ line, standout });
+  }
+  const kept: number[] = [];
+  for (const { line } of lines.sort((a, b) => b.standout - a.standout)) {
+    if (kept.some((k) => Math.abs(k - line) <= 1)) continue;
+    kept.push(line);
+    if (kept.length >= MAX_EDGE_LINES) break;
+  }
+  return kept;
 }
