@@ -71,6 +71,8 @@ import { applyTransform, type Transform } from './transforms.js';
 export interface EvalOptions {
   /** Directory of originals (searched recursively). */
   readonly dir: string;
+  /** How the report names the directory (default `dir`): the path as the user gave it, not this machine's. */
+  readonly dirLabel?: string;
   readonly methods: readonly MatchMethod[];
   readonly transforms: readonly Transform[];
   /** Use at most this many originals, spread evenly over the sorted list. */
@@ -427,7 +429,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
     records,
   );
   return {
-    dir: options.dir,
+    dir: options.dirLabel ?? options.dir,
     seed,
     originals: originals.map((o) => o.name),
     excluded,

@@ -86,6 +86,7 @@ const evalCommand: Command = {
     let phase = '';
     const result = await runEvaluation({
       dir: resolve(io.cwd, positionals[0]!),
+      dirLabel: positionals[0]!,
       methods,
       transforms,
       seed,
