@@ -43,7 +43,7 @@ const atMost = (text: string, n: number, of: 'value' | 'ratio' = 'value'): Targe
   check: (f) => (of === 'value' ? f.value : (f.ratio ?? Number.NaN)) <= n,
 });
 
-/** The default matching method (src/methods/methods.ts), whose per-upload cost issue 17 bounds. */
+/** The default matching method (src/matching/methods/methods.ts), whose per-upload cost issue 17 bounds. */
 const DEFAULT_METHOD = 'pdq-max';
 
 /** Every suite of `npm run bench` in `mode`, with the figures each must give. */

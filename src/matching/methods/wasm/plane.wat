@@ -1,6 +1,6 @@
 ;; imprint luma-plane kernel: the luma plane of an image in 1/256ths of a level, the histogram of
 ;; its whole levels, and the block sums of the frame-finding copy, in one pass over the pixels,
-;; exactly as lumaPlaneAndCopy (src/methods/pdq-views.ts) computes them in JS: integer arithmetic
+;; exactly as lumaPlaneAndCopy (src/matching/methods/pdq-views.ts) computes them in JS: integer arithmetic
 ;; only, so every value is the same.
 ;;
 ;; Assembled by scripts/build-plane-wasm.mjs into plane-bytes.ts. The host copies a chunk of pixel
