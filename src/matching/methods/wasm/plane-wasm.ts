@@ -104,14 +104,7 @@ export function lumaPlaneAndCopyWasm(
   const lumaAt = pixAt + Math.ceil((chunkRows * rowBytes) / 16) * 16;
   const copyAt = lumaAt + Math.ceil((chunkRows * w * 2) / 16) * 16;
   const need = copyAt + width * height * colours;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) {
-    try {
-      k.memory.grow(Math.ceil((need - have) / PAGE));
-    } catch {
-      return undefined;
-    }
-  }
+  if (!reserve(k, need)) return undefined;
   const buffer = k.memory.buffer;
   const memory = new Uint8Array(buffer);
   const lanes = new Uint32Array(buffer, HISTOGRAM_AT, 1024);
@@ -160,14 +153,7 @@ export function turnGreyWasm(
   const src = SUMS_AT;
   const dst = src + Math.ceil((image.width * image.height) / 16) * 16;
   const need = dst + width * height;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) {
-    try {
-      k.memory.grow(Math.ceil((need - have) / PAGE));
-    } catch {
-      return undefined;
-    }
-  }
+  if (!reserve(k, need)) return undefined;
   new Uint8Array(k.memory.buffer).set(image.data, src);
   k.turn(src, image.width, image.height, dst, width, height, Math.cos(rad), Math.sin(rad), fill);
   const data = new Uint8Array(k.memory.buffer, dst, width * height).slice();
@@ -225,14 +211,7 @@ export function reduceRowsWasm(
   const rowsAt = align(q + (width + 2) * 8);
   const outAt = align(rowsAt + chunkRows * width * 2);
   const need = outAt + sets.length * chunkRows * 512;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) {
-    try {
-      k.memory.grow(Math.ceil((need - have) / PAGE));
-    } catch {
-      return false;
-    }
-  }
+  if (!reserve(k, need)) return false;
   const buffer = k.memory.buffer;
   const i32 = new Int32Array(buffer);
   const f64 = new Float64Array(buffer);
