@@ -4,7 +4,7 @@
  * written last. A list of 10^8 hashes is built once, then loaded in one process (loadShardedIndex)
  * or straight into worker threads (ParallelIndex.open), without rebuilding tables.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { ImprintError, invalidArgument, toImprintError } from '../core/errors.js';
@@ -52,11 +52,11 @@ export async function saveShardedIndex<M>(
   }
   const { shards, globalIds } = index.parts();
   let bytes = 0;
-  const files: { file: string; ids: number }[] = [];
+  const files: { file: string; ids: number; headerCrc32: number }[] = [];
   for (const [s, shard] of shards.entries()) {
     const file = `shard-${s}.idx`;
     bytes += (await saveIndex(shard, join(dir, file), options)).bytes;
-    files.push({ file, ids: globalIds[s]!.length });
+    files.push({ file, ids: globalIds[s]!.length, headerCrc32: await shardHeaderCrc(join(dir, file)) });
   }
   const maps = globalIds.map((g) => new Uint8Array(g.buffer, g.byteOffset, g.byteLength));
   let crc = 0;
@@ -103,7 +103,7 @@ export async function readShardedManifest(dir: string): Promise<ShardedManifest>
     algorithm?: unknown;
     bits?: unknown;
     ids?: unknown;
-    shards?: { file?: unknown; ids?: unknown }[];
+    shards?: { file?: unknown; ids?: unknown; headerCrc32?: unknown }[];
     idMap?: { file?: unknown; crc32?: unknown };
   };
   try {
@@ -126,7 +126,13 @@ export async function readShardedManifest(dir: string): Promise<ShardedManifest>
     !Number.isInteger(m.ids) ||
     !Array.isArray(m.shards) ||
     m.shards.length === 0 ||
-    !m.shards.every((s) => safeName(s?.file) && Number.isInteger(s.ids) && (s.ids as number) >= 0) ||
+    !m.shards.every(
+      (s) =>
+        safeName(s?.file) &&
+        Number.isInteger(s.ids) &&
+        (s.ids as number) >= 0 &&
+        typeof s.headerCrc32 === 'number',
+    ) ||
     !safeName(m.idMap?.file) ||
     typeof m.idMap.crc32 !== 'number'
   )
@@ -140,6 +146,17 @@ export async function readShardedManifest(dir: string): Promise<ShardedManifest>
     throw new ImprintError('ERR_INDEX_CORRUPT', `${mapPath} is truncated or fails its checksum`, {
       location: { source: mapPath },
     });
+  // Each shard file must be the one saved in its place: files swapped, or copied in from another
+  // sharded index, would load and answer with the wrong ids.
+  for (const [n, shard] of m.shards.entries()) {
+    const path = join(dir, shard.file as string);
+    if ((await shardHeaderCrc(path)) !== shard.headerCrc32)
+      throw new ImprintError(
+        'ERR_INDEX_CORRUPT',
+        `${path} is not the file this sharded index saved as shard ${n} (its header checksum differs from the manifest's)`,
+        { location: { source: path } },
+      );
+  }
   const globalIds: Uint32Array[] = [];
   let at = 0;
   for (const n of counts) {
@@ -155,6 +172,28 @@ export async function readShardedManifest(dir: string): Promise<ShardedManifest>
     files: m.shards.map((s) => join(dir, s.file as string)),
     globalIds,
   };
+}
+
+/**
+ * The header checksum an index file stores (bytes 92-95, over the header, which holds the body's
+ * checksum): it names one saved file, and reading it costs 96 bytes.
+ */
+async function shardHeaderCrc(path: string): Promise<number> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(path, 'r');
+    const head = new Uint8Array(96);
+    const { bytesRead } = await handle.read(head, 0, 96, 0);
+    return bytesRead === 96 ? new DataView(head.buffer).getUint32(92, true) : -1;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    throw new ImprintError('ERR_FILE_UNREADABLE', `Cannot read ${path}${code ? ` (${code})` : ''}`, {
+      cause: err,
+      location: { source: path },
+    });
+  } finally {
+    await handle?.close();
+  }
 }
 
 async function read(path: string): Promise<Uint8Array> {

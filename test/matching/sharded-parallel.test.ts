@@ -148,6 +148,16 @@ describe('a sharded index saved, loaded and on worker threads', () => {
     await expect(loadShardedIndex(dir)).rejects.toMatchObject({ code: 'ERR_INDEX_CORRUPT' });
     writeFileSync(manifest, JSON.stringify(m));
     expect((await loadShardedIndex(dir)).size).toBe(sharded.size);
+    // Two shard files swapped: each is a valid index, but not the one saved in its place.
+    const [a, b] = [join(dir, m.shards[0].file), join(dir, m.shards[1].file)];
+    const [bytesA, bytesB] = [readFileSync(a), readFileSync(b)];
+    writeFileSync(a, bytesB);
+    writeFileSync(b, bytesA);
+    await expect(loadShardedIndex(dir)).rejects.toMatchObject({ code: 'ERR_INDEX_CORRUPT' });
+    await expect(ParallelIndex.open(dir)).rejects.toMatchObject({ code: 'ERR_INDEX_CORRUPT' });
+    writeFileSync(a, bytesA);
+    writeFileSync(b, bytesB);
+    expect((await loadShardedIndex(dir)).size).toBe(sharded.size);
   });
 
   it('runs from the built package (npm test builds first): saved, opened on threads, same answers', () => {
