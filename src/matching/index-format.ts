@@ -235,6 +235,15 @@ export function encodeIndexChunks(index: SerialisableIndex, options: EncodeIndex
   return [header, ...body];
 }
 
+/**
+ * @internal The header checksum an index file stores (bytes 92..95 of its first
+ * {@link INDEX_HEADER_PREFIX} bytes). It covers the header, which holds the body's checksum, so it
+ * names one saved file: a sharded index's manifest keeps it to know each shard file.
+ */
+export function storedHeaderCrc(prefix: Uint8Array): number {
+  return new DataView(prefix.buffer, prefix.byteOffset, HEADER).getUint32(92, true);
+}
+
 /** CRC-32 of a header without its own checksum field (bytes 92..95). */
 function headerCrc(crc: Crc32, header: Uint8Array, version: number): number {
   const fixed = crc(header.subarray(0, 92));

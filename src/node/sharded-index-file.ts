@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { ImprintError, invalidArgument, toImprintError } from '../core/errors.js';
 import { crc32 as jsCrc32 } from '../matching/crc32.js';
+import { INDEX_HEADER_PREFIX, storedHeaderCrc } from '../matching/index-format.js';
 import { MihIndex } from '../matching/mih-index.js';
 import { ShardedIndex } from '../matching/sharded-index.js';
 import { openAtomicFile } from './atomic-file.js';
@@ -174,37 +175,34 @@ export async function readShardedManifest(dir: string): Promise<ShardedManifest>
   };
 }
 
-/**
- * The header checksum an index file stores (bytes 92-95, over the header, which holds the body's
- * checksum): it names one saved file, and reading it costs 96 bytes.
- */
+/** The header checksum the index file at `path` stores; -1 when it is shorter than a header. */
 async function shardHeaderCrc(path: string): Promise<number> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, 'r');
-    const head = new Uint8Array(96);
-    const { bytesRead } = await handle.read(head, 0, 96, 0);
-    return bytesRead === 96 ? new DataView(head.buffer).getUint32(92, true) : -1;
+    const head = new Uint8Array(INDEX_HEADER_PREFIX);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length ? storedHeaderCrc(head) : -1;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException)?.code;
-    throw new ImprintError('ERR_FILE_UNREADABLE', `Cannot read ${path}${code ? ` (${code})` : ''}`, {
-      cause: err,
-      location: { source: path },
-    });
+    throw unreadable(path, err);
   } finally {
     await handle?.close();
   }
+}
+
+function unreadable(path: string, err: unknown): ImprintError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return new ImprintError('ERR_FILE_UNREADABLE', `Cannot read ${path}${code ? ` (${code})` : ''}`, {
+    cause: err,
+    location: { source: path },
+  });
 }
 
 async function read(path: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException)?.code;
-    throw new ImprintError('ERR_FILE_UNREADABLE', `Cannot read ${path}${code ? ` (${code})` : ''}`, {
-      cause: err,
-      location: { source: path },
-    });
+    throw unreadable(path, err);
   }
 }
 
