@@ -32,6 +32,7 @@ beforeAll(async () => {
   dir = photoFolder(PHOTOS, 'imprint-eval-');
   result = await runEvaluation({
     dir,
+    dirLabel: 'photos',
     methods: [getMethod('pdq'), getMethod('pdq-dihedral')],
     transforms: TRANSFORM_NAMES.map((n) => TRANSFORMS.find((t) => t.name === n)!),
     seed: SEED,
@@ -127,6 +128,9 @@ describe('imprint eval harness', () => {
     expect(report.markdown).toContain('## Recall within the budget, unrelated false pairs only');
     const json = report.json as { methods: { name: string; cost: { lookupMismatches: number } }[] };
     expect(json.methods.map((m) => m.name)).toEqual(['pdq', 'pdq-dihedral']);
+    // The corpus is named as the user gave it, not by this machine's temporary path.
+    expect(report.markdown).toContain('Corpus: `photos`');
+    expect((report.json as { corpus: { dir: string } }).corpus.dir).toBe('photos');
     for (const m of json.methods) expect(m.cost.lookupMismatches).toBe(0);
     expect(report.charts.map((c) => c.file)).toEqual([
       'recall-budget.svg',
