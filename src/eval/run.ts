@@ -14,6 +14,7 @@ import type { PixelImage } from '../core/pixels.js';
 import type { ProgressCallback } from '../core/progress.js';
 import { LocalFeatureIndex } from '../features/feature-index.js';
 import { type FingerprintRecord, readFingerprintRecords } from '../lists/fingerprint-records.js';
+import { ROTATION_RANGE } from '../matching/methods/canvas-rotation.js';
 import { FINGERPRINT_READING, fingerprintEntries } from '../matching/methods/fingerprint.js';
 import * as frame from '../matching/methods/frame.js';
 import { knownLocalFeatures, localScore, queryLocalViews } from '../matching/methods/local.js';
@@ -36,7 +37,6 @@ import {
   BAND_CUTS,
   CROP_ANCHORS,
   CROP_SCALES,
-  DEROTATE_ANGLES,
   DEROTATE_SIDE,
   DETECTION_SIDE,
   ENLARGE_BELOW,
@@ -747,7 +747,7 @@ function cacheKey(
       MAX_PLANE_PIXELS,
       CROP_SCALES,
       CROP_ANCHORS,
-      DEROTATE_ANGLES,
+      ROTATION_RANGE,
       ENLARGE_BELOW,
       ENLARGE_FACTORS,
       BAND_CUTS,

@@ -12,6 +12,9 @@ import {
   findPictureBox,
   findPictureBoxes,
   refineBox,
+  STEP_TOLERANCE,
+  stepMaps,
+  textureTable,
 } from '../../src/matching/methods/frame.js';
 
 /** A busy RGB "picture": seeded noise, never close to one colour along a line. */
@@ -393,6 +396,74 @@ describe('findEdgeBox', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+/** stepMaps as first written (per-channel closures, column sums written in place): the definition. */
+function stepMapsDefinition(image: PixelImage) {
+  const { width: w, height: h, data } = image;
+  const ch = image.channels;
+  const colours = ch >= 3 ? 3 : 1;
+  const step = (a: number, b: number): number => {
+    let most = 0;
+    for (let c = 0; c < colours; c++) most = Math.max(most, Math.abs(data[a + c]! - data[b + c]!));
+    return most;
+  };
+  const meanStep = (a: number, b: number): number => {
+    let sum = 0;
+    for (let c = 0; c < colours; c++) sum += data[a + c]! - data[b + c]!;
+    return Math.abs(sum) / colours;
+  };
+  const rowPrefix = new Int32Array((h + 1) * (w + 1));
+  const colPrefix = new Int32Array((w + 1) * (h + 1));
+  const texture = new Float64Array((h + 1) * (w + 1));
+  for (let y = 0; y < h; y++) {
+    let run = 0;
+    for (let x = 0; x < w; x++) {
+      const at = (y * w + x) * ch;
+      const up = y > 0 ? step(at, at - w * ch) : 0;
+      rowPrefix[y * (w + 1) + x + 1] = rowPrefix[y * (w + 1) + x]! + (up > STEP_TOLERANCE ? 1 : 0);
+      const leftStep = x > 0 ? step(at, at - ch) : 0;
+      colPrefix[x * (h + 1) + y + 1] = colPrefix[x * (h + 1) + y]! + (leftStep > STEP_TOLERANCE ? 1 : 0);
+      const right = x + 1 < w ? meanStep(at, at + ch) : 0;
+      const down = y + 1 < h ? meanStep(at, at + w * ch) : 0;
+      run += right + down;
+      texture[(y + 1) * (w + 1) + x + 1] = texture[y * (w + 1) + x + 1]! + run;
+    }
+  }
+  return { rowPrefix, colPrefix, texture, textureTotal: texture[h * (w + 1) + w]! };
+}
+
+describe('stepMaps', () => {
+  it('equals its definition, for 1 to 4 channels and any pixels (texture in thirds of a level)', () => {
+    const image = fc
+      .record({
+        width: fc.integer({ min: 1, max: 40 }),
+        height: fc.integer({ min: 1, max: 40 }),
+        channels: fc.constantFrom(1 as const, 2 as const, 3 as const, 4 as const),
+        seed: fc.integer(),
+        // Few levels make many steps land exactly on the tolerance.
+        levels: fc.constantFrom(2, 3, 24, 256),
+      })
+      .map(({ width, height, channels, seed, levels }): PixelImage => {
+        const random = makeRandom(seed);
+        const data = new Uint8Array(width * height * channels);
+        for (let i = 0; i < data.length; i++)
+          data[i] = Math.floor(random() * levels) * Math.floor(255 / (levels - 1));
+        return { width, height, channels, data };
+      });
+    fc.assert(
+      fc.property(image, (pixels) => {
+        const definition = stepMapsDefinition(pixels);
+        const { rowPrefix, colPrefix } = stepMaps(pixels);
+        expect(rowPrefix).toEqual(definition.rowPrefix);
+        expect(colPrefix).toEqual(definition.colPrefix);
+        expect(Array.from(textureTable(pixels))).toEqual(
+          Array.from(definition.texture, (v) => Math.round(v * 3)),
+        );
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -15,6 +15,7 @@
  */
 import type { PixelImage } from '../../core/pixels.js';
 import type { Box } from '../../core/raster.js';
+import { pooledBuffer } from './pdq-views.js';
 
 /** Largest per-channel difference for a pixel to count as "the line's colour". */
 export const COLOUR_TOLERANCE = 14;
@@ -534,6 +535,8 @@ export function findEdgeBox(image: PixelImage): Box | undefined {
   const minW = Math.ceil(w * MIN_PICTURE_SHARE);
   const along = (prefix: Int32Array, stride: number, line: number, from: number, to: number): number =>
     (prefix[line * stride + to]! - prefix[line * stride + from]!) / (to - from);
+  let texture: Int32Array | undefined;
+  let textureTotal = 0;
   let best: { box: Box; score: number } | undefined;
   for (const top of tops) {
     for (const bottom of bottoms) {
@@ -552,9 +555,14 @@ export function findEdgeBox(image: PixelImage): Box | undefined {
           if (weakest < SIDE_COVERAGE) continue;
           if (right < w) weakest = Math.min(weakest, along(steps.colPrefix, h + 1, right, top, bottom));
           if (weakest < SIDE_COVERAGE) continue;
+          if (!texture) {
+            texture = textureTable(image);
+            textureTotal = texture[h * (w + 1) + w]!;
+          }
+          const table = texture;
           const area = (bottom - top) * (right - left);
-          const inside = sumIn(steps.texture, w, top, bottom, left, right) / area;
-          const outside = (steps.textureTotal - inside * area) / (w * h - area);
+          const inside = sumIn(table, w, top, bottom, left, right) / area;
+          const outside = (textureTotal - inside * area) / (w * h - area);
           const sides = +(top > 0) + +(bottom < h) + +(left > 0) + +(right < w);
           // Three or four sharp sides close a rectangle on their own (a picture in a UI, whose
           // text may have more texture than a smooth picture); a bar or two must also be smoother
@@ -564,7 +572,7 @@ export function findEdgeBox(image: PixelImage): Box | undefined {
           // (the other bar of a letterbox), not picture.
           const strip = Math.max(2, Math.round(Math.min(w, h) * BORDER_STRIP));
           const smooth = (t: number, b: number, l: number, r: number): boolean =>
-            sumIn(steps.texture, w, t, b, l, r) < STRIP_TEXTURE * inside * (b - t) * (r - l);
+            sumIn(table, w, t, b, l, r) < STRIP_TEXTURE * inside * (b - t) * (r - l);
           if (top === 0 && smooth(0, strip, left, right)) continue;
           if (bottom === h && smooth(h - strip, h, left, right)) continue;
           if (left === 0 && smooth(top, bottom, 0, strip)) continue;
@@ -585,57 +593,121 @@ export function findEdgeBox(image: PixelImage): Box | undefined {
   return insetBox({ top, left, bottom: top + height, right: left + width }, image);
 }
 
-/**
- * Prefix sums of the edge and flatness maps. `rowPrefix[y * (w + 1) + x]` counts the columns
- * before x where row y steps sharply from row y - 1 (or row y + 1 from row y - 1, for an edge
- * blurred over two lines); `colPrefix` the same for columns; `flatPrefix` (a summed-area table,
- * (h + 1) x (w + 1)) counts pixels within {@link FLAT_TOLERANCE} of their right and lower neighbours.
- */
-function stepMaps(image: PixelImage): {
+/** Where neighbouring lines step sharply: prefix sums per row and per column (findEdgeBox). */
+export interface StepMaps {
   rowPrefix: Int32Array;
   colPrefix: Int32Array;
-  texture: Float64Array;
-  textureTotal: number;
-} {
+}
+
+/**
+ * Prefix sums of the edge maps: `rowPrefix[y * (w + 1) + x]` counts the columns before x where
+ * row y steps from row y - 1 by more than {@link STEP_TOLERANCE} on some channel,
+ * `colPrefix[x * (h + 1) + y]` the rows before y where column x steps so from column x - 1. In a
+ * pooled buffer: read them before the next call.
+ */
+export function stepMaps(image: PixelImage): StepMaps {
   const { width: w, height: h, data } = image;
   const ch = image.channels;
-  const colours = ch >= 3 ? 3 : 1;
-  const step = (a: number, b: number): number => {
-    let most = 0;
-    for (let c = 0; c < colours; c++) most = Math.max(most, Math.abs(data[a + c]! - data[b + c]!));
-    return most;
-  };
-  // Texture on the channels' mean: JPEG's chroma noise moves single channels more.
-  const meanStep = (a: number, b: number): number => {
-    let sum = 0;
-    for (let c = 0; c < colours; c++) sum += data[a + c]! - data[b + c]!;
-    return Math.abs(sum) / colours;
-  };
-  const rowPrefix = new Int32Array((h + 1) * (w + 1));
-  const colPrefix = new Int32Array((w + 1) * (h + 1));
-  const texture = new Float64Array((h + 1) * (w + 1));
+  const stride = w + 1;
+  const cells = (h + 1) * stride;
+  // Pooled: a fresh megabyte per upload costs more in allocation and collection than the pass.
+  const { buffer } = pooledBuffer('edge steps', stepMaps, cells * 8 + w * h);
+  const rowPrefix = new Int32Array(buffer, 0, cells);
+  const colPrefix = new Int32Array(buffer, cells * 4, cells);
+  // Column steps are found row by row (reading the image in order) and summed per column after.
+  const columnEdges = new Uint8Array(buffer, cells * 8, w * h);
+  const line = w * ch;
+  const rgb = ch >= 3;
+  // The last row and column of the tables are never read; zeroed so a call's result is its own.
+  rowPrefix.fill(0, h * stride, cells);
+  colPrefix.fill(0, w * (h + 1), cells);
   for (let y = 0; y < h; y++) {
-    let run = 0;
+    let edges = 0;
+    const row = y * line;
+    rowPrefix[y * stride] = 0;
     for (let x = 0; x < w; x++) {
-      const at = (y * w + x) * ch;
-      const up = y > 0 ? step(at, at - w * ch) : 0;
-      const edge = up > STEP_TOLERANCE ? 1 : 0;
-      rowPrefix[y * (w + 1) + x + 1] = rowPrefix[y * (w + 1) + x]! + edge;
-      const leftStep = x > 0 ? step(at, at - ch) : 0;
-      const colEdge = leftStep > STEP_TOLERANCE ? 1 : 0;
-      colPrefix[x * (h + 1) + y + 1] = colPrefix[x * (h + 1) + y]! + colEdge;
-      const right = x + 1 < w ? meanStep(at, at + ch) : 0;
-      const down = y + 1 < h ? meanStep(at, at + w * ch) : 0;
-      run += right + down;
-      texture[(y + 1) * (w + 1) + x + 1] = texture[y * (w + 1) + x + 1]! + run;
+      const at = row + x * ch;
+      let up = 0;
+      let left = 0;
+      if (rgb) {
+        const r = data[at]!;
+        const g = data[at + 1]!;
+        const b = data[at + 2]!;
+        if (y > 0) up = largestStep(r - data[at - line]!, g - data[at - line + 1]!, b - data[at - line + 2]!);
+        if (x > 0) left = largestStep(r - data[at - ch]!, g - data[at - ch + 1]!, b - data[at - ch + 2]!);
+      } else {
+        const v = data[at]!;
+        if (y > 0) up = Math.abs(v - data[at - line]!);
+        if (x > 0) left = Math.abs(v - data[at - ch]!);
+      }
+      if (up > STEP_TOLERANCE) edges++;
+      rowPrefix[y * stride + x + 1] = edges;
+      columnEdges[y * w + x] = left > STEP_TOLERANCE ? 1 : 0;
     }
   }
-  return { rowPrefix, colPrefix, texture, textureTotal: texture[h * (w + 1) + w]! };
+  for (let x = 0; x < w; x++) {
+    let edges = 0;
+    const out = x * (h + 1);
+    colPrefix[out] = 0;
+    for (let y = 0; y < h; y++) {
+      edges += columnEdges[y * w + x]!;
+      colPrefix[out + y + 1] = edges;
+    }
+  }
+  return { rowPrefix, colPrefix };
+}
+
+/**
+ * A summed-area table ((h + 1) x (w + 1)) of texture: per pixel, the step to its right and lower
+ * neighbours on the sum of the colour channels (JPEG's chroma noise moves single channels more),
+ * in thirds of a level so that it is exact in integers (only its ratios are read). Made only when
+ * some rectangle's sides run along edges (most photos have none).
+ */
+export function textureTable(image: PixelImage): Int32Array {
+  const { width: w, height: h, data } = image;
+  const ch = image.channels;
+  const stride = w + 1;
+  const texture = new Int32Array((h + 1) * stride);
+  const line = w * ch;
+  const rgb = ch >= 3;
+  for (let y = 0; y < h; y++) {
+    let run = 0;
+    const row = y * line;
+    for (let x = 0; x < w; x++) {
+      const at = row + x * ch;
+      let right = 0;
+      let down = 0;
+      if (rgb) {
+        const r = data[at]!;
+        const g = data[at + 1]!;
+        const b = data[at + 2]!;
+        if (x + 1 < w)
+          right = Math.abs(r - data[at + ch]! + (g - data[at + ch + 1]!) + (b - data[at + ch + 2]!));
+        if (y + 1 < h)
+          down = Math.abs(r - data[at + line]! + (g - data[at + line + 1]!) + (b - data[at + line + 2]!));
+      } else {
+        const v = data[at]!;
+        if (x + 1 < w) right = 3 * Math.abs(v - data[at + ch]!);
+        if (y + 1 < h) down = 3 * Math.abs(v - data[at + line]!);
+      }
+      run += right + down;
+      texture[(y + 1) * stride + x + 1] = texture[y * stride + x + 1]! + run;
+    }
+  }
+  return texture;
+}
+
+/** The largest of three channel differences, by size. */
+function largestStep(a: number, b: number, c: number): number {
+  const x = a < 0 ? -a : a;
+  const y = b < 0 ? -b : b;
+  const z = c < 0 ? -c : c;
+  return Math.max(x, y, z);
 }
 
 /** The sum of a summed-area table over rows [top, bottom) and columns [left, right). */
 function sumIn(
-  prefix: Float64Array,
+  prefix: Int32Array,
   w: number,
   top: number,
   bottom: number,

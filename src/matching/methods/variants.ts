@@ -35,6 +35,7 @@ import {
   shrinkBy,
   sizeBeforeRotation,
 } from '../../core/raster.js';
+import { canvasRotation } from './canvas-rotation.js';
 import { findPictureBoxes, refineBox } from './frame.js';
 import {
   type AxisMap,
@@ -69,7 +70,7 @@ export const VARIANT_FAMILIES = [
 export type VariantFamily = (typeof VARIANT_FAMILIES)[number];
 
 /** Bumped whenever a family's hashes change, so cached evaluation hashes are not reused across versions. */
-export const VARIANTS_VERSION = 16;
+export const VARIANTS_VERSION = 17;
 
 /**
  * Longest side of the copy frames and corner colours are looked for on (the image shrunk by a
@@ -114,12 +115,6 @@ export const CROP_ANCHORS: readonly (readonly [number, number])[] = [
 export const ENLARGE_BELOW = 256;
 /** How many times a small upload is enlarged (bilinear) for `enlarged`. */
 export const ENLARGE_FACTORS: readonly number[] = [2, 4];
-
-/**
- * Angles (degrees, clockwise) the query is rotated back by for `derotate`: every whole degree up to
- * 6 either way. PDQ moves about 30 bits for 1 degree of rotation, so the grid must be this fine.
- */
-export const DEROTATE_ANGLES: readonly number[] = [-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6];
 
 /**
  * Fractions of the height cut off the top, and separately off the bottom, for `bands`. Both sides
@@ -504,42 +499,31 @@ export function bandBoxes(image: { width: number; height: number }): { label: st
 }
 
 /**
- * The query rotated back by each of {@link DEROTATE_ANGLES}, keeping the window the original
- * picture would occupy if the query were that picture rotated with its canvas enlarged (so the
- * filled corners fall outside). Mid-grey fills what is left of them. Turned on a grey copy of at
- * most {@link DEROTATE_SIDE} px (PDQ sees only luma).
+ * The query turned back by the angle its filled corners show (canvas-rotation.ts), into two
+ * windows: the one the original picture would occupy if the query were that picture turned with
+ * its canvas grown (the filled corners fall outside), and the query's own canvas (a turned picture
+ * cropped back to its size). Mid-grey fills what is left of the corners. Turned on a grey copy of
+ * at most {@link DEROTATE_SIDE} px (PDQ sees only luma). Uploads whose corners show no turn (most
+ * of them) get no hashes here.
  */
 function derotated(working: PixelImage, plane: LumaPlane): VariantHash[] {
   const out: VariantHash[] = [];
-  // Turning a picture with its canvas enlarged fills all four corners with one background colour.
-  // Uploads without such corners cannot be that, and are spared the 12 hashes.
-  if (!cornersAlike(working)) return out;
+  const degrees = canvasRotation(working);
+  if (degrees === undefined) return out;
   const factor = Math.max(1, Math.ceil(Math.max(plane.width, plane.height) / DEROTATE_SIDE));
   const image = greyImage(plane, factor);
-  for (const angle of DEROTATE_ANGLES) {
-    const size = sizeBeforeRotation(image.width, image.height, angle);
+  const label = `${-Math.round(degrees * 10) / 10}deg`;
+  const grown = sizeBeforeRotation(image.width, image.height, degrees);
+  const windows = [
+    { size: grown, label },
+    { size: { width: image.width, height: image.height }, label: `${label} same canvas` },
+  ];
+  for (const { size, label } of windows) {
     if (!size || size.width < 16 || size.height < 16) continue;
     const turned =
-      turnGreyWasm(image, -angle, size.width, size.height, 128) ??
-      rotateWindow(image, -angle, size.width, size.height, 128);
-    const hash = hashOf(turned);
-    out.push({ family: 'derotate', label: `${-angle}deg`, ...hash });
+      turnGreyWasm(image, -degrees, size.width, size.height, 128) ??
+      rotateWindow(image, -degrees, size.width, size.height, 128);
+    out.push({ family: 'derotate', label, ...hashOf(turned) });
   }
   return out;
-}
-
-/** Largest per-channel difference between corner pixels that still counts as one fill colour. */
-export const CORNER_TOLERANCE = 40;
-
-/** True when the four corner pixels have one colour (within {@link CORNER_TOLERANCE}). */
-export function cornersAlike(image: PixelImage): boolean {
-  const { width, height, channels } = image;
-  const at = (x: number, y: number) => (y * width + x) * channels;
-  const corners = [at(0, 0), at(width - 1, 0), at(0, height - 1), at(width - 1, height - 1)];
-  const colours = Math.min(channels, 3);
-  for (let c = 0; c < colours; c++) {
-    const values = corners.map((o) => image.data[o + c]!);
-    if (Math.max(...values) - Math.min(...values) > CORNER_TOLERANCE) return false;
-  }
-  return true;
 }
