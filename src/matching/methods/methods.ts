@@ -160,7 +160,7 @@ export const METHODS: readonly MatchMethod[] = [
     name: 'pdq-derotate',
     side: 'query-side',
     summary:
-      'pdq-q20 + an upload whose corners share a fill colour turned back by 1..6 degrees either way (12 more hashes)',
+      'pdq-q20 + an upload whose filled corners show a picture turned by 0.5-12 degrees turned back by that angle (2 more hashes)',
     knownFamilies: ['plain'],
     queryFamilies: ['plain', 'derotate'],
     rules: rules([
