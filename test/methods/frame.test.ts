@@ -7,10 +7,12 @@ import { type Box, workingCopy } from '../../src/core/raster.js';
 import { makeRandom } from '../../src/eval/random.js';
 import {
   EDGE_INSET,
+  edgeLines,
   findEdgeBox,
   findPeeledBoxes,
   findPictureBox,
   findPictureBoxes,
+  MAX_EDGE_LINES,
   refineBox,
   STEP_TOLERANCE,
   stepMaps,
@@ -464,6 +466,74 @@ describe('stepMaps', () => {
         );
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+/** edgeLines as first written (every line's run measured): the definition. */
+function edgeLinesDefinition(prefix: Int32Array, count: number, length: number, minRun: number): number[] {
+  const stride = length + 1;
+  const runs = new Int32Array(count + 1);
+  for (let line = 1; line < count; line++) {
+    let longest = 0;
+    let start = 0;
+    let gaps = 0;
+    for (let x = 0; x < length; x++) {
+      const edge = prefix[line * stride + x + 1]! - prefix[line * stride + x]!;
+      if (!edge) gaps++;
+      while (gaps * 4 > x + 1 - start) {
+        if (prefix[line * stride + start + 1]! - prefix[line * stride + start]! === 0) gaps--;
+        start++;
+      }
+      if (edge) longest = Math.max(longest, x + 1 - start);
+    }
+    runs[line] = longest;
+  }
+  const lines: { line: number; standout: number }[] = [];
+  for (let line = 1; line < count; line++) {
+    const before = line > 1 ? runs[line - 1]! : runs[line + 1]!;
+    const after = line + 1 < count ? runs[line + 1]! : runs[line - 1]!;
+    const standout = runs[line]! - Math.min(before, after);
+    if (runs[line]! >= minRun && standout >= minRun) lines.push({ line, standout });
+  }
+  const kept: number[] = [];
+  for (const { line } of lines.sort((a, b) => b.standout - a.standout)) {
+    if (kept.some((k) => Math.abs(k - line) <= 1)) continue;
+    kept.push(line);
+    if (kept.length >= MAX_EDGE_LINES) break;
+  }
+  return kept;
+}
+
+describe('edgeLines', () => {
+  it('equals its definition: lines too sparse to reach the run are skipped without changing the answer', () => {
+    const maps = fc
+      .record({
+        count: fc.integer({ min: 2, max: 40 }),
+        length: fc.integer({ min: 1, max: 60 }),
+        seed: fc.integer(),
+        minShare: fc.double({ min: 0.05, max: 1, noNaN: true }),
+      })
+      .map(({ count, length, seed, minShare }) => {
+        // Lines of every density, from empty to nearly full, so runs land on both sides of the bound.
+        const random = makeRandom(seed);
+        const prefix = new Int32Array((count + 1) * (length + 1));
+        for (let line = 0; line < count; line++) {
+          const density = random();
+          for (let x = 0; x < length; x++) {
+            const at = line * (length + 1) + x;
+            prefix[at + 1] = prefix[at]! + (random() < density ? 1 : 0);
+          }
+        }
+        return { prefix, count, length, minRun: Math.max(1, Math.ceil(length * minShare)) };
+      });
+    fc.assert(
+      fc.property(maps, ({ prefix, count, length, minRun }) => {
+        expect(edgeLines(prefix, count, length, minRun)).toEqual(
+          edgeLinesDefinition(prefix, count, length, minRun),
+        );
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -729,20 +729,30 @@ function sumIn(
  * from a neighbouring line, those that stand out most first, at most {@link MAX_EDGE_LINES}, no two
  * adjacent (a blurred edge shows on two lines).
  */
-function edgeLines(prefix: Int32Array, count: number, length: number, minRun: number): number[] {
+export function edgeLines(prefix: Int32Array, count: number, length: number, minRun: number): number[] {
   const stride = length + 1;
   const runs = new Int32Array(count + 1);
+  // A stretch of n pixels with at most one gap in four holds at least 3n/4 edge pixels, so a line
+  // with fewer than 3 minRun / 4 cannot reach minRun: its run is measured only as a neighbour of
+  // one that can (its standout needs it), else left at 0, which fails minRun just the same.
+  const enough = (line: number) =>
+    line >= 1 && line < count && 4 * (prefix[line * stride + length]! - prefix[line * stride]!) >= 3 * minRun;
   for (let line = 1; line < count; line++) {
+    if (!enough(line) && !enough(line - 1) && !enough(line + 1)) continue;
     // The longest stretch with at most one gap pixel in four: text or a rounded corner breaks a
     // line of edge pixels without ending it.
+    const base = line * stride;
     let longest = 0;
     let start = 0;
     let gaps = 0;
+    let before = prefix[base]!;
     for (let x = 0; x < length; x++) {
-      const edge = prefix[line * stride + x + 1]! - prefix[line * stride + x]!;
+      const after = prefix[base + x + 1]!;
+      const edge = after - before;
+      before = after;
       if (!edge) gaps++;
       while (gaps * 4 > x + 1 - start) {
-        if (prefix[line * stride + start + 1]! - prefix[line * stride + start]! === 0) gaps--;
+        if (prefix[base + start + 1]! - prefix[base + start]! === 0) gaps--;
         start++;
       }
       if (edge) longest = Math.max(longest, x + 1 - start);
