@@ -113,10 +113,11 @@ describe('worker pool (built package)', () => {
       Object.fromEntries(Object.entries(inThread.hashes).map(([k, h]) => [k, [...h.bytes], h.quality])),
     );
     const error = await outcome(hashImage(fixture('photos', 'truncated-coffee.jpg'), { workers: false }));
-    expect(fromDist.error).toEqual({
-      code: (error as { code: string }).code,
-      message: (error as { message: string }).message,
-    });
+    // The code and the file named are ours; the decoder's own words after them come from libvips,
+    // which has been seen to word a cut-off JPEG two ways between runs.
+    const { code, message } = error as { code: string; message: string };
+    expect(fromDist.error.code).toBe(code);
+    expect(fromDist.error.message.split(': ')[0]).toBe(message.split(': ')[0]);
   });
 
   it('starts its workers in a process run with flags a worker refuses (--expose-gc)', () => {
