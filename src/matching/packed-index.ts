@@ -9,8 +9,11 @@ import { type EncodedMetadata, MetadataStore } from './metadata-store.js';
 import {
   buildTables,
   initialEncodings,
+  NARROW,
+  NARROW_IDS,
   offsetReader,
   placeTables,
+  postingsReader,
   type TablePlacement,
   tablesMatch,
   WIDE,
@@ -665,9 +668,14 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
         bestEnd = end;
       }
     });
-    const list = this.#place.postings[best]! >>> 2;
+    const list = postingsReader(
+      this.#kernel.buffer,
+      this.#place.postings[best]!,
+      this.#place.encodings[best]!,
+      bestEnd,
+    );
     for (let i = bestStart; i < bestEnd; i++) {
-      const c = u[list + i]!;
+      const c = list(i);
       if (this.#alive[c] === 1 && this.#equalsQuery(c)) return c;
     }
     return -1;
@@ -711,7 +719,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
     const choice = this.#substrings;
     if (choice === 'reference') return referenceLayout(this.bits);
     if (choice === 'auto' || choice === undefined)
-      return chooseLayout(this.#size, this.bits, this.defaultMaxDistance);
+      return chooseLayout(this.#size, this.bits, this.defaultMaxDistance, this.#count <= NARROW_IDS ? 3 : 4);
     return choice;
   }
 
@@ -719,7 +727,7 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
   #merge(): void {
     if (this.#merged === this.#count && this.#deadPosted === 0) return;
     const layout = this.#wantedLayout();
-    const encodings = initialEncodings(layout, this.bits);
+    const encodings = initialEncodings(layout, this.bits, this.#count);
     for (;;) {
       const place = placeTables(layout, encodings, this.#tablesAt, layout.length > 0 ? this.#size : 0);
       const oldPacked = this.#packed;
@@ -736,7 +744,8 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
       writeDescriptors(this.#view, this.#desc, layout, place);
       const overflowed = buildTables(this.#tableSource(), layout, place, this.#kernel.buffer);
       if (overflowed.length === 0) break;
-      for (const k of overflowed) encodings[k] = WIDE; // a clustered list: u32 offsets there
+      // a clustered list: u32 offsets there (the ids keep their width)
+      for (const k of overflowed) encodings[k] = WIDE | (encodings[k]! & NARROW);
     }
     this.#merged = this.#count;
     this.#deadPosted = 0;
