@@ -449,3 +449,56 @@ describe('MIH tables of a clustered list', () => {
     );
   });
 });
+
+describe('an index built in bulk from more hashes than a merge takes', () => {
+  // 70,000 distinct random hashes added at once to an empty index: they are stored after the
+  // tables they will get, so building the tables moves none of them; ids pass 2^16, so 3-byte
+  // ids use all their bytes. Answers are the definition's, built in bulk and after a save and load.
+  it('answers as the definition, with 3-byte ids past 2^16', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 0x7fffffff }),
+        fc.constantFrom<KernelChoice>('wasm', 'js'),
+        (seed, kernel) => {
+          let x = seed;
+          const next = () => {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            return x >>> 0;
+          };
+          const n = 70000;
+          const words = new Uint32Array(n * 8);
+          for (let i = 0; i < words.length; i++) words[i] = next();
+          const index = new MihIndex<number>({ algorithm: 'pdq', bits: 256, kernel });
+          const ids = index.addPacked(words);
+          expect(ids.every((id, i) => id === i)).toBe(true);
+          expect(index.stats().posted).toBe(n);
+          expect(index.serialise().encodings.every((e) => (e & NARROW) !== 0)).toBe(true);
+          const copy = decodeIndex(encodeIndex(index), { kernel });
+          for (let k = 0; k < 4; k++) {
+            const at = (n - 1 - (next() % 1000)) * 8; // ids near the end: above 2^16
+            const q = words.slice(at, at + 8);
+            for (let f = 0; f < 20; f++) q[next() % 8]! ^= 1 << (next() % 32);
+            const hash = unpackHash('pdq', 256, q, 0);
+            const expected: [number, number][] = [];
+            for (let id = 0; id < n; id++) {
+              let d = 0;
+              for (let w = 0; w < 8; w++) d += popcount32((words[id * 8 + w]! ^ q[w]!) >>> 0);
+              if (d <= 31) expected.push([d, id]);
+            }
+            expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+            expect(expected.length).toBeGreaterThan(0);
+            for (const idx of [index, copy]) {
+              const got = idx
+                .query(hash, { maxDistance: 31, strategy: 'mih' })
+                .map((m) => [m.distance, m.id]);
+              expect(got).toEqual(expected);
+            }
+          }
+        },
+      ),
+      { numRuns: 4 },
+    );
+  });
+});
