@@ -14,12 +14,25 @@ import {
 } from './layout.js';
 import { VARIANTS_VERSION } from './methods/variants.js';
 import { MihIndex } from './mih-index.js';
-import { blockShift, COMPACT, offsetReader, tableBytes, WIDE } from './mih-tables.js';
+import {
+  blockShift,
+  COMPACT,
+  idBytes,
+  NARROW,
+  NARROW_IDS,
+  offsetReader,
+  postingsBytes,
+  postingsReader,
+  tableBytes,
+  tableKind,
+  WIDE,
+} from './mih-tables.js';
 import { MAX_INDEX_BITS, strideFor } from './packed-index.js';
 
 /**
- * Index file format, version 3. Versions 2 (no substring layout: multi-index tables always in the
- * PDQ reference's 16-bit slots) and 1 (no properties block either) are still read.
+ * Index file format, version 4. Versions 3 (4-byte ids in every substring's postings), 2 (no
+ * substring layout: multi-index tables always in the PDQ reference's 16-bit slots) and 1 (no
+ * properties block either) are still read.
  * Little-endian throughout.
  *
  * Header: 96 fixed bytes, then (version 2 and later) a properties block and (version 3) the
@@ -28,7 +41,7 @@ import { MAX_INDEX_BITS, strideFor } from './packed-index.js';
  * | offset | size | field                                                    |
  * |-------:|-----:|----------------------------------------------------------|
  * |      0 |    8 | magic `89 49 4D 50 49 44 58 0A` ("\x89IMPIDX\n")         |
- * |      8 |    2 | format version (2; 1 for files written before properties) |
+ * |      8 |    2 | format version (4; 1 to 3 for files written before)      |
  * |     10 |    1 | kind: 1 flat, 2 multi-index hashing                      |
  * |     11 |    1 | length of the algorithm name (1..32)                     |
  * |     12 |    4 | header length H: 96 in version 1; from version 2 104 + the properties' length rounded up to 8 (+ in version 3 the layout's 4m bytes rounded up to 8), at most 65,536 |
@@ -46,7 +59,7 @@ import { MAX_INDEX_BITS, strideFor } from './packed-index.js';
  * |     96 |    4 | version 2+: properties length P in bytes                 |
  * |    100 |    4 | version 2+: reserved, 0                                  |
  * |    104 |    P | version 2+: properties, a UTF-8 JSON object, then zeros to a multiple of 8 |
- * |  104+P' |  4m | version 3, MIH: the substring layout, one u32 per substring, `first bit \| length << 16` (bit 0 = the high bit of hash byte 0; disjoint, 1..28 bits each), then zeros up to H |
+ * |  104+P' |  4m | version 3, MIH: the substring layout, one u32 per substring, `first bit \| length << 16 \| encoding << 24` (bit 0 = the high bit of hash byte 0; disjoint, 1..28 bits each; encoding: bit 0 compact offsets, bit 1, version 4 only, 3-byte ids), then zeros up to H |
  *
  * Properties ({@link IndexProperties}) say how the hashes were made: `method`, `derivation` (the
  * version of the method's derived hashes) and `families` (the derived families stored). Readers
@@ -60,8 +73,8 @@ import { MAX_INDEX_BITS, strideFor } from './packed-index.js';
  * | live flags       | count                   | 1 = live, 0 = removed                                          |
  * | metadata offsets | (count + 1) * 4         | u32: entry `id`'s JSON is bytes [off[id], off[id+1]) of the next section |
  * | metadata         | metadata bytes          | per entry a UTF-8 JSON array of its metadata values, or nothing |
- * | MIH offsets      | sum (2^bits + 1) * 4    | MIH only. Per substring, u32 start of each value's ids (+ end), one table after another |
- * | MIH postings     | m * size * 4            | MIH only. Per substring, the live ids grouped by value, ascending within a value |
+ * | MIH offsets      | per substring, see `mih-tables.ts` | MIH only. Per substring, the start of each value's ids (+ end): u32 each, or compact (u32 per 256 values + u16 each), one table after another |
+ * | MIH postings     | per substring size * 4, or narrow size * 3 padded | MIH only. Per substring, the live ids grouped by value, ascending within a value: u32 each, or (encoding bit 1) 3 bytes each then zeros to a multiple of 4 with at least one |
  *
  * Before version 3 the layout is the reference's: substring s is the hash's bytes 2s, 2s+1 as a
  * big-endian 16-bit value (16 bits at bit 16s). An automatic layout (`MihIndex`'s default) has
@@ -69,10 +82,10 @@ import { MAX_INDEX_BITS, strideFor } from './packed-index.js';
  *
  * @example
  * ```ts
- * INDEX_FORMAT_VERSION; // 3: what saveIndex and encodeIndex write (1 and 2 still load)
+ * INDEX_FORMAT_VERSION; // 4: what saveIndex and encodeIndex write (1 to 3 still load)
  * ```
  */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 const MAGIC = [0x89, 0x49, 0x4d, 0x50, 0x49, 0x44, 0x58, 0x0a];
 /** The fixed part of the header (all of it in version 1). */
 export const INDEX_HEADER_PREFIX = 96;
@@ -456,9 +469,11 @@ export function planIndexDecode<M = unknown>(
   } else if (listed > 0) {
     const at = headerLength - 4 * listed - pad8(4 * listed);
     ({ layout, encodings } = decodeLayout(new Uint32Array(header.slice(at, at + 4 * listed).buffer)));
+    // 3-byte ids (NARROW) from version 4, for ids below 2^24 only
+    const most = version >= 4 && count <= NARROW_IDS ? COMPACT | NARROW : COMPACT;
     const problem =
       layoutProblem(layout, bits) ??
-      (encodings.some((e) => e !== WIDE && e !== COMPACT) ? 'table encodings 0 or 1' : undefined);
+      (encodings.some((e) => (e & ~most) !== 0) ? `encodings 0 to ${most}` : undefined);
     if (problem) throw fail(at, `Bad substring layout: expected ${problem}`);
   }
   const metaBytes = Number(view.getBigUint64(40, true));
@@ -474,7 +489,9 @@ export function planIndexDecode<M = unknown>(
   layout.forEach((sub, k) => {
     tablesLength += tableBytes(sub.bits, encodings[k]!);
   });
-  if (kind === 'mih') sizes.push(tablesLength, layout.length * size * 4);
+  let postingsLength = 0;
+  for (const e of encodings) postingsLength += postingsBytes(e, size);
+  if (kind === 'mih') sizes.push(tablesLength, postingsLength);
   const starts: number[] = [];
   let bodyLength = 0;
   for (const n of sizes) {
@@ -677,19 +694,20 @@ function checkStructure(fail: Fail, b: Body): void {
   // Every substring must list each live id once: bounds and order per bucket, and the sum of the
   // ids against the live ids' sum (the full verification rebuilds the tables instead).
   const tables = b.memory.offsets;
-  const postings = new Uint32Array(
-    b.memory.postings.buffer,
-    b.memory.postings.byteOffset,
-    b.layout.length * size,
-  );
+  const postings = b.memory.postings;
   let table = 0; // byte offset of this substring's table in the tables section
+  let list = 0; // byte offset of this substring's postings in the postings section
   b.layout.forEach((sub, s) => {
     const encoding = b.encodings[s]!;
     const values = 2 ** sub.bits;
     const off = offsetReader(tables.buffer, tables.byteOffset + table, sub.bits, encoding);
-    const list = s * size;
+    const id = postingsReader(postings.buffer, postings.byteOffset + list, encoding, size);
+    const width = idBytes(encoding);
+    const listEnd = list + postingsBytes(encoding, size);
+    for (let i = list + width * size; i < listEnd; i++)
+      if (postings[i] !== 0) throw fail(starts[5]! + i, `Bad MIH postings padding in substring ${s}`);
     const at = starts[4]! + table; // where this table starts in the file
-    if (encoding === COMPACT) {
+    if (tableKind(encoding) === COMPACT) {
       // relative offsets: 0 at each block's first value and at the end, zero padding
       const shift = blockShift(sub.bits);
       const blocks = 2 ** (sub.bits - shift);
@@ -709,16 +727,17 @@ function checkStructure(fail: Fail, b: Body): void {
       const to = off(v + 1);
       if (to < from || to > size) throw fail(at, `Bad MIH offset in substring ${s}`);
       let previous = -1;
-      for (let i = list + from; i < list + to; i++) {
-        const id = postings[i]!;
-        if (id >= count || id <= previous)
-          throw fail(starts[5]! + 4 * i, `Bad id ${id} in MIH substring ${s}`);
-        previous = id;
-        sum += id;
+      for (let i = from; i < to; i++) {
+        const v = id(i);
+        if (v >= count || v <= previous)
+          throw fail(starts[5]! + list + width * i, `Bad id ${v} in MIH substring ${s}`);
+        previous = v;
+        sum += v;
       }
     }
-    if (sum !== liveSum) throw fail(starts[5]! + 4 * list, `MIH substring ${s} does not list the live ids`);
+    if (sum !== liveSum) throw fail(starts[5]! + list, `MIH substring ${s} does not list the live ids`);
     table += tableBytes(sub.bits, encoding);
+    list = listEnd;
   });
 }
 

@@ -1,7 +1,7 @@
 import { popcount32 } from '../core/hash.js';
 import type { Kernel } from './kernel.js';
 import { substringValue } from './layout.js';
-import { offsetReader } from './mih-tables.js';
+import { offsetReader, postingsReader } from './mih-tables.js';
 
 /**
  * The matching kernel in plain JavaScript, for hosts without WebAssembly. Same memory layout and
@@ -198,16 +198,18 @@ export class JsKernel implements Kernel {
     return id;
   }
 
-  /** Substring `s`'s descriptor: first bit, length, postings word address, and its table's off(v). */
-  #sub(s: number): { start: number; bits: number; postings: number; off: (v: number) => number } {
+  /** Substring `s`'s descriptor: first bit, length, its postings' id(i), and its table's off(v). */
+  #sub(s: number): { start: number; bits: number; id: (i: number) => number; off: (v: number) => number } {
     const m = this.#u32;
     const d = this.#desc + 4 * s;
     const bits = m[d + 1]! & 255;
+    const encoding = m[d + 1]! >>> 8;
+    const off = offsetReader(this.#buffer, m[d + 2]!, bits, encoding);
     return {
       start: m[d]!,
       bits,
-      postings: m[d + 3]! >>> 2,
-      off: offsetReader(this.#buffer, m[d + 2]!, bits, m[d + 1]! >>> 8),
+      id: postingsReader(this.#buffer, m[d + 3]!, encoding, off(2 ** bits)),
+      off,
     };
   }
 
@@ -261,7 +263,7 @@ export class JsKernel implements Kernel {
         if (left < 0) return -2;
         for (let i = from; i < to; i++) {
           if (nc === candCap && !check(s)) return -1;
-          m[cw + nc++] = m[sub.postings + i]!;
+          m[cw + nc++] = sub.id(i);
         }
         return 0;
       };
@@ -310,7 +312,7 @@ export class JsKernel implements Kernel {
         const v = m[k]!;
         const last = sub.off(v + 1);
         for (let i = sub.off(v); i < last; i++) {
-          const id = m[sub.postings + i]!;
+          const id = sub.id(i);
           const p = this.#packed + id * this.#words;
           const d = this.#dist(id, qw, max);
           if (d > max) continue;

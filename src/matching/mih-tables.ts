@@ -3,7 +3,7 @@ import { isReferenceLayout, type MihLayout } from './layout.js';
 /**
  * The multi-index tables of an index, in its memory: per substring of the layout, a table of
  * bucket offsets (the ids whose substring value is v are postings[off(v) .. off(v + 1))), one
- * table after another, then per substring the postings (`perSub` u32 ids, ascending within a
+ * table after another, then per substring the postings (`perSub` ids, ascending within a
  * value). A descriptor per substring tells the kernel where they are.
  *
  * A table is stored in one of two encodings, chosen per substring when it is built:
@@ -11,9 +11,35 @@ import { isReferenceLayout, type MihLayout } from './layout.js';
  * - {@link COMPACT} (half the bytes): a u32 base per block of 256 values (2^(bits - 8) + 1 of
  *   them; one block when bits <= 8), then 2^bits + 1 u16 offsets relative to their block's base
  *   (zero-padded to 4 bytes). Used when no block holds 65,536 ids or more.
+ *
+ * Independently, a substring's postings are 4-byte ids, or with the {@link NARROW} flag 3-byte
+ * ids (little-endian, then zero padding to a multiple of 4 bytes that leaves at least one byte:
+ * the kernel reads each id as a u32 and drops its high byte). Narrow when every id is below
+ * 2^24: a quarter of the postings' bytes, which the planner spends on longer substrings.
  */
 export const WIDE = 0;
 export const COMPACT = 1;
+/** Encoding flag: the substring's postings are 3-byte ids. */
+export const NARROW = 2;
+
+/** The table part of an encoding: {@link WIDE} or {@link COMPACT}. */
+export function tableKind(encoding: number): number {
+  return encoding & COMPACT;
+}
+
+/** Bytes per id in the postings of a substring stored in `encoding`. */
+export function idBytes(encoding: number): 3 | 4 {
+  return encoding & NARROW ? 3 : 4;
+}
+
+/** Ids below this fit narrow (3-byte) postings. */
+export const NARROW_IDS: number = 2 ** 24;
+
+/** Bytes of a substring's postings of `ids` ids in `encoding` (narrow: padded, see {@link NARROW}). */
+export function postingsBytes(encoding: number, ids: number): number {
+  if (!(encoding & NARROW)) return 4 * ids;
+  return ids === 0 ? 0 : 4 * Math.floor((3 * ids + 4) / 4);
+}
 
 /** Values per block of a compact table: 2^blockShift. */
 export function blockShift(bits: number): number {
@@ -22,7 +48,7 @@ export function blockShift(bits: number): number {
 
 /** Bytes of a substring's table in the given encoding. */
 export function tableBytes(bits: number, encoding: number): number {
-  if (encoding === WIDE) return 4 * (2 ** bits + 1);
+  if (tableKind(encoding) === WIDE) return 4 * (2 ** bits + 1);
   const blocks = 2 ** (bits - blockShift(bits));
   return 4 * (blocks + 1) + 4 * Math.ceil((2 ** bits + 1) / 2);
 }
@@ -31,7 +57,7 @@ export function tableBytes(bits: number, encoding: number): number {
 export interface TablePlacement {
   /** Byte address of each substring's table. */
   readonly tables: readonly number[];
-  /** Each substring's table encoding ({@link WIDE} or {@link COMPACT}). */
+  /** Each substring's encoding ({@link WIDE} or {@link COMPACT}, maybe with {@link NARROW}). */
   readonly encodings: readonly number[];
   /** Byte address of each substring's postings. */
   readonly postings: readonly number[];
@@ -57,13 +83,18 @@ export function placeTables(
     at += tableBytes(s.bits, encodings[k]!);
   });
   const postingsAt = at;
+  const postings: number[] = [];
+  layout.forEach((_, k) => {
+    postings.push(at);
+    at += postingsBytes(encodings[k]!, perSub);
+  });
   return {
     tables,
     encodings: [...encodings],
-    postings: layout.map((_, k) => postingsAt + 4 * k * perSub),
+    postings,
     tableBytes: postingsAt - start,
     postingsAt,
-    end: postingsAt + 4 * layout.length * perSub,
+    end: at,
   };
 }
 
@@ -88,7 +119,7 @@ export function offsetReader(
   bits: number,
   encoding: number,
 ): (v: number) => number {
-  if (encoding === WIDE) {
+  if (tableKind(encoding) === WIDE) {
     const u32 = new Uint32Array(buffer, byteOffset, 2 ** bits + 1);
     return (v) => u32[v]!;
   }
@@ -97,6 +128,21 @@ export function offsetReader(
   const bases = new Uint32Array(buffer, byteOffset, blocks + 1);
   const rel = new Uint16Array(buffer, byteOffset + 4 * (blocks + 1), 2 ** bits + 1);
   return (v) => bases[v >>> shift]! + rel[v]!;
+}
+
+/** Reads ids from a substring's postings at byte `byteOffset`: `id(i)` for i in [0, ids). */
+export function postingsReader(
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  encoding: number,
+  ids: number,
+): (i: number) => number {
+  if (!(encoding & NARROW)) {
+    const u32 = new Uint32Array(buffer, byteOffset, ids);
+    return (i) => u32[i]!;
+  }
+  const u8 = new Uint8Array(buffer, byteOffset, postingsBytes(encoding, ids));
+  return (i) => u8[3 * i]! | (u8[3 * i + 1]! << 8) | (u8[3 * i + 2]! << 16);
 }
 
 /** The stored hashes a table build reads. */
@@ -116,14 +162,16 @@ export interface TableSource {
 }
 
 /**
- * The encoding each substring's table is first built in: {@link COMPACT}, except that the
- * reference layout keeps the reference's u32 tables (as index files before version 3 hold them).
- * A compact table that cannot hold its offsets (a block of 256 values with 65,536 ids or more,
- * in a heavily clustered list) is rebuilt {@link WIDE} (see {@link buildTables}).
+ * The encoding each substring is first built in: {@link COMPACT} with {@link NARROW} postings when
+ * every id is below {@link NARROW_IDS} (`ids`: ids handed out), except that the reference layout
+ * keeps the reference's u32 tables and 4-byte ids (as index files before version 3 hold them). A
+ * compact table that cannot hold its offsets (a block of 256 values with 65,536 ids or more, in a
+ * heavily clustered list) is rebuilt {@link WIDE} (see {@link buildTables}).
  */
-export function initialEncodings(layout: MihLayout, bits: number): number[] {
-  const wide = isReferenceLayout(layout, bits);
-  return layout.map(() => (wide ? WIDE : COMPACT));
+export function initialEncodings(layout: MihLayout, bits: number, ids: number): number[] {
+  if (isReferenceLayout(layout, bits)) return layout.map(() => WIDE);
+  const narrow = ids <= NARROW_IDS ? NARROW : 0;
+  return layout.map(() => COMPACT | narrow);
 }
 
 /**
@@ -152,6 +200,7 @@ export function buildTables(
   const spreadKeys = new Uint32Array(n);
   const spreadIds = new Uint32Array(n);
   const o32 = new Uint32Array(out);
+  const o8 = new Uint8Array(out);
   layout.forEach((s, k) => {
     const { start, bits } = s;
     const high = Math.max(0, Math.min(SPREAD_BITS, bits - SPREAD_BITS));
@@ -191,7 +240,9 @@ export function buildTables(
       partIds = spreadIds;
     }
     const table = tableWriter(out, place.tables[k]!, bits, place.encodings[k]!);
-    const postings = place.postings[k]! >>> 2;
+    const narrow = (place.encodings[k]! & NARROW) !== 0;
+    const postings = narrow ? place.postings[k]! : place.postings[k]! >>> 2;
+    if (narrow) o8.fill(0, postings + 3 * n, postings + postingsBytes(place.encodings[k]!, n)); // padding
     const lowMask = low === 32 ? 0xffffffff : 2 ** low - 1;
     const counts = new Uint32Array(2 ** low);
     let ok = true;
@@ -213,7 +264,15 @@ export function buildTables(
         at += c;
       }
       if (!ok) break;
-      for (let i = from; i < to; i++) o32[postings + counts[partKeys[i]! & lowMask]!++] = partIds[i]!;
+      if (narrow) {
+        for (let i = from; i < to; i++) {
+          const at = postings + 3 * counts[partKeys[i]! & lowMask]!++;
+          const id = partIds[i]!;
+          o8[at] = id;
+          o8[at + 1] = id >>> 8;
+          o8[at + 2] = id >>> 16;
+        }
+      } else for (let i = from; i < to; i++) o32[postings + counts[partKeys[i]! & lowMask]!++] = partIds[i]!;
     }
     if (!ok || !table.finish(n)) overflowed.push(k);
   });
@@ -234,7 +293,7 @@ function tableWriter(
   encoding: number,
 ): { set(v: number, offset: number): boolean; finish(n: number): boolean } {
   const values = 2 ** bits;
-  if (encoding === WIDE) {
+  if (tableKind(encoding) === WIDE) {
     const off = new Uint32Array(out, at, values + 1);
     return {
       set(v, offset) {

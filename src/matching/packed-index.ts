@@ -9,8 +9,11 @@ import { type EncodedMetadata, MetadataStore } from './metadata-store.js';
 import {
   buildTables,
   initialEncodings,
+  NARROW,
+  NARROW_IDS,
   offsetReader,
   placeTables,
+  postingsReader,
   type TablePlacement,
   tablesMatch,
   WIDE,
@@ -78,6 +81,8 @@ export interface IndexStats {
 export const MAX_INDEX_BITS = 4096;
 /** Bytes after the last stored hash that the kernel may read (a substring spans two words). */
 const SLACK = 8;
+/** Most ids added since the last merge before the tables are rebuilt (without a `mergeThreshold`). */
+const MERGE_THRESHOLD_MAX = 65536;
 
 /** Bytes of 8-byte lanes that hold a hash of `bits` bits. */
 export function strideFor(bits: number): number {
@@ -240,7 +245,6 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
     }
     const n = words.length / hw;
     checkPackedBits(words, this.bits);
-    this.#reserve(this.#count + n);
     // Copies within the batch: found by sorting content keys (a hash-table probe per hash would
     // wait on a cache miss each).
     const keys = new Uint32Array(n);
@@ -249,6 +253,14 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
       for (let w = 0; w < hw; w++) if (words[a * hw + w] !== words[b * hw + w]) return false;
       return true;
     });
+    if (this.#count === 0 && this.#substrings !== undefined) {
+      let distinct = 0;
+      for (let i = 0; i < n; i++) if (first[i] === i) distinct++;
+      // Tables are built over them below (more than any merge threshold): the hashes go where
+      // the tables leave them, so building the tables moves none of them.
+      if (distinct > (this.#mergeThreshold ?? MERGE_THRESHOLD_MAX)) this.#packAfterTables(distinct);
+    }
+    this.#reserve(this.#count + n);
     const ids = new Uint32Array(n);
     this.#deferMerge = true;
     try {
@@ -665,9 +677,14 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
         bestEnd = end;
       }
     });
-    const list = this.#place.postings[best]! >>> 2;
+    const list = postingsReader(
+      this.#kernel.buffer,
+      this.#place.postings[best]!,
+      this.#place.encodings[best]!,
+      bestEnd,
+    );
     for (let i = bestStart; i < bestEnd; i++) {
-      const c = u[list + i]!;
+      const c = list(i);
       if (this.#alive[c] === 1 && this.#equalsQuery(c)) return c;
     }
     return -1;
@@ -699,19 +716,34 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
     }
   }
 
+  /**
+   * In an empty index, moves the place of hash 0 to after the tables that `distinct` hashes (ids
+   * 0..distinct-1, all live) will have, so the merge that builds them copies no hash.
+   */
+  #packAfterTables(distinct: number): void {
+    const layout = this.#wantedLayout(distinct, distinct);
+    const encodings = initialEncodings(layout, this.bits, distinct);
+    const place = placeTables(layout, encodings, this.#tablesAt, layout.length > 0 ? distinct : 0);
+    const packed = align(place.end, 64);
+    if (packed <= this.#packed) return;
+    this.#packed = packed;
+    this.#capacity = 0; // the memory must now reach packed + capacity * stride
+    this.#configure();
+  }
+
   #maybeMerge(): void {
     if (this.#substrings === undefined || this.#deferMerge) return;
     const pending = this.#count - this.#merged;
-    const threshold = this.#mergeThreshold ?? Math.min(65536, Math.max(4096, this.#size >>> 3));
+    const threshold = this.#mergeThreshold ?? Math.min(MERGE_THRESHOLD_MAX, Math.max(4096, this.#size >>> 3));
     if (pending > threshold || (this.#deadPosted > 4096 && this.#deadPosted * 2 > this.#size)) this.#merge();
   }
 
-  /** The substrings the tables should have for the live hashes now. */
-  #wantedLayout(): MihLayout {
+  /** The substrings the tables should have for `size` live hashes among `count` ids (default: now). */
+  #wantedLayout(size = this.#size, count = this.#count): MihLayout {
     const choice = this.#substrings;
     if (choice === 'reference') return referenceLayout(this.bits);
     if (choice === 'auto' || choice === undefined)
-      return chooseLayout(this.#size, this.bits, this.defaultMaxDistance);
+      return chooseLayout(size, this.bits, this.defaultMaxDistance, count <= NARROW_IDS ? 3 : 4);
     return choice;
   }
 
@@ -719,24 +751,27 @@ export abstract class PackedIndex<M = unknown> implements HashIndex<M>, Serialis
   #merge(): void {
     if (this.#merged === this.#count && this.#deadPosted === 0) return;
     const layout = this.#wantedLayout();
-    const encodings = initialEncodings(layout, this.bits);
+    const encodings = initialEncodings(layout, this.bits, this.#count);
     for (;;) {
       const place = placeTables(layout, encodings, this.#tablesAt, layout.length > 0 ? this.#size : 0);
       const oldPacked = this.#packed;
       const newPacked = align(place.end, 64);
       this.#grow(newPacked + this.#capacity * this.#stride + SLACK);
-      new Uint8Array(this.#kernel.buffer).copyWithin(
-        newPacked,
-        oldPacked,
-        oldPacked + this.#count * this.#stride,
-      );
+      if (newPacked !== oldPacked) {
+        new Uint8Array(this.#kernel.buffer).copyWithin(
+          newPacked,
+          oldPacked,
+          oldPacked + this.#count * this.#stride,
+        );
+      }
       this.#packed = newPacked;
       this.#layout = layout;
       this.#place = place;
       writeDescriptors(this.#view, this.#desc, layout, place);
       const overflowed = buildTables(this.#tableSource(), layout, place, this.#kernel.buffer);
       if (overflowed.length === 0) break;
-      for (const k of overflowed) encodings[k] = WIDE; // a clustered list: u32 offsets there
+      // a clustered list: u32 offsets there (the ids keep their width)
+      for (const k of overflowed) encodings[k] = WIDE | (encodings[k]! & NARROW);
     }
     this.#merged = this.#count;
     this.#deadPosted = 0;

@@ -120,11 +120,12 @@ export function candidateBudget(estimate: MihEstimate): number {
 
 /**
  * The substring layout that makes a query at radius `radius` over `n` hashes of `bits` bits
- * cheapest, within {@link TABLE_BYTES_PER_HASH} bytes of (compact) tables per hash: substrings of b and
- * b + 1 bits laid end to end from the hash's first used bit, b near log2(n) (Norouzi, Punjani and
- * Fleet's analysis). Empty (no tables: a flat scan) when no layout beats a scan.
+ * cheapest, within {@link TABLE_BYTES_PER_HASH} bytes of (compact) tables and postings of
+ * `idBytes`-byte ids per hash: substrings of b and b + 1 bits laid end to end from the hash's
+ * first used bit, b near log2(n) (Norouzi, Punjani and Fleet's analysis). Empty (no tables: a
+ * flat scan) when no layout beats a scan.
  */
-export function chooseLayout(n: number, bits: number, radius: number): MihLayout {
+export function chooseLayout(n: number, bits: number, radius: number, idBytes: 3 | 4 = 4): MihLayout {
   const stride = 8 * Math.ceil(bits / 64);
   const budget = Math.max(TABLE_BYTES_FLOOR, TABLE_BYTES_PER_HASH * n);
   const flat = n * flatCostPerHash(stride);
@@ -135,13 +136,13 @@ export function chooseLayout(n: number, bits: number, radius: number): MihLayout
   for (let m = 1; m <= Math.min(MAX_SUBSTRINGS, bits, radius + 1); m++) {
     const s = Math.floor(radius / m);
     const a = radius - s * m; // the first a + 1 substrings are searched at s, the rest at s - 1
-    if (4 * m * n > budget) break; // postings alone exceed the budget
+    if (idBytes * m * n > budget) break; // postings alone exceed the budget
     for (let b = 1; b <= Math.min(MAX_SUBSTRING_BITS, Math.floor(bits / m)); b++) {
       const most = Math.min(m, bits - m * b, b + 1 <= MAX_SUBSTRING_BITS ? m : 0);
       const choices = exhaustive ? Array.from({ length: most + 1 }, (_, j) => j) : [0, most];
       for (const j of choices) {
         // j substrings of b + 1 bits (searched first), m - j of b bits
-        const bytes = j * tableBytes(b + 1, COMPACT) + (m - j) * tableBytes(b, COMPACT) + 4 * m * n;
+        const bytes = j * tableBytes(b + 1, COMPACT) + (m - j) * tableBytes(b, COMPACT) + idBytes * m * n;
         if (bytes > budget) continue;
         const longAtS = Math.min(j, a + 1);
         const shortAtS = Math.max(0, a + 1 - j);

@@ -15,6 +15,7 @@ import { VARIANTS_VERSION } from '../../src/matching/methods/variants.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
 import { fixtureLines } from '../helpers.js';
 import { flip, hashArb } from './model.js';
+import { asVersion3 } from './version3.js';
 
 /** The fixed part of the header; version 2 adds the properties block after it. */
 const PREFIX = 96;
@@ -156,17 +157,18 @@ function withBody(file: Uint8Array, edit: (bytes: Uint8Array, view: DataView) =>
 
 /** Every format version of a small file, for the hostile-input tests. */
 const VERSIONS: [string, (f: Uint8Array) => Uint8Array][] = [
-  ['version 3', (f) => f],
+  ['version 4', (f) => f],
+  ['version 3', asVersion3],
   ['version 2', asVersion2],
   ['version 1', asVersion1],
 ];
 
 describe('index file format', () => {
-  it('starts with the magic, version 3, the documented header fields and the properties block', () => {
+  it('starts with the magic, version 4, the documented header fields and the properties block', () => {
     const file = smallFlatFile();
     const view = new DataView(file.buffer);
     expect([...file.subarray(0, 8)]).toEqual([0x89, 0x49, 0x4d, 0x50, 0x49, 0x44, 0x58, 0x0a]);
-    expect(view.getUint16(8, true)).toBe(3);
+    expect(view.getUint16(8, true)).toBe(4);
     expect(view.getUint32(36, true)).toBe(0); // no substrings
     expect(view.getUint8(10)).toBe(1); // flat
     expect(view.getUint32(16, true)).toBe(64);
@@ -219,6 +221,45 @@ describe('index file format', () => {
     const again = encodeIndex(v1);
     expect(new DataView(again.buffer).getUint16(8, true)).toBe(INDEX_FORMAT_VERSION);
     expect(Buffer.from(asVersion1(again)).equals(Buffer.from(asVersion1(smallFlatFile())))).toBe(true);
+  });
+
+  it('writes 3-byte ids below 2^24 ids, reads version 3 files (4-byte ids) alike, and refuses 3-byte ids in a version 3 file', () => {
+    const index = new MihIndex<number>({
+      algorithm: 'phash',
+      bits: 64,
+      substrings: [
+        { start: 0, bits: 11 },
+        { start: 20, bits: 9 },
+        { start: 40, bits: 13 },
+      ],
+    });
+    const base = hashFromHex('phash', 64, '8f373714acfcf4d0');
+    for (let i = 0; i < 300; i++) index.add(flip(base, [i % 64, (i * 7) % 64, (i * 13) % 64]), i);
+    index.remove(5);
+    const file = encodeIndex(index);
+    const view = new DataView(file.buffer);
+    const at = headerOf(file) - 16; // 3 layout words, padded to 16 bytes
+    // encoding byte: compact offsets (bit 0) and 3-byte ids (bit 1)
+    expect([0, 1, 2].map((k) => view.getUint32(at + 4 * k, true) >>> 24)).toEqual([3, 3, 3]);
+    const old = asVersion3(file);
+    expect(old.length).toBeGreaterThan(file.length); // 4-byte ids
+    const a = decodeIndex<number>(file, { verify: 'full' });
+    const b = decodeIndex<number>(old, { verify: 'full' });
+    expect(indexFileInfo(b)?.formatVersion).toBe(3);
+    for (let i = 0; i < 64; i += 3) {
+      const q = flip(base, [i, (i * 5) % 64]);
+      const want = index.query(q, { maxDistance: 12, strategy: 'mih' });
+      expect(want.length).toBeGreaterThan(0);
+      expect(a.query(q, { maxDistance: 12, strategy: 'mih' })).toEqual(want);
+      expect(b.query(q, { maxDistance: 12, strategy: 'mih' })).toEqual(want);
+    }
+    // a version 3 header cannot describe 3-byte ids
+    const e = expectIndexError(
+      withHeader(file, (v) => {
+        v.setUint16(8, 3, true);
+      }),
+    );
+    expect(e.message).toMatch(/encodings 0 to 1/);
   });
 
   it('refuses properties it could not read back', () => {

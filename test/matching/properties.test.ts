@@ -2,16 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Hash, popcount32 } from '../../src/core/hash.js';
 import { FlatIndex } from '../../src/matching/flat-index.js';
-import { decodeIndex, encodeIndex } from '../../src/matching/index-format.js';
+import { decodeIndex, encodeIndex, indexFileInfo } from '../../src/matching/index-format.js';
 import type { KernelChoice } from '../../src/matching/kernel.js';
 import type { MihLayout } from '../../src/matching/layout.js';
 import { MihIndex } from '../../src/matching/mih-index.js';
-import { COMPACT, WIDE } from '../../src/matching/mih-tables.js';
+import { COMPACT, NARROW, WIDE } from '../../src/matching/mih-tables.js';
 import { unpackHash } from '../../src/matching/packed.js';
 import { packHashes } from '../../src/matching/packed-index.js';
 import { ShardedIndex } from '../../src/matching/sharded-index.js';
 import type { HashIndex, QueryOptions } from '../../src/matching/types.js';
 import { BruteForce, clusteredArb, flip, hashArb, rows, variantsArb } from './model.js';
+import { asVersion3 } from './version3.js';
 
 type Maker = (bits: number, mergeThreshold: number, layout: MihLayout) => HashIndex<number>;
 
@@ -213,6 +214,31 @@ describe.each([
     });
   }
 
+  // Below 2^24 ids the postings hold 3-byte ids (every index above); a version 3 file holds
+  // 4-byte ids, as an index of more ids does: the same tables read through the other width.
+  it('3-byte and 4-byte postings (a version 3 file) answer the same', () => {
+    fc.assert(
+      fc.property(scenarioArb(bits, maxRadius), fc.constantFrom<KernelChoice>('wasm', 'js'), (s, kernel) => {
+        const index = new MihIndex<number>({
+          algorithm: 'pdq',
+          bits,
+          kernel,
+          mergeThreshold: s.mergeThreshold,
+          substrings: s.layout,
+        });
+        const model = build(index, s);
+        const file = encodeIndex(index);
+        expect(index.serialise().encodings.every((e) => (e & NARROW) !== 0)).toBe(true);
+        const old = decodeIndex<number>(asVersion3(file), { kernel, verify: 'full' });
+        expect(indexFileInfo(old)?.formatVersion).toBe(3);
+        expect(old.serialise().encodings.every((e) => (e & NARROW) === 0)).toBe(true);
+        checkQueries(index, model, s, bits);
+        checkQueries(old, model, s, bits);
+      }),
+      { numRuns: bits === 256 ? 30 : 15 },
+    );
+  });
+
   it('save/load round trips answer the same, and keep working after more changes', () => {
     fc.assert(
       fc.property(
@@ -394,7 +420,7 @@ describe('MIH tables of a clustered list', () => {
           const index = new MihIndex<number>({ algorithm: 'pdq', bits: 256, kernel, substrings });
           const ids = index.addPacked(words);
           expect(ids.every((id, i) => id === i)).toBe(true); // distinct: ids in order
-          expect(index.serialise().encodings).toEqual([WIDE, COMPACT, COMPACT]);
+          expect(index.serialise().encodings).toEqual([WIDE | NARROW, COMPACT | NARROW, COMPACT | NARROW]);
           const copy = decodeIndex(encodeIndex(index), { kernel });
           for (let k = 0; k < 3; k++) {
             const at = (next() % n) * 8;
@@ -420,6 +446,59 @@ describe('MIH tables of a clustered list', () => {
         },
       ),
       { numRuns: 2, endOnFailure: true },
+    );
+  });
+});
+
+describe('an index built in bulk from more hashes than a merge takes', () => {
+  // 70,000 distinct random hashes added at once to an empty index: they are stored after the
+  // tables they will get, so building the tables moves none of them; ids pass 2^16, so 3-byte
+  // ids use all their bytes. Answers are the definition's, built in bulk and after a save and load.
+  it('answers as the definition, with 3-byte ids past 2^16', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 0x7fffffff }),
+        fc.constantFrom<KernelChoice>('wasm', 'js'),
+        (seed, kernel) => {
+          let x = seed;
+          const next = () => {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            return x >>> 0;
+          };
+          const n = 70000;
+          const words = new Uint32Array(n * 8);
+          for (let i = 0; i < words.length; i++) words[i] = next();
+          const index = new MihIndex<number>({ algorithm: 'pdq', bits: 256, kernel });
+          const ids = index.addPacked(words);
+          expect(ids.every((id, i) => id === i)).toBe(true);
+          expect(index.stats().posted).toBe(n);
+          expect(index.serialise().encodings.every((e) => (e & NARROW) !== 0)).toBe(true);
+          const copy = decodeIndex(encodeIndex(index), { kernel });
+          for (let k = 0; k < 4; k++) {
+            const at = (n - 1 - (next() % 1000)) * 8; // ids near the end: above 2^16
+            const q = words.slice(at, at + 8);
+            for (let f = 0; f < 20; f++) q[next() % 8]! ^= 1 << (next() % 32);
+            const hash = unpackHash('pdq', 256, q, 0);
+            const expected: [number, number][] = [];
+            for (let id = 0; id < n; id++) {
+              let d = 0;
+              for (let w = 0; w < 8; w++) d += popcount32((words[id * 8 + w]! ^ q[w]!) >>> 0);
+              if (d <= 31) expected.push([d, id]);
+            }
+            expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+            expect(expected.length).toBeGreaterThan(0);
+            for (const idx of [index, copy]) {
+              const got = idx
+                .query(hash, { maxDistance: 31, strategy: 'mih' })
+                .map((m) => [m.distance, m.id]);
+              expect(got).toEqual(expected);
+            }
+          }
+        },
+      ),
+      { numRuns: 4 },
     );
   });
 });

@@ -13,10 +13,11 @@
 ;;            | encoding << 8, address of its table, address of its postings. Bit 0 is the high
 ;;            bit of the hash's byte 0. The ids whose substring-s value is v are
 ;;            postings_s[off(v) .. off(v + 1)) (u32 each, ascending within a value), where off is
-;;            read from the table (mih-tables.ts): encoding 0, u32 off(v) at table + 4v;
-;;            encoding 1, a u32 base per block of 2^sh values (sh = min(8, bits)) at table, then
+;;            read from the table (mih-tables.ts): encoding bit 0 clear, u32 off(v) at table + 4v;
+;;            bit 0 set, a u32 base per block of 2^sh values (sh = min(8, bits)) at table, then
 ;;            u16 offsets relative to it at rel = table + 4 * (2^(bits - sh) + 1):
-;;            off(v) = base[v >> sh] + rel[v].
+;;            off(v) = base[v >> sh] + rel[v]. Encoding bit 1 set: the postings are 3-byte ids
+;;            (id i at postings + 3i, read as a u32 whose high byte is dropped; padding follows).
 ;;   radii  : per query, one i32 per substring: how many bit flips of the query's value to probe
 ;;            (-1: not searched). A hash within `max` of the query is within radii[s] of it on
 ;;            some substring s (the caller picks radii that make this so).
@@ -383,7 +384,8 @@
   ;; candidates, checking them whenever the buffer fills. 0, -1 (more than $cap hits) or -2 (more
   ;; than $budget candidates in all: a scan is cheaper). The ranges are in cache by now, so the
   ;; branches on them cost little; the postings reads do not wait on each other.
-  (func $drain (param $s i32) (param $postings i32) (param $np i32) (result i32)
+  (func $drain (param $s i32) (param $postings i32) (param $np i32) (param $idb i32) (param $idMask i32)
+    (result i32)
     (local $r i32) (local $end i32) (local $i i32) (local $last i32) (local $o i32) (local $oEnd i32)
     (local $budget i32)
     (local.set $r (global.get $ranges))
@@ -402,17 +404,17 @@
         (br_if $range (i32.ge_u (local.get $i) (local.get $last)))
         (local.set $budget (i32.sub (local.get $budget) (i32.sub (local.get $last) (local.get $i))))
         (if (i32.lt_s (local.get $budget) (i32.const 0)) (then (return (i32.const -2))))
-        (local.set $i (i32.add (local.get $postings) (i32.shl (local.get $i) (i32.const 2))))
-        (local.set $last (i32.add (local.get $postings) (i32.shl (local.get $last) (i32.const 2))))
+        (local.set $i (i32.add (local.get $postings) (i32.mul (local.get $i) (local.get $idb))))
+        (local.set $last (i32.add (local.get $postings) (i32.mul (local.get $last) (local.get $idb))))
         (loop $copy
           (if (i32.eq (local.get $o) (local.get $oEnd))
             (then
               (global.set $nc (global.get $candCap))
               (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))
               (local.set $o (global.get $cand))))
-          (i32.store (local.get $o) (i32.load (local.get $i)))
+          (i32.store (local.get $o) (i32.and (i32.load (local.get $i)) (local.get $idMask)))
           (local.set $o (i32.add (local.get $o) (i32.const 4)))
-          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (local.set $i (i32.add (local.get $i) (local.get $idb)))
           (br_if $copy (i32.lt_u (local.get $i) (local.get $last))))
         (br $range)))
     (global.set $budget (local.get $budget))
@@ -432,7 +434,7 @@
     (local $s i32) (local $d i32) (local $r i32) (local $bits i32) (local $offsets i32)
     (local $postings i32) (local $qv i32) (local $k i32) (local $mask i32) (local $c i32)
     (local $t i32) (local $top i32) (local $res i32) (local $np i32) (local $w i32) (local $v i32)
-    (local $enc i32) (local $shift i32) (local $rel i32)
+    (local $enc i32) (local $shift i32) (local $rel i32) (local $idb i32) (local $idMask i32)
     (global.set $q (local.get $q))
     (global.set $max (local.get $max))
     (global.set $radii (local.get $radii))
@@ -453,7 +455,11 @@
           (then
             (local.set $d (i32.add (global.get $desc) (i32.shl (local.get $s) (i32.const 4))))
             (local.set $bits (i32.and (i32.load offset=4 (local.get $d)) (i32.const 255)))
-            (local.set $enc (i32.shr_u (i32.load offset=4 (local.get $d)) (i32.const 8)))
+            (local.set $enc (i32.and (i32.shr_u (i32.load offset=4 (local.get $d)) (i32.const 8)) (i32.const 1)))
+            ;; 3 bytes per id with encoding bit 1 (masked to 24 bits), else 4
+            (local.set $idb (i32.sub (i32.const 4)
+              (i32.and (i32.shr_u (i32.load offset=4 (local.get $d)) (i32.const 9)) (i32.const 1))))
+            (local.set $idMask (i32.shr_u (i32.const -1) (i32.shl (i32.sub (i32.const 4) (local.get $idb)) (i32.const 3))))
             (local.set $offsets (i32.load offset=8 (local.get $d)))
             (local.set $postings (i32.load offset=12 (local.get $d)))
             (local.set $shift (select (local.get $bits) (i32.const 8) (i32.lt_u (local.get $bits) (i32.const 8))))
@@ -479,7 +485,7 @@
                   (if (i32.eq (local.get $np) (local.get $rangeCap))
                     (then
                       (call $bounds (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $np))
-                      (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np)))
+                      (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np) (local.get $idb) (local.get $idMask)))
                       (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
                       (local.set $np (i32.const 0))
                       (local.set $w (local.get $ranges))))
@@ -495,7 +501,7 @@
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $level)))
             (call $bounds (local.get $offsets) (local.get $enc) (local.get $shift) (local.get $rel) (local.get $np))
-            (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np)))
+            (local.set $res (call $drain (local.get $s) (local.get $postings) (local.get $np) (local.get $idb) (local.get $idMask)))
             (if (i32.lt_s (local.get $res) (i32.const 0)) (then (return (local.get $res))))
             (if (i32.lt_s (call $check (local.get $s)) (i32.const 0)) (then (return (i32.const -1))))))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
@@ -556,6 +562,7 @@
     (local $s i32) (local $k i32) (local $kEnd i32) (local $v i32) (local $table i32) (local $i i32)
     (local $endI i32) (local $list i32) (local $id i32) (local $p i32) (local $d i32) (local $n i32)
     (local $desc i32) (local $bits i32) (local $enc i32) (local $shift i32) (local $rel i32)
+    (local $idb i32) (local $idMask i32)
     (block $slotsDone
       (loop $slot
         (br_if $slotsDone (i32.ge_u (local.get $s) (global.get $subs)))
@@ -565,7 +572,10 @@
         (local.set $list (i32.load offset=12 (local.get $desc)))
         (local.set $table (i32.load offset=8 (local.get $desc)))
         (local.set $bits (i32.and (i32.load offset=4 (local.get $desc)) (i32.const 255)))
-        (local.set $enc (i32.shr_u (i32.load offset=4 (local.get $desc)) (i32.const 8)))
+        (local.set $enc (i32.and (i32.shr_u (i32.load offset=4 (local.get $desc)) (i32.const 8)) (i32.const 1)))
+        (local.set $idb (i32.sub (i32.const 4)
+          (i32.and (i32.shr_u (i32.load offset=4 (local.get $desc)) (i32.const 9)) (i32.const 1))))
+        (local.set $idMask (i32.shr_u (i32.const -1) (i32.shl (i32.sub (i32.const 4) (local.get $idb)) (i32.const 3))))
         (local.set $shift (select (local.get $bits) (i32.const 8) (i32.lt_u (local.get $bits) (i32.const 8))))
         (local.set $rel (i32.add (local.get $table)
           (i32.shl (i32.add (i32.shl (i32.const 1) (i32.sub (local.get $bits) (local.get $shift))) (i32.const 1))
@@ -581,7 +591,8 @@
             (block $candsDone
               (loop $cand
                 (br_if $candsDone (i32.ge_u (local.get $i) (local.get $endI)))
-                (local.set $id (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $id (i32.and (i32.load (i32.add (local.get $list) (i32.mul (local.get $i) (local.get $idb))))
+                  (local.get $idMask)))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (local.set $p (i32.add (global.get $packed) (i32.mul (local.get $id) (global.get $stride))))
                 (local.set $d (call $dist (local.get $p) (local.get $q) (local.get $max)))
