@@ -44,6 +44,15 @@ describe('canvasRotation', () => {
     expect(missed.length, missed.join(', ')).toBeLessThanOrEqual(2);
   });
 
+  it('measures a dark picture turned on a black canvas (its edges are within 40 of the fill)', async () => {
+    for (const name of ['dark-hubble-deep-field.jpg', 'screenshot-terminal.png']) {
+      const image = await working(await turnedBySharp(fixture('photos', name), 4, '#000000'));
+      const found = canvasRotation(image);
+      expect(found, name).toBeDefined();
+      expect(Math.abs(found! - 4), name).toBeLessThan(0.35);
+    }
+  });
+
   it('measures the angle when the turned picture was cropped back to its own size', async () => {
     for (const degrees of [3.2, -5.5, 8.1]) {
       const path = fixture('photos', 'china-temple.jpg');

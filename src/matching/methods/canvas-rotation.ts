@@ -13,8 +13,14 @@
  */
 import type { PixelImage } from '../../core/pixels.js';
 
-/** Largest per-channel difference from the fill colour a pixel may have and still count as fill. */
-export const FILL_TOLERANCE = 40;
+/**
+ * Largest per-channel differences from the fill colour a pixel may have and still count as fill,
+ * tried in order until one shows a turn. The corners must agree within the first. The tighter ones
+ * are for a dark picture on a black canvas (a night sky, a terminal), within 40 of the fill along
+ * its edges but rarely within 12 or 6; the fill itself, flat before encoding, stays within them
+ * apart from JPEG's ringing next to the picture, which the line fit leaves out.
+ */
+export const FILL_TOLERANCES: readonly number[] = [40, 12, 6];
 
 /** Smallest and largest angle (degrees, either way) reported; below the smallest, plain PDQ copes. */
 export const ROTATION_RANGE: readonly [number, number] = [0.5, 12];
@@ -50,6 +56,16 @@ export function canvasRotation(image: PixelImage): number | undefined {
   if (width < 16 || height < 16) return undefined;
   const fill = fillColour(image);
   if (!fill) return undefined;
+  for (const tolerance of FILL_TOLERANCES) {
+    const degrees = rotationWithin(image, fill, tolerance);
+    if (degrees !== undefined) return degrees;
+  }
+  return undefined;
+}
+
+/** {@link canvasRotation} with pixels within `tolerance` of the fill colour counted as fill. */
+function rotationWithin(image: PixelImage, fill: readonly number[], tolerance: number): number | undefined {
+  const { width, height } = image;
   const difference = differenceFrom(image, fill);
   const estimates: number[] = [];
   for (const [x0, y0, dx, dy] of [
@@ -58,7 +74,7 @@ export function canvasRotation(image: PixelImage): number | undefined {
     [0, height - 1, 1, -1],
     [width - 1, height - 1, -1, -1],
   ] as const) {
-    const degrees = cornerAngle(width, height, difference, x0, y0, dx, dy);
+    const degrees = cornerAngle(width, height, difference, tolerance, x0, y0, dx, dy);
     if (degrees !== undefined) estimates.push(degrees);
   }
   if (estimates.length < MIN_CORNERS) return undefined;
@@ -84,7 +100,7 @@ function fillColour(image: PixelImage): number[] | undefined {
   const fill: number[] = [];
   for (let c = 0; c < colours; c++) {
     const values = corners.map((o) => data[o + c]!);
-    if (Math.max(...values) - Math.min(...values) > FILL_TOLERANCE) return undefined;
+    if (Math.max(...values) - Math.min(...values) > FILL_TOLERANCES[0]!) return undefined;
     fill.push(values.reduce((sum, v) => sum + v, 0) / values.length);
   }
   return fill;
@@ -110,6 +126,7 @@ function cornerAngle(
   width: number,
   height: number,
   difference: (x: number, y: number) => number,
+  tolerance: number,
   x0: number,
   y0: number,
   dx: number,
@@ -120,7 +137,7 @@ function cornerAngle(
   // pixel after it (a turn's resampling blends the picture's edge into the fill).
   const run = (x: number, y: number, stepX: number, stepY: number, limit: number) => {
     let n = 0;
-    while (n < limit && difference(x + stepX * n, y + stepY * n) <= FILL_TOLERANCE) n++;
+    while (n < limit && difference(x + stepX * n, y + stepY * n) <= tolerance) n++;
     if (n + 1 >= limit) return n;
     const edge = difference(x + stepX * n, y + stepY * n);
     const beyond = difference(x + stepX * (n + 1), y + stepY * (n + 1));
