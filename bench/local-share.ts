@@ -43,8 +43,11 @@ const ratio = (c: Candidate) => c.inliers / Math.max(1, shared(c));
 const before = (c: Candidate) => c.inliers >= minInliers;
 const after = (c: Candidate) => before(c) && c.inliers >= share * shared(c);
 const families = [...new Set(rows.map((r) => r.t))];
+const originals = rows.reduce((m, r) => Math.max(m, r.i), -1) + 1;
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(1) : '-');
-console.log(`minInliers ${minInliers}, minShare ${share}\n`);
+console.log(
+  `minInliers ${minInliers}, minShare ${share}; ${originals} originals; true local matches before: ${rows.filter((r) => r.own && before(r)).length}\n`,
+);
 console.log(
   '| family | copies | own local match: before | after | lost | false pairs (unrelated / related): before | after |',
 );
@@ -52,7 +55,8 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 const total = { copies: 0, b: 0, a: 0, fub: 0, frb: 0, fua: 0, fra: 0 };
 for (const t of families) {
   const of = rows.filter((r) => r.t === t && !r.failed);
-  const copies = new Set(rows.filter((r) => r.t === t).map((r) => r.i)).size;
+  // Every original has rows (its unaltered copy meets it); a copy with no candidate has none.
+  const copies = originals - rows.filter((r) => r.t === t && r.failed).length;
   const ownB = of.filter((r) => r.own && before(r)).length;
   const ownA = of.filter((r) => r.own && after(r)).length;
   const fub = of.filter((r) => !r.own && !r.related && before(r)).length;

@@ -19,7 +19,7 @@ import type { LocalFeatureRule, MatchMethod } from './types.js';
  */
 export const LOCAL_RULE: LocalFeatureRule = {
   minInliers: 20,
-  minShare: 0.2,
+  minShare: 0.15,
   knownFeatures: 256,
   queryFeatures: 512,
   mirror: true,
