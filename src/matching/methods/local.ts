@@ -52,8 +52,8 @@ export function sharedCorners(match: Pick<FeatureMatch<unknown>, 'visible' | 'vi
  * Whether a verified local match's inliers are a large enough share of the corners the two
  * pictures could have in common under its map (`shared`, {@link sharedCorners}). Different
  * pictures meet one map by chance with a handful of corners, which `minInliers` keeps out; two
- * photographs of one scene taken from nearly the same place (the same mountains at dawn and at
- * dusk) meet a true map with tens of corners, but the light, the shadows and the detail differ, so
+ * photographs of one scene taken from nearly the same place (the same mountains in red sunrise
+ * light and in grey haze) meet a true map with tens of corners, but the light, the shadows and the detail differ, so
  * they re-find only a small share of the corners both show. A copy, however edited, re-finds a
  * larger share of them.
  *
