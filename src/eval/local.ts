@@ -13,7 +13,7 @@ import * as extract from '../features/extract.js';
 import { FEATURE_MATCH_DEFAULTS, LocalFeatureIndex } from '../features/feature-index.js';
 import { SELECTED_TESTS } from '../features/pattern.js';
 import { VERIFY_DEFAULTS } from '../features/ransac.js';
-import { knownLocalFeatures, queryLocalViews } from '../matching/methods/local.js';
+import { knownLocalFeatures, queryLocalViews, sharedCorners } from '../matching/methods/local.js';
 import type { LocalFeatureRule, MatchMethod } from '../matching/methods/types.js';
 import { ImageVariants } from '../matching/methods/variants.js';
 import { decodeImage } from '../sharp/decode.js';
@@ -22,9 +22,12 @@ import { EDIT_FAMILIES_VERSION } from './families.js';
 import { seedOf } from './random.js';
 import { applyTransform, type Transform } from './transforms.js';
 
-/** `matches[t][i]`: the originals the copy of original i by transform t was verified against, as [original, inliers] pairs; null when the copy failed. */
+/**
+ * `matches[t][i]`: the originals the copy of original i by transform t was verified against, as
+ * [original, inliers, shared corners (sharedCorners)] triples; null when the copy failed.
+ */
 export interface LocalStore {
-  readonly matches: (readonly (readonly [number, number])[] | null)[][];
+  readonly matches: (readonly (readonly [number, number, number])[] | null)[][];
 }
 
 /** The extraction a rule needs (what must be equal for two methods to share one run). */
@@ -62,7 +65,8 @@ export async function localEverything(
 ): Promise<LocalStore> {
   const key = JSON.stringify({
     // 2: features from ImageVariants.working (at most DETECTION_SIDE px since the luma-plane views).
-    version: 2,
+    // 3: the shared corners kept beside the inliers (LocalFeatureRule.minShare).
+    version: 3,
     features: FEATURES_VERSION,
     // Everything that decides which features are found and what matches (not only the version).
     params: { extract: { ...extract }, FEATURE_MATCH_DEFAULTS, VERIFY_DEFAULTS, SELECTED_TESTS },
@@ -81,7 +85,7 @@ export async function localEverything(
     index.add(knownLocalFeatures(method, new ImageVariants(o.image).working)!, j);
   });
   index.build();
-  const matches: (readonly (readonly [number, number])[] | null)[][] = transforms.map(() => []);
+  const matches: (readonly (readonly [number, number, number])[] | null)[][] = transforms.map(() => []);
   const copiesOf = (i: number) =>
     Promise.all(
       transforms.map(async (t) => {
@@ -106,7 +110,7 @@ export async function localEverything(
         return;
       }
       const found = index.match(queryLocalViews(method, new ImageVariants(image).working));
-      matches[t]![i] = found.map((f) => [f.metadata, f.inliers] as const);
+      matches[t]![i] = found.map((f) => [f.metadata, f.inliers, sharedCorners(f)] as const);
     });
     options.progress('local features', i + 1, originals.length);
   }

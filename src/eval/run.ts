@@ -17,7 +17,12 @@ import { type FingerprintRecord, readFingerprintRecords } from '../lists/fingerp
 import { ROTATION_RANGE } from '../matching/methods/canvas-rotation.js';
 import { FINGERPRINT_READING, fingerprintEntries } from '../matching/methods/fingerprint.js';
 import * as frame from '../matching/methods/frame.js';
-import { knownLocalFeatures, localScore, queryLocalViews } from '../matching/methods/local.js';
+import {
+  knownLocalFeatures,
+  localScore,
+  localShareHolds,
+  queryLocalViews,
+} from '../matching/methods/local.js';
 import {
   type KnownVariantMetadata,
   knownEntriesFor,
@@ -390,7 +395,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalResult> {
         methodScores(method, pairDistances, row);
         const run = localRunOf(method);
         // Local evidence for the originals the copy's features were verified against.
-        for (const [j, inliers] of (run && localStores.get(run)!.matches[t]![i]) || []) {
+        for (const [j, inliers, shared] of (run && localStores.get(run)!.matches[t]![i]) || []) {
+          // A match whose inliers are too small a share of the corners both could show has no
+          // score at any threshold (matchLocal drops it the same way).
+          if (!localShareHolds(method.local!, inliers, shared)) continue;
           const s = localScore(method, inliers);
           if (s < row[j]!) row[j] = s;
         }

@@ -28,6 +28,7 @@ import {
   type VerifyOptions,
   verifySimilarity,
   visibleKnown,
+  visibleQuery,
 } from './ransac.js';
 
 /** How the lookup tables are cut. */
@@ -85,6 +86,8 @@ export interface FeatureMatch<M> {
   readonly inliers: number;
   /** Known keypoints the upload should show under that map (ransac.ts, visibleKnown). */
   readonly visible: number;
+  /** Upload keypoints the map puts inside the known picture (ransac.ts, visibleQuery). */
+  readonly visibleQuery: number;
   /** Mean descriptor distance of the inliers. */
   readonly meanDistance: number;
   /** Votes the image had in the lookup. */
@@ -448,6 +451,7 @@ export class LocalFeatureIndex<M> {
             metadata: this.#metadata[image]!,
             inliers,
             visible: model ? visibleKnown(model, view, known, PYRAMID_LEVELS) : 0,
+            visibleQuery: model ? visibleQuery(model, view, known, PYRAMID_LEVELS) : 0,
             meanDistance: meanDistance ?? 0,
             votes,
             view: v,

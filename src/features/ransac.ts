@@ -269,34 +269,81 @@ export function verifySimilarity(
 }
 
 /**
+ * How much finer than a picture's finest pyramid level a corner of the other picture may be and
+ * still count as one it should show: one level (a factor of 1.26). Verification accepts pairs 1.5
+ * levels apart; with a cut at half a level, every corner of the known image's finest level (about
+ * a third of them) stopped counting as soon as the upload was 1.122 times smaller, so the count
+ * jumped with a small change of size.
+ */
+export const VISIBLE_LEVEL_SLACK = 1;
+
+/**
  * Known keypoints the upload should show if the map is right: those the inverse map puts inside
  * the upload's working plane (away from its edge by the descriptor's patch at that size) at a
- * pyramid level the upload has. A true copy shows most of them again (as inliers), a picture that
+ * pyramid level the upload has (down to `slack` levels finer than its finest). A true copy shows
+ * most of them again (as inliers), a different photograph of the same scene or a picture that
  * only shares a repeated motif with the known one few: the ratio tells them apart where the count
- * of inliers alone does not.
+ * of inliers alone does not (LocalFeatureRule.minShare).
  */
 export function visibleKnown(
   model: Similarity,
   query: LocalFeatures,
   known: LocalFeatures,
   levels: number,
+  slack: number = VISIBLE_LEVEL_SLACK,
 ): number {
+  return visibleKnownMask(model, query, known, levels, slack).reduce((s, v) => s + v, 0);
+}
+
+/** As {@link visibleKnown}, the known keypoints themselves: `mask[k]` 1 when keypoint k is visible. */
+export function visibleKnownMask(
+  model: Similarity,
+  query: LocalFeatures,
+  known: LocalFeatures,
+  levels: number,
+  slack: number = VISIBLE_LEVEL_SLACK,
+): Uint8Array {
+  const mask = new Uint8Array(known.count);
   const s2 = model.a * model.a + model.b * model.b;
-  if (s2 === 0) return 0;
+  if (s2 === 0) return mask;
   // Inverse of k = A q + t: q = A^-1 (k - t), A^-1 = [a b; -b a] / s^2.
   const ia = model.a / s2;
   const ib = -model.b / s2;
   const grow = Math.log(Math.sqrt(s2)) / LOG_FACTOR;
-  let visible = 0;
   for (let k = 0; k < known.count; k++) {
     const ql = known.level[k]! - grow;
-    if (ql < -0.5 || ql > levels - 0.5) continue;
+    if (ql < -slack || ql > levels - 0.5) continue;
     const dx = known.x[k]! - model.tx;
     const dy = known.y[k]! - model.ty;
     const qx = ia * dx - ib * dy;
     const qy = ib * dx + ia * dy;
     const margin = 16 * PYRAMID_FACTOR ** Math.max(0, ql);
-    if (qx >= margin && qy >= margin && qx <= query.width - margin && qy <= query.height - margin) visible++;
+    if (qx >= margin && qy >= margin && qx <= query.width - margin && qy <= query.height - margin)
+      mask[k] = 1;
+  }
+  return mask;
+}
+
+/**
+ * The other side of {@link visibleKnown}: upload keypoints the map puts inside the known image's
+ * working plane (away from its edge by the descriptor's patch) at a pyramid level the known image
+ * has (down to `slack` levels finer than its finest, as {@link visibleKnown}).
+ */
+export function visibleQuery(
+  model: Similarity,
+  query: LocalFeatures,
+  known: LocalFeatures,
+  levels: number,
+  slack: number = VISIBLE_LEVEL_SLACK,
+): number {
+  const grow = Math.log(Math.hypot(model.a, model.b)) / LOG_FACTOR;
+  let visible = 0;
+  for (let q = 0; q < query.count; q++) {
+    const kl = query.level[q]! + grow;
+    if (kl < -slack || kl > levels - 0.5) continue;
+    const [x, y] = applySimilarity(model, query.x[q]!, query.y[q]!);
+    const margin = 16 * PYRAMID_FACTOR ** Math.max(0, kl);
+    if (x >= margin && y >= margin && x <= known.width - margin && y <= known.height - margin) visible++;
   }
   return visible;
 }

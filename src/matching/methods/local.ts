@@ -14,10 +14,12 @@ import type { LocalFeatureRule, MatchMethod } from './types.js';
  * The local-feature rule of the methods that have one. 256 features per known image (9.7 KB
  * stored, see LocalFeatureIndex.bytesPerDescriptor); 512 per upload, whose picture may fill only
  * part of it (a screenshot). `minInliers` is where the development corpus' false pairs end (the
- * README has the distribution).
+ * README has the distribution); `minShare` keeps out different photographs of one scene
+ * ({@link localShareHolds}; docs/robustness.md has the runs it was set on).
  */
 export const LOCAL_RULE: LocalFeatureRule = {
   minInliers: 20,
+  minShare: 0.15,
   knownFeatures: 256,
   queryFeatures: 512,
   mirror: true,
@@ -35,6 +37,34 @@ export const LOCAL_RULE: LocalFeatureRule = {
 export function localScore(method: MatchMethod, inliers: number): number {
   if (!method.local) throw new Error(`Method ${method.name} has no local features`);
   return method.threshold + method.local.minInliers - inliers;
+}
+
+/**
+ * The corners two pictures could have in common under a verified map: the fewer of the known
+ * corners the upload should show (visibleKnown) and the upload corners that fall on the known
+ * picture (visibleQuery).
+ */
+export function sharedCorners(match: Pick<FeatureMatch<unknown>, 'visible' | 'visibleQuery'>): number {
+  return Math.min(match.visible, match.visibleQuery);
+}
+
+/**
+ * Whether a verified local match's inliers are a large enough share of the corners the two
+ * pictures could have in common under its map (`shared`, {@link sharedCorners}). Different
+ * pictures meet one map by chance with a handful of corners, which `minInliers` keeps out; two
+ * photographs of one scene taken from nearly the same place (the same mountains in red sunrise
+ * light and in grey haze) meet a true map with tens of corners, but the light, the shadows and the detail differ, so
+ * they re-find only a small share of the corners both show. A copy, however edited, re-finds a
+ * larger share of them.
+ *
+ * @example
+ * ```ts
+ * localShareHolds(LOCAL_RULE, 28, 205); // false: 28 of 205 shared corners
+ * localShareHolds(LOCAL_RULE, 28, 60); // true: a small picture inside a screenshot
+ * ```
+ */
+export function localShareHolds(rule: LocalFeatureRule, inliers: number, shared: number): boolean {
+  return inliers >= rule.minShare * shared;
 }
 
 /**
@@ -67,7 +97,8 @@ export function queryLocalViews(method: MatchMethod, image: PixelImage): LocalFe
 
 /**
  * The known images an upload's features match under a method (at least `minInliers` agreeing
- * corners), most inliers first.
+ * corners, and at least `minShare` of the corners both could show: {@link localShareHolds}), most
+ * inliers first.
  *
  * @example
  * ```ts
@@ -79,8 +110,11 @@ export function matchLocal<M>(
   method: MatchMethod,
   views: readonly LocalFeatures[],
 ): FeatureMatch<M>[] {
-  const min = method.local?.minInliers ?? Number.POSITIVE_INFINITY;
-  return index.match(views).filter((m) => m.inliers >= min);
+  const rule = method.local;
+  if (!rule) return [];
+  return index
+    .match(views)
+    .filter((m) => m.inliers >= rule.minInliers && localShareHolds(rule, m.inliers, sharedCorners(m)));
 }
 
 /**

@@ -261,13 +261,13 @@ export const METHODS: readonly MatchMethod[] = [
   {
     ...PDQ_MAX,
     name: 'pdq-local',
-    summary: `pdq-max + local features: ${LOCAL_RULE.knownFeatures} corners and their descriptors stored per known image, a match when ${LOCAL_RULE.minInliers} of the upload's (or its mirror image's) map onto them by one similarity`,
+    summary: `pdq-max + local features: ${LOCAL_RULE.knownFeatures} corners and their descriptors stored per known image, a match when ${LOCAL_RULE.minInliers} of the upload's (or its mirror image's) map onto them by one similarity, and at least ${LOCAL_RULE.minShare * 100}% of the corners both could show`,
     local: LOCAL_RULE,
   },
   {
     name: 'local',
     side: 'index-side',
-    summary: `local features alone (no hash comparison): a match when ${LOCAL_RULE.minInliers} corners map onto a known image's by one similarity`,
+    summary: `local features alone (no hash comparison): a match when ${LOCAL_RULE.minInliers} corners (and ${LOCAL_RULE.minShare * 100}% of those both could show) map onto a known image's by one similarity`,
     knownFamilies: ['plain'],
     queryFamilies: ['plain'],
     rules: [],

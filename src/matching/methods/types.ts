@@ -42,6 +42,12 @@ export interface MatchRule {
 export interface LocalFeatureRule {
   /** Fewest corners agreeing with one map (ransac.ts) for a match. */
   readonly minInliers: number;
+  /**
+   * Fewest agreeing corners as a share of the known corners the upload should show under that
+   * map (ransac.ts, visibleKnown): a copy shows most of them again, a different photograph of
+   * the same scene only some.
+   */
+  readonly minShare: number;
   /** Features stored per known image. */
   readonly knownFeatures: number;
   /** Features extracted per upload (and again for its mirror image when `mirror`). */
