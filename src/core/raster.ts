@@ -30,7 +30,7 @@ export function roundLevel(v: number): number {
 }
 
 /** Colour channels only (alpha dropped, as PDQ does): 1 for grey, 3 for RGB. */
-function colourChannels(image: PixelImage): 1 | 3 {
+export function colourChannels(image: PixelImage): 1 | 3 {
   return image.channels >= 3 ? 3 : 1;
 }
 

@@ -12,6 +12,7 @@
  * must agree.
  */
 import type { PixelImage } from '../../core/pixels.js';
+import { colourChannels } from '../../core/raster.js';
 
 /**
  * Largest per-channel differences from the fill colour a pixel may have and still count as fill,
@@ -56,17 +57,21 @@ export function canvasRotation(image: PixelImage): number | undefined {
   if (width < 16 || height < 16) return undefined;
   const fill = fillColour(image);
   if (!fill) return undefined;
+  const difference = differenceFrom(image, fill);
   for (const tolerance of FILL_TOLERANCES) {
-    const degrees = rotationWithin(image, fill, tolerance);
+    const degrees = rotationWithin(width, height, difference, tolerance);
     if (degrees !== undefined) return degrees;
   }
   return undefined;
 }
 
 /** {@link canvasRotation} with pixels within `tolerance` of the fill colour counted as fill. */
-function rotationWithin(image: PixelImage, fill: readonly number[], tolerance: number): number | undefined {
-  const { width, height } = image;
-  const difference = differenceFrom(image, fill);
+function rotationWithin(
+  width: number,
+  height: number,
+  difference: (x: number, y: number) => number,
+  tolerance: number,
+): number | undefined {
   const estimates: number[] = [];
   for (const [x0, y0, dx, dy] of [
     [0, 0, 1, 1],
@@ -95,7 +100,7 @@ function rotationWithin(image: PixelImage, fill: readonly number[], tolerance: n
 /** The mean colour of the four corner pixels, or undefined when they differ by more than the tolerance. */
 function fillColour(image: PixelImage): number[] | undefined {
   const { width, height, channels, data } = image;
-  const colours = Math.min(channels, 3);
+  const colours = colourChannels(image);
   const corners = [0, width - 1, (height - 1) * width, height * width - 1].map((p) => p * channels);
   const fill: number[] = [];
   for (let c = 0; c < colours; c++) {

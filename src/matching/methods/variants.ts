@@ -512,11 +512,10 @@ function derotated(working: PixelImage, plane: LumaPlane): VariantHash[] {
   if (degrees === undefined) return out;
   const factor = Math.max(1, Math.ceil(Math.max(plane.width, plane.height) / DEROTATE_SIDE));
   const image = greyImage(plane, factor);
-  const label = `${-Math.round(degrees * 10) / 10}deg`;
-  const grown = sizeBeforeRotation(image.width, image.height, degrees);
+  const turnedBack = `${-Math.round(degrees * 10) / 10}deg`;
   const windows = [
-    { size: grown, label },
-    { size: { width: image.width, height: image.height }, label: `${label} same canvas` },
+    { size: sizeBeforeRotation(image.width, image.height, degrees), label: turnedBack },
+    { size: { width: image.width, height: image.height }, label: `${turnedBack} same canvas` },
   ];
   for (const { size, label } of windows) {
     if (!size || size.width < 16 || size.height < 16) continue;
