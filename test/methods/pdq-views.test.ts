@@ -363,25 +363,64 @@ describe('PDQ of views from the luma plane', () => {
         maps: fc.array(axis(image.width), { minLength: 1, maxLength: 3 }),
         rows: fc.tuple(fc.nat(image.height - 1), fc.nat(image.height - 1)),
         ceiling: fc.oneof(fc.constant(255), fc.integer({ min: 0, max: 254 })),
+        // Which sets read the plane flattened at `ceiling` (the others as it is), in one pass.
+        flattened: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
         chunkBytes: fc.integer({ min: 1, max: 5000 }),
       }),
     );
     fc.assert(
-      fc.property(cases, ({ image, maps, rows, ceiling, chunkBytes }) => {
+      fc.property(cases, ({ image, maps, rows, ceiling, flattened, chunkBytes }) => {
         const plane = lumaPlane(image);
         const sets = maps.map((m) => axisTaps(m, image.width));
+        const ceilings = sets.map((_, s) => (flattened[s] ? ceiling : 255));
         const top = Math.min(...rows);
         const bottom = Math.max(...rows) + 1;
         const make = () => sets.map(() => new Float64Array((bottom - top) * 64 + 3).fill(-7));
         const fast = make();
         const slow = make();
-        expect(reduceRowsWasm(plane, sets, top, bottom, ceiling, fast, chunkBytes)).toBe(true);
-        reduceRowsIntoJs(plane, sets, top, bottom, ceiling, slow);
+        expect(reduceRowsWasm(plane, sets, top, bottom, ceilings, fast, chunkBytes)).toBe(true);
+        // The definition, one set and one ceiling at a time.
+        for (const [s, set] of sets.entries())
+          reduceRowsIntoJs(plane, [set], top, bottom, ceilings[s]!, [slow[s]!]);
         // Bit for bit, and nothing written past the rows.
         for (let s = 0; s < sets.length; s++)
           expect(new Uint8Array(fast[s]!.buffer)).toEqual(new Uint8Array(slow[s]!.buffer));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('the WebAssembly kernel makes plain and flattened whole-width rows in one pass as the JS makes each', () => {
+    // What ImageVariants asks for: the rows forwards and mirrored, and forwards flattened (tones).
+    const cases = images.chain((image) =>
+      fc.record({
+        image: fc.constant(image),
+        ceiling: fc.integer({ min: 0, max: 254 }),
+        order: fc.shuffledSubarray([0, 1, 2], { minLength: 2 }),
+        chunkBytes: fc.integer({ min: 1, max: 5000 }),
+      }),
+    );
+    fc.assert(
+      fc.property(cases, ({ image, ceiling, order, chunkBytes }) => {
+        const plane = lumaPlane(image);
+        const kinds = [
+          { map: whole(image.width), ceiling: 255 },
+          { map: whole(image.width, true), ceiling: 255 },
+          { map: whole(image.width), ceiling },
+        ];
+        const chosen = order.map((i) => kinds[i]!);
+        const sets = chosen.map((c) => axisTaps(c.map, image.width));
+        const make = () => sets.map(() => new Float64Array(image.height * 64 + 3).fill(-7));
+        const fast = make();
+        const slow = make();
+        const ceilings = chosen.map((c) => c.ceiling);
+        expect(reduceRowsWasm(plane, sets, 0, image.height, ceilings, fast, chunkBytes)).toBe(true);
+        for (const [s, set] of sets.entries())
+          reduceRowsIntoJs(plane, [set], 0, image.height, ceilings[s]!, [slow[s]!]);
+        for (let s = 0; s < sets.length; s++)
+          expect(new Uint8Array(fast[s]!.buffer)).toEqual(new Uint8Array(slow[s]!.buffer));
+      }),
+      { numRuns: 30 },
     );
   });
 

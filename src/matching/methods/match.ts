@@ -155,6 +155,7 @@ function queryUsable(q: VariantHash, minQuality: number): boolean {
  */
 export function knownHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
   const variants = variantsOf(image);
+  variants.expect(method.knownFamilies);
   return method.knownFamilies.flatMap((f) => variants.get(f)).filter((v) => usableHash(v, knownGate(method)));
 }
 
@@ -205,7 +206,7 @@ export function knownEntriesFor<M>(
  * ```
  */
 export function queryHashesFor(method: MatchMethod, image: PixelImage | ImageVariants): VariantHash[] {
-  const variants = variantsOf(image);
+  const variants = variantsOf(image).expect(method.queryFamilies);
   return method.queryFamilies.flatMap((f) =>
     f === 'witness' && !witnessCanSpeak(variants) ? [] : variants.get(f),
   );

@@ -303,29 +303,23 @@ function boxWindow(length: number): number {
  * (window + 2) / 2) clipped to the axis, the count shrinking at both edges.
  */
 export function axisTaps(map: AxisMap, planeLength: number): Taps {
-  const key = JSON.stringify([map, planeLength]);
+  const key = `${map.kind} ${map.from} ${'span' in map ? map.span : ''} ${'to' in map ? map.to : ''} ${map.length} ${'reversed' in map && map.reversed ? 1 : 0} ${planeLength}`;
   const cached = tapCache.get(key);
   if (cached) return cached;
   const n = map.length;
-  const window = boxWindow(n);
-  const half = Math.floor((window + 2) / 2);
-  const lo = (o: number) => Math.max(0, o - window + half);
-  const hi = (o: number) => Math.min(n - 1, o + half - 1);
+  const own = viewTaps(n);
+  // A crop takes each view pixel from one plane pixel: its taps are the view's, moved (and
+  // reversed for a mirror), the same doubles.
   const taps: Tap[] = [];
   for (let j = 0; j < 64; j++) {
-    // Weights over the view's pixels: the sampled pixel's box, filtered by the box again.
-    const s = Math.trunc(((j + 0.5) * n) / 64);
-    const lo1 = lo(s);
-    const hi1 = hi(s);
-    const vLo = lo(lo1);
-    const view = new Float64Array(hi(hi1) - vLo + 1);
-    for (let o = lo1; o <= hi1; o++) {
-      const lo2 = lo(o);
-      const hi2 = hi(o);
-      const w = 1 / (hi1 - lo1 + 1) / (hi2 - lo2 + 1);
-      for (let p = lo2; p <= hi2; p++) view[p - vLo]! += w;
+    const vLo = own.starts[j]!;
+    const view = own.weights.subarray(own.offsets[j]!, own.offsets[j]! + own.lengths[j]!);
+    if (map.kind !== 'crop') taps.push(toPlane(map, view, vLo, planeLength));
+    else if (!map.reversed) taps.push(clip({ start: map.from + vLo, weights: view }, planeLength));
+    else {
+      const start = map.from + n - vLo - view.length;
+      taps.push(clip({ start, weights: view.slice().reverse() }, planeLength));
     }
-    taps.push(toPlane(map, view, vLo, planeLength));
   }
   const flat =
     map.kind === 'crop' && map.from === 0 && n === planeLength
@@ -335,6 +329,60 @@ export function axisTaps(map: AxisMap, planeLength: number): Taps {
   tapCache.set(key, flat);
   return flat;
 }
+
+/**
+ * The 64 taps of an axis of `n` pixels over its own pixels (what every map of that length
+ * shares): tap j weighs the view pixels from `starts[j]`. Recent lengths are kept.
+ */
+function viewTaps(n: number): Taps {
+  const cached = viewTapCache.get(n);
+  if (cached) return cached;
+  const window = boxWindow(n);
+  const half = Math.floor((window + 2) / 2);
+  const lo = (o: number) => Math.max(0, o - window + half);
+  const hi = (o: number) => Math.min(n - 1, o + half - 1);
+  const starts = new Int32Array(64);
+  const lengths = new Int32Array(64);
+  const offsets = new Int32Array(64);
+  let total = 0;
+  for (let j = 0; j < 64; j++) {
+    const s = Math.trunc(((j + 0.5) * n) / 64);
+    starts[j] = lo(lo(s));
+    lengths[j] = hi(hi(s)) - starts[j]! + 1;
+    offsets[j] = total;
+    total += lengths[j]!;
+  }
+  const weights = new Float64Array(total);
+  // A tap whose boxes are all whole (none cut by an edge) has the same weights as any other such
+  // tap, made by the same operations: the first one made is copied.
+  let inner = -1;
+  for (let j = 0; j < 64; j++) {
+    // The sampled pixel's box, filtered by the box again: each output's share, in output order.
+    const s = Math.trunc(((j + 0.5) * n) / 64);
+    const lo1 = lo(s);
+    const hi1 = hi(s);
+    const whole = s - window + half - window + half >= 0 && s + 2 * (half - 1) <= n - 1;
+    if (whole && inner >= 0) {
+      weights.copyWithin(offsets[j]!, offsets[inner]!, offsets[inner]! + lengths[inner]!);
+      continue;
+    }
+    if (whole) inner = j;
+    const base = offsets[j]! - starts[j]!;
+    for (let o = lo1; o <= hi1; o++) {
+      const lo2 = lo(o);
+      const hi2 = hi(o);
+      const w = 1 / (hi1 - lo1 + 1) / (hi2 - lo2 + 1);
+      for (let p = lo2; p <= hi2; p++) weights[base + p]! += w;
+    }
+  }
+  const taps = { starts, lengths, offsets, weights };
+  if (viewTapCache.size >= 16) viewTapCache.delete(viewTapCache.keys().next().value!);
+  viewTapCache.set(n, taps);
+  return taps;
+}
+
+/** View taps of recent lengths. */
+const viewTapCache = new Map<number, Taps>();
 
 /** Whole-axis taps with their tents (see Taps.tents). */
 function withTents(taps: Taps, map: AxisMap, n: number): Taps {
@@ -421,19 +469,32 @@ export function reduceRows(
 /**
  * {@link reduceRows} for several sets of column taps at once (a whole axis forwards and
  * mirrored), each into its own output: each row is read once, and whole-axis tents share the
- * row's sums of prefix sums. In the WebAssembly kernel where it runs (wasm/plane.wat, `reduce`:
- * the same doubles, several times faster), else in JS ({@link reduceRowsIntoJs}).
+ * row's sums of prefix sums. `ceilings` is one ceiling for every set or one per set (the
+ * flattened highlights' rows made in the same pass as the plain ones). In the WebAssembly kernel
+ * where it runs (wasm/plane.wat, `reduce`: the same doubles, several times faster), else in JS
+ * ({@link reduceRowsIntoJs}, once per ceiling).
  */
 export function reduceRowsInto(
   plane: LumaPlane,
   sets: readonly Taps[],
   top: number,
   bottom: number,
-  ceiling: number,
+  ceilings: number | readonly number[],
   outs: readonly Float64Array[],
 ): void {
-  if (!reduceRowsWasm(plane, sets, top, bottom, ceiling, outs))
-    reduceRowsIntoJs(plane, sets, top, bottom, ceiling, outs);
+  if (reduceRowsWasm(plane, sets, top, bottom, ceilings, outs)) return;
+  const ceilingOf = (s: number) => (typeof ceilings === 'number' ? ceilings : ceilings[s]!);
+  for (const ceiling of new Set(sets.map((_, s) => ceilingOf(s)))) {
+    const chosen = sets.flatMap((_, s) => (ceilingOf(s) === ceiling ? [s] : []));
+    reduceRowsIntoJs(
+      plane,
+      chosen.map((s) => sets[s]!),
+      top,
+      bottom,
+      ceiling,
+      chosen.map((s) => outs[s]!),
+    );
+  }
 }
 
 /** {@link reduceRowsInto} in JS: the definition the kernel is tested against. */

@@ -174,9 +174,20 @@ export class ImageVariants {
   #working: PixelImage | undefined;
   #histogram: Uint32Array | undefined;
   readonly #families = new Map<VariantFamily, VariantHash[]>();
+  readonly #expected = new Set<VariantFamily>();
 
   constructor(image: PixelImage) {
     this.image = image;
+  }
+
+  /**
+   * Says which families will be asked for, so that one pass over the plane serves several (the
+   * flattened rows of `tones` are made with the rows the turned views and bands share). Any
+   * family can still be asked for; the hashes are the same either way.
+   */
+  expect(families: Iterable<VariantFamily>): this {
+    for (const f of families) this.#expected.add(f);
+    return this;
   }
 
   /** The reference-exact PDQ of the whole image. */
@@ -261,24 +272,33 @@ export class ImageVariants {
   }
 
   /**
-   * Plane rows filtered by the whole width's columns, forwards or mirrored: what the turned views,
-   * the bands and the tones share (pooled, as the plane).
+   * Plane rows filtered by the whole width's columns, forwards, mirrored, or forwards with the
+   * highlights flattened: what the turned views, the bands and the tones share (pooled, as the
+   * plane). The rows a family needs are made together with those the expected families will need,
+   * in one pass over the plane.
    */
-  #rowsOf(reversed: boolean): Float64Array {
+  #rowsOf(kind: 'forwards' | 'mirrored' | 'flattened'): Float64Array {
     const plane = this.#lumaPlane();
     const { width, height } = plane;
-    const bytes = height * 64 * 8;
-    const forwards = pooledBuffer('rows', this, bytes);
-    const mirrored = pooledBuffer('mirrored rows', this, bytes);
-    const rows = [
-      new Float64Array(forwards.buffer, 0, height * 64),
-      new Float64Array(mirrored.buffer, 0, height * 64),
-    ];
-    if (!forwards.kept || !mirrored.kept) {
-      const taps = [axisTaps(whole(width), width), axisTaps(whole(width, true), width)];
-      reduceRowsInto(plane, taps, 0, height, 255, rows);
+    const tones = this.#expected.has('tones') && !this.#families.has('tones');
+    const kinds =
+      kind === 'flattened' || tones
+        ? (['forwards', 'mirrored', 'flattened'] as const)
+        : (['forwards', 'mirrored'] as const);
+    const pools = kinds.map((k) => pooledBuffer(`${k} rows`, this, height * 64 * 8));
+    const rows = pools.map((p) => new Float64Array(p.buffer, 0, height * 64));
+    if (pools.some((p) => !p.kept)) {
+      const taps = kinds.map((k) => axisTaps(whole(width, k === 'mirrored'), width));
+      const ceilings = kinds.map((k) => (k === 'flattened' ? this.#tonesLevel() : 255));
+      reduceRowsInto(plane, taps, 0, height, ceilings, rows);
     }
-    return rows[reversed ? 1 : 0]!;
+    return rows[kinds.indexOf(kind as never)]!;
+  }
+
+  /** The level `tones` flattens the plane's highlights to. */
+  #tonesLevel(): number {
+    const plane = this.#lumaPlane();
+    return flattenLevel(plane.histogram, plane.width * plane.height, TONES_FLATTENED);
   }
 
   /** The hashes of labelled whole-pixel rectangles of the plane. */
@@ -289,7 +309,7 @@ export class ImageVariants {
       // Rectangles as wide as the plane share its filtered rows.
       const hash =
         box.left === 0 && box.width === this.#lumaPlane().width
-          ? hashOfBlock(blockOf(this.#rowsOf(false), 0, axisTaps(y, this.#lumaPlane().height)))
+          ? hashOfBlock(blockOf(this.#rowsOf('forwards'), 0, axisTaps(y, this.#lumaPlane().height)))
           : viewHash(this.#lumaPlane(), x, y);
       return { family, label, ...hashed(hash) };
     });
@@ -354,9 +374,10 @@ export class ImageVariants {
       case 'bands':
         return this.#cutOut(family, bandBoxes(this.#lumaPlane()));
       case 'tones': {
-        const plane = this.#lumaPlane();
-        const level = flattenLevel(plane.histogram, plane.width * plane.height, TONES_FLATTENED);
-        const hash = viewHash(plane, whole(plane.width), whole(plane.height), level);
+        // The same block as viewHash(plane, whole width, whole height, level) makes.
+        const rows = this.#rowsOf('flattened');
+        const { height } = this.#lumaPlane();
+        const hash = hashOfBlock(blockOf(rows, 0, axisTaps(whole(height), height)));
         return [{ family, label: TONES_LABEL, ...hashed(hash) }];
       }
       case 'enlarged':
@@ -382,7 +403,9 @@ export class ImageVariants {
       const key = `${mirrorX}${mirrorY}`;
       let found = blocks.get(key);
       if (!found) {
-        found = hashesOfBlock(blockOf(this.#rowsOf(mirrorX), 0, rows[mirrorY ? 1 : 0]!));
+        found = hashesOfBlock(
+          blockOf(this.#rowsOf(mirrorX ? 'mirrored' : 'forwards'), 0, rows[mirrorY ? 1 : 0]!),
+        );
         blocks.set(key, found);
       }
       return found;

@@ -57,10 +57,11 @@ interface KernelExports {
     rows: number,
     width: number,
     n: number,
-    flatten: number,
     flat: number,
     q: number,
     needQ: number,
+    qf: number,
+    needQf: number,
     sets: number,
     nsets: number,
     out: number,
@@ -178,20 +179,28 @@ const REDUCE_CHUNK_BYTES = 128 * 1024;
  * reduceRowsIntoJs (../pdq-views.ts) in the kernel: the plane's rows [top, bottom) filtered by
  * each set of column taps into its output, the same doubles (the kernel repeats the JS's f64
  * operations in its order; the sums of prefix sums are whole numbers below 2^53, held as i64).
- * False when the kernel cannot run here; the caller then runs the JS. `chunkBytes` is for tests.
+ * `ceilings` is the ceiling of every set, or one per set: sets at 255 read the plane as it is, the
+ * others flattened (reduceRowsIntoJs's ceiling), all in one pass over the rows; at most one
+ * ceiling below 255. False when the kernel cannot run here (or is given two ceilings below 255);
+ * the caller then runs the JS. `chunkBytes` is for tests.
  */
 export function reduceRowsWasm(
   plane: { readonly width: number; readonly data: Uint16Array },
   sets: readonly ColumnTaps[],
   top: number,
   bottom: number,
-  ceiling: number,
+  ceilings: number | readonly number[],
   outs: readonly Float64Array[],
   chunkBytes: number = REDUCE_CHUNK_BYTES,
 ): boolean {
   const { width, data } = plane;
   // Beyond this width a row's sums of prefix sums could pass 2^53, where the JS's doubles round.
   if (width > 65536 || bottom <= top) return bottom <= top;
+  const ceilingOf = (s: number) => (typeof ceilings === 'number' ? ceilings : ceilings[s]!);
+  const flattened = sets.map((_, s) => ceilingOf(s) < 255);
+  const levels = new Set(sets.map((_, s) => ceilingOf(s)).filter((c) => c < 255));
+  if (levels.size > 1) return false;
+  const ceiling = levels.size === 1 ? [...levels][0]! : 255;
   const k = kernel();
   if (!k) return false;
   const chunkRows = Math.max(1, Math.min(bottom - top, Math.floor(chunkBytes / (width * 2))));
@@ -208,7 +217,8 @@ export function reduceRowsWasm(
     return { starts, lengths, offsets, tents: t.tents ? tents : 0, weights };
   });
   const q = at;
-  const rowsAt = align(q + (width + 2) * 8);
+  const qf = align(q + (width + 2) * 8);
+  const rowsAt = align(qf + (width + 2) * 8);
   const outAt = align(rowsAt + chunkRows * width * 2);
   const need = outAt + sets.length * chunkRows * 512;
   if (!reserve(k, need)) return false;
@@ -218,7 +228,7 @@ export function reduceRowsWasm(
   for (const [n, t] of sets.entries()) {
     const p = placed[n]!;
     const d = SUMS_AT + n * 32;
-    i32.set([p.starts, p.lengths, p.offsets, p.weights, p.tents], d / 4);
+    i32.set([p.starts, p.lengths, p.offsets, p.weights, p.tents, flattened[n] ? 1 : 0], d / 4);
     f64[(d + 24) / 8] = t.tentScale ?? 0;
     i32.set(t.starts, p.starts / 4);
     i32.set(t.lengths, p.lengths / 4);
@@ -226,13 +236,13 @@ export function reduceRowsWasm(
     if (t.tents) i32.set(t.tents, p.tents / 4);
     f64.set(t.weights, p.weights / 8);
   }
-  const needQ = sets.some((t) => t.tents) ? 1 : 0;
-  const flatten = ceiling < 255 ? 1 : 0;
+  const needQ = sets.some((t, s) => t.tents && !flattened[s]) ? 1 : 0;
+  const needQf = sets.some((t, s) => t.tents && flattened[s]) ? 1 : 0;
   const u16 = new Uint16Array(buffer);
   for (let y0 = top; y0 < bottom; y0 += chunkRows) {
     const n = Math.min(chunkRows, bottom - y0);
     u16.set(data.subarray(y0 * width, (y0 + n) * width), rowsAt / 2);
-    k.reduce(rowsAt, width, n, flatten, ceiling * 256, q, needQ, SUMS_AT, sets.length, outAt);
+    k.reduce(rowsAt, width, n, ceiling * 256, q, needQ, qf, needQf, SUMS_AT, sets.length, outAt);
     for (let s = 0; s < sets.length; s++) {
       const from = outAt / 8 + s * n * 64;
       outs[s]!.set(f64.subarray(from, from + n * 64), (y0 - top) * 64);

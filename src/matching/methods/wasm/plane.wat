@@ -349,55 +349,87 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $row))))
   ;; $n plane rows (u16 luma x 256, $w each, at $rows) filtered by sets of 64 column taps, as
-  ;; reduceRowsIntoJs (../pdq-views.ts) filters them: with $flatten, the plane read as whole levels
-  ;; lowered to $flat (ceiling x 256). $q: $w + 2 i64 for the row's sums of prefix sums (whole
-  ;; numbers below 2^53, so each converts exactly to the f64 the JS holds), made when $needQ.
+  ;; reduceRowsIntoJs (../pdq-views.ts) filters them. A set may read the plane flattened (whole
+  ;; levels, those above the ceiling lowered to $flat = ceiling x 256), as the JS does with a
+  ;; ceiling below 255; the other sets read it as it is. Each row's sums of prefix sums (whole
+  ;; numbers below 2^53, so each converts exactly to the f64 the JS holds): $w + 2 i64 at $q for
+  ;; the sets reading the plane as it is (made when $needQ), at $qf for the flattened ones (when
+  ;; $needQf), both in one pass over the row when both are needed.
   ;; A set (32 bytes at $sets + 32 s): i32 pointers to starts, lengths, offsets, weights (f64) and
-  ;; tents (0: none), then its tent scale (f64) at +24. Row y of set s: 64 f64 at
-  ;; $out + (s $n + y) 512. The same f64 operations in the same order as the JS.
+  ;; tents (0: none), then 1 when it reads the plane flattened (i32 at +20), its tent scale (f64)
+  ;; at +24. Row y of set s: 64 f64 at $out + (s $n + y) 512. The same f64 operations in the same
+  ;; order as the JS.
   (func (export "reduce")
-    (param $rows i32) (param $w i32) (param $n i32) (param $flatten i32) (param $flat i32)
-    (param $q i32) (param $needQ i32) (param $sets i32) (param $nsets i32) (param $out i32)
+    (param $rows i32) (param $w i32) (param $n i32) (param $flat i32)
+    (param $q i32) (param $needQ i32) (param $qf i32) (param $needQf i32)
+    (param $sets i32) (param $nsets i32) (param $out i32)
     (local $y i32) (local $row i32) (local $x i32) (local $sum i32) (local $sums i64) (local $v i32)
     (local $s i32) (local $d i32) (local $offsets i32) (local $weights i32) (local $tents i32)
     (local $scale f64) (local $o i32) (local $j i32) (local $t i32)
     (local $k i32) (local $end i32) (local $at i32) (local $acc f64)
     (local $pq i32) (local $pp i32) (local $pend i32)
+    (local $sumf i32) (local $sumsf i64) (local $pqf i32) (local $flatten i32) (local $qs i32)
     (block $rowsDone
       (loop $eachRow
         (br_if $rowsDone (i32.ge_s (local.get $y) (local.get $n)))
         (local.set $row (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 1))))
-        (if (i32.and (local.get $needQ) (i32.gt_s (local.get $w) (i32.const 0)))
+        (if (i32.and (i32.or (local.get $needQ) (local.get $needQf)) (i32.gt_s (local.get $w) (i32.const 0)))
           (then
             ;; q[x + 1] = q[x] + (the sum of pixels 0 .. x - 1), pointers stepped (one loop per mode)
             (local.set $sum (i32.const 0))
             (local.set $sums (i64.const 0))
+            (local.set $sumf (i32.const 0))
+            (local.set $sumsf (i64.const 0))
             (local.set $pq (local.get $q))
-            (i64.store (local.get $pq) (i64.const 0))
+            (local.set $pqf (local.get $qf))
+            (if (local.get $needQ) (then (i64.store (local.get $pq) (i64.const 0))))
+            (if (local.get $needQf) (then (i64.store (local.get $pqf) (i64.const 0))))
             (local.set $pp (local.get $row))
             (local.set $pend (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 1))))
-            (if (local.get $flatten)
+            (if (i32.and (local.get $needQ) (local.get $needQf))
               (then
-                (loop $eachFlat
+                (loop $eachBoth
                   (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                  (local.set $sumsf (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf))))
                   (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
+                  (local.set $pqf (i32.add (local.get $pqf) (i32.const 8)))
                   (i64.store (local.get $pq) (local.get $sums))
+                  (i64.store (local.get $pqf) (local.get $sumsf))
+                  (local.set $v (i32.load16_u (local.get $pp)))
+                  (local.set $sum (i32.add (local.get $sum) (local.get $v)))
                   (local.set $v
-                    (i32.shl (i32.shr_u (i32.add (i32.load16_u (local.get $pp)) (i32.const 128)) (i32.const 8)) (i32.const 8)))
-                  (local.set $sum
-                    (i32.add (local.get $sum)
+                    (i32.shl (i32.shr_u (i32.add (local.get $v) (i32.const 128)) (i32.const 8)) (i32.const 8)))
+                  (local.set $sumf
+                    (i32.add (local.get $sumf)
                       (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
                   (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
-                  (br_if $eachFlat (i32.lt_u (local.get $pp) (local.get $pend)))))
+                  (br_if $eachBoth (i32.lt_u (local.get $pp) (local.get $pend)))))
               (else
-                (loop $eachX
-                  (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
-                  (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
-                  (i64.store (local.get $pq) (local.get $sums))
-                  (local.set $sum (i32.add (local.get $sum) (i32.load16_u (local.get $pp))))
-                  (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
-                  (br_if $eachX (i32.lt_u (local.get $pp) (local.get $pend))))))
-            (i64.store offset=8 (local.get $pq) (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))))
+                (if (local.get $needQf)
+                  (then
+                    (loop $eachFlat
+                      (local.set $sumsf (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf))))
+                      (local.set $pqf (i32.add (local.get $pqf) (i32.const 8)))
+                      (i64.store (local.get $pqf) (local.get $sumsf))
+                      (local.set $v
+                        (i32.shl (i32.shr_u (i32.add (i32.load16_u (local.get $pp)) (i32.const 128)) (i32.const 8)) (i32.const 8)))
+                      (local.set $sumf
+                        (i32.add (local.get $sumf)
+                          (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
+                      (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
+                      (br_if $eachFlat (i32.lt_u (local.get $pp) (local.get $pend)))))
+                  (else
+                    (loop $eachX
+                      (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                      (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
+                      (i64.store (local.get $pq) (local.get $sums))
+                      (local.set $sum (i32.add (local.get $sum) (i32.load16_u (local.get $pp))))
+                      (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
+                      (br_if $eachX (i32.lt_u (local.get $pp) (local.get $pend))))))))
+            (if (local.get $needQ)
+              (then (i64.store offset=8 (local.get $pq) (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))))
+            (if (local.get $needQf)
+              (then (i64.store offset=8 (local.get $pqf) (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf))))))))
         (local.set $s (i32.const 0))
         (block $setsDone
           (loop $eachSet
@@ -407,6 +439,8 @@
             (local.set $weights (i32.load offset=12 (local.get $d)))
             (local.set $tents (i32.load offset=16 (local.get $d)))
             (local.set $scale (f64.load offset=24 (local.get $d)))
+            (local.set $flatten (i32.load offset=20 (local.get $d)))
+            (local.set $qs (select (local.get $qf) (local.get $q) (local.get $flatten)))
             (local.set $o
               (i32.add (local.get $out)
                 (i32.shl (i32.add (i32.mul (local.get $s) (local.get $n)) (local.get $y)) (i32.const 9))))
@@ -424,16 +458,16 @@
                           (f64.add
                             (f64.sub
                               (f64.sub
-                                (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                                (f64.convert_i64_s (i64.load (i32.add (local.get $qs) (i32.shl
                                   (i32.add (i32.add (i32.load offset=4 (local.get $t)) (i32.load offset=12 (local.get $t))) (i32.const 2))
                                   (i32.const 3)))))
-                                (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                                (f64.convert_i64_s (i64.load (i32.add (local.get $qs) (i32.shl
                                   (i32.add (i32.add (i32.load (local.get $t)) (i32.load offset=12 (local.get $t))) (i32.const 1))
                                   (i32.const 3))))))
-                              (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                              (f64.convert_i64_s (i64.load (i32.add (local.get $qs) (i32.shl
                                 (i32.add (i32.add (i32.load offset=4 (local.get $t)) (i32.load offset=8 (local.get $t))) (i32.const 1))
                                 (i32.const 3))))))
-                            (f64.convert_i64_s (i64.load (i32.add (local.get $q) (i32.shl
+                            (f64.convert_i64_s (i64.load (i32.add (local.get $qs) (i32.shl
                               (i32.add (i32.load (local.get $t)) (i32.load offset=8 (local.get $t)))
                               (i32.const 3))))))
                           (local.get $scale))
