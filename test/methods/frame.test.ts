@@ -16,6 +16,7 @@ import {
   refineBox,
   STEP_TOLERANCE,
   stepMaps,
+  stepMapsJs,
   textureTable,
 } from '../../src/matching/methods/frame.js';
 
@@ -438,7 +439,7 @@ function stepMapsDefinition(image: PixelImage) {
 }
 
 describe('stepMaps', () => {
-  it('equals its definition, for 1 to 4 channels and any pixels (texture in thirds of a level)', () => {
+  it('equals its definition, in the kernel and in JS, for 1 to 4 channels and any pixels (texture in thirds of a level)', () => {
     const image = fc
       .record({
         width: fc.integer({ min: 1, max: 40 }),
@@ -458,9 +459,12 @@ describe('stepMaps', () => {
     fc.assert(
       fc.property(image, (pixels) => {
         const definition = stepMapsDefinition(pixels);
-        const { rowPrefix, colPrefix } = stepMaps(pixels);
-        expect(rowPrefix).toEqual(definition.rowPrefix);
-        expect(colPrefix).toEqual(definition.colPrefix);
+        // The WebAssembly kernel (stepMaps where it runs), and the JS the kernel stands in for.
+        for (const maps of [stepMaps, stepMapsJs]) {
+          const { rowPrefix, colPrefix } = maps(pixels);
+          expect(rowPrefix).toEqual(definition.rowPrefix);
+          expect(colPrefix).toEqual(definition.colPrefix);
+        }
         expect(Array.from(textureTable(pixels))).toEqual(
           Array.from(definition.texture, (v) => Math.round(v * 3)),
         );

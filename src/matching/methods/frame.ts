@@ -16,6 +16,7 @@
 import type { PixelImage } from '../../core/pixels.js';
 import type { Box } from '../../core/raster.js';
 import { pooledBuffer } from './pdq-views.js';
+import { stepMapsWasm } from './wasm/plane-wasm.js';
 
 /** Largest per-channel difference for a pixel to count as "the line's colour". */
 export const COLOUR_TOLERANCE = 14;
@@ -603,14 +604,27 @@ export interface StepMaps {
  * Prefix sums of the edge maps: `rowPrefix[y * (w + 1) + x]` counts the columns before x where
  * row y steps from row y - 1 by more than {@link STEP_TOLERANCE} on some channel,
  * `colPrefix[x * (h + 1) + y]` the rows before y where column x steps so from column x - 1. In a
- * pooled buffer: read them before the next call.
+ * pooled buffer: read them before the next call. In the WebAssembly kernel where it runs
+ * (wasm/plane.wat, `steps`: the same counts, several times faster), else in JS
+ * ({@link stepMapsJs}).
  */
 export function stepMaps(image: PixelImage): StepMaps {
+  const { width: w, height: h } = image;
+  const cells = (h + 1) * (w + 1);
+  // Pooled: a fresh megabyte per upload costs more in allocation and collection than the pass.
+  const { buffer } = pooledBuffer('edge steps', stepMaps, cells * 8 + w * h);
+  const rowPrefix = new Int32Array(buffer, 0, cells);
+  const colPrefix = new Int32Array(buffer, cells * 4, cells);
+  if (stepMapsWasm(image, STEP_TOLERANCE, rowPrefix, colPrefix)) return { rowPrefix, colPrefix };
+  return stepMapsJs(image);
+}
+
+/** {@link stepMaps} in JS: the definition the kernel is tested against (same pooled buffer). */
+export function stepMapsJs(image: PixelImage): StepMaps {
   const { width: w, height: h, data } = image;
   const ch = image.channels;
   const stride = w + 1;
   const cells = (h + 1) * stride;
-  // Pooled: a fresh megabyte per upload costs more in allocation and collection than the pass.
   const { buffer } = pooledBuffer('edge steps', stepMaps, cells * 8 + w * h);
   const rowPrefix = new Int32Array(buffer, 0, cells);
   const colPrefix = new Int32Array(buffer, cells * 4, cells);

@@ -53,6 +53,17 @@ interface KernelExports {
     sin: number,
     fill: number,
   ): void;
+  steps(
+    pix: number,
+    w: number,
+    h: number,
+    ch: number,
+    rgb: number,
+    t: number,
+    rp: number,
+    cp: number,
+    cnt: number,
+  ): void;
   reduce(
     rows: number,
     width: number,
@@ -359,4 +370,38 @@ export function dctWasm(block: Float64Array, dct: Float32Array): Float32Array | 
   f64.set(dctMatrix, dctAt / 8);
   k.dct(blockAt, dctAt, halfAt, outAt);
   return new Float32Array(buffer, outAt, 256).slice();
+}
+
+/**
+ * stepMapsJs (../frame.ts) in the kernel: the row and column prefix sums of where neighbouring
+ * lines step by more than `tolerance` on some colour channel, written into `rowPrefix` and
+ * `colPrefix` (the same counts), or false when the kernel cannot run here.
+ */
+export function stepMapsWasm(
+  image: PixelImage,
+  tolerance: number,
+  rowPrefix: Int32Array,
+  colPrefix: Int32Array,
+): boolean {
+  const k = kernel();
+  if (!k) return false;
+  const { width: w, height: h, channels: ch } = image;
+  const cells = (w + 1) * (h + 1);
+  const align = (n: number) => Math.ceil(n / 16) * 16;
+  const pixAt = SUMS_AT;
+  const rowsAt = align(pixAt + w * h * ch);
+  const colsAt = rowsAt + cells * 4;
+  const countsAt = colsAt + cells * 4;
+  if (!reserve(k, countsAt + w * 4)) return false;
+  const buffer = k.memory.buffer;
+  const data =
+    image.data instanceof Uint8Array
+      ? image.data
+      : new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length);
+  new Uint8Array(buffer).set(data.subarray(0, w * h * ch), pixAt);
+  k.steps(pixAt, w, h, ch, ch >= 3 ? 1 : 0, tolerance, rowsAt, colsAt, countsAt);
+  rowPrefix.set(new Int32Array(buffer, rowsAt, cells));
+  colPrefix.set(new Int32Array(buffer, colsAt, cells));
+  if (buffer.byteLength > KEEP_BYTES) current = undefined;
+  return true;
 }

@@ -508,4 +508,112 @@
             (br $eachSet)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $eachRow))))
+  ;; Where neighbouring lines step sharply, as stepMapsJs (../frame.ts) counts them: $h rows of $w
+  ;; pixels of $ch bytes at $pix ($rgb: 3 colour channels, else 1); a step is a difference beyond
+  ;; $t on some colour channel. Row prefix sums ((h + 1) rows of w + 1 i32) to $rp, column prefix
+  ;; sums (w + 1 columns of h + 1 i32) to $cp, $cnt: w i32 of scratch. |d| > t is d + t > 2t read
+  ;; unsigned. Integers only: the same counts.
+  (func (export "steps")
+    (param $pix i32) (param $w i32) (param $h i32) (param $ch i32) (param $rgb i32) (param $t i32)
+    (param $rp i32) (param $cp i32) (param $cnt i32)
+    (local $x i32) (local $y i32) (local $at i32) (local $line i32) (local $t2 i32) (local $edges i32)
+    (local $step i32) (local $o i32) (local $c i32) (local $v i32) (local $col i32) (local $end i32)
+    (local.set $t2 (i32.shl (local.get $t) (i32.const 1)))
+    (local.set $line (i32.mul (local.get $w) (local.get $ch)))
+    ;; Row 0 and row h of the row sums, column w and each column's first sum, the counts: zero.
+    (local.set $x (i32.const 0))
+    (loop $zeroRows
+      (i32.store (i32.add (local.get $rp) (i32.shl (local.get $x) (i32.const 2))) (i32.const 0))
+      (i32.store
+        (i32.add (local.get $rp)
+          (i32.shl (i32.add (i32.mul (local.get $h) (i32.add (local.get $w) (i32.const 1))) (local.get $x)) (i32.const 2)))
+        (i32.const 0))
+      (i32.store (i32.add (local.get $cp) (i32.shl (i32.mul (local.get $x) (i32.add (local.get $h) (i32.const 1))) (i32.const 2)))
+        (i32.const 0))
+      (if (i32.lt_s (local.get $x) (local.get $w))
+        (then (i32.store (i32.add (local.get $cnt) (i32.shl (local.get $x) (i32.const 2))) (i32.const 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (br_if $zeroRows (i32.le_s (local.get $x) (local.get $w))))
+    (local.set $y (i32.const 0))
+    (loop $zeroLast
+      (i32.store
+        (i32.add (local.get $cp)
+          (i32.shl (i32.add (i32.mul (local.get $w) (i32.add (local.get $h) (i32.const 1))) (local.get $y)) (i32.const 2)))
+        (i32.const 0))
+      (local.set $y (i32.add (local.get $y) (i32.const 1)))
+      (br_if $zeroLast (i32.le_s (local.get $y) (local.get $h))))
+    (local.set $y (i32.const 0))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.ge_s (local.get $y) (local.get $h)))
+        ;; Steps from the row above, summed along the row.
+        (if (i32.gt_s (local.get $y) (i32.const 0))
+          (then
+            (local.set $o (i32.add (local.get $rp)
+              (i32.shl (i32.mul (local.get $y) (i32.add (local.get $w) (i32.const 1))) (i32.const 2))))
+            (i32.store (local.get $o) (i32.const 0))
+            (local.set $edges (i32.const 0))
+            (local.set $at (i32.add (local.get $pix) (i32.mul (local.get $y) (local.get $line))))
+            (local.set $end (i32.add (local.get $at) (local.get $line)))
+            (block $upDone
+              (loop $up
+                (br_if $upDone (i32.ge_u (local.get $at) (local.get $end)))
+                (local.set $step
+                  (i32.gt_u
+                    (i32.add (i32.sub (i32.load8_u (local.get $at)) (i32.load8_u (i32.sub (local.get $at) (local.get $line))))
+                      (local.get $t))
+                    (local.get $t2)))
+                (if (local.get $rgb)
+                  (then
+                    (local.set $step (i32.or (local.get $step)
+                      (i32.gt_u
+                        (i32.add (i32.sub (i32.load8_u offset=1 (local.get $at))
+                          (i32.load8_u offset=1 (i32.sub (local.get $at) (local.get $line)))) (local.get $t))
+                        (local.get $t2))))
+                    (local.set $step (i32.or (local.get $step)
+                      (i32.gt_u
+                        (i32.add (i32.sub (i32.load8_u offset=2 (local.get $at))
+                          (i32.load8_u offset=2 (i32.sub (local.get $at) (local.get $line)))) (local.get $t))
+                        (local.get $t2))))))
+                (local.set $edges (i32.add (local.get $edges) (local.get $step)))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (i32.store (local.get $o) (local.get $edges))
+                (local.set $at (i32.add (local.get $at) (local.get $ch)))
+                (br $up)))))
+        ;; Steps from the pixel to the left, summed down each column (the first column has none).
+        (local.set $col (i32.add (local.get $cp) (i32.shl (i32.add (local.get $y) (i32.const 1)) (i32.const 2))))
+        (i32.store (local.get $col) (i32.const 0))
+        (local.set $at (i32.add (i32.add (local.get $pix) (i32.mul (local.get $y) (local.get $line))) (local.get $ch)))
+        (local.set $c (i32.add (local.get $cnt) (i32.const 4)))
+        (local.set $x (i32.const 1))
+        (block $leftDone
+          (loop $left
+            (br_if $leftDone (i32.ge_s (local.get $x) (local.get $w)))
+            (local.set $col (i32.add (local.get $col) (i32.shl (i32.add (local.get $h) (i32.const 1)) (i32.const 2))))
+            (local.set $step
+              (i32.gt_u
+                (i32.add (i32.sub (i32.load8_u (local.get $at)) (i32.load8_u (i32.sub (local.get $at) (local.get $ch))))
+                  (local.get $t))
+                (local.get $t2)))
+            (if (local.get $rgb)
+              (then
+                (local.set $step (i32.or (local.get $step)
+                  (i32.gt_u
+                    (i32.add (i32.sub (i32.load8_u offset=1 (local.get $at))
+                      (i32.load8_u offset=1 (i32.sub (local.get $at) (local.get $ch)))) (local.get $t))
+                    (local.get $t2))))
+                (local.set $step (i32.or (local.get $step)
+                  (i32.gt_u
+                    (i32.add (i32.sub (i32.load8_u offset=2 (local.get $at))
+                      (i32.load8_u offset=2 (i32.sub (local.get $at) (local.get $ch)))) (local.get $t))
+                    (local.get $t2))))))
+            (local.set $v (i32.add (i32.load (local.get $c)) (local.get $step)))
+            (i32.store (local.get $c) (local.get $v))
+            (i32.store (local.get $col) (local.get $v))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (local.set $at (i32.add (local.get $at) (local.get $ch)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $left)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $eachRow))))
 )
