@@ -228,7 +228,8 @@ export function reduceRowsWasm(
     return { starts, lengths, offsets, tents: t.tents ? tents : 0, weights };
   });
   const q = at;
-  const qf = align(q + (width + 2) * 8);
+  // q: room for the plain and flattened sums interleaved (16 bytes a pixel) when both are made.
+  const qf = align(q + (width + 2) * 16);
   const rowsAt = align(qf + (width + 2) * 8);
   const outAt = align(rowsAt + chunkRows * width * 2);
   const need = outAt + sets.length * chunkRows * 512;

@@ -369,6 +369,9 @@
     (local $k i32) (local $end i32) (local $at i32) (local $acc f64)
     (local $pq i32) (local $pp i32) (local $pend i32)
     (local $sumf i32) (local $sumsf i64) (local $pqf i32) (local $flatten i32) (local $qs i32)
+    (local $both i32) (local $qshift i32)
+    (local.set $both (i32.and (local.get $needQ) (local.get $needQf)))
+    (local.set $qshift (i32.add (i32.const 3) (local.get $both)))
     (block $rowsDone
       (loop $eachRow
         (br_if $rowsDone (i32.ge_s (local.get $y) (local.get $n)))
@@ -382,28 +385,56 @@
             (local.set $sumsf (i64.const 0))
             (local.set $pq (local.get $q))
             (local.set $pqf (local.get $qf))
-            (if (local.get $needQ) (then (i64.store (local.get $pq) (i64.const 0))))
-            (if (local.get $needQf) (then (i64.store (local.get $pqf) (i64.const 0))))
+            ;; q[0] = 0 (and qf[0], beside it when both are made, else at $qf).
+            (i64.store (local.get $pq) (i64.const 0))
+            (i64.store (select (i32.add (local.get $pq) (i32.const 8)) (local.get $pqf) (local.get $needQ)) (i64.const 0))
             (local.set $pp (local.get $row))
             (local.set $pend (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 1))))
             (if (i32.and (local.get $needQ) (local.get $needQf))
               (then
-                (loop $eachBoth
-                  (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
-                  (local.set $sumsf (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf))))
-                  (local.set $pq (i32.add (local.get $pq) (i32.const 8)))
-                  (local.set $pqf (i32.add (local.get $pqf) (i32.const 8)))
-                  (i64.store (local.get $pq) (local.get $sums))
-                  (i64.store (local.get $pqf) (local.get $sumsf))
-                  (local.set $v (i32.load16_u (local.get $pp)))
-                  (local.set $sum (i32.add (local.get $sum) (local.get $v)))
-                  (local.set $v
-                    (i32.shl (i32.shr_u (i32.add (local.get $v) (i32.const 128)) (i32.const 8)) (i32.const 8)))
-                  (local.set $sumf
-                    (i32.add (local.get $sumf)
-                      (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
-                  (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
-                  (br_if $eachBoth (i32.lt_u (local.get $pp) (local.get $pend)))))
+                ;; Two pixels a turn, q and qf interleaved (q[x] at $q + 16 x, qf[x] 8 bytes on).
+                (block $pairsDone
+                  (loop $eachPair
+                    (br_if $pairsDone (i32.ge_u (i32.add (local.get $pp) (i32.const 2)) (local.get $pend)))
+                    (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                    (local.set $sumsf (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf))))
+                    (i64.store offset=16 (local.get $pq) (local.get $sums))
+                    (i64.store offset=24 (local.get $pq) (local.get $sumsf))
+                    (local.set $v (i32.load16_u (local.get $pp)))
+                    (local.set $sum (i32.add (local.get $sum) (local.get $v)))
+                    (local.set $v (i32.and (i32.add (local.get $v) (i32.const 128)) (i32.const -256)))
+                    (local.set $sumf
+                      (i32.add (local.get $sumf)
+                        (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
+                    (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                    (local.set $sumsf (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf))))
+                    (i64.store offset=32 (local.get $pq) (local.get $sums))
+                    (i64.store offset=40 (local.get $pq) (local.get $sumsf))
+                    (local.set $v (i32.load16_u offset=2 (local.get $pp)))
+                    (local.set $sum (i32.add (local.get $sum) (local.get $v)))
+                    (local.set $v (i32.and (i32.add (local.get $v) (i32.const 128)) (i32.const -256)))
+                    (local.set $sumf
+                      (i32.add (local.get $sumf)
+                        (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
+                    (local.set $pq (i32.add (local.get $pq) (i32.const 32)))
+                    (local.set $pp (i32.add (local.get $pp) (i32.const 4)))
+                    (br $eachPair)))
+                (if (i32.lt_u (local.get $pp) (local.get $pend))
+                  (then
+                    (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                    (local.set $sumsf (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf))))
+                    (i64.store offset=16 (local.get $pq) (local.get $sums))
+                    (i64.store offset=24 (local.get $pq) (local.get $sumsf))
+                    (local.set $v (i32.load16_u (local.get $pp)))
+                    (local.set $sum (i32.add (local.get $sum) (local.get $v)))
+                    (local.set $v (i32.and (i32.add (local.get $v) (i32.const 128)) (i32.const -256)))
+                    (local.set $sumf
+                      (i32.add (local.get $sumf)
+                        (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
+                    (local.set $pq (i32.add (local.get $pq) (i32.const 16)))))
+                ;; The last sums: q[w + 1] and qf[w + 1].
+                (i64.store offset=16 (local.get $pq) (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
+                (i64.store offset=24 (local.get $pq) (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf)))))
               (else
                 (if (local.get $needQf)
                   (then
@@ -417,7 +448,8 @@
                         (i32.add (local.get $sumf)
                           (select (local.get $v) (local.get $flat) (i32.lt_s (local.get $v) (local.get $flat)))))
                       (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
-                      (br_if $eachFlat (i32.lt_u (local.get $pp) (local.get $pend)))))
+                      (br_if $eachFlat (i32.lt_u (local.get $pp) (local.get $pend))))
+                    (i64.store offset=8 (local.get $pqf) (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf)))))
                   (else
                     (loop $eachX
                       (local.set $sums (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))
@@ -425,11 +457,8 @@
                       (i64.store (local.get $pq) (local.get $sums))
                       (local.set $sum (i32.add (local.get $sum) (i32.load16_u (local.get $pp))))
                       (local.set $pp (i32.add (local.get $pp) (i32.const 2)))
-                      (br_if $eachX (i32.lt_u (local.get $pp) (local.get $pend))))))))
-            (if (local.get $needQ)
-              (then (i64.store offset=8 (local.get $pq) (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))))
-            (if (local.get $needQf)
-              (then (i64.store offset=8 (local.get $pqf) (i64.add (local.get $sumsf) (i64.extend_i32_s (local.get $sumf))))))))
+                      (br_if $eachX (i32.lt_u (local.get $pp) (local.get $pend))))
+                    (i64.store offset=8 (local.get $pq) (i64.add (local.get $sums) (i64.extend_i32_s (local.get $sum))))))))))
         (local.set $s (i32.const 0))
         (block $setsDone
           (loop $eachSet
@@ -440,7 +469,12 @@
             (local.set $tents (i32.load offset=16 (local.get $d)))
             (local.set $scale (f64.load offset=24 (local.get $d)))
             (local.set $flatten (i32.load offset=20 (local.get $d)))
-            (local.set $qs (select (local.get $qf) (local.get $q) (local.get $flatten)))
+            ;; Where this set's sums are: interleaved (16 bytes each) when both kinds were made.
+            (local.set $qs
+              (select
+                (i32.add (local.get $q) (i32.shl (local.get $flatten) (i32.const 3)))
+                (select (local.get $qf) (local.get $q) (local.get $flatten))
+                (local.get $both)))
             (local.set $o
               (i32.add (local.get $out)
                 (i32.shl (i32.add (i32.mul (local.get $s) (local.get $n)) (local.get $y)) (i32.const 9))))
@@ -460,16 +494,16 @@
                               (f64.sub
                                 (f64.convert_i64_s (i64.load (i32.add (local.get $qs) (i32.shl
                                   (i32.add (i32.add (i32.load offset=4 (local.get $t)) (i32.load offset=12 (local.get $t))) (i32.const 2))
-                                  (i32.const 3)))))
+                                  (local.get $qshift)))))
                                 (f64.convert_i64_s (i64.load (i32.add (local.get $qs) (i32.shl
                                   (i32.add (i32.add (i32.load (local.get $t)) (i32.load offset=12 (local.get $t))) (i32.const 1))
-                                  (i32.const 3))))))
+                                  (local.get $qshift))))))
                               (f64.convert_i64_s (i64.load (i32.add (local.get $qs) (i32.shl
                                 (i32.add (i32.add (i32.load offset=4 (local.get $t)) (i32.load offset=8 (local.get $t))) (i32.const 1))
-                                (i32.const 3))))))
+                                (local.get $qshift))))))
                             (f64.convert_i64_s (i64.load (i32.add (local.get $qs) (i32.shl
                               (i32.add (i32.load (local.get $t)) (i32.load offset=8 (local.get $t)))
-                              (i32.const 3))))))
+                              (local.get $qshift))))))
                           (local.get $scale))
                         (f64.const 256))))
                   (else
