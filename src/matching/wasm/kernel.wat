@@ -171,14 +171,57 @@
     (param $qs i32) (param $nq i32) (param $start i32) (param $end i32) (param $max i32)
     (param $outIds i32) (param $outDist i32) (param $cap i32) (result i32)
     (local $id i32) (local $p i32) (local $d i32) (local $n i32) (local $j i32) (local $qj i32)
-    (local $h0 i64) (local $h1 i64) (local $h2 i64) (local $h3 i64)
+    (local $h0 i64) (local $h1 i64) (local $h2 i64) (local $h3 i64) (local $fast8 i32) (local $max64 i64)
+    (local $n00 i64) (local $n01 i64) (local $n10 i64) (local $n11 i64) (local $n20 i64) (local $n21 i64) (local $n30 i64) (local $n31 i64) (local $n40 i64) (local $n41 i64) (local $n50 i64) (local $n51 i64) (local $n60 i64) (local $n61 i64) (local $n70 i64) (local $n71 i64)
     (local.set $id (local.get $start))
     (global.set $hits (i32.const 0))
     (if (i32.ge_u (local.get $id) (local.get $end)) (then (return (local.get $end))))
     (local.set $p (i32.add (global.get $packed) (i32.mul (local.get $id) (global.get $stride))))
+    ;; 8 needles of 256 bits (the reference's dihedral batch): their first 128 bits stay in
+    ;; locals, and a stored hash goes past with one branch when no needle is within $max of it on
+    ;; those bits (a lower bound of the distance, so nothing within $max is skipped); the few that
+    ;; are not passed go through the needle-by-needle loop below.
+    (local.set $fast8 (i32.and (i32.eq (global.get $lanes) (i32.const 4)) (i32.eq (local.get $nq) (i32.const 8))))
+    (if (local.get $fast8)
+      (then
+        (local.set $max64 (i64.extend_i32_u (local.get $max)))
+        (local.set $n00 (i64.load offset=0 (local.get $qs)))
+        (local.set $n01 (i64.load offset=8 (local.get $qs)))
+        (local.set $n10 (i64.load offset=32 (local.get $qs)))
+        (local.set $n11 (i64.load offset=40 (local.get $qs)))
+        (local.set $n20 (i64.load offset=64 (local.get $qs)))
+        (local.set $n21 (i64.load offset=72 (local.get $qs)))
+        (local.set $n30 (i64.load offset=96 (local.get $qs)))
+        (local.set $n31 (i64.load offset=104 (local.get $qs)))
+        (local.set $n40 (i64.load offset=128 (local.get $qs)))
+        (local.set $n41 (i64.load offset=136 (local.get $qs)))
+        (local.set $n50 (i64.load offset=160 (local.get $qs)))
+        (local.set $n51 (i64.load offset=168 (local.get $qs)))
+        (local.set $n60 (i64.load offset=192 (local.get $qs)))
+        (local.set $n61 (i64.load offset=200 (local.get $qs)))
+        (local.set $n70 (i64.load offset=224 (local.get $qs)))
+        (local.set $n71 (i64.load offset=232 (local.get $qs)))))
     (block $done
       (loop $each
         (br_if $done (i32.gt_u (i32.add (local.get $n) (local.get $nq)) (local.get $cap)))
+        (if (local.get $fast8)
+          (then
+            (block $found
+              (loop $skip
+                (local.set $h0 (i64.load (local.get $p)))
+                (local.set $h1 (i64.load offset=8 (local.get $p)))
+                (br_if $found (i32.or (i32.or (i32.or (i32.or (i32.or (i32.or (i32.or (i64.le_u (i64.add (i64.popcnt (i64.xor (local.get $h0) (local.get $n00))) (i64.popcnt (i64.xor (local.get $h1) (local.get $n01)))) (local.get $max64))
+                (i64.le_u (i64.add (i64.popcnt (i64.xor (local.get $h0) (local.get $n10))) (i64.popcnt (i64.xor (local.get $h1) (local.get $n11)))) (local.get $max64)))
+                (i64.le_u (i64.add (i64.popcnt (i64.xor (local.get $h0) (local.get $n20))) (i64.popcnt (i64.xor (local.get $h1) (local.get $n21)))) (local.get $max64)))
+                (i64.le_u (i64.add (i64.popcnt (i64.xor (local.get $h0) (local.get $n30))) (i64.popcnt (i64.xor (local.get $h1) (local.get $n31)))) (local.get $max64)))
+                (i64.le_u (i64.add (i64.popcnt (i64.xor (local.get $h0) (local.get $n40))) (i64.popcnt (i64.xor (local.get $h1) (local.get $n41)))) (local.get $max64)))
+                (i64.le_u (i64.add (i64.popcnt (i64.xor (local.get $h0) (local.get $n50))) (i64.popcnt (i64.xor (local.get $h1) (local.get $n51)))) (local.get $max64)))
+                (i64.le_u (i64.add (i64.popcnt (i64.xor (local.get $h0) (local.get $n60))) (i64.popcnt (i64.xor (local.get $h1) (local.get $n61)))) (local.get $max64)))
+                (i64.le_u (i64.add (i64.popcnt (i64.xor (local.get $h0) (local.get $n70))) (i64.popcnt (i64.xor (local.get $h1) (local.get $n71)))) (local.get $max64))))
+                (local.set $id (i32.add (local.get $id) (i32.const 1)))
+                (local.set $p (i32.add (local.get $p) (i32.const 32)))
+                (br_if $skip (i32.lt_u (local.get $id) (local.get $end))))
+              (br $done))))
         (local.set $j (i32.const 0))
         (local.set $qj (local.get $qs))
         (if (i32.eq (global.get $lanes) (i32.const 4))
