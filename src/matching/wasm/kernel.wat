@@ -44,6 +44,8 @@
   (global $outDist (mut i32) (i32.const 0))
   (global $cap (mut i32) (i32.const 0))
   (global $n (mut i32) (i32.const 0))
+  ;; what $drain's reads ahead loaded (kept, so they are not dropped as unused)
+  (global $touched (mut i32) (i32.const 0))
 
   (func (export "configure")
     (param $packed i32) (param $stride i32) (param $desc i32) (param $subs i32)
@@ -430,7 +432,7 @@
   (func $drain (param $s i32) (param $postings i32) (param $np i32) (param $idb i32) (param $idMask i32)
     (result i32)
     (local $r i32) (local $end i32) (local $i i32) (local $last i32) (local $o i32) (local $oEnd i32)
-    (local $budget i32)
+    (local $budget i32) (local $touch i32)
     (local.set $r (global.get $ranges))
     (local.set $end (i32.add (global.get $ranges) (i32.shl (local.get $np) (i32.const 3))))
     ;; the write position and the budget live in locals here (globals are memory), written back
@@ -438,6 +440,22 @@
     (local.set $o (i32.add (global.get $cand) (i32.shl (global.get $nc) (i32.const 2))))
     (local.set $oEnd (i32.add (global.get $cand) (i32.shl (global.get $candCap) (i32.const 2))))
     (local.set $budget (global.get $budget))
+    ;; First the first id of every non-empty bucket is read, in a loop of independent loads with
+    ;; no branch on them (an empty bucket reads its range instead, in cache), so those postings
+    ;; reads are in flight together; the copy below then finds them in cache (about 5% less time
+    ;; a query at 10^7 hashes: bench/kernel-ab.ts).
+    (block $touched
+      (br_if $touched (i32.ge_u (local.get $r) (local.get $end)))
+      (loop $touch
+        (local.set $i (i32.load (local.get $r)))
+        (local.set $touch (i32.xor (local.get $touch) (i32.load (select
+          (i32.add (local.get $postings) (i32.mul (local.get $i) (local.get $idb)))
+          (local.get $r)
+          (i32.lt_u (local.get $i) (i32.load offset=4 (local.get $r)))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (br_if $touch (i32.lt_u (local.get $r) (local.get $end))))
+      (global.set $touched (local.get $touch))
+      (local.set $r (global.get $ranges)))
     (block $done
       (loop $range
         (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
