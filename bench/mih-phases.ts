@@ -43,12 +43,14 @@ function phasedKernel(): string {
     '  (global $phase (mut i32) (i32.const 0))\n  (func (export "phase") (param i32) (global.set $phase (local.get 0)))\n',
   );
   edit(
-    '    (local $budget i32)\n',
+    '    (local.set $r (global.get $ranges))\n    (local.set $end (i32.add (global.get $ranges) (i32.shl (local.get $np) (i32.const 3))))\n',
     '    (if (i32.eq (global.get $phase) (i32.const 1)) (then (return (i32.const 0))))\n',
+    true,
   );
   edit(
-    '    (local $max i32) (local $q0 i64) (local $q1 i64)\n',
+    '    (local.set $q (global.get $q))\n    (local.set $max (global.get $max))\n    (local.set $i (global.get $cand))\n',
     '    (if (i32.eq (global.get $phase) (i32.const 2)) (then (global.set $nc (i32.const 0)) (return (i32.const 0))))\n',
+    true,
   );
   return wat;
 }
