@@ -501,3 +501,75 @@ describe('an index built in bulk from more hashes than a merge takes', () => {
     );
   });
 });
+
+describe('multi-needle flat scans (8 queries a pass)', () => {
+  // Batches of 8 or more scanned queries go through the kernel's multi-needle pass; with 256-bit
+  // hashes and 8 needles, its prefilter on the first 128 bits of each needle.
+  for (const kernel of ['wasm', 'js'] as KernelChoice[]) {
+    for (const bits of [256, 64]) {
+      it(`${kernel}, ${bits}-bit: queryBatch and queryAny answer as the brute-force definition`, () => {
+        fc.assert(
+          fc.property(
+            // up to 12 centres far apart: each needle has neighbours of its own (so a needle the
+            // pass skips is not covered by another's hits)
+            fc.array(hashArb(bits), { minLength: 1, maxLength: 12 }).chain((centres) =>
+              fc.record({
+                list: variantsArb(centres, bits >> 3, 150),
+                queries: variantsArb(centres, bits >> 3, 20),
+                r: fc.oneof(fc.nat({ max: 40 }), fc.nat({ max: bits })),
+              }),
+            ),
+            ({ list, queries, r }) => {
+              const index = new FlatIndex<number>({ algorithm: 'pdq', bits, kernel });
+              const model = new BruteForce<number>();
+              for (const h of list) expect(index.add(h)).toBe(model.add(h));
+              const batch = index.queryBatch(queries, { maxDistance: r, strategy: 'scan' });
+              const expected: [number, number, number][] = [];
+              queries.forEach((q, i) => {
+                for (const row of model.query(q, r)) expected.push([i, row.id, row.distance]);
+              });
+              expect([...batch.queries]).toEqual(expected.map((e) => e[0]));
+              expect([...batch.ids]).toEqual(expected.map((e) => e[1]));
+              expect([...batch.distances]).toEqual(expected.map((e) => e[2]));
+              const eight = queries.slice(0, 8);
+              expect(rows(index.queryAny(eight, { maxDistance: r }))).toEqual(
+                model
+                  .queryAny(eight, r)
+                  .map((row) => (eight.length > 1 ? row : { ...row, variant: undefined }))
+                  .map(dropUndefinedVariant),
+              );
+            },
+          ),
+          { numRuns: 60 },
+        );
+      });
+    }
+    it(`${kernel}: finds entries exactly at the radius, every flip in the prefiltered first 128 bits`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(hashArb(256), { minLength: 8, maxLength: 8 }),
+          fc.nat({ max: 64 }),
+          fc.array(fc.nat({ max: 127 }), { minLength: 8, maxLength: 8 }),
+          (needles, r, seeds) => {
+            const index = new FlatIndex<number>({ algorithm: 'pdq', bits: 256, kernel });
+            const model = new BruteForce<number>();
+            needles.forEach((q, j) => {
+              // r distinct bits of the hash's first 16 bytes (flip() counts bits from the end)
+              const flips = Array.from({ length: r }, (_, k) => 128 + ((seeds[j]! + 37 * k) % 128));
+              const near = flip(q, [...new Set(flips)]);
+              expect(index.add(near)).toBe(model.add(near));
+            });
+            const batch = index.queryBatch(needles, { maxDistance: r, strategy: 'scan' });
+            const expected: [number, number, number][] = [];
+            needles.forEach((q, i) => {
+              for (const row of model.query(q, r)) expected.push([i, row.id, row.distance]);
+            });
+            expect([...batch.ids]).toEqual(expected.map((e) => e[1]));
+            expect([...batch.distances]).toEqual(expected.map((e) => e[2]));
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+  }
+});
