@@ -9,6 +9,7 @@ import {
   DIHEDRAL_COPIES,
   dihedralCopy,
   fillOutside,
+  flattenLevel,
   rotateWindow,
   shrinkBy,
 } from '../../src/core/raster.js';
@@ -29,7 +30,7 @@ import {
   reduceRowsIntoJs,
   viewHash,
 } from '../../src/matching/methods/pdq-views.js';
-import { DIHEDRAL_VIEWS, ImageVariants } from '../../src/matching/methods/variants.js';
+import { DIHEDRAL_VIEWS, ImageVariants, TONES_FLATTENED } from '../../src/matching/methods/variants.js';
 import {
   blockWasm,
   dctWasm,
@@ -499,6 +500,39 @@ describe('PDQ of views from the luma plane', () => {
         expect(interleaved.map(([, y]) => y)).toEqual(alone(b));
       }),
       { numRuns: 10 },
+    );
+  });
+});
+
+describe('ImageVariants.expect', () => {
+  it('changes no hash, whatever is expected and in whatever order families are asked for', () => {
+    const families = ['tones', 'dihedral', 'bands', 'crops'] as const;
+    fc.assert(
+      fc.property(
+        images,
+        fc.subarray([...families]),
+        fc.shuffledSubarray([...families], { minLength: 1 }),
+        (image, expected, order) => {
+          const variants = new ImageVariants(image).expect(expected);
+          for (const f of order) expect(variants.get(f)).toEqual(new ImageVariants(image).get(f));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('makes the tones hash the view of the whole plane with its highlights flattened', () => {
+    fc.assert(
+      fc.property(images, fc.boolean(), (image, first) => {
+        const variants = new ImageVariants(image).expect(['dihedral', 'tones']);
+        if (!first) variants.get('dihedral'); // made with the turned views' rows, or alone
+        const [tones] = variants.get('tones');
+        const plane = lumaPlane(image);
+        const level = flattenLevel(plane.histogram, image.width * image.height, TONES_FLATTENED);
+        const definition = viewHash(plane, whole(image.width), whole(image.height), level);
+        expect(tones!.hash.bytes).toEqual(definition.hash.bytes);
+      }),
+      { numRuns: 20 },
     );
   });
 });

@@ -274,25 +274,31 @@ export class ImageVariants {
   /**
    * Plane rows filtered by the whole width's columns, forwards, mirrored, or forwards with the
    * highlights flattened: what the turned views, the bands and the tones share (pooled, as the
-   * plane). The rows a family needs are made together with those the expected families will need,
-   * in one pass over the plane.
+   * plane). Rows not already made are made in one pass over the plane, with those the families
+   * still expected will read.
    */
-  #rowsOf(kind: 'forwards' | 'mirrored' | 'flattened'): Float64Array {
+  #rowsOf(kind: RowKind): Float64Array {
     const plane = this.#lumaPlane();
     const { width, height } = plane;
-    const tones = this.#expected.has('tones') && !this.#families.has('tones');
-    const kinds =
-      kind === 'flattened' || tones
-        ? (['forwards', 'mirrored', 'flattened'] as const)
-        : (['forwards', 'mirrored'] as const);
+    const coming = (f: VariantFamily) => this.#expected.has(f) && !this.#families.has(f);
+    const kinds: RowKind[] =
+      kind === 'flattened'
+        ? ['flattened', ...(coming('dihedral') || coming('bands') ? (['forwards', 'mirrored'] as const) : [])]
+        : ['forwards', 'mirrored', ...(coming('tones') ? (['flattened'] as const) : [])];
     const pools = kinds.map((k) => pooledBuffer(`${k} rows`, this, height * 64 * 8));
     const rows = pools.map((p) => new Float64Array(p.buffer, 0, height * 64));
-    if (pools.some((p) => !p.kept)) {
-      const taps = kinds.map((k) => axisTaps(whole(width, k === 'mirrored'), width));
-      const ceilings = kinds.map((k) => (k === 'flattened' ? this.#tonesLevel() : 255));
-      reduceRowsInto(plane, taps, 0, height, ceilings, rows);
+    const missing = kinds.flatMap((k, i) => (pools[i]!.kept ? [] : [{ k, out: rows[i]! }]));
+    if (missing.length > 0) {
+      reduceRowsInto(
+        plane,
+        missing.map(({ k }) => axisTaps(whole(width, k === 'mirrored'), width)),
+        0,
+        height,
+        missing.map(({ k }) => (k === 'flattened' ? this.#tonesLevel() : 255)),
+        missing.map(({ out }) => out),
+      );
     }
-    return rows[kinds.indexOf(kind as never)]!;
+    return rows[kinds.indexOf(kind)]!;
   }
 
   /** The level `tones` flattens the plane's highlights to. */
@@ -433,6 +439,9 @@ export const DIHEDRAL_VIEWS: Record<
   transpose: { mirrorX: false, mirrorY: false, transposed: true },
   transverse: { mirrorX: true, mirrorY: true, transposed: true },
 };
+
+/** Whole-width plane rows ImageVariants keeps: read forwards, mirrored, or with flattened highlights. */
+type RowKind = 'forwards' | 'mirrored' | 'flattened';
 
 /** A whole axis of `length` pixels, forwards or backwards. */
 function whole(length: number, reversed = false): AxisMap {
