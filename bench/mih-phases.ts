@@ -12,14 +12,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import initWabt from 'wabt';
-import { randomMatchData } from '../src/eval/match-bench.js';
 import { makeRandomUint32 } from '../src/eval/random.js';
-import { radiiFor, substringValue } from '../src/matching/layout.js';
-import { MihIndex } from '../src/matching/mih-index.js';
+import { substringValue } from '../src/matching/layout.js';
 import { offsetReader } from '../src/matching/mih-tables.js';
-import { packHash, unpackHash } from '../src/matching/packed.js';
-import { CAND_CAP, OUT_CAP, RANGE_CAP, scratchAt } from '../src/matching/scratch.js';
+import { packHash } from '../src/matching/packed.js';
+import { kernelOn, mihInOneMemory, timedQuery } from './mih-memory.js';
 
 const { values } = parseArgs({
   options: { n: { type: 'string', default: '1e7' }, passes: { type: 'string', default: '5' } },
@@ -55,33 +52,10 @@ function phasedKernel(): string {
   return wat;
 }
 
-const data = randomMatchData(n, 256, 1000, 31, 1, 4);
-const queries = Array.from({ length: 1000 }, (_, i) => unpackHash('bench', 256, data.queries, i * 8));
-const index = new MihIndex({ algorithm: 'bench', bits: 256, kernel: 'wasm', defaultMaxDistance: 31 });
-index.addPacked(data.list);
-const layout = index.stats().substrings;
-const image = index.serialise();
-const memoryBytes = image.packed.buffer.byteLength;
-
-const wabt = await initWabt();
-const parsed = wabt.parseWat('kernel.wat', phasedKernel(), {});
-const binary = new Uint8Array(parsed.toBinary({}).buffer) as Uint8Array<ArrayBuffer>;
-parsed.destroy();
-const memory = new WebAssembly.Memory({ initial: Math.ceil(memoryBytes / 65536), maximum: 65536 });
-new Uint8Array(memory.buffer).set(new Uint8Array(image.packed.buffer, 0, memoryBytes));
-type Mih = (...args: number[]) => number;
-const k = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } }).exports as {
-  configure: (...args: number[]) => void;
-  phase: (p: number) => void;
-  mih: Mih;
-};
-// the index's own addresses (packed-index.ts): scratch at 64, descriptors after it
-const sc = scratchAt(64, 32);
-const desc = Math.ceil(sc.end / 64) * 64;
-k.configure(image.packed.byteOffset, 32, desc, layout.length);
-const u32 = new Uint32Array(memory.buffer);
-const radii = radiiFor(layout.length, 31);
-u32.set(radii, sc.radii >>> 2);
+const shared = mihInOneMemory(n);
+const { index, queries, layout, image, memory, sc, desc, u32, radii } = shared;
+const k = await kernelOn(shared, 'kernel.wat', phasedKernel());
+const setPhase = k.phase!;
 
 // What a query reads: probes, non-empty buckets among them, candidates (counted in JS).
 let probes = 0;
@@ -118,26 +92,13 @@ const times: number[][] = [[], [], []];
 let hits = 0;
 for (let p = 0; p < passes; p++) {
   for (const phase of [0, 2, 1]) {
-    k.phase(phase);
+    setPhase(phase);
     const perQuery: number[] = [];
     let h = 0;
     for (const q of queries) {
-      packHash(q, u32, sc.q >>> 2);
-      const t = performance.now();
-      h += k.mih(
-        sc.q,
-        31,
-        sc.radii,
-        sc.cand,
-        CAND_CAP,
-        sc.ranges,
-        RANGE_CAP,
-        0x7fffffff,
-        sc.outIds,
-        sc.outDist,
-        OUT_CAP,
-      );
-      perQuery.push(performance.now() - t);
+      const one = timedQuery(k, shared, q);
+      h += one.hits;
+      perQuery.push(one.ms);
     }
     perQuery.sort((a, b) => a - b);
     times[phase]!.push(perQuery[perQuery.length >> 1]! * 1000);
