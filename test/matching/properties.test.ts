@@ -402,6 +402,17 @@ function xorshift32(seed: number): () => number {
   };
 }
 
+/** The definition over 256-bit hashes packed 8 words each: [distance, id] within `r`, nearest first. */
+function packedWithin(words: Uint32Array, q: Uint32Array, r: number): [number, number][] {
+  const found: [number, number][] = [];
+  for (let id = 0; id < words.length / 8; id++) {
+    let d = 0;
+    for (let w = 0; w < 8; w++) d += popcount32((words[id * 8 + w]! ^ q[w]!) >>> 0);
+    if (d <= r) found.push([d, id]);
+  }
+  return found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
 describe('MIH tables of a clustered list', () => {
   // 70,000 hashes whose first 12 bits are zero: one block of a compact table would hold 70,000
   // ids, more than its 2-byte offsets can, so that substring's table is rebuilt with 4-byte
@@ -433,13 +444,7 @@ describe('MIH tables of a clustered list', () => {
             q[next() % 8]! ^= 1 << (next() % 32); // a near-duplicate of a listed hash
             const hash = unpackHash('pdq', 256, q, 0);
             for (const r of [2, 40]) {
-              const expected: [number, number][] = [];
-              for (let id = 0; id < n; id++) {
-                let d = 0;
-                for (let w = 0; w < 8; w++) d += popcount32((words[id * 8 + w]! ^ q[w]!) >>> 0);
-                if (d <= r) expected.push([d, id]);
-              }
-              expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+              const expected = packedWithin(words, q, r);
               for (const idx of [index, copy]) {
                 const got = idx
                   .query(hash, { maxDistance: r, strategy: 'mih' })
@@ -480,13 +485,7 @@ describe('an index built in bulk from more hashes than a merge takes', () => {
             const q = words.slice(at, at + 8);
             for (let f = 0; f < 20; f++) q[next() % 8]! ^= 1 << (next() % 32);
             const hash = unpackHash('pdq', 256, q, 0);
-            const expected: [number, number][] = [];
-            for (let id = 0; id < n; id++) {
-              let d = 0;
-              for (let w = 0; w < 8; w++) d += popcount32((words[id * 8 + w]! ^ q[w]!) >>> 0);
-              if (d <= 31) expected.push([d, id]);
-            }
-            expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+            const expected = packedWithin(words, q, 31);
             expect(expected.length).toBeGreaterThan(0);
             for (const idx of [index, copy]) {
               const got = idx

@@ -609,14 +609,22 @@ export interface StepMaps {
  * ({@link stepMapsJs}).
  */
 export function stepMaps(image: PixelImage): StepMaps {
+  const { rowPrefix, colPrefix } = stepBuffers(image);
+  if (stepMapsWasm(image, STEP_TOLERANCE, rowPrefix, colPrefix)) return { rowPrefix, colPrefix };
+  return stepMapsJs(image);
+}
+
+/** The step maps' tables, and the JS pass's column edges, in one pooled buffer. */
+function stepBuffers(image: PixelImage): StepMaps & { columnEdges: Uint8Array } {
   const { width: w, height: h } = image;
   const cells = (h + 1) * (w + 1);
   // Pooled: a fresh megabyte per upload costs more in allocation and collection than the pass.
   const { buffer } = pooledBuffer('edge steps', stepMaps, cells * 8 + w * h);
-  const rowPrefix = new Int32Array(buffer, 0, cells);
-  const colPrefix = new Int32Array(buffer, cells * 4, cells);
-  if (stepMapsWasm(image, STEP_TOLERANCE, rowPrefix, colPrefix)) return { rowPrefix, colPrefix };
-  return stepMapsJs(image);
+  return {
+    rowPrefix: new Int32Array(buffer, 0, cells),
+    colPrefix: new Int32Array(buffer, cells * 4, cells),
+    columnEdges: new Uint8Array(buffer, cells * 8, w * h),
+  };
 }
 
 /** {@link stepMaps} in JS: the definition the kernel is tested against (same pooled buffer). */
@@ -625,11 +633,8 @@ export function stepMapsJs(image: PixelImage): StepMaps {
   const ch = image.channels;
   const stride = w + 1;
   const cells = (h + 1) * stride;
-  const { buffer } = pooledBuffer('edge steps', stepMaps, cells * 8 + w * h);
-  const rowPrefix = new Int32Array(buffer, 0, cells);
-  const colPrefix = new Int32Array(buffer, cells * 4, cells);
   // Column steps are found row by row (reading the image in order) and summed per column after.
-  const columnEdges = new Uint8Array(buffer, cells * 8, w * h);
+  const { rowPrefix, colPrefix, columnEdges } = stepBuffers(image);
   const line = w * ch;
   const t = STEP_TOLERANCE;
   // The last row and column of the tables are never read; zeroed so a call's result is its own.
