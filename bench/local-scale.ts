@@ -9,7 +9,7 @@
  *
  *   npm run bench:local-scale -- [--known-dir bench/corpus-holdout/images]
  *     [--pool-dirs bench/photos,bench/corpus/images] [--steps 0,100000,1000000]
- *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--seed 7] [--flip 16] [--known 138]
+ *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits 24] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
  *
  * Known images: every other photo of --known-dir (real features), the photos and tiles under
  * --pool-dirs (real features of other pictures: the index's real strangers), and the step's
@@ -58,6 +58,9 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     flip: { type: 'string', default: '16' },
     known: { type: 'string', default: '138' },
+    unrelated: { type: 'string', default: '138' },
+    'max-bucket': { type: 'string', default: 'default' },
+    'key-bits': { type: 'string', default: '24' },
   },
 });
 const seed = Number(values.seed);
@@ -67,6 +70,11 @@ const largest = Math.max(...steps);
 const local = getMethod('pdq-local');
 const rule = local.local!;
 const FEATURES_PER_GENERATED = rule.knownFeatures;
+// Bounds on the probed buckets to compare (FeatureMatchOptions.maxBucket): 'default' is the
+// index's own (LocalFeatureIndex.defaultMaxBucket), 'none' no bound.
+const caps = values['max-bucket']
+  .split(',')
+  .map((c) => (c === 'default' ? undefined : c === 'none' ? Number.POSITIVE_INFINITY : Number(c)));
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const cpuMs = (f: () => void): number => {
@@ -85,7 +93,7 @@ const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
 const knownPaths = await listImages(values['known-dir']);
 const { originals } = await loadOriginals(values['known-dir'], knownPaths);
 const known = originals.filter((_, i) => i % 2 === 0).slice(0, Number(values.known));
-const strangers = originals.filter((_, i) => i % 2 === 1);
+const strangers = originals.filter((_, i) => i % 2 === 1).slice(0, Number(values.unrelated));
 const families = values.families.split(',').map((name) => {
   const family = EDIT_FAMILIES.find((f) => f.name === name);
   if (!family) throw new Error(`No edit family ${name}`);
@@ -220,6 +228,9 @@ interface StepResult {
   readonly buildS: number;
   readonly indexBytes: number;
   readonly rss: number;
+  /** FeatureMatchOptions.maxBucket of the lookups (undefined: the index's default). */
+  readonly cap: number | undefined;
+  readonly bound: number;
   readonly strangerMs: number[];
   readonly copyMs: number[];
   readonly found: Map<string, [number, number]>;
@@ -235,7 +246,7 @@ for (const step of steps) {
   const metadata: string[] = [...realNames, ...new Array<string>(step).fill('')];
   const index = LocalFeatureIndex.fromParts<string>(
     {
-      keyBits: 24,
+      keyBits: Number(values['key-bits']),
       tables: 4,
       probeRadius: 1,
       starts: starts.subarray(0, images + 1),
@@ -253,34 +264,47 @@ for (const step of steps) {
   index.build();
   const buildS = (performance.now() - built) / 1000;
   const indexBytes = index.memoryBytes();
-  const strangerMs: number[] = [];
-  const copyMs: number[] = [];
-  const found = new Map<string, [number, number]>();
-  let falseMatches = 0;
-  let falseGenerated = 0;
-  let notShortlisted = 0;
-  for (const [u, upload] of uploads.entries()) {
-    let verified: ReturnType<typeof index.match> = [];
-    let passed: typeof verified = [];
-    // What matchLocal does, with the verified images kept to see whether the right one was.
-    const ms = cpuMs(() => {
-      verified = index.match(upload.views);
-      passed = verified.filter(
-        (m) => m.inliers >= rule.minInliers && localShareHolds(rule, m.inliers, sharedCorners(m)),
-      );
-    });
-    (upload.of < 0 ? strangerMs : copyMs).push(ms);
-    const tally = found.get(upload.family) ?? [0, 0];
-    tally[1]++;
-    if (upload.of >= 0 && passed.some((m) => m.image === upload.of)) tally[0]++;
-    found.set(upload.family, tally);
-    if (upload.of >= 0 && !verified.some((m) => m.image === upload.of)) notShortlisted++;
-    for (const m of passed) {
-      if (m.image === upload.of) continue;
-      falseMatches++;
-      if (m.image >= realFeatures.length) falseGenerated++;
+  const runs: Omit<StepResult, 'images' | 'features' | 'buildS' | 'indexBytes' | 'rss' | 'votes'>[] = [];
+  for (const cap of caps) {
+    const strangerMs: number[] = [];
+    const copyMs: number[] = [];
+    const found = new Map<string, [number, number]>();
+    let falseMatches = 0;
+    let falseGenerated = 0;
+    let notShortlisted = 0;
+    for (const [u, upload] of uploads.entries()) {
+      let verified: ReturnType<typeof index.match> = [];
+      let passed: typeof verified = [];
+      // What matchLocal does, with the verified images kept to see whether the right one was.
+      const ms = cpuMs(() => {
+        verified = index.match(upload.views, { maxBucket: cap ?? index.defaultMaxBucket });
+        passed = verified.filter(
+          (m) => m.inliers >= rule.minInliers && localShareHolds(rule, m.inliers, sharedCorners(m)),
+        );
+      });
+      (upload.of < 0 ? strangerMs : copyMs).push(ms);
+      const tally = found.get(upload.family) ?? [0, 0];
+      tally[1]++;
+      if (upload.of >= 0 && passed.some((m) => m.image === upload.of)) tally[0]++;
+      found.set(upload.family, tally);
+      if (upload.of >= 0 && !verified.some((m) => m.image === upload.of)) notShortlisted++;
+      for (const m of passed) {
+        if (m.image === upload.of) continue;
+        falseMatches++;
+        if (m.image >= realFeatures.length) falseGenerated++;
+      }
+      if (u % 100 === 99) log(`  ${u + 1}/${uploads.length} uploads`);
     }
-    if (u % 100 === 99) log(`  ${u + 1}/${uploads.length} uploads`);
+    runs.push({
+      cap,
+      bound: cap ?? index.defaultMaxBucket,
+      strangerMs,
+      copyMs,
+      found,
+      falseMatches,
+      falseGenerated,
+      notShortlisted,
+    });
   }
   let votes: StepResult['votes'];
   if (step > 0 && step === Math.min(...steps.filter((s) => s > 0))) {
@@ -291,7 +315,7 @@ for (const step of steps) {
     let generatedMax = 0;
     for (const upload of uploads.filter((x) => x.of < 0)) {
       for (const view of upload.views) {
-        for (const { image, votes: v } of index.vote(view, 48, 1)) {
+        for (const { image, votes: v } of index.vote(view, 48, 1, index.defaultMaxBucket)) {
           if (image >= realFeatures.length) {
             generated += v;
             generatedMax = Math.max(generatedMax, v);
@@ -310,20 +334,9 @@ for (const step of steps) {
       generatedMax,
     };
   }
-  results.push({
-    images,
-    features,
-    buildS,
-    indexBytes,
-    rss: process.memoryUsage().rss,
-    strangerMs,
-    copyMs,
-    found,
-    falseMatches,
-    falseGenerated,
-    notShortlisted,
-    ...(votes ? { votes } : {}),
-  });
+  const rss = process.memoryUsage().rss;
+  for (const run of runs)
+    results.push({ images, features, buildS, indexBytes, rss, ...run, ...(votes ? { votes } : {}) });
   log(`step ${step}: done`);
 }
 
@@ -332,19 +345,21 @@ out.push(
   `Known: ${known.length} photos of ${values['known-dir']} + ${realFeatures.length - known.length} pictures of ${values['pool-dirs']} (real) + generated images (${FEATURES_PER_GENERATED} features each, up to ${maxFlip} bits flipped, seed ${seed}).`,
   `Uploads: ${uploads.length - strangers.length} copies (${families.map((f) => f.name).join(', ')}; seed ${seed}) and ${strangers.length} unrelated photos. Feature extraction per upload (upload and mirror view, ${rule.queryFeatures} features each; the same at every size): p50 ${quantile(extractMs, 0.5).toFixed(1)} ms, p95 ${quantile(extractMs, 0.95).toFixed(1)} ms CPU.`,
   '',
-  `| known images | features | build s | index GiB | bytes per image | process RSS GiB | lookup + verify, unrelated p50 / p95 ms | copies p50 / p95 ms | copies found (local alone) | right image not verified | false matches (generated) |`,
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  `| known images | bucket bound | features | build s | index GiB | bytes per image | process RSS GiB | lookup + verify, unrelated p50 / p95 ms | copies p50 / p95 ms | copies found (local alone) | right image not verified | false matches (generated) |`,
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 );
 for (const r of results) {
   const copies = [...r.found].filter(([f]) => f !== 'unrelated');
   const hit = copies.reduce((s, [, [h]]) => s + h, 0);
   const all = copies.reduce((s, [, [, n]]) => s + n, 0);
   out.push(
-    `| ${r.images.toLocaleString('en')} | ${r.features.toLocaleString('en')} | ${r.buildS.toFixed(1)} | ${gib(r.indexBytes)} | ${Math.round(r.indexBytes / r.images).toLocaleString('en')} | ${gib(r.rss)} | ${quantile(r.strangerMs, 0.5).toFixed(1)} / ${quantile(r.strangerMs, 0.95).toFixed(1)} | ${quantile(r.copyMs, 0.5).toFixed(1)} / ${quantile(r.copyMs, 0.95).toFixed(1)} | ${hit}/${all} (${((100 * hit) / all).toFixed(1)}%) | ${r.notShortlisted} | ${r.falseMatches} (${r.falseGenerated}) |`,
+    `| ${r.images.toLocaleString('en')} | ${r.cap === undefined ? `default (${r.bound})` : r.bound === Number.POSITIVE_INFINITY ? 'none' : r.bound} | ${r.features.toLocaleString('en')} | ${r.buildS.toFixed(1)} | ${gib(r.indexBytes)} | ${Math.round(r.indexBytes / r.images).toLocaleString('en')} | ${gib(r.rss)} | ${quantile(r.strangerMs, 0.5).toFixed(1)} / ${quantile(r.strangerMs, 0.95).toFixed(1)} | ${quantile(r.copyMs, 0.5).toFixed(1)} / ${quantile(r.copyMs, 0.95).toFixed(1)} | ${hit}/${all} (${((100 * hit) / all).toFixed(1)}%) | ${r.notShortlisted} | ${r.falseMatches} (${r.falseGenerated}) |`,
   );
 }
 out.push('', 'Copies found per family (local features alone, `pdq-local` rule):', '');
-out.push(`| family | ${results.map((r) => r.images.toLocaleString('en')).join(' | ')} |`);
+out.push(
+  `| family | ${results.map((r) => `${r.images.toLocaleString('en')}, bound ${r.bound === Number.POSITIVE_INFINITY ? 'none' : r.bound}`).join(' | ')} |`,
+);
 out.push(`| --- | ${results.map(() => '---:').join(' | ')} |`);
 for (const family of families) {
   out.push(
@@ -357,10 +372,11 @@ for (const family of families) {
   );
 }
 for (const r of results) {
-  if (!r.votes) continue;
+  // Once per size (the votes do not depend on the bound).
+  if (!r.votes || results.find((x) => x.images === r.images) !== r) continue;
   out.push(
     '',
-    `Votes an unrelated upload's view gives a known image (descriptors within 48 bits; at ${r.images.toLocaleString('en')} known): a real unrelated picture ${r.votes.real.toFixed(4)} on average (most ${r.votes.realMax}), a generated one ${r.votes.generated.toFixed(4)} (most ${r.votes.generatedMax}); a picture is verified from ${4} votes.`,
+    `Votes an unrelated upload's view gives a known image (descriptors within 48 bits, buckets within the default bound; at ${r.images.toLocaleString('en')} known): a real unrelated picture ${r.votes.real.toFixed(4)} on average (most ${r.votes.realMax}), a generated one ${r.votes.generated.toFixed(4)} (most ${r.votes.generatedMax}); a picture is verified from ${4} votes.`,
   );
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -66,6 +66,14 @@ export interface FeatureMatchOptions {
   readonly minVotes?: number;
   /** Most images verified per upload view (default 4). */
   readonly shortlist?: number;
+  /**
+   * Probed buckets holding more stored descriptors than this are passed over (default
+   * {@link LocalFeatureIndex.defaultMaxBucket}: four times the mean bucket, at least 8). Real
+   * descriptors are far from uniform: a few keys (flat and repeated corners) are shared by
+   * hundreds of known corners, say little about which image an upload shows, and scanning them
+   * is what grew with the list (`npm run bench:local-scale`). `Infinity` scans every bucket.
+   */
+  readonly maxBucket?: number;
   readonly correspond?: CorrespondOptions;
   readonly verify?: VerifyOptions;
 }
@@ -129,6 +137,7 @@ export class LocalFeatureIndex<M> {
   #ids: Uint32Array[] = [];
   #directory: Uint32Array[] = [];
   #directoryBits = 0;
+  #defaultMaxBucket = 8;
   #built = false;
   #stamps = new Uint32Array(0);
   #stamp = 0;
@@ -333,19 +342,32 @@ export class LocalFeatureIndex<M> {
       this.#ids.push(ids);
       this.#directory.push(directory);
     }
+    // Mean stored descriptors per bucket: 2-4 until the directory reaches keyBits bits.
+    this.#defaultMaxBucket = Math.max(8, Math.ceil((4 * n) / 2 ** this.#directoryBits));
     this.#built = true;
   }
 
   /**
+   * The bound on probed buckets a match uses unless told otherwise ({@link
+   * FeatureMatchOptions.maxBucket}): four times the mean bucket of the built tables, at least 8.
+   */
+  get defaultMaxBucket(): number {
+    if (!this.#built) this.build();
+    return this.#defaultMaxBucket;
+  }
+
+  /**
    * Calls `visit(id, distance)` for stored descriptors within `maxDistance` of descriptor `i` of
-   * `query` that share a key within the probe radius in some table, each once. Every stored
-   * descriptor within `tables * (probeRadius + 1) - 1` bits is among them.
+   * `query` that share a key within the probe radius in some table, in a probed bucket of at
+   * most `maxBucket` entries, each once. With no bound, every stored descriptor within
+   * `tables * (probeRadius + 1) - 1` bits is among them.
    */
   neighbours(
     query: Uint32Array,
     i: number,
     maxDistance: number,
     visit: (id: number, distance: number) => void,
+    maxBucket: number = Number.POSITIVE_INFINITY,
   ): void {
     if (!this.#built) this.build();
     const mask = 2 ** this.#directoryBits - 1;
@@ -372,7 +394,9 @@ export class LocalFeatureIndex<M> {
       for (let flip = -1; flip < flips; flip++) {
         const probe = flip < 0 ? key : (key ^ (1 << flip)) >>> 0;
         const bucket = probe & mask;
-        for (let p = directory[bucket]!, end = directory[bucket + 1]!; p < end; p++) {
+        const end = directory[bucket + 1]!;
+        if (end - directory[bucket]! > maxBucket) continue;
+        for (let p = directory[bucket]!; p < end; p++) {
           const id = ids[p]!;
           if (partial) {
             // The bucket holds every key with these low bits: keep only this very key.
@@ -407,17 +431,28 @@ export class LocalFeatureIndex<M> {
    * Known images by votes of the upload's descriptors (each descriptor votes once per image it
    * found a descriptor of within `voteDistance`), most first, those with at least `minVotes`.
    */
-  vote(query: LocalFeatures, voteDistance: number, minVotes: number): { image: number; votes: number }[] {
+  vote(
+    query: LocalFeatures,
+    voteDistance: number,
+    minVotes: number,
+    maxBucket: number = Number.POSITIVE_INFINITY,
+  ): { image: number; votes: number }[] {
     const votes = new Map<number, number>();
     const voted = new Set<number>();
     for (let i = 0; i < query.count; i++) {
       voted.clear();
-      this.neighbours(query.descriptors, i, voteDistance, (id) => {
-        const image = this.imageOf(id);
-        if (voted.has(image)) return;
-        voted.add(image);
-        votes.set(image, (votes.get(image) ?? 0) + 1);
-      });
+      this.neighbours(
+        query.descriptors,
+        i,
+        voteDistance,
+        (id) => {
+          const image = this.imageOf(id);
+          if (voted.has(image)) return;
+          voted.add(image);
+          votes.set(image, (votes.get(image) ?? 0) + 1);
+        },
+        maxBucket,
+      );
     }
     return [...votes]
       .filter(([, v]) => v >= minVotes)
@@ -433,9 +468,10 @@ export class LocalFeatureIndex<M> {
     const voteDistance = options.voteDistance ?? FEATURE_MATCH_DEFAULTS.voteDistance;
     const minVotes = options.minVotes ?? FEATURE_MATCH_DEFAULTS.minVotes;
     const shortlist = options.shortlist ?? FEATURE_MATCH_DEFAULTS.shortlist;
+    const maxBucket = options.maxBucket ?? this.defaultMaxBucket;
     const best = new Map<number, FeatureMatch<M>>();
     views.forEach((view, v) => {
-      for (const { image, votes } of this.vote(view, voteDistance, minVotes).slice(0, shortlist)) {
+      for (const { image, votes } of this.vote(view, voteDistance, minVotes, maxBucket).slice(0, shortlist)) {
         const known = this.featuresOf(image);
         const pairs = correspond(view, known, options.correspond ?? FEATURE_MATCH_DEFAULTS.correspond);
         const { inliers, model, meanDistance } = verifySimilarity(

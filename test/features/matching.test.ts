@@ -57,6 +57,13 @@ function nearCopy(f: LocalFeatures, i: number, flips: number, seed: number): Uin
   return out;
 }
 
+/** Set bits of a key, one by one. */
+function popcount(key: number): number {
+  let bits = 0;
+  for (let k = key >>> 0; k; k >>>= 1) bits += k & 1;
+  return bits;
+}
+
 describe('the descriptor index', () => {
   it('key extraction equals reading the bits one by one', () => {
     fc.assert(
@@ -122,6 +129,74 @@ describe('the descriptor index', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('with a bound on buckets, finds exactly the descriptors that share a key in a bucket within it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 24 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom(0 as const, 1 as const),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer(),
+        (keyBits, t0, probeRadius, maxBucket, seed) => {
+          const tables = Math.min(t0, Math.floor(256 / keyBits));
+          const index = new LocalFeatureIndex<number>({ keyBits, tables, probeRadius });
+          // Random corners, and near copies of a few of them: the popular keys a bound passes over.
+          const spread = randomFeatures(40, seed);
+          const popular = randomFeatures(30, seed + 1);
+          for (let i = 0; i < popular.count; i++) {
+            popular.descriptors.set(nearCopy(spread, i % 3, i % 4, seed + i), i * 8);
+          }
+          const stored = [spread, popular];
+          stored.forEach((f, j) => {
+            index.add(f, j);
+          });
+          const all = stored.flatMap((f) => Array.from({ length: f.count }, (_, i) => ({ f, i })));
+          // The definition: the directory's buckets as build() cuts them, each counted from scratch.
+          const n = all.length;
+          const directoryBits = Math.min(keyBits, Math.max(4, Math.floor(Math.log2(n)) - 1));
+          const low = (key: number) => key % 2 ** directoryBits;
+          const bucketSize = (t: number, key: number) =>
+            all.filter(({ f, i }) => low(index.keyOf(f.descriptors, i, t)) === low(key)).length;
+          const queries = new Uint32Array(20 * 8);
+          for (let q = 0; q < 20; q++)
+            queries.set(nearCopy(q % 2 ? popular : spread, q % 5, q % 6, seed - q), q * 8);
+          for (let q = 0; q < 20; q++) {
+            const found: number[] = [];
+            index.neighbours(queries, q, 256, (id) => found.push(id), maxBucket);
+            const expected: number[] = [];
+            all.forEach(({ f, i }, id) => {
+              for (let t = 0; t < tables; t++) {
+                const mine = index.keyOf(queries, q, t);
+                const theirs = index.keyOf(f.descriptors, i, t);
+                const apart = popcount(mine ^ theirs);
+                const probe = apart === 0 ? mine : theirs;
+                if (apart <= probeRadius && bucketSize(t, probe) <= maxBucket) {
+                  expected.push(id);
+                  return;
+                }
+              }
+            });
+            expect(found.sort((a, b) => a - b)).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('bounds buckets by default at four times the mean bucket, at least 8', () => {
+    const tiny = new LocalFeatureIndex<number>();
+    tiny.add(randomFeatures(20, 5), 0);
+    expect(tiny.defaultMaxBucket).toBe(8); // 16 buckets: 4 x 1.25 is under the floor
+    const small = new LocalFeatureIndex<number>();
+    small.add(randomFeatures(100, 5), 0);
+    expect(small.defaultMaxBucket).toBe(13); // 32 buckets: 4 x 3.125, rounded up
+    // Keys of 4 bits: the directory cannot grow past 16 buckets, so they fill as the list grows.
+    const narrow = new LocalFeatureIndex<number>({ keyBits: 4 });
+    narrow.add(randomFeatures(800, 6), 0);
+    expect(narrow.defaultMaxBucket).toBe(Math.ceil((4 * 800) / 16));
   });
 
   it('maps every stored descriptor back to its image', () => {
