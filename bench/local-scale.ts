@@ -9,7 +9,7 @@
  *
  *   npm run bench:local-scale -- [--known-dir bench/corpus-holdout/images]
  *     [--pool-dirs bench/photos,bench/corpus/images] [--steps 0,100000,1000000]
- *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits 24] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
+ *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits auto] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
  *
  * Known images: every other photo of --known-dir (real features), the photos and tiles under
  * --pool-dirs (real features of other pictures: the index's real strangers), and the step's
@@ -35,7 +35,7 @@ import { EDIT_FAMILIES } from '../src/eval/families.js';
 import { makeRandomUint32, seedOf } from '../src/eval/random.js';
 import { applyTransform } from '../src/eval/transforms.js';
 import { extractFeatureViews, type LocalFeatures } from '../src/features/extract.js';
-import { LocalFeatureIndex } from '../src/features/feature-index.js';
+import { keyBitsFor, LocalFeatureIndex } from '../src/features/feature-index.js';
 import { DESCRIPTOR_WORDS } from '../src/features/pattern.js';
 import {
   knownLocalFeatures,
@@ -60,7 +60,7 @@ const { values } = parseArgs({
     known: { type: 'string', default: '138' },
     unrelated: { type: 'string', default: '138' },
     'max-bucket': { type: 'string', default: 'default' },
-    'key-bits': { type: 'string', default: '24' },
+    'key-bits': { type: 'string', default: 'auto' },
   },
 });
 const seed = Number(values.seed);
@@ -228,6 +228,7 @@ interface StepResult {
   readonly buildS: number;
   readonly indexBytes: number;
   readonly rss: number;
+  readonly keyBits: number;
   /** FeatureMatchOptions.maxBucket of the lookups (undefined: the index's default). */
   readonly cap: number | undefined;
   readonly bound: number;
@@ -246,7 +247,7 @@ for (const step of steps) {
   const metadata: string[] = [...realNames, ...new Array<string>(step).fill('')];
   const index = LocalFeatureIndex.fromParts<string>(
     {
-      keyBits: Number(values['key-bits']),
+      keyBits: values['key-bits'] === 'auto' ? keyBitsFor(features, 4) : Number(values['key-bits']),
       tables: 4,
       probeRadius: 1,
       starts: starts.subarray(0, images + 1),
@@ -264,7 +265,10 @@ for (const step of steps) {
   index.build();
   const buildS = (performance.now() - built) / 1000;
   const indexBytes = index.memoryBytes();
-  const runs: Omit<StepResult, 'images' | 'features' | 'buildS' | 'indexBytes' | 'rss' | 'votes'>[] = [];
+  const runs: Omit<
+    StepResult,
+    'images' | 'features' | 'buildS' | 'indexBytes' | 'rss' | 'keyBits' | 'votes'
+  >[] = [];
   for (const cap of caps) {
     const strangerMs: number[] = [];
     const copyMs: number[] = [];
@@ -336,7 +340,16 @@ for (const step of steps) {
   }
   const rss = process.memoryUsage().rss;
   for (const run of runs)
-    results.push({ images, features, buildS, indexBytes, rss, ...run, ...(votes ? { votes } : {}) });
+    results.push({
+      images,
+      features,
+      buildS,
+      indexBytes,
+      rss,
+      keyBits: index.keyBits,
+      ...run,
+      ...(votes ? { votes } : {}),
+    });
   log(`step ${step}: done`);
 }
 
@@ -345,15 +358,15 @@ out.push(
   `Known: ${known.length} photos of ${values['known-dir']} + ${realFeatures.length - known.length} pictures of ${values['pool-dirs']} (real) + generated images (${FEATURES_PER_GENERATED} features each, up to ${maxFlip} bits flipped, seed ${seed}).`,
   `Uploads: ${uploads.length - strangers.length} copies (${families.map((f) => f.name).join(', ')}; seed ${seed}) and ${strangers.length} unrelated photos. Feature extraction per upload (upload and mirror view, ${rule.queryFeatures} features each; the same at every size): p50 ${quantile(extractMs, 0.5).toFixed(1)} ms, p95 ${quantile(extractMs, 0.95).toFixed(1)} ms CPU.`,
   '',
-  `| known images | bucket bound | features | build s | index GiB | bytes per image | process RSS GiB | lookup + verify, unrelated p50 / p95 ms | copies p50 / p95 ms | copies found (local alone) | right image not verified | false matches (generated) |`,
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  `| known images | key bits | bucket bound | features | build s | index GiB | bytes per image | process RSS GiB | lookup + verify, unrelated p50 / p95 ms | copies p50 / p95 ms | copies found (local alone) | right image not verified | false matches (generated) |`,
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 );
 for (const r of results) {
   const copies = [...r.found].filter(([f]) => f !== 'unrelated');
   const hit = copies.reduce((s, [, [h]]) => s + h, 0);
   const all = copies.reduce((s, [, [, n]]) => s + n, 0);
   out.push(
-    `| ${r.images.toLocaleString('en')} | ${r.cap === undefined ? `default (${r.bound})` : r.bound === Number.POSITIVE_INFINITY ? 'none' : r.bound} | ${r.features.toLocaleString('en')} | ${r.buildS.toFixed(1)} | ${gib(r.indexBytes)} | ${Math.round(r.indexBytes / r.images).toLocaleString('en')} | ${gib(r.rss)} | ${quantile(r.strangerMs, 0.5).toFixed(1)} / ${quantile(r.strangerMs, 0.95).toFixed(1)} | ${quantile(r.copyMs, 0.5).toFixed(1)} / ${quantile(r.copyMs, 0.95).toFixed(1)} | ${hit}/${all} (${((100 * hit) / all).toFixed(1)}%) | ${r.notShortlisted} | ${r.falseMatches} (${r.falseGenerated}) |`,
+    `| ${r.images.toLocaleString('en')} | ${r.keyBits} | ${r.cap === undefined ? `default (${r.bound})` : r.bound === Number.POSITIVE_INFINITY ? 'none' : r.bound} | ${r.features.toLocaleString('en')} | ${r.buildS.toFixed(1)} | ${gib(r.indexBytes)} | ${Math.round(r.indexBytes / r.images).toLocaleString('en')} | ${gib(r.rss)} | ${quantile(r.strangerMs, 0.5).toFixed(1)} / ${quantile(r.strangerMs, 0.95).toFixed(1)} | ${quantile(r.copyMs, 0.5).toFixed(1)} / ${quantile(r.copyMs, 0.95).toFixed(1)} | ${hit}/${all} (${((100 * hit) / all).toFixed(1)}%) | ${r.notShortlisted} | ${r.falseMatches} (${r.falseGenerated}) |`,
   );
 }
 out.push('', 'Copies found per family (local features alone, `pdq-local` rule):', '');

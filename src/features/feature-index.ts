@@ -33,8 +33,12 @@ import {
 
 /** How the lookup tables are cut. */
 export interface FeatureIndexOptions {
-  /** Bits per table key (default 24). */
-  readonly keyBits?: number;
+  /**
+   * Bits per table key, or `'auto'` (the default): chosen from the stored descriptors when the
+   * tables are built ({@link keyBitsFor}), so a bucket holds a few descriptors however long the
+   * list; an index read from a file keeps the bits it was written with.
+   */
+  readonly keyBits?: number | 'auto';
   /** Tables, each on its own substring of the descriptor (default 4). */
   readonly tables?: number;
   /** 0: probe each key only; 1 (default): also every key one bit away. */
@@ -43,6 +47,7 @@ export interface FeatureIndexOptions {
 
 /** The arrays an index keeps (see {@link LocalFeatureIndex.parts}). */
 export interface FeatureIndexParts {
+  /** Bits per table key (a chosen number: the file records what `'auto'` chose). */
   readonly keyBits: number;
   readonly tables: number;
   readonly probeRadius: 0 | 1;
@@ -109,6 +114,18 @@ export interface FeatureMatch<M> {
 const QUANTUM = 16;
 
 /**
+ * The key bits `'auto'` chooses for `descriptors` stored descriptors in `tables` tables: 24 up to
+ * 2^26 descriptors (about 262,000 images of 256 features), then one more per doubling, up to 30
+ * and to what the tables leave room for. The directory has one bucket per 2-4 descriptors
+ * (build), and a key as long as the directory keeps a bucket to one key, so a lookup reads only
+ * its own key's entries; a shorter key would make the buckets fill as the list grows.
+ */
+export function keyBitsFor(descriptors: number, tables: number): number {
+  const directory = Math.floor(Math.log2(Math.max(2, descriptors))) - 1;
+  return Math.min(Math.floor(DESCRIPTOR_BITS / tables), 30, Math.max(24, directory));
+}
+
+/**
  * Local features of known images, looked up by descriptor and verified geometrically.
  *
  * @example
@@ -120,7 +137,8 @@ const QUANTUM = 16;
  * ```
  */
 export class LocalFeatureIndex<M> {
-  readonly keyBits: number;
+  #keyBits: number;
+  readonly #autoKeyBits: boolean;
   readonly tables: number;
   readonly probeRadius: 0 | 1;
   #descriptors: Uint32Array = new Uint32Array(1024 * DESCRIPTOR_WORDS);
@@ -143,14 +161,15 @@ export class LocalFeatureIndex<M> {
   #stamp = 0;
   /** First bit of each table's key, and the mask of a key's bits. */
   readonly #firsts: number[];
-  readonly #keyMask: number;
+  #keyMask: number;
 
   constructor(options: FeatureIndexOptions = {}) {
-    this.keyBits = options.keyBits ?? 24;
+    this.#autoKeyBits = options.keyBits === undefined || options.keyBits === 'auto';
+    this.#keyBits = this.#autoKeyBits ? 24 : (options.keyBits as number);
     this.tables = options.tables ?? 4;
     this.probeRadius = options.probeRadius ?? 1;
-    if (!Number.isInteger(this.keyBits) || this.keyBits < 1 || this.keyBits > 30) {
-      throw invalidArgument('an integer from 1 to 30', 'keyBits', this.keyBits);
+    if (!Number.isInteger(this.#keyBits) || this.#keyBits < 1 || this.#keyBits > 30) {
+      throw invalidArgument("an integer from 1 to 30 or 'auto'", 'keyBits', options.keyBits);
     }
     if (!Number.isInteger(this.tables) || this.tables < 1 || this.tables * this.keyBits > DESCRIPTOR_BITS) {
       throw invalidArgument(
@@ -165,7 +184,19 @@ export class LocalFeatureIndex<M> {
       { length: this.tables },
       (_, t) => t * Math.floor(DESCRIPTOR_BITS / this.tables),
     );
-    this.#keyMask = 2 ** this.keyBits - 1;
+    this.#keyMask = 2 ** this.#keyBits - 1;
+  }
+
+  /** Bits per table key: with `'auto'`, what the stored descriptors call for ({@link keyBitsFor}). */
+  get keyBits(): number {
+    return this.#keyBits;
+  }
+
+  /** With `'auto'`, sets the key bits for the descriptors stored now. */
+  #chooseKeyBits(): void {
+    if (!this.#autoKeyBits) return;
+    this.#keyBits = keyBitsFor(this.#count, this.tables);
+    this.#keyMask = 2 ** this.#keyBits - 1;
   }
 
   /** Known images. */
@@ -248,6 +279,7 @@ export class LocalFeatureIndex<M> {
    * are in use.
    */
   parts(): FeatureIndexParts {
+    this.#chooseKeyBits();
     const n = this.#count;
     return {
       keyBits: this.keyBits,
@@ -323,6 +355,7 @@ export class LocalFeatureIndex<M> {
 
   /** Builds the lookup tables (done by the first lookup after a change). */
   build(): void {
+    this.#chooseKeyBits();
     const n = this.#count;
     // A directory of a bucket per 2-4 descriptors, on the low bits of the key (1-2 bytes per
     // descriptor per table; a bucket's entries are told apart by their whole key).

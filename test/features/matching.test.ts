@@ -5,7 +5,7 @@ import type { Correspondences } from '../../src/features/correspond.js';
 import { correspond } from '../../src/features/correspond.js';
 import { decodeFeatureIndex, encodeFeatureIndex } from '../../src/features/encode.js';
 import type { LocalFeatures } from '../../src/features/extract.js';
-import { LocalFeatureIndex } from '../../src/features/feature-index.js';
+import { keyBitsFor, LocalFeatureIndex } from '../../src/features/feature-index.js';
 import { descriptorDistance } from '../../src/features/hamming.js';
 import {
   applySimilarity,
@@ -197,6 +197,22 @@ describe('the descriptor index', () => {
     const narrow = new LocalFeatureIndex<number>({ keyBits: 4 });
     narrow.add(randomFeatures(800, 6), 0);
     expect(narrow.defaultMaxBucket).toBe(Math.ceil((4 * 800) / 16));
+  });
+
+  it("chooses key bits from the list's size: 24, then one more per doubling past 2^26 descriptors", () => {
+    expect(keyBitsFor(0, 4)).toBe(24);
+    expect(keyBitsFor(1000, 4)).toBe(24);
+    expect(keyBitsFor(2 ** 26 - 1, 4)).toBe(24);
+    expect(keyBitsFor(2 ** 26, 4)).toBe(25);
+    expect(keyBitsFor(256_000_000, 4)).toBe(26); // a million images of 256 features
+    expect(keyBitsFor(2 ** 28, 4)).toBe(27);
+    expect(keyBitsFor(2 ** 40, 4)).toBe(30);
+    expect(keyBitsFor(2 ** 28, 10)).toBe(25); // ten tables leave 25 bits each
+    const index = new LocalFeatureIndex<number>();
+    index.add(randomFeatures(50, 9), 0);
+    expect(index.parts().keyBits).toBe(24);
+    expect(new LocalFeatureIndex({ keyBits: 'auto' }).keyBits).toBe(24);
+    expect(() => new LocalFeatureIndex({ keyBits: 31 })).toThrow(ImprintError);
   });
 
   it('maps every stored descriptor back to its image', () => {
