@@ -4,8 +4,10 @@
  * the second nearest (Lowe's ratio test: a corner of a repeated texture has several near twins,
  * and pairing it with one of them is a guess).
  */
+
+import { popcount32 } from '../core/hash.js';
 import type { LocalFeatures } from './extract.js';
-import { descriptorDistance } from './hamming.js';
+import { DESCRIPTOR_WORDS } from './pattern.js';
 
 /** Correspondences as parallel arrays: upload feature, known feature, descriptor distance. */
 export interface Correspondences {
@@ -40,17 +42,39 @@ export function correspond(
   const qd = query.descriptors;
   const kd = known.descriptors;
   const found: [number, number, number][] = [];
+  const kn = known.count;
   for (let i = 0; i < query.count; i++) {
+    // descriptorDistance inlined with the query's words held: this loop is most of an upload's
+    // verification (a few hundred known descriptors for each of 512 upload ones, per shortlisted image).
+    const p = i * DESCRIPTOR_WORDS;
+    const q0 = qd[p]!;
+    const q1 = qd[p + 1]!;
+    const q2 = qd[p + 2]!;
+    const q3 = qd[p + 3]!;
+    const q4 = qd[p + 4]!;
+    const q5 = qd[p + 5]!;
+    const q6 = qd[p + 6]!;
+    const q7 = qd[p + 7]!;
     let best = 257;
     let second = 257;
     let at = -1;
-    for (let j = 0; j < known.count; j++) {
-      const d = descriptorDistance(qd, i, kd, j);
-      if (d < best) {
-        second = best;
-        best = d;
-        at = j;
-      } else if (d < second) second = d;
+    for (let j = 0, k = 0; j < kn; j++, k += DESCRIPTOR_WORDS) {
+      const d =
+        popcount32(q0 ^ kd[k]!) +
+        popcount32(q1 ^ kd[k + 1]!) +
+        popcount32(q2 ^ kd[k + 2]!) +
+        popcount32(q3 ^ kd[k + 3]!) +
+        popcount32(q4 ^ kd[k + 4]!) +
+        popcount32(q5 ^ kd[k + 5]!) +
+        popcount32(q6 ^ kd[k + 6]!) +
+        popcount32(q7 ^ kd[k + 7]!);
+      if (d < second) {
+        if (d < best) {
+          second = best;
+          best = d;
+          at = j;
+        } else second = d;
+      }
     }
     if (at >= 0 && best <= options.maxDistance && best <= options.ratio * second) found.push([i, at, best]);
   }
