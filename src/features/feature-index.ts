@@ -361,6 +361,11 @@ export class LocalFeatureIndex<M> {
     const keyMask = this.#keyMask;
     const partial = this.#directoryBits < this.keyBits;
     const flips = this.probeRadius === 1 ? this.keyBits : 0;
+    const directoryBits = this.#directoryBits;
+    // Flips of the key's bits from directoryBits up land in the key's own bucket: one scan of it
+    // finds the key and all of them (a bucket holds every key with its low bits).
+    const ownBucketFlips = this.probeRadius === 1 && partial;
+    const otherFlips = this.probeRadius === 1 ? Math.min(this.keyBits, directoryBits) : 0;
     for (let t = 0; t < this.tables; t++) {
       const key = this.keyOf(query, i, t);
       const ids = this.#ids[t]!;
@@ -369,17 +374,19 @@ export class LocalFeatureIndex<M> {
       const word = first >>> 5;
       const shift = first & 31;
       const spills = shift + this.keyBits > 32;
-      for (let flip = -1; flip < flips; flip++) {
+      for (let flip = -1; flip < otherFlips; flip++) {
         const probe = flip < 0 ? key : (key ^ (1 << flip)) >>> 0;
         const bucket = probe & mask;
         for (let p = directory[bucket]!, end = directory[bucket + 1]!; p < end; p++) {
           const id = ids[p]!;
           if (partial) {
-            // The bucket holds every key with these low bits: keep only this very key.
+            // The bucket holds every key with these low bits: keep only the keys probed here.
             const at = id * DESCRIPTOR_WORDS + word;
             let k = stored[at]! >>> shift;
             if (spills) k |= stored[at + 1]! << (32 - shift);
-            if ((k & keyMask) >>> 0 !== probe) continue;
+            const diff = ((k & keyMask) ^ probe) >>> 0;
+            // In the own bucket (flip -1) also a key one bit away above the directory's bits.
+            if (diff !== 0 && !(flip < 0 && ownBucketFlips && (diff & (diff - 1)) === 0)) continue;
           }
           if (stamps[id] === stamp) continue;
           stamps[id] = stamp;
