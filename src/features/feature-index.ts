@@ -132,6 +132,10 @@ export class LocalFeatureIndex<M> {
   #built = false;
   #stamps = new Uint32Array(0);
   #stamp = 0;
+  /** vote's counters per image, and the stamp of the descriptor that last voted for each. */
+  #votes = new Uint32Array(0);
+  #votedBy = new Uint32Array(0);
+  #voter = 0;
   /** First bit of each table's key, and the mask of a key's bits. */
   readonly #firsts: number[];
   readonly #keyMask: number;
@@ -360,7 +364,6 @@ export class LocalFeatureIndex<M> {
     const stored = this.#descriptors;
     const keyMask = this.#keyMask;
     const partial = this.#directoryBits < this.keyBits;
-    const flips = this.probeRadius === 1 ? this.keyBits : 0;
     const directoryBits = this.#directoryBits;
     // Flips of the key's bits from directoryBits up land in the key's own bucket: one scan of it
     // finds the key and all of them (a bucket holds every key with its low bits).
@@ -415,21 +418,39 @@ export class LocalFeatureIndex<M> {
    * found a descriptor of within `voteDistance`), most first, those with at least `minVotes`.
    */
   vote(query: LocalFeatures, voteDistance: number, minVotes: number): { image: number; votes: number }[] {
-    const votes = new Map<number, number>();
-    const voted = new Set<number>();
-    for (let i = 0; i < query.count; i++) {
-      voted.clear();
-      this.neighbours(query.descriptors, i, voteDistance, (id) => {
-        const image = this.imageOf(id);
-        if (voted.has(image)) return;
-        voted.add(image);
-        votes.set(image, (votes.get(image) ?? 0) + 1);
-      });
+    if (!this.#built) this.build();
+    const images = this.#metadata.length;
+    // Counters per image instead of a Map and a Set per descriptor; stamps (as in neighbours)
+    // tell whether the current descriptor has voted for an image already.
+    if (this.#votes.length < images) {
+      this.#votes = new Uint32Array(images);
+      this.#votedBy = new Uint32Array(images);
+      this.#voter = 0;
     }
-    return [...votes]
-      .filter(([, v]) => v >= minVotes)
-      .map(([image, v]) => ({ image, votes: v }))
-      .sort((a, b) => b.votes - a.votes || a.image - b.image);
+    const votes = this.#votes;
+    const votedBy = this.#votedBy;
+    const touched: number[] = [];
+    let voter = 0;
+    const visit = (id: number) => {
+      const image = this.imageOf(id);
+      if (votedBy[image] === voter) return;
+      votedBy[image] = voter;
+      if (votes[image]!++ === 0) touched.push(image);
+    };
+    for (let i = 0; i < query.count; i++) {
+      if (this.#voter === 0xffffffff) {
+        votedBy.fill(0);
+        this.#voter = 0;
+      }
+      voter = ++this.#voter;
+      this.neighbours(query.descriptors, i, voteDistance, visit);
+    }
+    const out: { image: number; votes: number }[] = [];
+    for (const image of touched) {
+      if (votes[image]! >= minVotes) out.push({ image, votes: votes[image]! });
+      votes[image] = 0;
+    }
+    return out.sort((a, b) => b.votes - a.votes || a.image - b.image);
   }
 
   /**

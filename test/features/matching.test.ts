@@ -124,6 +124,54 @@ describe('the descriptor index', () => {
     );
   });
 
+  it('votes as the simple definition does: each descriptor once per image it found a neighbour in', () => {
+    // The definition: a set of images per descriptor, counts in a map, then threshold and order.
+    const simpleVote = (
+      index: LocalFeatureIndex<number>,
+      query: LocalFeatures,
+      distance: number,
+      min: number,
+    ) => {
+      const votes = new Map<number, number>();
+      for (let i = 0; i < query.count; i++) {
+        const images = new Set<number>();
+        index.neighbours(query.descriptors, i, distance, (id) => images.add(index.imageOf(id)));
+        for (const image of images) votes.set(image, (votes.get(image) ?? 0) + 1);
+      }
+      return [...votes]
+        .filter(([, v]) => v >= min)
+        .map(([image, votes]) => ({ image, votes }))
+        .sort((a, b) => b.votes - a.votes || a.image - b.image);
+    };
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 64 }),
+        fc.integer({ min: 1, max: 6 }),
+        (seed, images, distance, min) => {
+          const index = new LocalFeatureIndex<number>({ keyBits: 8, tables: 4 });
+          const stored = Array.from({ length: images }, (_, j) =>
+            randomFeatures(5 + ((seed + j) & 15), seed + j),
+          );
+          stored.forEach((f, j) => {
+            index.add(f, j);
+          });
+          // Near copies of stored descriptors (several of one image: duplicates vote once), and random ones.
+          const query = randomFeatures(40, seed - 1);
+          for (let q = 0; q < 30; q++) {
+            const source = stored[(q * 7) % images]!;
+            query.descriptors.set(nearCopy(source, q % source.count, q % 20, seed + q), q * 8);
+          }
+          // Twice: the counters must start from zero again.
+          for (let r = 0; r < 2; r++)
+            expect(index.vote(query, distance, min)).toEqual(simpleVote(index, query, distance, min));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('maps every stored descriptor back to its image', () => {
     const index = new LocalFeatureIndex<string>();
     const sizes = [3, 0, 5, 1];
