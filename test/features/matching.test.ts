@@ -155,9 +155,11 @@ describe('the descriptor index', () => {
             randomFeatures(5 + ((seed + j) & 15), seed + j),
           );
           stored.forEach((f, j) => {
+            // Near twins within an image: a descriptor finding both votes for it once.
+            f.descriptors.set(nearCopy(f, 0, j % 8, seed ^ j), 8);
             index.add(f, j);
           });
-          // Near copies of stored descriptors (several of one image: duplicates vote once), and random ones.
+          // Near copies of stored descriptors, and random ones.
           const query = randomFeatures(40, seed - 1);
           for (let q = 0; q < 30; q++) {
             const source = stored[(q * 7) % images]!;
