@@ -5,7 +5,6 @@
  * and pairing it with one of them is a guess).
  */
 
-import { popcount32 } from '../core/hash.js';
 import type { LocalFeatures } from './extract.js';
 import { DESCRIPTOR_WORDS } from './pattern.js';
 
@@ -44,8 +43,9 @@ export function correspond(
   const found: [number, number, number][] = [];
   const kn = known.count;
   for (let i = 0; i < query.count; i++) {
-    // descriptorDistance inlined with the query's words held: this loop is most of an upload's
-    // verification (a few hundred known descriptors for each of 512 upload ones, per shortlisted image).
+    // descriptorDistance inlined, the query's words held and bits counted eight words at once: this loop is
+    // most of an upload's verification (a few hundred known descriptors for each of 512 upload
+    // ones, per shortlisted image).
     const p = i * DESCRIPTOR_WORDS;
     const q0 = qd[p]!;
     const q1 = qd[p + 1]!;
@@ -59,15 +59,43 @@ export function correspond(
     let second = 257;
     let at = -1;
     for (let j = 0, k = 0; j < kn; j++, k += DESCRIPTOR_WORDS) {
-      const d =
-        popcount32(q0 ^ kd[k]!) +
-        popcount32(q1 ^ kd[k + 1]!) +
-        popcount32(q2 ^ kd[k + 2]!) +
-        popcount32(q3 ^ kd[k + 3]!) +
-        popcount32(q4 ^ kd[k + 4]!) +
-        popcount32(q5 ^ kd[k + 5]!) +
-        popcount32(q6 ^ kd[k + 6]!) +
-        popcount32(q7 ^ kd[k + 7]!);
+      // popcount32 of all eight words at once: 2-bit then 4-bit counts per word, byte counts of
+      // four words summed (at most 32 per byte lane), each half's lanes added by one multiply.
+      let a = q0 ^ kd[k]!;
+      let b = q1 ^ kd[k + 1]!;
+      let c = q2 ^ kd[k + 2]!;
+      let e = q3 ^ kd[k + 3]!;
+      a -= (a >>> 1) & 0x55555555;
+      b -= (b >>> 1) & 0x55555555;
+      c -= (c >>> 1) & 0x55555555;
+      e -= (e >>> 1) & 0x55555555;
+      a = (a & 0x33333333) + ((a >>> 2) & 0x33333333);
+      b = (b & 0x33333333) + ((b >>> 2) & 0x33333333);
+      c = (c & 0x33333333) + ((c >>> 2) & 0x33333333);
+      e = (e & 0x33333333) + ((e >>> 2) & 0x33333333);
+      const lo =
+        ((a + (a >>> 4)) & 0x0f0f0f0f) +
+        ((b + (b >>> 4)) & 0x0f0f0f0f) +
+        ((c + (c >>> 4)) & 0x0f0f0f0f) +
+        ((e + (e >>> 4)) & 0x0f0f0f0f);
+      let f = q4 ^ kd[k + 4]!;
+      let g = q5 ^ kd[k + 5]!;
+      let h = q6 ^ kd[k + 6]!;
+      let l = q7 ^ kd[k + 7]!;
+      f -= (f >>> 1) & 0x55555555;
+      g -= (g >>> 1) & 0x55555555;
+      h -= (h >>> 1) & 0x55555555;
+      l -= (l >>> 1) & 0x55555555;
+      f = (f & 0x33333333) + ((f >>> 2) & 0x33333333);
+      g = (g & 0x33333333) + ((g >>> 2) & 0x33333333);
+      h = (h & 0x33333333) + ((h >>> 2) & 0x33333333);
+      l = (l & 0x33333333) + ((l >>> 2) & 0x33333333);
+      const hi =
+        ((f + (f >>> 4)) & 0x0f0f0f0f) +
+        ((g + (g >>> 4)) & 0x0f0f0f0f) +
+        ((h + (h >>> 4)) & 0x0f0f0f0f) +
+        ((l + (l >>> 4)) & 0x0f0f0f0f);
+      const d = (Math.imul(lo, 0x01010101) >>> 24) + (Math.imul(hi, 0x01010101) >>> 24);
       if (d < second) {
         if (d < best) {
           second = best;

@@ -374,6 +374,8 @@ describe('correspondences', () => {
           known.descriptors.copyWithin(29 * 8, 0, 8); // an exact twin: ties keep the first
           const query = randomFeatures(20, seed + 1);
           for (let i = 0; i < 10; i++) query.descriptors.set(nearCopy(known, i * 2, i * 5, seed + i), i * 8);
+          // A known descriptor with every bit of a query one's flipped: distance 256, the most there is.
+          for (let w = 0; w < 8; w++) known.descriptors[28 * 8 + w] = ~query.descriptors[15 * 8 + w]! >>> 0;
           const got = correspond(query, known, { maxDistance, ratio });
           const expected: [number, number, number][] = [];
           for (let i = 0; i < query.count; i++) {
