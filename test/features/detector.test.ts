@@ -177,7 +177,61 @@ describe('descriptors', () => {
   });
 });
 
+/**
+ * The definition spreadStrongest is checked against: candidates grouped in a map of cells, each
+ * cell sorted strongest first, every candidate ranked in its cell, all sorted by (rank, -response,
+ * input order).
+ */
+function simpleSpread<C extends { x: number; y: number; response: number }>(
+  candidates: readonly C[],
+  count: number,
+  cell: number,
+): C[] {
+  if (count <= 0) return [];
+  const cells = new Map<string, { c: C; order: number }[]>();
+  candidates.forEach((c, order) => {
+    const key = `${Math.floor(c.x / cell)},${Math.floor(c.y / cell)}`;
+    cells.set(key, [...(cells.get(key) ?? []), { c, order }]);
+  });
+  const ranked: { c: C; order: number; rank: number }[] = [];
+  for (const list of cells.values()) {
+    list.sort((a, b) => b.c.response - a.c.response || a.order - b.order);
+    list.forEach((e, rank) => {
+      ranked.push({ ...e, rank });
+    });
+  }
+  ranked.sort((a, b) => a.rank - b.rank || b.c.response - a.c.response || a.order - b.order);
+  return ranked.slice(0, count).map((e) => e.c);
+}
+
 describe('spreading the strongest corners', () => {
+  it('keeps the same candidates in the same order as the simple definition', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            x: fc.integer({ min: 0, max: 199 }),
+            y: fc.integer({ min: 0, max: 199 }),
+            // Few distinct responses: ties are common and the input order must break them.
+            response: fc.oneof(
+              fc.integer({ min: 1, max: 5 }),
+              fc.double({ min: 0.001, max: 1e6, noNaN: true }),
+            ),
+          }),
+          { maxLength: 300 },
+        ),
+        fc.integer({ min: -2, max: 320 }),
+        fc.integer({ min: 1, max: 64 }),
+        (candidates, count, cell) => {
+          const tagged = candidates.map((c, id) => ({ ...c, id }));
+          const ids = (list: readonly { id: number }[]) => list.map((c) => c.id);
+          expect(ids(spreadStrongest(tagged, count, cell))).toEqual(ids(simpleSpread(tagged, count, cell)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("takes every cell's best before any cell's second, strongest first within a round", () => {
     fc.assert(
       fc.property(
