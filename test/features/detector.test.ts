@@ -142,6 +142,47 @@ describe('grey planes', () => {
     );
   });
 
+  it('the box smoothing gives exactly the running sums with every read clamped (fractional grey)', () => {
+    // The plain running-sum passes, each read through a clamp: the fast path must round the same.
+    const clampedPasses = (plane: GreyPlane, radius: number): Float32Array => {
+      const { width, height, data } = plane;
+      const cx = (x: number) => Math.min(width - 1, Math.max(0, x));
+      const cy = (y: number) => Math.min(height - 1, Math.max(0, y));
+      const mid = new Float32Array(width * height);
+      for (let y = 0; y < height; y++) {
+        let sum = 0;
+        for (let i = -radius; i <= radius; i++) sum += data[y * width + cx(i)]!;
+        for (let x = 0; x < width; x++) {
+          mid[y * width + x] = sum;
+          sum += data[y * width + cx(x + radius + 1)]! - data[y * width + cx(x - radius)]!;
+        }
+      }
+      const out = new Float32Array(width * height);
+      const acc = new Float32Array(width);
+      for (let i = -radius; i <= radius; i++)
+        for (let x = 0; x < width; x++) acc[x]! += mid[cy(i) * width + x]!;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          out[y * width + x] = acc[x]! * (1 / (2 * radius + 1) ** 2);
+          acc[x]! += mid[cy(y + radius + 1) * width + x]! - mid[cy(y - radius) * width + x]!;
+        }
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(planeArb(1, 40), fc.integer({ min: 0, max: 4 }), fc.integer(), (plane, r, seed) => {
+        let s = seed >>> 0;
+        const data = plane.data.map((v) => {
+          s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+          return v + s / 2 ** 32;
+        });
+        const fractional = { ...plane, data };
+        expect([...boxSmooth(fractional, r).data]).toEqual([...clampedPasses(fractional, r)]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('luma uses PDQ weights', () => {
     const plane = lumaPlane({
       width: 2,
