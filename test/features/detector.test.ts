@@ -121,6 +121,65 @@ describe('grey planes', () => {
     );
   });
 
+  it('shrinking gives exactly the two plain weighted passes (fractional grey, float32 rounding per tap)', () => {
+    // The plain passes: per output column the weighted source samples summed, then per output
+    // row the weighted rows added into it one tap at a time.
+    const plainPasses = (plane: GreyPlane, width: number, height: number): Float32Array => {
+      const weights = (from: number, to: number) =>
+        Array.from({ length: to }, (_, k) => {
+          const ratio = from / to;
+          const a = k * ratio;
+          const b = Math.min(from, (k + 1) * ratio);
+          const first = Math.floor(a);
+          const taps = Array.from({ length: Math.min(from - 1, Math.ceil(b) - 1) - first + 1 }, (_, i) =>
+            Math.fround((Math.min(b, first + i + 1) - Math.max(a, first + i)) / (from / to)),
+          );
+          return { first, taps };
+        });
+      const cols = weights(plane.width, width);
+      const rows = weights(plane.height, height);
+      const mid = new Float32Array(width * plane.height);
+      for (let y = 0; y < plane.height; y++) {
+        cols.forEach(({ first, taps }, k) => {
+          let sum = 0;
+          taps.forEach((w, i) => {
+            sum += w * plane.data[y * plane.width + first + i]!;
+          });
+          mid[y * width + k] = sum;
+        });
+      }
+      const out = new Float32Array(width * height);
+      rows.forEach(({ first, taps }, k) => {
+        taps.forEach((w, i) => {
+          for (let x = 0; x < width; x++) out[k * width + x]! += w * mid[(first + i) * width + x]!;
+        });
+      });
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        planeArb(1, 50),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer(),
+        (plane, w, h, seed) => {
+          let s = seed >>> 0;
+          const data = plane.data.map((v) => {
+            s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+            return v + s / 2 ** 32;
+          });
+          const fractional = { ...plane, data };
+          const width = Math.min(w, plane.width);
+          const height = Math.min(h, plane.height);
+          expect([...shrinkGrey(fractional, width, height).data]).toEqual([
+            ...plainPasses(fractional, width, height),
+          ]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('the box smoothing is the mean of the clamped box around each pixel', () => {
     fc.assert(
       fc.property(planeArb(1, 20), fc.integer({ min: 0, max: 3 }), (plane, r) => {
