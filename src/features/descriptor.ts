@@ -64,12 +64,34 @@ export function describeAt(
 }
 
 /**
+ * The pattern's points turned by every orientation step (mirrored or not) and rounded, as
+ * [dx, dy] pairs: `turnedPatterns()[flip ? bin + ANGLE_BINS : bin]`. Worked out once per process
+ * (it does not depend on the level), where each level used to turn it again for every step it met.
+ */
+function turnedPatterns(): Int8Array[] {
+  if (!turnedCache) {
+    const pattern = samplingPattern();
+    turnedCache = Array.from({ length: 2 * ANGLE_BINS }, (_, key) => {
+      const out = new Int8Array(4 * DESCRIPTOR_BITS);
+      for (let i = 0; i < 2 * DESCRIPTOR_BITS; i++) {
+        const [dx, dy] = turned(pattern[2 * i]!, pattern[2 * i + 1]!, key % ANGLE_BINS, key >= ANGLE_BINS);
+        out[2 * i] = dx;
+        out[2 * i + 1] = dy;
+      }
+      return out;
+    });
+  }
+  return turnedCache;
+}
+let turnedCache: Int8Array[] | undefined;
+
+/**
  * Describes keypoints of one smoothed level with the turned patterns' offsets worked out once per
  * orientation step (and per mirroring) for the level's row stride.
  */
 export class LevelDescriber {
   readonly #plane: GreyPlane;
-  readonly #offsets = new Map<number, Int32Array>();
+  readonly #offsets: (Int32Array | undefined)[] = new Array(2 * ANGLE_BINS);
 
   constructor(plane: GreyPlane) {
     this.#plane = plane;
@@ -77,16 +99,13 @@ export class LevelDescriber {
 
   #offsetsOf(bin: number, flip: boolean): Int32Array {
     const key = flip ? bin + ANGLE_BINS : bin;
-    let found = this.#offsets.get(key);
+    let found = this.#offsets[key];
     if (!found) {
-      const pattern = samplingPattern();
+      const points = turnedPatterns()[key]!;
       const width = this.#plane.width;
       found = new Int32Array(2 * DESCRIPTOR_BITS);
-      for (let i = 0; i < 2 * DESCRIPTOR_BITS; i++) {
-        const [dx, dy] = turned(pattern[2 * i]!, pattern[2 * i + 1]!, bin, flip);
-        found[i] = dy * width + dx;
-      }
-      this.#offsets.set(key, found);
+      for (let i = 0; i < 2 * DESCRIPTOR_BITS; i++) found[i] = points[2 * i + 1]! * width + points[2 * i]!;
+      this.#offsets[key] = found;
     }
     return found;
   }

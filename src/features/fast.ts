@@ -64,14 +64,16 @@ function hasArc(mask: number): boolean {
 
 /**
  * {@link fastScoreAt} for every pixel at least `border` (>= 3) from the edges, as a score map
- * (0 = not a corner). Any 9 contiguous circle pixels hold pixel 0 or 8 and pixel 4 or 12, so a
- * pixel is skipped after two or four reads unless those are on one side.
+ * (0 = not a corner). Any 9 contiguous circle pixels hold pixel 0 or 8 and pixel 4 or 12 (and
+ * pixel 2 or 10 and pixel 6 or 14), so a pixel is skipped after two to eight reads unless those
+ * are on one side.
  */
 export function fastScores(plane: GreyPlane, threshold: number, border: number): Float32Array {
   const { width, height, data } = plane;
   const out = new Float32Array(width * height);
   const offsets = FAST_CIRCLE.map(([dx, dy]) => dy * width + dx);
   const [o0, o4, o8, o12] = [offsets[0]!, offsets[4]!, offsets[8]!, offsets[12]!];
+  const [o2, o6, o10, o14] = [offsets[2]!, offsets[6]!, offsets[10]!, offsets[14]!];
   const b = Math.max(3, border);
   for (let y = b; y < height - b; y++) {
     for (let x = b, p = y * width + b; x < width - b; x++, p++) {
@@ -86,8 +88,19 @@ export function fastScores(plane: GreyPlane, threshold: number, border: number):
       if (!maybeBright0 && !maybeDark0) continue;
       const a4 = data[p + o4]!;
       const a12 = data[p + o12]!;
-      const maybeBright = maybeBright0 && (a4 > hi || a12 > hi);
-      const maybeDark = maybeDark0 && (a4 < lo || a12 < lo);
+      const maybeBright1 = maybeBright0 && (a4 > hi || a12 > hi);
+      const maybeDark1 = maybeDark0 && (a4 < lo || a12 < lo);
+      if (!maybeBright1 && !maybeDark1) continue;
+      // The same holds for pixels 2, 6, 10 and 14 (pixel 2 or 10, and pixel 6 or 14).
+      const a2 = data[p + o2]!;
+      const a10 = data[p + o10]!;
+      const maybeBright2 = maybeBright1 && (a2 > hi || a10 > hi);
+      const maybeDark2 = maybeDark1 && (a2 < lo || a10 < lo);
+      if (!maybeBright2 && !maybeDark2) continue;
+      const a6 = data[p + o6]!;
+      const a14 = data[p + o14]!;
+      const maybeBright = maybeBright2 && (a6 > hi || a14 > hi);
+      const maybeDark = maybeDark2 && (a6 < lo || a14 < lo);
       if (!maybeBright && !maybeDark) continue;
       let bright = 0;
       let dark = 0;

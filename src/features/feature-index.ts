@@ -159,6 +159,10 @@ export class LocalFeatureIndex<M> {
   #built = false;
   #stamps = new Uint32Array(0);
   #stamp = 0;
+  /** vote's counters per image, and the stamp of the descriptor that last voted for each. */
+  #votes = new Uint32Array(0);
+  #votedBy = new Uint32Array(0);
+  #voter = 0;
   /** First bit of each table's key, and the mask of a key's bits. */
   readonly #firsts: number[];
   #keyMask: number;
@@ -415,7 +419,11 @@ export class LocalFeatureIndex<M> {
     const stored = this.#descriptors;
     const keyMask = this.#keyMask;
     const partial = this.#directoryBits < this.keyBits;
-    const flips = this.probeRadius === 1 ? this.keyBits : 0;
+    const directoryBits = this.#directoryBits;
+    // Flips of the key's bits from directoryBits up land in the key's own bucket: one scan of it
+    // finds the key and all of them (a bucket holds every key with its low bits).
+    const ownBucketFlips = this.probeRadius === 1 && partial;
+    const otherFlips = this.probeRadius === 1 ? Math.min(this.keyBits, directoryBits) : 0;
     for (let t = 0; t < this.tables; t++) {
       const key = this.keyOf(query, i, t);
       const ids = this.#ids[t]!;
@@ -424,7 +432,7 @@ export class LocalFeatureIndex<M> {
       const word = first >>> 5;
       const shift = first & 31;
       const spills = shift + this.keyBits > 32;
-      for (let flip = -1; flip < flips; flip++) {
+      for (let flip = -1; flip < otherFlips; flip++) {
         const probe = flip < 0 ? key : (key ^ (1 << flip)) >>> 0;
         const bucket = probe & mask;
         const end = directory[bucket + 1]!;
@@ -432,11 +440,13 @@ export class LocalFeatureIndex<M> {
         for (let p = directory[bucket]!; p < end; p++) {
           const id = ids[p]!;
           if (partial) {
-            // The bucket holds every key with these low bits: keep only this very key.
+            // The bucket holds every key with these low bits: keep only the keys probed here.
             const at = id * DESCRIPTOR_WORDS + word;
             let k = stored[at]! >>> shift;
             if (spills) k |= stored[at + 1]! << (32 - shift);
-            if ((k & keyMask) >>> 0 !== probe) continue;
+            const diff = ((k & keyMask) ^ probe) >>> 0;
+            // In the own bucket (flip -1) also a key one bit away above the directory's bits.
+            if (diff !== 0 && !(flip < 0 && ownBucketFlips && (diff & (diff - 1)) === 0)) continue;
           }
           if (stamps[id] === stamp) continue;
           stamps[id] = stamp;
@@ -462,7 +472,8 @@ export class LocalFeatureIndex<M> {
 
   /**
    * Known images by votes of the upload's descriptors (each descriptor votes once per image it
-   * found a descriptor of within `voteDistance`), most first, those with at least `minVotes`.
+   * found a descriptor of within `voteDistance`, in buckets within `maxBucket`), most first, those
+   * with at least `minVotes`.
    */
   vote(
     query: LocalFeatures,
@@ -470,27 +481,39 @@ export class LocalFeatureIndex<M> {
     minVotes: number,
     maxBucket: number = Number.POSITIVE_INFINITY,
   ): { image: number; votes: number }[] {
-    const votes = new Map<number, number>();
-    const voted = new Set<number>();
-    for (let i = 0; i < query.count; i++) {
-      voted.clear();
-      this.neighbours(
-        query.descriptors,
-        i,
-        voteDistance,
-        (id) => {
-          const image = this.imageOf(id);
-          if (voted.has(image)) return;
-          voted.add(image);
-          votes.set(image, (votes.get(image) ?? 0) + 1);
-        },
-        maxBucket,
-      );
+    if (!this.#built) this.build();
+    const images = this.#metadata.length;
+    // Counters per image instead of a Map and a Set per descriptor; stamps (as in neighbours)
+    // tell whether the current descriptor has voted for an image already.
+    if (this.#votes.length < images) {
+      this.#votes = new Uint32Array(images);
+      this.#votedBy = new Uint32Array(images);
+      this.#voter = 0;
     }
-    return [...votes]
-      .filter(([, v]) => v >= minVotes)
-      .map(([image, v]) => ({ image, votes: v }))
-      .sort((a, b) => b.votes - a.votes || a.image - b.image);
+    const votes = this.#votes;
+    const votedBy = this.#votedBy;
+    const touched: number[] = [];
+    let voter = 0;
+    const visit = (id: number) => {
+      const image = this.imageOf(id);
+      if (votedBy[image] === voter) return;
+      votedBy[image] = voter;
+      if (votes[image]!++ === 0) touched.push(image);
+    };
+    for (let i = 0; i < query.count; i++) {
+      if (this.#voter === 0xffffffff) {
+        votedBy.fill(0);
+        this.#voter = 0;
+      }
+      voter = ++this.#voter;
+      this.neighbours(query.descriptors, i, voteDistance, visit, maxBucket);
+    }
+    const out: { image: number; votes: number }[] = [];
+    for (const image of touched) {
+      if (votes[image]! >= minVotes) out.push({ image, votes: votes[image]! });
+      votes[image] = 0;
+    }
+    return out.sort((a, b) => b.votes - a.votes || a.image - b.image);
   }
 
   /**

@@ -68,15 +68,20 @@ export function shrinkGrey(plane: GreyPlane, width: number, height: number): Gre
   if (width === plane.width && height === plane.height) return plane;
   const cols = shrinkWeights(plane.width, width);
   const rows = shrinkWeights(plane.height, height);
-  // Columns first into a (width x source height) buffer, then rows.
+  // Columns first into a (width x source height) buffer, then rows. Two taps per output sample
+  // (most shrinks of the pyramid) are written out: the same products summed in the same order.
   const mid = new Float32Array(width * plane.height);
   const src = plane.data;
   for (let y = 0; y < plane.height; y++) {
     const row = y * plane.width;
     for (let k = 0; k < width; k++) {
       const w = cols.weights[k]!;
+      const s0 = row + cols.start[k]!;
       let sum = 0;
-      for (let i = 0, s = row + cols.start[k]!; i < w.length; i++, s++) sum += w[i]! * src[s]!;
+      if (w.length === 2) {
+        sum += w[0]! * src[s0]!;
+        sum += w[1]! * src[s0 + 1]!;
+      } else for (let i = 0, s = s0; i < w.length; i++, s++) sum += w[i]! * src[s]!;
       mid[y * width + k] = sum;
     }
   }
@@ -85,7 +90,18 @@ export function shrinkGrey(plane: GreyPlane, width: number, height: number): Gre
     const w = rows.weights[k]!;
     const first = rows.start[k]!;
     const o = k * width;
-    for (let i = 0; i < w.length; i++) {
+    // Each tap rounds the running sum to float32, as adding into the output row does.
+    let i = 0;
+    for (; i + 1 < w.length; i += 2) {
+      const w0 = w[i]!;
+      const w1 = w[i + 1]!;
+      const m0 = (first + i) * width;
+      const m1 = m0 + width;
+      for (let x = 0; x < width; x++) {
+        out[o + x] = Math.fround(Math.fround(out[o + x]! + w0 * mid[m0 + x]!) + w1 * mid[m1 + x]!);
+      }
+    }
+    for (; i < w.length; i++) {
       const wi = w[i]!;
       const m = (first + i) * width;
       for (let x = 0; x < width; x++) out[o + x]! += wi * mid[m + x]!;

@@ -56,14 +56,27 @@ export function boxSmooth(plane: GreyPlane, radius: number): GreyPlane {
   const { width, height, data } = plane;
   const size = 2 * radius + 1;
   const mid = new Float32Array(width * height);
-  const cx = (x: number) => (x < 0 ? 0 : x >= width ? width - 1 : x);
+  const last = width - 1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let sum = 0;
-    for (let i = -radius; i <= radius; i++) sum += data[row + cx(i)]!;
-    for (let x = 0; x < width; x++) {
+    for (let i = -radius; i <= radius; i++) sum += data[row + (i < 0 ? 0 : Math.min(i, last))]!;
+    // Three runs, so the middle one (most of a row) clamps nothing: the box's left edge clamped,
+    // neither edge, the right edge (the same sums in the same order as clamping every read).
+    let x = 0;
+    for (const leftEnd = Math.min(width, radius); x < leftEnd; x++) {
       mid[row + x] = sum;
-      sum += data[row + cx(x + radius + 1)]! - data[row + cx(x - radius)]!;
+      const add = x + radius + 1;
+      sum += data[row + Math.min(add, last)]! - data[row]!;
+    }
+    for (const middleEnd = width - radius - 1; x < middleEnd; x++) {
+      mid[row + x] = sum;
+      sum += data[row + x + radius + 1]! - data[row + x - radius]!;
+    }
+    for (; x < width; x++) {
+      mid[row + x] = sum;
+      const sub = x - radius;
+      sum += data[row + last]! - data[row + Math.max(sub, 0)]!;
     }
   }
   const out = new Float32Array(width * height);

@@ -27,21 +27,33 @@ export function spreadStrongest<C extends Candidate>(
   cell: number,
 ): C[] {
   if (count <= 0) return [];
-  const cells = new Map<number, { c: C; order: number }[]>();
-  candidates.forEach((c, order) => {
-    const key = Math.floor(c.y / cell) * 65536 + Math.floor(c.x / cell);
-    const list = cells.get(key);
-    if (list) list.push({ c, order });
-    else cells.set(key, [{ c, order }]);
-  });
-  // Each candidate's rank within its cell, then (rank, -response, input order) decides.
-  const ranked: { c: C; order: number; rank: number }[] = [];
-  for (const list of cells.values()) {
-    list.sort((a, b) => b.c.response - a.c.response || a.order - b.order);
-    list.forEach((e, rank) => {
-      ranked.push({ ...e, rank });
-    });
+  const n = candidates.length;
+  const cellOf = new Float64Array(n);
+  const response = new Float64Array(n);
+  const order: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i]!;
+    cellOf[i] = Math.floor(c.y / cell) * 65536 + Math.floor(c.x / cell);
+    response[i] = c.response;
+    order[i] = i;
   }
-  ranked.sort((a, b) => a.rank - b.rank || b.c.response - a.c.response || a.order - b.order);
-  return ranked.slice(0, count).map((e) => e.c);
+  // Each candidate's rank within its cell: the candidates sorted by cell, then strongest first
+  // (ties in input order), numbered from 0 in each cell.
+  order.sort((a, b) => cellOf[a]! - cellOf[b]! || response[b]! - response[a]! || a - b);
+  const rank = new Int32Array(n);
+  const perRank: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const r = k > 0 && cellOf[order[k - 1]!] === cellOf[i] ? rank[order[k - 1]!]! + 1 : 0;
+    rank[i] = r;
+    perRank[r] = (perRank[r] ?? 0) + 1;
+  }
+  // Then (rank, -response, input order) decides; only the ranks that reach `count` are sorted.
+  let last = 0;
+  for (let taken = perRank[0] ?? 0; taken < count && last + 1 < perRank.length; ) taken += perRank[++last]!;
+  const chosen: number[] = [];
+  for (let i = 0; i < n; i++) if (rank[i]! <= last) chosen.push(i);
+  chosen.sort((a, b) => rank[a]! - rank[b]! || response[b]! - response[a]! || a - b);
+  if (chosen.length > count) chosen.length = count;
+  return chosen.map((i) => candidates[i]!);
 }

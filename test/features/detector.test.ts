@@ -121,6 +121,65 @@ describe('grey planes', () => {
     );
   });
 
+  it('shrinking gives exactly the two plain weighted passes (fractional grey, float32 rounding per tap)', () => {
+    // The plain passes: per output column the weighted source samples summed, then per output
+    // row the weighted rows added into it one tap at a time.
+    const plainPasses = (plane: GreyPlane, width: number, height: number): Float32Array => {
+      const weights = (from: number, to: number) =>
+        Array.from({ length: to }, (_, k) => {
+          const ratio = from / to;
+          const a = k * ratio;
+          const b = Math.min(from, (k + 1) * ratio);
+          const first = Math.floor(a);
+          const taps = Array.from({ length: Math.min(from - 1, Math.ceil(b) - 1) - first + 1 }, (_, i) =>
+            Math.fround((Math.min(b, first + i + 1) - Math.max(a, first + i)) / (from / to)),
+          );
+          return { first, taps };
+        });
+      const cols = weights(plane.width, width);
+      const rows = weights(plane.height, height);
+      const mid = new Float32Array(width * plane.height);
+      for (let y = 0; y < plane.height; y++) {
+        cols.forEach(({ first, taps }, k) => {
+          let sum = 0;
+          taps.forEach((w, i) => {
+            sum += w * plane.data[y * plane.width + first + i]!;
+          });
+          mid[y * width + k] = sum;
+        });
+      }
+      const out = new Float32Array(width * height);
+      rows.forEach(({ first, taps }, k) => {
+        taps.forEach((w, i) => {
+          for (let x = 0; x < width; x++) out[k * width + x]! += w * mid[(first + i) * width + x]!;
+        });
+      });
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        planeArb(1, 50),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer(),
+        (plane, w, h, seed) => {
+          let s = seed >>> 0;
+          const data = plane.data.map((v) => {
+            s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+            return v + s / 2 ** 32;
+          });
+          const fractional = { ...plane, data };
+          const width = Math.min(w, plane.width);
+          const height = Math.min(h, plane.height);
+          expect([...shrinkGrey(fractional, width, height).data]).toEqual([
+            ...plainPasses(fractional, width, height),
+          ]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('the box smoothing is the mean of the clamped box around each pixel', () => {
     fc.assert(
       fc.property(planeArb(1, 20), fc.integer({ min: 0, max: 3 }), (plane, r) => {
@@ -139,6 +198,47 @@ describe('grey planes', () => {
         }
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it('the box smoothing gives exactly the running sums with every read clamped (fractional grey)', () => {
+    // The plain running-sum passes, each read through a clamp: the fast path must round the same.
+    const clampedPasses = (plane: GreyPlane, radius: number): Float32Array => {
+      const { width, height, data } = plane;
+      const cx = (x: number) => Math.min(width - 1, Math.max(0, x));
+      const cy = (y: number) => Math.min(height - 1, Math.max(0, y));
+      const mid = new Float32Array(width * height);
+      for (let y = 0; y < height; y++) {
+        let sum = 0;
+        for (let i = -radius; i <= radius; i++) sum += data[y * width + cx(i)]!;
+        for (let x = 0; x < width; x++) {
+          mid[y * width + x] = sum;
+          sum += data[y * width + cx(x + radius + 1)]! - data[y * width + cx(x - radius)]!;
+        }
+      }
+      const out = new Float32Array(width * height);
+      const acc = new Float32Array(width);
+      for (let i = -radius; i <= radius; i++)
+        for (let x = 0; x < width; x++) acc[x]! += mid[cy(i) * width + x]!;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          out[y * width + x] = acc[x]! * (1 / (2 * radius + 1) ** 2);
+          acc[x]! += mid[cy(y + radius + 1) * width + x]! - mid[cy(y - radius) * width + x]!;
+        }
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(planeArb(1, 40), fc.integer({ min: 0, max: 4 }), fc.integer(), (plane, r, seed) => {
+        let s = seed >>> 0;
+        const data = plane.data.map((v) => {
+          s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+          return v + s / 2 ** 32;
+        });
+        const fractional = { ...plane, data };
+        expect([...boxSmooth(fractional, r).data]).toEqual([...clampedPasses(fractional, r)]);
+      }),
+      { numRuns: 150 },
     );
   });
 
@@ -177,7 +277,61 @@ describe('descriptors', () => {
   });
 });
 
+/**
+ * The definition spreadStrongest is checked against: candidates grouped in a map of cells, each
+ * cell sorted strongest first, every candidate ranked in its cell, all sorted by (rank, -response,
+ * input order).
+ */
+function simpleSpread<C extends { x: number; y: number; response: number }>(
+  candidates: readonly C[],
+  count: number,
+  cell: number,
+): C[] {
+  if (count <= 0) return [];
+  const cells = new Map<string, { c: C; order: number }[]>();
+  candidates.forEach((c, order) => {
+    const key = `${Math.floor(c.x / cell)},${Math.floor(c.y / cell)}`;
+    cells.set(key, [...(cells.get(key) ?? []), { c, order }]);
+  });
+  const ranked: { c: C; order: number; rank: number }[] = [];
+  for (const list of cells.values()) {
+    list.sort((a, b) => b.c.response - a.c.response || a.order - b.order);
+    list.forEach((e, rank) => {
+      ranked.push({ ...e, rank });
+    });
+  }
+  ranked.sort((a, b) => a.rank - b.rank || b.c.response - a.c.response || a.order - b.order);
+  return ranked.slice(0, count).map((e) => e.c);
+}
+
 describe('spreading the strongest corners', () => {
+  it('keeps the same candidates in the same order as the simple definition', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            x: fc.integer({ min: 0, max: 199 }),
+            y: fc.integer({ min: 0, max: 199 }),
+            // Few distinct responses: ties are common and the input order must break them.
+            response: fc.oneof(
+              fc.integer({ min: 1, max: 5 }),
+              fc.double({ min: 0.001, max: 1e6, noNaN: true }),
+            ),
+          }),
+          { maxLength: 300 },
+        ),
+        fc.integer({ min: -2, max: 320 }),
+        fc.integer({ min: 1, max: 64 }),
+        (candidates, count, cell) => {
+          const tagged = candidates.map((c, id) => ({ ...c, id }));
+          const ids = (list: readonly { id: number }[]) => list.map((c) => c.id);
+          expect(ids(spreadStrongest(tagged, count, cell))).toEqual(ids(simpleSpread(tagged, count, cell)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("takes every cell's best before any cell's second, strongest first within a round", () => {
     fc.assert(
       fc.property(

@@ -215,6 +215,61 @@ describe('the descriptor index', () => {
     expect(() => new LocalFeatureIndex({ keyBits: 31 })).toThrow(ImprintError);
   });
 
+  it('votes as the simple definition does: each descriptor once per image it found a neighbour in', () => {
+    // The definition: a set of images per descriptor, counts in a map, then threshold and order.
+    const simpleVote = (
+      index: LocalFeatureIndex<number>,
+      query: LocalFeatures,
+      distance: number,
+      min: number,
+      bound: number,
+    ) => {
+      const votes = new Map<number, number>();
+      for (let i = 0; i < query.count; i++) {
+        const images = new Set<number>();
+        index.neighbours(query.descriptors, i, distance, (id) => images.add(index.imageOf(id)), bound);
+        for (const image of images) votes.set(image, (votes.get(image) ?? 0) + 1);
+      }
+      return [...votes]
+        .filter(([, v]) => v >= min)
+        .map(([image, votes]) => ({ image, votes }))
+        .sort((a, b) => b.votes - a.votes || a.image - b.image);
+    };
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 64 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 12 }),
+        (seed, images, distance, min, cap) => {
+          const bound = cap === 12 ? Number.POSITIVE_INFINITY : cap;
+          const index = new LocalFeatureIndex<number>({ keyBits: 8, tables: 4 });
+          const stored = Array.from({ length: images }, (_, j) =>
+            randomFeatures(5 + ((seed + j) & 15), seed + j),
+          );
+          stored.forEach((f, j) => {
+            // Near twins within an image: a descriptor finding both votes for it once.
+            f.descriptors.set(nearCopy(f, 0, j % 8, seed ^ j), 8);
+            index.add(f, j);
+          });
+          // Near copies of stored descriptors, and random ones.
+          const query = randomFeatures(40, seed - 1);
+          for (let q = 0; q < 30; q++) {
+            const source = stored[(q * 7) % images]!;
+            query.descriptors.set(nearCopy(source, q % source.count, q % 20, seed + q), q * 8);
+          }
+          // Twice: the counters must start from zero again.
+          for (let r = 0; r < 2; r++)
+            expect(index.vote(query, distance, min, bound)).toEqual(
+              simpleVote(index, query, distance, min, bound),
+            );
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('maps every stored descriptor back to its image', () => {
     const index = new LocalFeatureIndex<string>();
     const sizes = [3, 0, 5, 1];
@@ -405,12 +460,18 @@ describe('correspondences', () => {
     fc.assert(
       fc.property(
         fc.integer(),
-        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 0, max: 256 }),
         fc.double({ min: 0.5, max: 1, noNaN: true }),
         (seed, maxDistance, ratio) => {
           const known = randomFeatures(30, seed);
+          // Near twins among the known descriptors, so the second nearest is often close (the ratio test bites).
+          for (let j = 20; j < 30; j++)
+            known.descriptors.set(nearCopy(known, j - 20, (j * 7) % 30, seed - j), j * 8);
+          known.descriptors.copyWithin(29 * 8, 0, 8); // an exact twin: ties keep the first
           const query = randomFeatures(20, seed + 1);
           for (let i = 0; i < 10; i++) query.descriptors.set(nearCopy(known, i * 2, i * 5, seed + i), i * 8);
+          // A known descriptor with every bit of a query one's flipped: distance 256, the most there is.
+          for (let w = 0; w < 8; w++) known.descriptors[28 * 8 + w] = ~query.descriptors[15 * 8 + w]! >>> 0;
           const got = correspond(query, known, { maxDistance, ratio });
           const expected: [number, number, number][] = [];
           for (let i = 0; i < query.count; i++) {
