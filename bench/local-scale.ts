@@ -45,6 +45,7 @@ import {
 } from '../src/matching/methods/local.js';
 import { getMethod } from '../src/matching/methods/methods.js';
 import { ImageVariants } from '../src/matching/methods/variants.js';
+import { loadFeatureIndex, saveFeatureIndex } from '../src/node/feature-file.js';
 import { decodeImage } from '../src/sharp/decode.js';
 
 sharp.cache(false);
@@ -61,12 +62,15 @@ const { values } = parseArgs({
     unrelated: { type: 'string', default: '138' },
     'max-bucket': { type: 'string', default: 'default' },
     'key-bits': { type: 'string', default: 'auto' },
+    save: { type: 'string' },
+    load: { type: 'string' },
   },
 });
 const seed = Number(values.seed);
 const maxFlip = Number(values.flip);
-const steps = values.steps.split(',').map(Number);
-const largest = Math.max(...steps);
+// With --load the index comes from a file: no pool, no generated images, no steps.
+const steps = values.load ? [] : values.steps.split(',').map(Number);
+const largest = steps.length ? Math.max(...steps) : 0;
 const local = getMethod('pdq-local');
 const rule = local.local!;
 const FEATURES_PER_GENERATED = rule.knownFeatures;
@@ -132,7 +136,7 @@ for (const o of strangers) {
 
 // Real pictures no upload shows, known too; and the pool the generated images draw from.
 const pool: LocalFeatures[] = [];
-for (const dir of values['pool-dirs'].split(',').filter(Boolean)) {
+for (const dir of values.load ? [] : values['pool-dirs'].split(',').filter(Boolean)) {
   const paths = await listImages(dir);
   log(`pool: ${paths.length} pictures under ${dir}...`);
   for (const path of paths) {
@@ -238,8 +242,73 @@ interface StepResult {
   readonly falseMatches: number;
   readonly falseGenerated: number;
   readonly notShortlisted: number;
+  /** FNV-1a over every upload's passing matches (image, inliers): equal digests, equal answers. */
+  readonly digest: number;
+  /** Where the index came from. */
+  readonly label: string;
   readonly votes?: { real: number; generated: number; realMax: number; generatedMax: number };
 }
+type UploadRun = Omit<
+  StepResult,
+  'images' | 'features' | 'buildS' | 'indexBytes' | 'rss' | 'keyBits' | 'votes' | 'label'
+>;
+
+const fnv = (h: number, v: number): number => Math.imul(h ^ (v >>> 0), 0x01000193) >>> 0;
+
+/**
+ * Every upload through `index.match` and the rule, as matchLocal does, timed; known images at or
+ * past `realImages` are generated ones. The digest covers every upload's passing matches.
+ */
+function measureUploads(
+  index: LocalFeatureIndex<string>,
+  cap: number | undefined,
+  realImages: number,
+): UploadRun {
+  const strangerMs: number[] = [];
+  const copyMs: number[] = [];
+  const found = new Map<string, [number, number]>();
+  let falseMatches = 0;
+  let falseGenerated = 0;
+  let notShortlisted = 0;
+  let digest = 0x811c9dc5;
+  for (const [u, upload] of uploads.entries()) {
+    let verified: ReturnType<typeof index.match> = [];
+    let passed: typeof verified = [];
+    // What matchLocal does, with the verified images kept to see whether the right one was.
+    const ms = cpuMs(() => {
+      verified = index.match(upload.views, { maxBucket: cap ?? index.defaultMaxBucket });
+      passed = verified.filter(
+        (m) => m.inliers >= rule.minInliers && localShareHolds(rule, m.inliers, sharedCorners(m)),
+      );
+    });
+    (upload.of < 0 ? strangerMs : copyMs).push(ms);
+    digest = fnv(digest, u);
+    for (const m of passed) digest = fnv(fnv(digest, m.image), m.inliers);
+    const tally = found.get(upload.family) ?? [0, 0];
+    tally[1]++;
+    if (upload.of >= 0 && passed.some((m) => m.image === upload.of)) tally[0]++;
+    found.set(upload.family, tally);
+    if (upload.of >= 0 && !verified.some((m) => m.image === upload.of)) notShortlisted++;
+    for (const m of passed) {
+      if (m.image === upload.of) continue;
+      falseMatches++;
+      if (m.image >= realImages) falseGenerated++;
+    }
+    if (u % 100 === 99) log(`  ${u + 1}/${uploads.length} uploads`);
+  }
+  return {
+    cap,
+    bound: cap ?? index.defaultMaxBucket,
+    strangerMs,
+    copyMs,
+    found,
+    falseMatches,
+    falseGenerated,
+    notShortlisted,
+    digest,
+  };
+}
+
 const results: StepResult[] = [];
 for (const step of steps) {
   const images = realFeatures.length + step;
@@ -265,51 +334,8 @@ for (const step of steps) {
   index.build();
   const buildS = (performance.now() - built) / 1000;
   const indexBytes = index.memoryBytes();
-  const runs: Omit<
-    StepResult,
-    'images' | 'features' | 'buildS' | 'indexBytes' | 'rss' | 'keyBits' | 'votes'
-  >[] = [];
-  for (const cap of caps) {
-    const strangerMs: number[] = [];
-    const copyMs: number[] = [];
-    const found = new Map<string, [number, number]>();
-    let falseMatches = 0;
-    let falseGenerated = 0;
-    let notShortlisted = 0;
-    for (const [u, upload] of uploads.entries()) {
-      let verified: ReturnType<typeof index.match> = [];
-      let passed: typeof verified = [];
-      // What matchLocal does, with the verified images kept to see whether the right one was.
-      const ms = cpuMs(() => {
-        verified = index.match(upload.views, { maxBucket: cap ?? index.defaultMaxBucket });
-        passed = verified.filter(
-          (m) => m.inliers >= rule.minInliers && localShareHolds(rule, m.inliers, sharedCorners(m)),
-        );
-      });
-      (upload.of < 0 ? strangerMs : copyMs).push(ms);
-      const tally = found.get(upload.family) ?? [0, 0];
-      tally[1]++;
-      if (upload.of >= 0 && passed.some((m) => m.image === upload.of)) tally[0]++;
-      found.set(upload.family, tally);
-      if (upload.of >= 0 && !verified.some((m) => m.image === upload.of)) notShortlisted++;
-      for (const m of passed) {
-        if (m.image === upload.of) continue;
-        falseMatches++;
-        if (m.image >= realFeatures.length) falseGenerated++;
-      }
-      if (u % 100 === 99) log(`  ${u + 1}/${uploads.length} uploads`);
-    }
-    runs.push({
-      cap,
-      bound: cap ?? index.defaultMaxBucket,
-      strangerMs,
-      copyMs,
-      found,
-      falseMatches,
-      falseGenerated,
-      notShortlisted,
-    });
-  }
+  const runs: UploadRun[] = [];
+  for (const cap of caps) runs.push(measureUploads(index, cap, realFeatures.length));
   let votes: StepResult['votes'];
   if (step > 0 && step === Math.min(...steps.filter((s) => s > 0))) {
     // How alike generated and real known images look to unrelated uploads: the votes they get.
@@ -341,6 +367,7 @@ for (const step of steps) {
   const rss = process.memoryUsage().rss;
   for (const run of runs)
     results.push({
+      label: 'built',
       images,
       features,
       buildS,
@@ -350,23 +377,52 @@ for (const step of steps) {
       ...run,
       ...(votes ? { votes } : {}),
     });
+  if (values.save && step === largest) {
+    const saved = performance.now();
+    const { bytes } = await saveFeatureIndex(index, values.save);
+    log(`saved ${bytes} bytes to ${values.save} in ${((performance.now() - saved) / 1000).toFixed(1)} s`);
+  }
   log(`step ${step}: done`);
+}
+
+if (values.load) {
+  // The index a --save run wrote, read back (the tables are built as it loads): its answers should
+  // have the digest the run that wrote it printed.
+  const loading = performance.now();
+  const index = await loadFeatureIndex<string>(values.load);
+  const loadS = (performance.now() - loading) / 1000;
+  let realImages = 0;
+  while (realImages < index.size && index.metadataOf(realImages) !== '') realImages++;
+  for (const cap of caps) {
+    results.push({
+      label: `read from ${values.load}`,
+      images: index.size,
+      features: index.descriptorCount,
+      buildS: loadS,
+      indexBytes: index.memoryBytes(),
+      rss: process.memoryUsage().rss,
+      keyBits: index.keyBits,
+      ...measureUploads(index, cap, realImages),
+    });
+  }
 }
 
 const out: string[] = [];
 out.push(
-  `Known: ${known.length} photos of ${values['known-dir']} + ${realFeatures.length - known.length} pictures of ${values['pool-dirs']} (real) + generated images (${FEATURES_PER_GENERATED} features each, up to ${maxFlip} bits flipped, seed ${seed}).`,
+  values.load
+    ? `Known: the index read from ${values.load}.`
+    : `Known: ${known.length} photos of ${values['known-dir']} + ${realFeatures.length - known.length} pictures of ${values['pool-dirs']} (real) + generated images (${FEATURES_PER_GENERATED} features each, up to ${maxFlip} bits flipped, seed ${seed}).`,
   `Uploads: ${uploads.length - strangers.length} copies (${families.map((f) => f.name).join(', ')}; seed ${seed}) and ${strangers.length} unrelated photos. Feature extraction per upload (upload and mirror view, ${rule.queryFeatures} features each; the same at every size): p50 ${quantile(extractMs, 0.5).toFixed(1)} ms, p95 ${quantile(extractMs, 0.95).toFixed(1)} ms CPU.`,
   '',
-  `| known images | key bits | bucket bound | features | build s | index GiB | bytes per image | process RSS GiB | lookup + verify, unrelated p50 / p95 ms | copies p50 / p95 ms | copies found (local alone) | right image not verified | false matches (generated) |`,
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  `| index | known images | key bits | bucket bound | features | build (or read) s | index GiB | bytes per image | process RSS GiB | lookup + verify, unrelated p50 / p95 ms | copies p50 / p95 ms | copies found (local alone) | right image not verified | false matches (generated) | answers digest |`,
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 );
 for (const r of results) {
   const copies = [...r.found].filter(([f]) => f !== 'unrelated');
   const hit = copies.reduce((s, [, [h]]) => s + h, 0);
   const all = copies.reduce((s, [, [, n]]) => s + n, 0);
   out.push(
-    `| ${r.images.toLocaleString('en')} | ${r.keyBits} | ${r.cap === undefined ? `default (${r.bound})` : r.bound === Number.POSITIVE_INFINITY ? 'none' : r.bound} | ${r.features.toLocaleString('en')} | ${r.buildS.toFixed(1)} | ${gib(r.indexBytes)} | ${Math.round(r.indexBytes / r.images).toLocaleString('en')} | ${gib(r.rss)} | ${quantile(r.strangerMs, 0.5).toFixed(1)} / ${quantile(r.strangerMs, 0.95).toFixed(1)} | ${quantile(r.copyMs, 0.5).toFixed(1)} / ${quantile(r.copyMs, 0.95).toFixed(1)} | ${hit}/${all} (${((100 * hit) / all).toFixed(1)}%) | ${r.notShortlisted} | ${r.falseMatches} (${r.falseGenerated}) |`,
+    `| ${r.label} | ${r.images.toLocaleString('en')} | ${r.keyBits} | ${r.cap === undefined ? `default (${r.bound})` : r.bound === Number.POSITIVE_INFINITY ? 'none' : r.bound} | ${r.features.toLocaleString('en')} | ${r.buildS.toFixed(1)} | ${gib(r.indexBytes)} | ${Math.round(r.indexBytes / r.images).toLocaleString('en')} | ${gib(r.rss)} | ${quantile(r.strangerMs, 0.5).toFixed(1)} / ${quantile(r.strangerMs, 0.95).toFixed(1)} | ${quantile(r.copyMs, 0.5).toFixed(1)} / ${quantile(r.copyMs, 0.95).toFixed(1)} | ${hit}/${all} (${((100 * hit) / all).toFixed(1)}%) | ${r.notShortlisted} | ${r.falseMatches} (${r.falseGenerated}) | ${r.digest.toString(16).padStart(8, '0')} |`,
   );
 }
 out.push('', 'Copies found per family (local features alone, `pdq-local` rule):', '');

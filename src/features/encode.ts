@@ -39,7 +39,7 @@
  */
 import { ImprintError } from '../core/errors.js';
 import { type Crc32, crc32 as jsCrc32 } from '../matching/crc32.js';
-import { type FeatureIndexParts, LocalFeatureIndex } from './feature-index.js';
+import { type FeatureIndexParts, LocalFeatureIndex, MAX_FEATURES } from './feature-index.js';
 import { DESCRIPTOR_WORDS } from './pattern.js';
 
 /**
@@ -62,8 +62,19 @@ function pad8(n: number): number {
   return (8 - (n % 8)) % 8;
 }
 
-function bytesOf(a: ArrayBufferView): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+/**
+ * Largest piece written or read at once. A typed array holds at most 2^32 - 1 elements, so one
+ * byte view cannot cover a large list's section (a million images' descriptors are 8 GB).
+ */
+const MAX_PIECE = 2 ** 30;
+
+/** A typed array's bytes as views of at most `max` bytes each (none for an empty array). */
+function byteViews(a: ArrayBufferView, max: number): Uint8Array[] {
+  const views: Uint8Array[] = [];
+  for (let at = 0; at < a.byteLength; at += max) {
+    views.push(new Uint8Array(a.buffer, a.byteOffset + at, Math.min(max, a.byteLength - at)));
+  }
+  return views;
 }
 
 function assertLittleEndian(): void {
@@ -86,7 +97,11 @@ function sectionLengths(images: number, n: number, meta: number): number[] {
  * const chunks = encodeFeatureIndexChunks(index);
  * ```
  */
-export function encodeFeatureIndexChunks<M>(index: LocalFeatureIndex<M>, crc: Crc32 = jsCrc32): Uint8Array[] {
+export function encodeFeatureIndexChunks<M>(
+  index: LocalFeatureIndex<M>,
+  crc: Crc32 = jsCrc32,
+  maxPiece: number = MAX_PIECE,
+): Uint8Array[] {
   assertLittleEndian();
   const parts = index.parts();
   const images = index.size;
@@ -110,12 +125,12 @@ export function encodeFeatureIndexChunks<M>(index: LocalFeatureIndex<M>, crc: Cr
     parts.angle,
     offsets,
     meta,
-  ].map(bytesOf);
+  ];
   const zeros = new Uint8Array(8);
   const body: Uint8Array[] = [];
   for (const s of sections) {
-    body.push(s);
-    if (pad8(s.length)) body.push(zeros.subarray(0, pad8(s.length)));
+    body.push(...byteViews(s, maxPiece));
+    if (pad8(s.byteLength)) body.push(zeros.subarray(0, pad8(s.byteLength)));
   }
   let length = 0;
   let bodyCrc = 0;
@@ -165,6 +180,8 @@ export interface DecodeFeaturesOptions {
   /** Named in error messages (e.g. the file path). */
   readonly source?: string;
   readonly crc32?: Crc32;
+  /** Largest piece to plan, in bytes (default 1 GiB; tests use small ones). */
+  readonly maxPiece?: number;
 }
 
 /** How to read a feature file whose header has been checked: fill every piece, then call `finish`. */
@@ -240,6 +257,8 @@ export function planFeatureIndexDecode<M = unknown>(
     throw fail(32, `Feature file body is ${fileLength - HEADER} bytes; its header describes ${expected}`);
   }
   if (probeRadius > 1) throw fail(26, `Probe radius ${probeRadius} is not 0 or 1`);
+  if (n > MAX_FEATURES)
+    throw fail(20, `Feature file holds ${n} features; one index holds at most ${MAX_FEATURES}`);
   const starts = new Uint32Array(images + 1);
   const sizes = new Uint16Array(images * 2);
   const descriptors = new Uint32Array(n * DESCRIPTOR_WORDS);
@@ -249,13 +268,15 @@ export function planFeatureIndexDecode<M = unknown>(
   const angle = new Uint8Array(n);
   const offsets = new Uint32Array(images + 1);
   const meta = new Uint8Array(metaBytes);
-  const targets = [starts, sizes, descriptors, x, y, level, angle, offsets, meta].map(bytesOf);
+  const targets = [starts, sizes, descriptors, x, y, level, angle, offsets, meta];
   const pieces: { start: number; bytes: Uint8Array }[] = [];
   let at = HEADER;
-  targets.forEach((bytes) => {
-    pieces.push({ start: at, bytes });
-    at += bytes.length;
-    const p = pad8(bytes.length);
+  targets.forEach((target) => {
+    for (const bytes of byteViews(target, options.maxPiece ?? MAX_PIECE)) {
+      pieces.push({ start: at, bytes });
+      at += bytes.length;
+    }
+    const p = pad8(target.byteLength);
     if (p) {
       const zeros = new Uint8Array(p);
       pieces.push({ start: at, bytes: zeros });

@@ -114,6 +114,13 @@ export interface FeatureMatch<M> {
 const QUANTUM = 16;
 
 /**
+ * Most features one index holds: its descriptors are one typed array, and a typed array holds at
+ * most 2^32 - 1 elements (8 words a descriptor). About 2 million images of 256 features; shard
+ * a longer list.
+ */
+export const MAX_FEATURES: number = Math.floor((2 ** 32 - 1) / DESCRIPTOR_WORDS);
+
+/**
  * The key bits `'auto'` chooses for `descriptors` stored descriptors in `tables` tables: 24 up to
  * 2^26 descriptors (about 262,000 images of 256 features), then one more per doubling, up to 30
  * and to what the tables leave room for. The directory has one bucket per 2-4 descriptors
@@ -242,6 +249,13 @@ export class LocalFeatureIndex<M> {
       );
     }
     const n = features.count;
+    if (this.#count + n > MAX_FEATURES) {
+      throw invalidArgument(
+        `at most ${MAX_FEATURES} features in one index (about 2 million images: shard the list)`,
+        'features',
+        `${this.#count + n} features`,
+      );
+    }
     this.#reserve(this.#count + n);
     this.#descriptors.set(
       features.descriptors.subarray(0, n * DESCRIPTOR_WORDS),
@@ -266,6 +280,7 @@ export class LocalFeatureIndex<M> {
     if (total <= this.#x.length) return;
     let cap = this.#x.length;
     while (cap < total) cap *= 2;
+    cap = Math.min(cap, MAX_FEATURES);
     const grow = <T extends Uint8Array | Uint16Array | Uint32Array>(a: T, size: number): T => {
       const b = new (a.constructor as new (n: number) => T)(size);
       b.set(a);
