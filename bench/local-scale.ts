@@ -9,7 +9,7 @@
  *
  *   npm run bench:local-scale -- [--known-dir bench/corpus-holdout/images]
  *     [--pool-dirs bench/photos,bench/corpus/images] [--steps 0,100000,1000000]
- *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits auto] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
+ *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits auto] [--probe-radius 1] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
  *
  * Known images: every other photo of --known-dir (real features), the photos and tiles under
  * --pool-dirs (real features of other pictures: the index's real strangers), and the step's
@@ -62,6 +62,7 @@ const { values } = parseArgs({
     unrelated: { type: 'string', default: '138' },
     'max-bucket': { type: 'string', default: 'default' },
     'key-bits': { type: 'string', default: 'auto' },
+    'probe-radius': { type: 'string', default: '1' },
     save: { type: 'string' },
     load: { type: 'string' },
   },
@@ -318,7 +319,7 @@ for (const step of steps) {
     {
       keyBits: values['key-bits'] === 'auto' ? keyBitsFor(features, 4) : Number(values['key-bits']),
       tables: 4,
-      probeRadius: 1,
+      probeRadius: values['probe-radius'] === '0' ? 0 : 1,
       starts: starts.subarray(0, images + 1),
       sizes: sizes.subarray(0, 2 * images),
       descriptors: descriptors.subarray(0, features * DESCRIPTOR_WORDS),
