@@ -9,7 +9,7 @@
  *
  *   npm run bench:local-scale -- [--known-dir bench/corpus-holdout/images]
  *     [--pool-dirs bench/photos,bench/corpus/images] [--steps 0,100000,1000000]
- *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits auto] [--probe-radius 1] [--shortlist 4] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
+ *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits auto] [--probe-radius 1] [--shortlist 4] [--min-votes 4] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
  *
  * Known images: every other photo of --known-dir (real features), the photos and tiles under
  * --pool-dirs (real features of other pictures: the index's real strangers), and the step's
@@ -64,6 +64,7 @@ const { values } = parseArgs({
     'key-bits': { type: 'string', default: 'auto' },
     'probe-radius': { type: 'string', default: '1' },
     shortlist: { type: 'string' },
+    'min-votes': { type: 'string' },
     save: { type: 'string' },
     load: { type: 'string' },
   },
@@ -281,6 +282,7 @@ function measureUploads(
       verified = index.match(upload.views, {
         maxBucket: cap ?? index.defaultMaxBucket,
         ...(values.shortlist ? { shortlist: Number(values.shortlist) } : {}),
+        ...(values['min-votes'] ? { minVotes: Number(values['min-votes']) } : {}),
       });
       passed = verified.filter(
         (m) => m.inliers >= rule.minInliers && localShareHolds(rule, m.inliers, sharedCorners(m)),
