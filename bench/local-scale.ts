@@ -35,7 +35,7 @@ import { EDIT_FAMILIES } from '../src/eval/families.js';
 import { makeRandomUint32, seedOf } from '../src/eval/random.js';
 import { applyTransform } from '../src/eval/transforms.js';
 import { extractFeatureViews, type LocalFeatures } from '../src/features/extract.js';
-import { keyBitsFor, LocalFeatureIndex } from '../src/features/feature-index.js';
+import { FEATURE_MATCH_DEFAULTS, keyBitsFor, LocalFeatureIndex } from '../src/features/feature-index.js';
 import { DESCRIPTOR_WORDS } from '../src/features/pattern.js';
 import {
   knownLocalFeatures,
@@ -352,7 +352,12 @@ for (const step of steps) {
     let generatedMax = 0;
     for (const upload of uploads.filter((x) => x.of < 0)) {
       for (const view of upload.views) {
-        for (const { image, votes: v } of index.vote(view, 48, 1, index.defaultMaxBucket)) {
+        for (const { image, votes: v } of index.vote(
+          view,
+          FEATURE_MATCH_DEFAULTS.voteDistance,
+          1,
+          index.defaultMaxBucket,
+        )) {
           if (image >= realFeatures.length) {
             generated += v;
             generatedMax = Math.max(generatedMax, v);
@@ -452,7 +457,7 @@ for (const r of results) {
   if (!r.votes || results.find((x) => x.images === r.images) !== r) continue;
   out.push(
     '',
-    `Votes an unrelated upload's view gives a known image (descriptors within 48 bits, buckets within the default bound; at ${r.images.toLocaleString('en')} known): a real unrelated picture ${r.votes.real.toFixed(4)} on average (most ${r.votes.realMax}), a generated one ${r.votes.generated.toFixed(4)} (most ${r.votes.generatedMax}); a picture is verified from ${4} votes.`,
+    `Votes an unrelated upload's view gives a known image (descriptors within ${FEATURE_MATCH_DEFAULTS.voteDistance} bits, buckets within the default bound; at ${r.images.toLocaleString('en')} known): a real unrelated picture ${r.votes.real.toFixed(4)} on average (most ${r.votes.realMax}), a generated one ${r.votes.generated.toFixed(4)} (most ${r.votes.generatedMax}); a picture is verified from ${FEATURE_MATCH_DEFAULTS.minVotes} votes.`,
   );
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -162,7 +162,6 @@ export class LocalFeatureIndex<M> {
   #ids: Uint32Array[] = [];
   #directory: Uint32Array[] = [];
   #directoryBits = 0;
-  #defaultMaxBucket = 8;
   #built = false;
   #stamps = new Uint32Array(0);
   #stamp = 0;
@@ -394,8 +393,6 @@ export class LocalFeatureIndex<M> {
       this.#ids.push(ids);
       this.#directory.push(directory);
     }
-    // Mean stored descriptors per bucket: 2-4 until the directory reaches keyBits bits.
-    this.#defaultMaxBucket = Math.max(8, Math.ceil((4 * n) / 2 ** this.#directoryBits));
     this.#built = true;
   }
 
@@ -405,7 +402,8 @@ export class LocalFeatureIndex<M> {
    */
   get defaultMaxBucket(): number {
     if (!this.#built) this.build();
-    return this.#defaultMaxBucket;
+    // Mean stored descriptors per bucket: 2-4 until the directory reaches keyBits bits.
+    return Math.max(8, Math.ceil((4 * this.#count) / 2 ** this.#directoryBits));
   }
 
   /**
