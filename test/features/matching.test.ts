@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImprintError } from '../../src/core/errors.js';
 import type { Correspondences } from '../../src/features/correspond.js';
-import { correspond } from '../../src/features/correspond.js';
+import { correspond, correspondReference } from '../../src/features/correspond.js';
 import {
   decodeFeatureIndex,
   encodeFeatureIndex,
@@ -513,7 +513,6 @@ describe('correspondences', () => {
           for (let i = 0; i < 10; i++) query.descriptors.set(nearCopy(known, i * 2, i * 5, seed + i), i * 8);
           // A known descriptor with every bit of a query one's flipped: distance 256, the most there is.
           for (let w = 0; w < 8; w++) known.descriptors[28 * 8 + w] = ~query.descriptors[15 * 8 + w]! >>> 0;
-          const got = correspond(query, known, { maxDistance, ratio });
           const expected: [number, number, number][] = [];
           for (let i = 0; i < query.count; i++) {
             const d = Array.from({ length: known.count }, (_, j) =>
@@ -524,9 +523,13 @@ describe('correspondences', () => {
             if (best <= maxDistance && best <= ratio * sorted[1]!) expected.push([i, d.indexOf(best), best]);
           }
           expected.sort((a, b) => a[2] - b[2] || a[0] - b[0]);
-          expect([...got.query]).toEqual(expected.map((e) => e[0]));
-          expect([...got.known]).toEqual(expected.map((e) => e[1]));
-          expect([...got.distance]).toEqual(expected.map((e) => e[2]));
+          // Both: the WebAssembly search and the JS one it must equal.
+          for (const search of [correspond, correspondReference]) {
+            const got = search(query, known, { maxDistance, ratio });
+            expect([...got.query]).toEqual(expected.map((e) => e[0]));
+            expect([...got.known]).toEqual(expected.map((e) => e[1]));
+            expect([...got.distance]).toEqual(expected.map((e) => e[2]));
+          }
         },
       ),
       { numRuns: 100 },
