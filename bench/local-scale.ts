@@ -9,7 +9,7 @@
  *
  *   npm run bench:local-scale -- [--known-dir bench/corpus-holdout/images]
  *     [--pool-dirs bench/photos,bench/corpus/images] [--steps 0,100000,1000000]
- *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits auto] [--probe-radius 1] [--shortlist 4] [--min-votes 4] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
+ *     [--families letterbox,screenshot,crop,rotate,mirror-crop] [--max-bucket default,none,8] [--key-bits auto] [--probe-radius 0] [--tables 8] [--shortlist 4] [--min-votes 2] [--seed 7] [--flip 16] [--known 138] [--unrelated 138]
  *
  * Known images: every other photo of --known-dir (real features), the photos and tiles under
  * --pool-dirs (real features of other pictures: the index's real strangers), and the step's
@@ -35,7 +35,13 @@ import { EDIT_FAMILIES } from '../src/eval/families.js';
 import { makeRandomUint32, seedOf } from '../src/eval/random.js';
 import { applyTransform } from '../src/eval/transforms.js';
 import { extractFeatureViews, type LocalFeatures } from '../src/features/extract.js';
-import { FEATURE_MATCH_DEFAULTS, keyBitsFor, LocalFeatureIndex } from '../src/features/feature-index.js';
+import {
+  FEATURE_INDEX_DEFAULTS,
+  FEATURE_MATCH_DEFAULTS,
+  FEATURE_MIN_VOTES_KEYS_ONLY,
+  keyBitsFor,
+  LocalFeatureIndex,
+} from '../src/features/feature-index.js';
 import { DESCRIPTOR_WORDS } from '../src/features/pattern.js';
 import {
   knownLocalFeatures,
@@ -62,7 +68,8 @@ const { values } = parseArgs({
     unrelated: { type: 'string', default: '138' },
     'max-bucket': { type: 'string', default: 'default' },
     'key-bits': { type: 'string', default: 'auto' },
-    'probe-radius': { type: 'string', default: '1' },
+    'probe-radius': { type: 'string', default: String(FEATURE_INDEX_DEFAULTS.probeRadius) },
+    tables: { type: 'string', default: String(FEATURE_INDEX_DEFAULTS.tables) },
     shortlist: { type: 'string' },
     'min-votes': { type: 'string' },
     save: { type: 'string' },
@@ -323,8 +330,11 @@ for (const step of steps) {
   const metadata: string[] = [...realNames, ...new Array<string>(step).fill('')];
   const index = LocalFeatureIndex.fromParts<string>(
     {
-      keyBits: values['key-bits'] === 'auto' ? keyBitsFor(features, 4) : Number(values['key-bits']),
-      tables: 4,
+      keyBits:
+        values['key-bits'] === 'auto'
+          ? keyBitsFor(features, Number(values.tables))
+          : Number(values['key-bits']),
+      tables: Number(values.tables),
       probeRadius: values['probe-radius'] === '0' ? 0 : 1,
       starts: starts.subarray(0, images + 1),
       sizes: sizes.subarray(0, 2 * images),
@@ -457,7 +467,7 @@ for (const r of results) {
   if (!r.votes || results.find((x) => x.images === r.images) !== r) continue;
   out.push(
     '',
-    `Votes an unrelated upload's view gives a known image (descriptors within ${FEATURE_MATCH_DEFAULTS.voteDistance} bits, buckets within the default bound; at ${r.images.toLocaleString('en')} known): a real unrelated picture ${r.votes.real.toFixed(4)} on average (most ${r.votes.realMax}), a generated one ${r.votes.generated.toFixed(4)} (most ${r.votes.generatedMax}); a picture is verified from ${FEATURE_MATCH_DEFAULTS.minVotes} votes.`,
+    `Votes an unrelated upload's view gives a known image (descriptors within ${FEATURE_MATCH_DEFAULTS.voteDistance} bits, buckets within the default bound; at ${r.images.toLocaleString('en')} known): a real unrelated picture ${r.votes.real.toFixed(4)} on average (most ${r.votes.realMax}), a generated one ${r.votes.generated.toFixed(4)} (most ${r.votes.generatedMax}); a picture is verified from ${values['min-votes'] ?? (values['probe-radius'] === '1' ? FEATURE_MATCH_DEFAULTS.minVotes : FEATURE_MIN_VOTES_KEYS_ONLY)} votes.`,
   );
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -10,7 +10,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ImprintError } from '../core/errors.js';
 import { FEATURES_VERSION } from '../features/encode.js';
 import * as extract from '../features/extract.js';
-import { FEATURE_MATCH_DEFAULTS, LocalFeatureIndex } from '../features/feature-index.js';
+import {
+  FEATURE_INDEX_DEFAULTS,
+  FEATURE_MATCH_DEFAULTS,
+  FEATURE_MIN_VOTES_KEYS_ONLY,
+  LocalFeatureIndex,
+} from '../features/feature-index.js';
 import { SELECTED_TESTS } from '../features/pattern.js';
 import { VERIFY_DEFAULTS } from '../features/ransac.js';
 import { knownLocalFeatures, queryLocalViews, sharedCorners } from '../matching/methods/local.js';
@@ -66,10 +71,18 @@ export async function localEverything(
   const key = JSON.stringify({
     // 2: features from ImageVariants.working (at most DETECTION_SIDE px since the luma-plane views).
     // 3: the shared corners kept beside the inliers (LocalFeatureRule.minShare).
-    version: 3,
+    // 4: 8 tables probed at their keys only, 2 votes (FEATURE_INDEX_DEFAULTS).
+    version: 4,
     features: FEATURES_VERSION,
     // Everything that decides which features are found and what matches (not only the version).
-    params: { extract: { ...extract }, FEATURE_MATCH_DEFAULTS, VERIFY_DEFAULTS, SELECTED_TESTS },
+    params: {
+      extract: { ...extract },
+      FEATURE_INDEX_DEFAULTS,
+      FEATURE_MATCH_DEFAULTS,
+      FEATURE_MIN_VOTES_KEYS_ONLY,
+      VERIFY_DEFAULTS,
+      SELECTED_TESTS,
+    },
     rule: extractionKey(rule),
     originals: originals.map((o) => `${o.name}:${o.image.bytes.length}`),
     transforms: transforms.map((t) => `${t.name}: ${t.description}`),

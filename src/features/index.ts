@@ -24,7 +24,9 @@ export {
   QUERY_FEATURES,
 } from './extract.js';
 export {
+  FEATURE_INDEX_DEFAULTS,
   FEATURE_MATCH_DEFAULTS,
+  FEATURE_MIN_VOTES_KEYS_ONLY,
   type FeatureIndexOptions,
   type FeatureMatch,
   type FeatureMatchOptions,

@@ -205,6 +205,29 @@ describe('the descriptor index', () => {
     expect(narrow.defaultMaxBucket).toBe(Math.ceil((4 * 800) / 16));
   });
 
+  it('probes 8 tables at their keys only by default, asks 2 votes of them, and a file keeps what it was built with', () => {
+    const index = new LocalFeatureIndex<number>();
+    expect([index.tables, index.probeRadius, index.defaultMinVotes]).toEqual([8, 0, 2]);
+    // An index (or a file written before these defaults) probing one bit away asks 4 votes.
+    const older = new LocalFeatureIndex<number>({ tables: 4, probeRadius: 1 });
+    expect(older.defaultMinVotes).toBe(4);
+    older.add(randomFeatures(40, 3), 0);
+    const again = decodeFeatureIndex<number>(encodeFeatureIndex(older));
+    expect([again.tables, again.probeRadius, again.defaultMinVotes]).toEqual([4, 1, 4]);
+    // The default is what match uses: an image with 3 votes is verified (and reported) under
+    // the keys-only index's 2 and not under 4.
+    const known = randomFeatures(60, 11);
+    const probe = (options: { minVotes?: number }) => {
+      const keysOnly = new LocalFeatureIndex<number>();
+      keysOnly.add(known, 0);
+      // Three of the known descriptors, unchanged: 3 votes for image 0 (one per descriptor).
+      const three: LocalFeatures = { ...known, count: 3 };
+      return keysOnly.match([three], options).length;
+    };
+    expect(probe({})).toBe(1);
+    expect(probe({ minVotes: 4 })).toBe(0);
+  });
+
   it("chooses key bits from the list's size: 24, then one more per doubling past 2^26 descriptors", () => {
     expect(keyBitsFor(0, 4)).toBe(24);
     expect(keyBitsFor(1000, 4)).toBe(24);
