@@ -30,6 +30,7 @@ import {
   visibleKnown,
   visibleQuery,
 } from './ransac.js';
+import { buildTable } from './table-build.js';
 
 /** How the lookup tables are cut. */
 export interface FeatureIndexOptions {
@@ -378,18 +379,17 @@ export class LocalFeatureIndex<M> {
     // A directory of a bucket per 2-4 descriptors, on the low bits of the key (1-2 bytes per
     // descriptor per table; a bucket's entries are told apart by their whole key).
     this.#directoryBits = Math.min(this.keyBits, Math.max(4, Math.floor(Math.log2(Math.max(2, n))) - 1));
-    const mask = 2 ** this.#directoryBits - 1;
+    const cut = { first: 0, directoryBits: this.#directoryBits };
+    const scratch = { a: new Uint32Array(n), b: new Uint32Array(n) };
     this.#ids = [];
     this.#directory = [];
-    const keys = new Uint32Array(n);
     for (let t = 0; t < this.tables; t++) {
-      for (let i = 0; i < n; i++) keys[i] = this.keyOf(this.#descriptors, i, t);
-      const directory = new Uint32Array(mask + 2);
-      for (let i = 0; i < n; i++) directory[(keys[i]! & mask) + 1]!++;
-      for (let b = 1; b < directory.length; b++) directory[b]! += directory[b - 1]!;
-      const ids = new Uint32Array(n);
-      const fill = directory.slice(0, mask + 1);
-      for (let i = 0; i < n; i++) ids[fill[keys[i]! & mask]!++] = i;
+      const { ids, directory } = buildTable(
+        this.#descriptors,
+        n,
+        { ...cut, first: this.#firsts[t]! },
+        scratch,
+      );
       this.#ids.push(ids);
       this.#directory.push(directory);
     }
