@@ -30,7 +30,7 @@ import {
   visibleKnown,
   visibleQuery,
 } from './ransac.js';
-import { buildTable } from './table-build.js';
+import { buildTable, tableProblem } from './table-build.js';
 
 /** How the lookup tables are cut. */
 export interface FeatureIndexOptions {
@@ -62,6 +62,21 @@ export interface FeatureIndexParts {
   readonly y: Uint16Array;
   readonly level: Uint8Array;
   readonly angle: Uint8Array;
+  /**
+   * The built lookup tables (what {@link LocalFeatureIndex.build} makes of the arrays above), so
+   * that a saved index need not build them again. {@link LocalFeatureIndex.fromParts} checks that
+   * they are exactly those (table-build.ts, tableProblem) and builds them when absent.
+   */
+  readonly lookup?: FeatureLookup;
+}
+
+/** The lookup tables of an index: per table, ids sorted by bucket and where each bucket starts. */
+export interface FeatureLookup {
+  /** Bits of the key cutting the directories ({@link directoryBitsFor}). */
+  readonly directoryBits: number;
+  /** Per table: `ids[t]` of bucket b are at `directory[t][b]` to `directory[t][b + 1] - 1`. */
+  readonly ids: readonly Uint32Array[];
+  readonly directory: readonly Uint32Array[];
 }
 
 /** How an upload is matched. */
@@ -131,6 +146,15 @@ export const MAX_FEATURES: number = Math.floor((2 ** 32 - 1) / DESCRIPTOR_WORDS)
 export function keyBitsFor(descriptors: number, tables: number): number {
   const directory = Math.floor(Math.log2(Math.max(2, descriptors))) - 1;
   return Math.min(Math.floor(DESCRIPTOR_BITS / tables), 30, Math.max(24, directory));
+}
+
+/**
+ * Bits of the key that cut a table's directory for `descriptors` stored descriptors: a bucket per
+ * 2-4 descriptors (1-2 bytes per descriptor per table; a bucket's entries are told apart by their
+ * whole key), at least 4 and at most the key's bits.
+ */
+export function directoryBitsFor(descriptors: number, keyBits: number): number {
+  return Math.min(keyBits, Math.max(4, Math.floor(Math.log2(Math.max(2, descriptors))) - 1));
 }
 
 /**
@@ -294,11 +318,11 @@ export class LocalFeatureIndex<M> {
   }
 
   /**
-   * The stored arrays, as views (encode.ts writes them). The index must not change while they
-   * are in use.
+   * The stored arrays and the lookup tables (built first if need be), as views (encode.ts writes
+   * them). The index must not change while they are in use.
    */
   parts(): FeatureIndexParts {
-    this.#chooseKeyBits();
+    if (!this.#built) this.build();
     const n = this.#count;
     return {
       keyBits: this.keyBits,
@@ -311,10 +335,15 @@ export class LocalFeatureIndex<M> {
       y: this.#y.subarray(0, n),
       level: this.#level.subarray(0, n),
       angle: this.#angle.subarray(0, n),
+      lookup: { directoryBits: this.#directoryBits, ids: [...this.#ids], directory: [...this.#directory] },
     };
   }
 
-  /** An index over stored arrays (taken over, not copied) and each image's metadata. */
+  /**
+   * An index over stored arrays (taken over, not copied) and each image's metadata. Lookup tables
+   * in `parts` are checked to be exactly those {@link build} makes (in one pass over them and the
+   * descriptors; ERR_INVALID_ARGUMENT if not) and kept; without them the first lookup builds them.
+   */
   static fromParts<M>(parts: FeatureIndexParts, metadata: readonly M[]): LocalFeatureIndex<M> {
     const index = new LocalFeatureIndex<M>(parts);
     const n = parts.x.length;
@@ -327,7 +356,33 @@ export class LocalFeatureIndex<M> {
     index.#starts = Array.from(parts.starts);
     index.#sizes = Array.from(parts.sizes);
     index.#metadata = [...metadata];
+    if (parts.lookup) index.#takeLookup(parts.lookup);
     return index;
+  }
+
+  /** Keeps built tables after checking they are this index's (fromParts). */
+  #takeLookup(lookup: FeatureLookup): void {
+    const n = this.#count;
+    const directoryBits = directoryBitsFor(n, this.keyBits);
+    if (lookup.directoryBits !== directoryBits) {
+      throw invalidArgument(
+        `tables cut on ${directoryBits} bits`,
+        'lookup.directoryBits',
+        lookup.directoryBits,
+      );
+    }
+    if (lookup.ids.length !== this.tables || lookup.directory.length !== this.tables) {
+      throw invalidArgument(`${this.tables} tables`, 'lookup', `${lookup.ids.length} tables`);
+    }
+    for (let t = 0; t < this.tables; t++) {
+      const table = { ids: lookup.ids[t]!, directory: lookup.directory[t]! };
+      const problem = tableProblem(this.#descriptors, n, { first: this.#firsts[t]!, directoryBits }, table);
+      if (problem) throw invalidArgument(`the tables of these descriptors`, `lookup table ${t}`, problem);
+    }
+    this.#directoryBits = directoryBits;
+    this.#ids = [...lookup.ids];
+    this.#directory = [...lookup.directory];
+    this.#built = true;
   }
 
   /** The metadata of image `image`. */
@@ -376,9 +431,7 @@ export class LocalFeatureIndex<M> {
   build(): void {
     this.#chooseKeyBits();
     const n = this.#count;
-    // A directory of a bucket per 2-4 descriptors, on the low bits of the key (1-2 bytes per
-    // descriptor per table; a bucket's entries are told apart by their whole key).
-    this.#directoryBits = Math.min(this.keyBits, Math.max(4, Math.floor(Math.log2(Math.max(2, n))) - 1));
+    this.#directoryBits = directoryBitsFor(n, this.keyBits);
     const cut = { first: 0, directoryBits: this.#directoryBits };
     const scratch = { a: new Uint32Array(n), b: new Uint32Array(n) };
     this.#ids = [];
