@@ -30,7 +30,7 @@ import {
   visibleKnown,
   visibleQuery,
 } from './ransac.js';
-import { buildTable, tableProblem } from './table-build.js';
+import { buildTable, tablesProblem } from './table-build.js';
 
 /** How the lookup tables are cut. */
 export interface FeatureIndexOptions {
@@ -65,7 +65,7 @@ export interface FeatureIndexParts {
   /**
    * The built lookup tables (what {@link LocalFeatureIndex.build} makes of the arrays above), so
    * that a saved index need not build them again. {@link LocalFeatureIndex.fromParts} checks that
-   * they are exactly those (table-build.ts, tableProblem) and builds them when absent.
+   * they are exactly those (table-build.ts, tablesProblem) and builds them when absent.
    */
   readonly lookup?: FeatureLookup;
 }
@@ -374,11 +374,10 @@ export class LocalFeatureIndex<M> {
     if (lookup.ids.length !== this.tables || lookup.directory.length !== this.tables) {
       throw invalidArgument(`${this.tables} tables`, 'lookup', `${lookup.ids.length} tables`);
     }
-    for (let t = 0; t < this.tables; t++) {
-      const table = { ids: lookup.ids[t]!, directory: lookup.directory[t]! };
-      const problem = tableProblem(this.#descriptors, n, { first: this.#firsts[t]!, directoryBits }, table);
-      if (problem) throw invalidArgument(`the tables of these descriptors`, `lookup table ${t}`, problem);
-    }
+    const cuts = this.#firsts.map((first) => ({ first, directoryBits }));
+    const tables = lookup.ids.map((ids, t) => ({ ids, directory: lookup.directory[t]! }));
+    const problem = tablesProblem(this.#descriptors, n, cuts, tables);
+    if (problem) throw invalidArgument('the tables of these descriptors', 'lookup', problem);
     this.#directoryBits = directoryBits;
     this.#ids = [...lookup.ids];
     this.#directory = [...lookup.directory];

@@ -138,59 +138,61 @@ export function buildTable(
 }
 
 /** A 32-bit mix of an (id, bucket) pair: summed over a table, a fingerprint of its content. */
-function pairHash(id: number, bucket: number, seed: number): number {
-  let h = Math.imul(id ^ seed, 0x85ebca6b) ^ bucket;
+function pairHash(id: number, bucket: number): number {
+  let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b) ^ bucket;
   h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
-  return (h ^ (h >>> 16)) >>> 0;
+  return (h ^ (h >>> 13)) >>> 0;
 }
-const SEED_A = 0x9e3779b9;
-const SEED_B = 0x7f4a7c15;
 
 /**
- * Why `table` is not the table {@link countingSortTable} builds from these descriptors, or
- * undefined when it is. Reads everything in order, no random access: the directory must start at
- * 0, never fall and end at `n`; every bucket's ids must be below `n` and rising (the sort is
- * stable); and the (id, bucket) pairs the table holds must be those the descriptors give, checked
- * as two sums of a 32-bit mix of each pair, one over the table and one over the descriptors (a
- * table that differs passes with a chance of about 2^-64).
+ * Why `tables` are not the tables {@link countingSortTable} builds from these descriptors (cut as
+ * `cuts` say, one per table), or undefined when they are. Reads everything in order, no random
+ * access: each directory must start at 0, never fall and end at `n`; every bucket's ids must be
+ * below `n` and rising (the sort is stable); and the (id, bucket) pairs a table holds must be
+ * those the descriptors give, checked as a sum of a 32-bit mix of each pair, over the table and
+ * over the descriptors (one pass over them for all tables). A file's body checksum catches damage
+ * first; this catches tables that were written wrong.
  */
-export function tableProblem(
+export function tablesProblem(
   descriptors: Uint32Array,
   n: number,
-  cut: TableCut,
-  table: LookupTable,
+  cuts: readonly TableCut[],
+  tables: readonly LookupTable[],
 ): string | undefined {
-  const { ids, directory } = table;
-  const size = 2 ** cut.directoryBits;
-  if (ids.length !== n || directory.length !== size + 1) return 'its arrays have the wrong lengths';
-  if (directory[0] !== 0 || directory[size] !== n) return 'its directory does not cover the ids';
-  let a = 0;
-  let b = 0;
-  for (let bucket = 0; bucket < size; bucket++) {
-    const start = directory[bucket]!;
-    const end = directory[bucket + 1]!;
-    if (end < start) return `its directory falls at bucket ${bucket}`;
-    let previous = -1;
-    for (let p = start; p < end; p++) {
-      const id = ids[p]!;
-      if (id >= n || id <= previous) return `bucket ${bucket} holds ids out of order or range`;
-      previous = id;
-      a = (a + pairHash(id, bucket, SEED_A)) >>> 0;
-      b = (b + pairHash(id, bucket, SEED_B)) >>> 0;
+  const sums = new Uint32Array(cuts.length);
+  for (const [t, cut] of cuts.entries()) {
+    const { ids, directory } = tables[t]!;
+    const size = 2 ** cut.directoryBits;
+    if (ids.length !== n || directory.length !== size + 1)
+      return `table ${t} has arrays of the wrong lengths`;
+    if (directory[0] !== 0 || directory[size] !== n) return `table ${t}'s directory does not cover its ids`;
+    let sum = 0;
+    for (let bucket = 0; bucket < size; bucket++) {
+      const start = directory[bucket]!;
+      const end = directory[bucket + 1]!;
+      if (end < start) return `table ${t}'s directory falls at bucket ${bucket}`;
+      let previous = -1;
+      for (let p = start; p < end; p++) {
+        const id = ids[p]!;
+        if (id >= n || id <= previous) return `table ${t}'s bucket ${bucket} holds ids out of order or range`;
+        previous = id;
+        sum = (sum + pairHash(id, bucket)) | 0;
+      }
+    }
+    sums[t] = sum;
+  }
+  const words = cuts.map((c) => c.first >>> 5);
+  const shifts = cuts.map((c) => c.first & 31);
+  const masks = cuts.map((c) => 2 ** c.directoryBits - 1);
+  for (let i = 0, at = 0; i < n; i++, at += DESCRIPTOR_WORDS) {
+    for (let t = 0; t < cuts.length; t++) {
+      const shift = shifts[t]!;
+      const w = at + words[t]!;
+      let bucket = descriptors[w]! >>> shift;
+      if (shift + cuts[t]!.directoryBits > 32) bucket |= descriptors[w + 1]! << (32 - shift);
+      sums[t] = sums[t]! - pairHash(i, (bucket & masks[t]!) >>> 0);
     }
   }
-  const word = cut.first >>> 5;
-  const shift = cut.first & 31;
-  const mask = size - 1;
-  const spills = shift + cut.directoryBits > 32;
-  const back = 32 - shift;
-  for (let i = 0, at = word; i < n; i++, at += DESCRIPTOR_WORDS) {
-    let bucket = descriptors[at]! >>> shift;
-    if (spills) bucket |= descriptors[at + 1]! << back;
-    bucket &= mask;
-    a = (a - pairHash(i, bucket, SEED_A)) >>> 0;
-    b = (b - pairHash(i, bucket, SEED_B)) >>> 0;
-  }
-  return a === 0 && b === 0 ? undefined : 'its ids are not in the buckets their descriptors give';
+  const wrong = sums.findIndex((sum) => sum !== 0);
+  return wrong < 0 ? undefined : `table ${wrong}'s ids are not in the buckets their descriptors give`;
 }

@@ -14,7 +14,7 @@ import {
   countingSortTable,
   type LookupTable,
   type TableCut,
-  tableProblem,
+  tablesProblem,
 } from '../../src/features/table-build.js';
 import { crc32 } from '../../src/matching/crc32.js';
 import { FIXTURE_IMAGES, fixtureFeatures } from './random-features.js';
@@ -208,7 +208,7 @@ describe('building a lookup table', () => {
           const n = descriptors.length / 8;
           const cut = { first: 3, directoryBits };
           const table = countingSortTable(descriptors, n, cut);
-          expect(tableProblem(descriptors, n, cut, table)).toBeUndefined();
+          expect(tablesProblem(descriptors, n, [cut], [table])).toBeUndefined();
           const ids = table.ids.slice();
           const directory = table.directory.slice();
           const i = a % n;
@@ -227,7 +227,7 @@ describe('building a lookup table', () => {
           const changed =
             ids.some((v, k) => v !== table.ids[k]) || directory.some((v, k) => v !== table.directory[k]);
           fc.pre(changed);
-          expect(tableProblem(descriptors, n, cut, { ids, directory })).toMatch(/./);
+          expect(tablesProblem(descriptors, n, [cut], [{ ids, directory }])).toMatch(/./);
         },
       ),
       { numRuns: 400, endOnFailure: true },
