@@ -341,7 +341,8 @@ describe('format 1 feature files (no tables)', () => {
     const read = decodeFeatureIndex<unknown>(v1);
     expect(build).toHaveBeenCalledTimes(1);
     build.mockRestore();
-    const made = fixtureIndex();
+    // The tables and radius the fixture was written with (a file keeps them, whatever the defaults).
+    const made = fixtureIndex({ tables: 4, probeRadius: 1 });
     expect(read.size).toBe(FIXTURE_IMAGES.length);
     expect(read.descriptorCount).toBe(made.descriptorCount);
     for (let j = 0; j < made.size; j++) {
