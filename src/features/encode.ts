@@ -8,7 +8,7 @@
  * | offset | size | field                                                  |
  * |-------:|-----:|--------------------------------------------------------|
  * |      0 |    8 | magic `89 49 4D 50 46 45 41 0A` ("\x89IMPFEA\n")       |
- * |      8 |    2 | format version (1)                                     |
+ * |      8 |    2 | format version (2; 1 is still read)                    |
  * |     10 |    2 | features version (FEATURES_VERSION of the extraction)  |
  * |     12 |    4 | header length (64)                                     |
  * |     16 |    4 | images                                                 |
@@ -16,7 +16,7 @@
  * |     24 |    1 | key bits of the lookup tables                          |
  * |     25 |    1 | tables                                                 |
  * |     26 |    1 | probe radius                                           |
- * |     27 |    1 | 0                                                      |
+ * |     27 |    1 | directory bits of the stored tables (format 1: 0)      |
  * |     28 |    4 | metadata JSON bytes                                    |
  * |     32 |    8 | body length                                            |
  * |     40 |    4 | CRC-32 of the body                                     |
@@ -34,8 +34,14 @@
  * | level, angle     | n each            | u8 pyramid level, u8 orientation step                   |
  * | metadata offsets | (images + 1) * 4  | u32: image i's JSON is bytes [off[i], off[i+1])         |
  * | metadata         | metadata bytes    | per image the UTF-8 JSON of its metadata                |
+ * | then per table:  |                   | (format 2; d = directory bits, header byte 27)          |
+ * | directory        | (2^d + 1) * 4     | u32: bucket b's ids are [directory[b], directory[b+1])  |
+ * | ids              | n * 4             | u32 descriptor ids sorted by bucket, rising in a bucket |
  *
- * The lookup tables are rebuilt when the file is loaded (a counting sort per table).
+ * Format 2 stores the lookup tables, so that loading does not build them again (at a million
+ * images building took most of the three minutes a load took); the body checksum covers them, and
+ * the index checks them against the descriptors in one pass in order before keeping them
+ * (LocalFeatureIndex.fromParts). A format 1 file has no tables: they are built as it loads.
  */
 import { ImprintError } from '../core/errors.js';
 import { type Crc32, crc32 as jsCrc32 } from '../matching/crc32.js';
@@ -53,8 +59,8 @@ import { DESCRIPTOR_WORDS } from './pattern.js';
  * ```
  */
 export const FEATURES_VERSION = 1;
-/** Version of the file layout above. */
-export const FEATURES_FORMAT_VERSION = 1;
+/** Version of the file layout above (format 1, without the tables, is still read). */
+export const FEATURES_FORMAT_VERSION = 2;
 const MAGIC = [0x89, 0x49, 0x4d, 0x50, 0x46, 0x45, 0x41, 0x0a];
 const HEADER = 64;
 
@@ -83,9 +89,32 @@ function assertLittleEndian(): void {
   }
 }
 
-/** Section lengths in bytes, in file order, for `images` images, `n` descriptors and `meta` metadata bytes. */
-function sectionLengths(images: number, n: number, meta: number): number[] {
-  return [(images + 1) * 4, images * 4, n * DESCRIPTOR_WORDS * 4, n * 2, n * 2, n, n, (images + 1) * 4, meta];
+/**
+ * Section lengths in bytes, in file order, for `images` images, `n` descriptors, `meta` metadata
+ * bytes and (format 2) `tables` tables on `directoryBits` bits.
+ */
+function sectionLengths(
+  images: number,
+  n: number,
+  meta: number,
+  tables: number,
+  directoryBits: number | undefined,
+): number[] {
+  const lengths = [
+    (images + 1) * 4,
+    images * 4,
+    n * DESCRIPTOR_WORDS * 4,
+    n * 2,
+    n * 2,
+    n,
+    n,
+    (images + 1) * 4,
+    meta,
+  ];
+  if (directoryBits !== undefined) {
+    for (let t = 0; t < tables; t++) lengths.push((2 ** directoryBits + 1) * 4, n * 4);
+  }
+  return lengths;
 }
 
 /**
@@ -125,6 +154,7 @@ export function encodeFeatureIndexChunks<M>(
     parts.angle,
     offsets,
     meta,
+    ...parts.lookup!.ids.flatMap((ids, t) => [parts.lookup!.directory[t]!, ids]),
   ];
   const zeros = new Uint8Array(8);
   const body: Uint8Array[] = [];
@@ -149,6 +179,7 @@ export function encodeFeatureIndexChunks<M>(
   view.setUint8(24, parts.keyBits);
   view.setUint8(25, parts.tables);
   view.setUint8(26, parts.probeRadius);
+  view.setUint8(27, parts.lookup!.directoryBits);
   view.setUint32(28, meta.length, true);
   view.setBigUint64(32, BigInt(length), true);
   view.setUint32(40, bodyCrc, true);
@@ -229,10 +260,10 @@ export function planFeatureIndexDecode<M = unknown>(
   if (crc(header.subarray(0, 60)) !== view.getUint32(60, true))
     throw fail(60, 'Feature file header checksum mismatch');
   const format = view.getUint16(8, true);
-  if (format !== FEATURES_FORMAT_VERSION) {
+  if (format !== 1 && format !== FEATURES_FORMAT_VERSION) {
     throw fail(
       8,
-      `Feature file format ${format} is not supported (this build reads ${FEATURES_FORMAT_VERSION})`,
+      `Feature file format ${format} is not supported (this build reads 1 to ${FEATURES_FORMAT_VERSION})`,
       'ERR_INDEX_VERSION',
     );
   }
@@ -249,9 +280,14 @@ export function planFeatureIndexDecode<M = unknown>(
   const keyBits = view.getUint8(24);
   const tables = view.getUint8(25);
   const probeRadius = view.getUint8(26);
+  // Format 2 stores the tables, cut on these bits (checked again with the tables themselves).
+  const directoryBits = format === 1 ? undefined : view.getUint8(27);
   const metaBytes = view.getUint32(28, true);
   const bodyLength = Number(view.getBigUint64(32, true));
-  const lengths = sectionLengths(images, n, metaBytes);
+  if (directoryBits !== undefined && (directoryBits > 30 || tables < 1)) {
+    throw fail(24, `Feature file tables (${tables} on ${directoryBits} bits) are not possible`);
+  }
+  const lengths = sectionLengths(images, n, metaBytes, tables, directoryBits);
   const expected = lengths.reduce((s, l) => s + l + pad8(l), 0);
   if (bodyLength !== expected || HEADER + bodyLength !== fileLength) {
     throw fail(32, `Feature file body is ${fileLength - HEADER} bytes; its header describes ${expected}`);
@@ -268,10 +304,29 @@ export function planFeatureIndexDecode<M = unknown>(
   const angle = new Uint8Array(n);
   const offsets = new Uint32Array(images + 1);
   const meta = new Uint8Array(metaBytes);
-  const targets = [starts, sizes, descriptors, x, y, level, angle, offsets, meta];
+  const ids: Uint32Array[] = [];
+  const directory: Uint32Array[] = [];
+  for (let t = 0; directoryBits !== undefined && t < tables; t++) {
+    directory.push(new Uint32Array(2 ** directoryBits + 1));
+    ids.push(new Uint32Array(n));
+  }
+  const targets = [
+    starts,
+    sizes,
+    descriptors,
+    x,
+    y,
+    level,
+    angle,
+    offsets,
+    meta,
+    ...ids.flatMap((a, t) => [directory[t]!, a]),
+  ];
   const pieces: { start: number; bytes: Uint8Array }[] = [];
   let at = HEADER;
-  targets.forEach((target) => {
+  let tablesAt = 0;
+  targets.forEach((target, k) => {
+    if (k === 9) tablesAt = at;
     for (const bytes of byteViews(target, options.maxPiece ?? MAX_PIECE)) {
       pieces.push({ start: at, bytes });
       at += bytes.length;
@@ -308,25 +363,35 @@ export function planFeatureIndexDecode<M = unknown>(
           throw fail(HEADER, `Feature file metadata of image ${i} is not JSON`);
         }
       }
-      let index: LocalFeatureIndex<M>;
       try {
-        const parts: FeatureIndexParts = {
-          keyBits,
-          tables,
-          probeRadius: probeRadius as 0 | 1,
-          starts,
-          sizes,
-          descriptors,
-          x,
-          y,
-          level,
-          angle,
-        };
-        index = LocalFeatureIndex.fromParts(parts, metadata);
+        new LocalFeatureIndex({ keyBits, tables, probeRadius: probeRadius as 0 | 1 });
       } catch (err) {
         throw fail(24, `Feature file lookup settings are invalid: ${(err as Error).message}`);
       }
-      index.build();
+      const parts: FeatureIndexParts = {
+        keyBits,
+        tables,
+        probeRadius: probeRadius as 0 | 1,
+        starts,
+        sizes,
+        descriptors,
+        x,
+        y,
+        level,
+        angle,
+        ...(directoryBits === undefined ? {} : { lookup: { directoryBits, ids, directory } }),
+      };
+      let index: LocalFeatureIndex<M>;
+      try {
+        index = LocalFeatureIndex.fromParts(parts, metadata);
+      } catch (err) {
+        throw fail(
+          tablesAt,
+          `Feature file lookup tables do not fit its descriptors: ${(err as Error).message}`,
+        );
+      }
+      // Format 1 has no tables: build them now (format 2's were checked and kept by fromParts).
+      if (directoryBits === undefined) index.build();
       return index;
     },
   };

@@ -30,6 +30,7 @@ import {
   visibleKnown,
   visibleQuery,
 } from './ransac.js';
+import { buildTable, tablesProblem } from './table-build.js';
 
 /** How the lookup tables are cut. */
 export interface FeatureIndexOptions {
@@ -69,6 +70,21 @@ export interface FeatureIndexParts {
   readonly y: Uint16Array;
   readonly level: Uint8Array;
   readonly angle: Uint8Array;
+  /**
+   * The built lookup tables (what {@link LocalFeatureIndex.build} makes of the arrays above), so
+   * that a saved index need not build them again. {@link LocalFeatureIndex.fromParts} checks that
+   * they are exactly those (table-build.ts, tablesProblem) and builds them when absent.
+   */
+  readonly lookup?: FeatureLookup;
+}
+
+/** The lookup tables of an index: per table, ids sorted by bucket and where each bucket starts. */
+export interface FeatureLookup {
+  /** Bits of the key cutting the directories ({@link directoryBitsFor}). */
+  readonly directoryBits: number;
+  /** Per table: `ids[t]` of bucket b are at `directory[t][b]` to `directory[t][b + 1] - 1`. */
+  readonly ids: readonly Uint32Array[];
+  readonly directory: readonly Uint32Array[];
 }
 
 /** How an upload is matched. */
@@ -163,6 +179,15 @@ export const MAX_FEATURES: number = Math.floor((2 ** 32 - 1) / DESCRIPTOR_WORDS)
 export function keyBitsFor(descriptors: number, tables: number): number {
   const directory = Math.floor(Math.log2(Math.max(2, descriptors))) - 1;
   return Math.min(Math.floor(DESCRIPTOR_BITS / tables), 30, Math.max(24, directory));
+}
+
+/**
+ * Bits of the key that cut a table's directory for `descriptors` stored descriptors: a bucket per
+ * 2-4 descriptors (1-2 bytes per descriptor per table; a bucket's entries are told apart by their
+ * whole key), at least 4 and at most the key's bits.
+ */
+export function directoryBitsFor(descriptors: number, keyBits: number): number {
+  return Math.min(keyBits, Math.max(4, Math.floor(Math.log2(Math.max(2, descriptors))) - 1));
 }
 
 /**
@@ -326,11 +351,11 @@ export class LocalFeatureIndex<M> {
   }
 
   /**
-   * The stored arrays, as views (encode.ts writes them). The index must not change while they
-   * are in use.
+   * The stored arrays and the lookup tables (built first if need be), as views (encode.ts writes
+   * them). The index must not change while they are in use.
    */
   parts(): FeatureIndexParts {
-    this.#chooseKeyBits();
+    if (!this.#built) this.build();
     const n = this.#count;
     return {
       keyBits: this.keyBits,
@@ -343,10 +368,15 @@ export class LocalFeatureIndex<M> {
       y: this.#y.subarray(0, n),
       level: this.#level.subarray(0, n),
       angle: this.#angle.subarray(0, n),
+      lookup: { directoryBits: this.#directoryBits, ids: [...this.#ids], directory: [...this.#directory] },
     };
   }
 
-  /** An index over stored arrays (taken over, not copied) and each image's metadata. */
+  /**
+   * An index over stored arrays (taken over, not copied) and each image's metadata. Lookup tables
+   * in `parts` are checked to be exactly those {@link build} makes (in one pass over them and the
+   * descriptors; ERR_INVALID_ARGUMENT if not) and kept; without them the first lookup builds them.
+   */
   static fromParts<M>(parts: FeatureIndexParts, metadata: readonly M[]): LocalFeatureIndex<M> {
     const index = new LocalFeatureIndex<M>(parts);
     const n = parts.x.length;
@@ -359,7 +389,32 @@ export class LocalFeatureIndex<M> {
     index.#starts = Array.from(parts.starts);
     index.#sizes = Array.from(parts.sizes);
     index.#metadata = [...metadata];
+    if (parts.lookup) index.#takeLookup(parts.lookup);
     return index;
+  }
+
+  /** Keeps built tables after checking they are this index's (fromParts). */
+  #takeLookup(lookup: FeatureLookup): void {
+    const n = this.#count;
+    const directoryBits = directoryBitsFor(n, this.keyBits);
+    if (lookup.directoryBits !== directoryBits) {
+      throw invalidArgument(
+        `tables cut on ${directoryBits} bits`,
+        'lookup.directoryBits',
+        lookup.directoryBits,
+      );
+    }
+    if (lookup.ids.length !== this.tables || lookup.directory.length !== this.tables) {
+      throw invalidArgument(`${this.tables} tables`, 'lookup', `${lookup.ids.length} tables`);
+    }
+    const cuts = this.#firsts.map((first) => ({ first, directoryBits }));
+    const tables = lookup.ids.map((ids, t) => ({ ids, directory: lookup.directory[t]! }));
+    const problem = tablesProblem(this.#descriptors, n, cuts, tables);
+    if (problem) throw invalidArgument('the tables of these descriptors', 'lookup', problem);
+    this.#directoryBits = directoryBits;
+    this.#ids = [...lookup.ids];
+    this.#directory = [...lookup.directory];
+    this.#built = true;
   }
 
   /** The metadata of image `image`. */
@@ -408,21 +463,18 @@ export class LocalFeatureIndex<M> {
   build(): void {
     this.#chooseKeyBits();
     const n = this.#count;
-    // A directory of a bucket per 2-4 descriptors, on the low bits of the key (1-2 bytes per
-    // descriptor per table; a bucket's entries are told apart by their whole key).
-    this.#directoryBits = Math.min(this.keyBits, Math.max(4, Math.floor(Math.log2(Math.max(2, n))) - 1));
-    const mask = 2 ** this.#directoryBits - 1;
+    this.#directoryBits = directoryBitsFor(n, this.keyBits);
+    const cut = { first: 0, directoryBits: this.#directoryBits };
+    const scratch = { a: new Uint32Array(n), b: new Uint32Array(n) };
     this.#ids = [];
     this.#directory = [];
-    const keys = new Uint32Array(n);
     for (let t = 0; t < this.tables; t++) {
-      for (let i = 0; i < n; i++) keys[i] = this.keyOf(this.#descriptors, i, t);
-      const directory = new Uint32Array(mask + 2);
-      for (let i = 0; i < n; i++) directory[(keys[i]! & mask) + 1]!++;
-      for (let b = 1; b < directory.length; b++) directory[b]! += directory[b - 1]!;
-      const ids = new Uint32Array(n);
-      const fill = directory.slice(0, mask + 1);
-      for (let i = 0; i < n; i++) ids[fill[keys[i]! & mask]!++] = i;
+      const { ids, directory } = buildTable(
+        this.#descriptors,
+        n,
+        { ...cut, first: this.#firsts[t]! },
+        scratch,
+      );
       this.#ids.push(ids);
       this.#directory.push(directory);
     }
