@@ -29,3 +29,21 @@ export function lazyWasmModule(base64: string): () => WebAssembly.Module | null 
     return compiled;
   };
 }
+
+/** Bytes in a WebAssembly memory page. */
+export const WASM_PAGE_BYTES = 65536;
+
+/**
+ * Grows `memory` to at least `bytes`; false when the host refuses (the caller then takes its JS
+ * path rather than failing).
+ */
+export function growMemory(memory: WebAssembly.Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  try {
+    memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -10,15 +10,14 @@
  * fit them; an instance that had to grow past {@link NEAREST_WASM_KEEP_BYTES} (a huge set) is
  * dropped after that call and a small one is made for the next.
  */
-import { lazyWasmModule } from '../../core/wasm.js';
+import { growMemory, lazyWasmModule, WASM_PAGE_BYTES } from '../../core/wasm.js';
 import { DESCRIPTOR_WORDS } from '../pattern.js';
 import { NEAREST_WASM_BASE64 } from './nearest-bytes.js';
 
 /** Memory an instance may keep between calls; a bigger one is released after use. */
 export const NEAREST_WASM_KEEP_BYTES: number = 16 * 1024 * 1024;
 
-const PAGE = 65536;
-const MAX_BYTES = 65536 * PAGE; // wasm32's 4 GiB
+const MAX_BYTES = 65536 * WASM_PAGE_BYTES; // wasm32's 4 GiB
 const DESCRIPTOR_BYTES = DESCRIPTOR_WORDS * 4;
 /** Bytes written per query: best, second, index (i32 each). */
 const OUT_BYTES = 12;
@@ -70,14 +69,7 @@ export function nearestWasm(
   if (need > MAX_BYTES) return null;
   current ??= new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
   const k = current;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) {
-    try {
-      k.memory.grow(Math.ceil((need - have) / PAGE));
-    } catch {
-      return null; // the host refused the memory
-    }
-  }
+  if (!growMemory(k.memory, need)) return null; // the host refused the memory
   const words = new Uint32Array(k.memory.buffer);
   words.set(known.subarray(0, knownCount * DESCRIPTOR_WORDS), knownAt / 4);
   words.set(query.subarray(0, queryCount * DESCRIPTOR_WORDS), queryAt / 4);

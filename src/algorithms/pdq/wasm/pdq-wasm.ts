@@ -9,15 +9,14 @@
  * wide image) is dropped after that call and a small one is made for the next image.
  */
 import type { PixelImage } from '../../../core/pixels.js';
-import { lazyWasmModule } from '../../../core/wasm.js';
+import { growMemory, lazyWasmModule, WASM_PAGE_BYTES } from '../../../core/wasm.js';
 import { DCT_MATRIX, type PdqPixelResult } from '../pdq-pixels.js';
 import { PDQ_WASM_BASE64 } from './pdq-bytes.js';
 
 /** Memory an instance may keep between images; a bigger one is released after use. */
 export const PDQ_WASM_KEEP_BYTES: number = 32 * 1024 * 1024;
 
-const PAGE = 65536;
-const MAX_BYTES = 65536 * PAGE; // wasm32's 4 GiB
+const MAX_BYTES = 65536 * WASM_PAGE_BYTES; // wasm32's 4 GiB
 /** Pixel bytes copied in per call: large enough to amortise the call, small enough for L2. */
 const CHUNK_BYTES = 192 * 1024;
 // Fixed addresses in the kernel's memory (see pdq.wat).
@@ -90,14 +89,7 @@ export function pdqPixelsWasm(image: PixelImage): PdqPixelResult | null {
 
   const k = kernel(module);
   const need = k.setup(width, height, channels, chunkRows) >>> 0;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) {
-    try {
-      k.memory.grow(Math.ceil((need - have) / PAGE));
-    } catch {
-      return null; // the host refused the memory
-    }
-  }
+  if (!growMemory(k.memory, need)) return null; // the host refused the memory
   const memory = new Uint8Array(k.memory.buffer);
   const data =
     image.data instanceof Uint8Array

@@ -7,10 +7,9 @@
  * same module turns `derotate`'s grey copies ({@link turnGreyWasm}).
  */
 import type { PixelImage } from '../../../core/pixels.js';
-import { lazyWasmModule } from '../../../core/wasm.js';
+import { growMemory, lazyWasmModule } from '../../../core/wasm.js';
 import { PLANE_WASM_BASE64 } from './plane-bytes.js';
 
-const PAGE = 65536;
 /** Pixel bytes copied in per call (a whole number of rows of blocks): small enough for L2. */
 const CHUNK_BYTES = 256 * 1024;
 /** Memory an instance may keep between images; a bigger one is released after use. */
@@ -116,7 +115,7 @@ export function lumaPlaneAndCopyWasm(
   const lumaAt = pixAt + Math.ceil((chunkRows * rowBytes) / 16) * 16;
   const copyAt = lumaAt + Math.ceil((chunkRows * w * 2) / 16) * 16;
   const need = copyAt + width * height * colours;
-  if (!reserve(k, need)) return undefined;
+  if (!growMemory(k.memory, need)) return undefined;
   const buffer = k.memory.buffer;
   const memory = new Uint8Array(buffer);
   const lanes = new Uint32Array(buffer, HISTOGRAM_AT, 1024);
@@ -165,7 +164,7 @@ export function turnGreyWasm(
   const src = SUMS_AT;
   const dst = src + Math.ceil((image.width * image.height) / 16) * 16;
   const need = dst + width * height;
-  if (!reserve(k, need)) return undefined;
+  if (!growMemory(k.memory, need)) return undefined;
   new Uint8Array(k.memory.buffer).set(image.data, src);
   k.turn(src, image.width, image.height, dst, width, height, Math.cos(rad), Math.sin(rad), fill);
   const data = new Uint8Array(k.memory.buffer, dst, width * height).slice();
@@ -233,7 +232,7 @@ export function reduceRowsWasm(
   const rowsAt = align(qf + (width + 2) * 8);
   const outAt = align(rowsAt + chunkRows * width * 2);
   const need = outAt + sets.length * chunkRows * 512;
-  if (!reserve(k, need)) return false;
+  if (!growMemory(k.memory, need)) return false;
   const buffer = k.memory.buffer;
   const i32 = new Int32Array(buffer);
   const f64 = new Float64Array(buffer);
@@ -264,18 +263,6 @@ export function reduceRowsWasm(
   return true;
 }
 
-/** Grows the kernel's memory to at least `bytes`; false when the host refuses. */
-function reserve(k: KernelExports, bytes: number): boolean {
-  const have = k.memory.buffer.byteLength;
-  if (bytes <= have) return true;
-  try {
-    k.memory.grow(Math.ceil((bytes - have) / PAGE));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * blockOfJs (../pdq-views.ts) in the kernel: a view's 64x64 block from filtered rows (`reduced`,
  * 64 per row from plane row `top`) and its row taps, written into `into` (the same doubles), or
@@ -299,7 +286,7 @@ export function blockWasm(reduced: Float64Array, top: number, rows: ColumnTaps, 
   const weightsAt = offsetsAt + 256;
   const reducedAt = weightsAt + Math.ceil((rows.weights.length * 8) / 16) * 16;
   const n = Math.max(0, last - first);
-  if (!reserve(k, reducedAt + n * 512)) return false;
+  if (!growMemory(k.memory, reducedAt + n * 512)) return false;
   const buffer = k.memory.buffer;
   const i32 = new Int32Array(buffer);
   const f64 = new Float64Array(buffer);
@@ -333,7 +320,7 @@ export function greyWasm(
   const blockRows = Math.max(1, Math.floor(chunkBytes / (w * f * 2)));
   const outAt = SUMS_AT;
   const rowsAt = outAt + Math.ceil((width * height) / 16) * 16;
-  if (!reserve(k, rowsAt + blockRows * f * w * 2)) return undefined;
+  if (!growMemory(k.memory, rowsAt + blockRows * f * w * 2)) return undefined;
   const buffer = k.memory.buffer;
   const u16 = new Uint16Array(buffer);
   for (let oy = 0; oy < height; oy += blockRows) {
@@ -363,7 +350,7 @@ export function dctWasm(block: Float64Array, dct: Float32Array): Float32Array | 
   const dctAt = blockAt + 32768;
   const halfAt = dctAt + 8192;
   const outAt = halfAt + 8192;
-  if (!reserve(k, outAt + 1024)) return undefined;
+  if (!growMemory(k.memory, outAt + 1024)) return undefined;
   const buffer = k.memory.buffer;
   const f64 = new Float64Array(buffer);
   dctMatrix ??= Float64Array.from(dct);
@@ -393,7 +380,7 @@ export function stepMapsWasm(
   const rowsAt = align(pixAt + w * h * ch);
   const colsAt = rowsAt + cells * 4;
   const countsAt = colsAt + cells * 4;
-  if (!reserve(k, countsAt + w * 4)) return false;
+  if (!growMemory(k.memory, countsAt + w * 4)) return false;
   const buffer = k.memory.buffer;
   const data =
     image.data instanceof Uint8Array
