@@ -38,7 +38,6 @@ import { extractFeatureViews, type LocalFeatures } from '../src/features/extract
 import {
   FEATURE_INDEX_DEFAULTS,
   FEATURE_MATCH_DEFAULTS,
-  FEATURE_MIN_VOTES_KEYS_ONLY,
   keyBitsFor,
   LocalFeatureIndex,
 } from '../src/features/feature-index.js';
@@ -256,7 +255,13 @@ interface StepResult {
   readonly digest: number;
   /** Where the index came from. */
   readonly label: string;
-  readonly votes?: { real: number; generated: number; realMax: number; generatedMax: number };
+  readonly votes?: {
+    real: number;
+    generated: number;
+    realMax: number;
+    generatedMax: number;
+    minVotes: number;
+  };
 }
 type UploadRun = Omit<
   StepResult,
@@ -384,6 +389,7 @@ for (const step of steps) {
       generated: generated / views / step,
       realMax,
       generatedMax,
+      minVotes: values['min-votes'] ? Number(values['min-votes']) : index.defaultMinVotes,
     };
   }
   const rss = process.memoryUsage().rss;
@@ -467,7 +473,7 @@ for (const r of results) {
   if (!r.votes || results.find((x) => x.images === r.images) !== r) continue;
   out.push(
     '',
-    `Votes an unrelated upload's view gives a known image (descriptors within ${FEATURE_MATCH_DEFAULTS.voteDistance} bits, buckets within the default bound; at ${r.images.toLocaleString('en')} known): a real unrelated picture ${r.votes.real.toFixed(4)} on average (most ${r.votes.realMax}), a generated one ${r.votes.generated.toFixed(4)} (most ${r.votes.generatedMax}); a picture is verified from ${values['min-votes'] ?? (values['probe-radius'] === '1' ? FEATURE_MATCH_DEFAULTS.minVotes : FEATURE_MIN_VOTES_KEYS_ONLY)} votes.`,
+    `Votes an unrelated upload's view gives a known image (descriptors within ${FEATURE_MATCH_DEFAULTS.voteDistance} bits, buckets within the default bound; at ${r.images.toLocaleString('en')} known): a real unrelated picture ${r.votes.real.toFixed(4)} on average (most ${r.votes.realMax}), a generated one ${r.votes.generated.toFixed(4)} (most ${r.votes.generatedMax}); a picture is verified from ${r.votes.minVotes} votes.`,
   );
 }
 process.stdout.write(`${out.join('\n')}\n`);
