@@ -107,6 +107,24 @@ function fixCrc(bytes: Uint8Array): Uint8Array {
   return bytes;
 }
 
+/** Adds one image of `n` xorshift descriptors (from `seed`) at zero keypoints; returns them. */
+function addXorshiftFeatures(index: LocalFeatureIndex<number>, n: number, seed: number) {
+  let s = seed;
+  const descriptors = Uint32Array.from({ length: n * 8 }, () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s >>> 0;
+  });
+  const zeros = new Float32Array(n);
+  const bytes = new Uint8Array(n);
+  index.add(
+    { width: 10, height: 10, count: n, x: zeros, y: zeros, level: bytes, angle: bytes, descriptors },
+    0,
+  );
+  return { descriptors };
+}
+
 describe('building a lookup table', () => {
   it('the fast build and the counting sort give the simple definition, at every split', () => {
     fc.assert(
@@ -141,19 +159,7 @@ describe('building a lookup table', () => {
           fc.pre(keyBits === 'auto' || tables * keyBits <= 256);
           fc.pre(keyBits !== 'auto' || tables * 24 <= 256);
           const index = new LocalFeatureIndex<number>({ keyBits, tables });
-          let s = seed;
-          const descriptors = Uint32Array.from({ length: n * 8 }, () => {
-            s ^= s << 13;
-            s ^= s >>> 17;
-            s ^= s << 5;
-            return s >>> 0;
-          });
-          const zeros = new Float32Array(n);
-          const bytes = new Uint8Array(n);
-          index.add(
-            { width: 10, height: 10, count: n, x: zeros, y: zeros, level: bytes, angle: bytes, descriptors },
-            0,
-          );
+          const { descriptors } = addXorshiftFeatures(index, n, seed);
           const { lookup } = index.parts();
           const directoryBits = directoryBitsFor(n, index.keyBits);
           expect(lookup!.directoryBits).toBe(directoryBits);
@@ -172,20 +178,8 @@ describe('building a lookup table', () => {
 
   it('a list large enough to be partitioned (2^17 descriptors) gets the counting sort tables', () => {
     const n = 2 ** 17;
-    let s = 99;
-    const descriptors = Uint32Array.from({ length: n * 8 }, () => {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      return s >>> 0;
-    });
-    const zeros = new Float32Array(n);
-    const bytes = new Uint8Array(n);
     const index = new LocalFeatureIndex<number>();
-    index.add(
-      { width: 10, height: 10, count: n, x: zeros, y: zeros, level: bytes, angle: bytes, descriptors },
-      0,
-    );
+    const { descriptors } = addXorshiftFeatures(index, n, 99);
     const { lookup } = index.parts();
     expect(lookup!.directoryBits).toBe(16); // past 14 bits: partitioned first
     for (let t = 0; t < index.tables; t++) {
